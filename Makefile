@@ -1,0 +1,86 @@
+# tcpconform: a raw-socket TCP conformance tester.
+#   make            build build/tcpconform and build/tcpconform-agent
+#   make run        install what is missing, build, run the default suite (root)
+#   make test       install what is missing, build, run every test
+#   make unit       unit tests only (no root)
+#   make asan       unit tests under AddressSanitizer and UBSan
+#   make golden     regenerate the golden files of tests/golden
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BUILD    ?= build
+VERSION  := 0.1.0
+WERROR   ?= $(if $(CI),-Werror,)
+PKGS     := libpcap libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter -Wformat=2 -Wvla $(WERROR)
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DTC_VERSION=\"$(VERSION)\" -MMD -MP
+LDLIBS_ALL := -lnet $(PKG_LIBS) -lm
+
+# The engine, layer by layer. Pure layers first: they link without libnet/libpcap.
+PURE_SRC := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c lib/model/*.c lib/report/*.c lib/run/*.c)
+IO_SRC   := $(wildcard lib/io/*.c lib/env/*.c)
+LIB_SRC  := $(PURE_SRC) $(IO_SRC)
+CLI_SRC  := $(wildcard tester/cli*.c) tester/main.c
+AGENT_SRC := $(wildcard tester/agent*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+all: $(BUILD)/tcpconform $(BUILD)/tcpconform-agent
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libtcpconform.a: $(call obj,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tcpconform: $(call obj,$(CLI_SRC)) $(BUILD)/libtcpconform.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tcpconform-agent: $(call obj,$(AGENT_SRC))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libtcpconform.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+deps:
+	@sh tests/deps.sh
+
+# deps first, then a fresh make: pkg-config must see the packages deps installed.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/tcpconform run
+
+unit: all $(BUILD)/unit-tests
+	./$(BUILD)/unit-tests
+
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/unit-tests all
+	./build-asan/unit-tests
+
+golden: $(BUILD)/unit-tests
+	TC_GOLDEN_UPDATE=1 ./$(BUILD)/unit-tests
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tcpconform
+	install -m 755 $(BUILD)/tcpconform $(BUILD)/tcpconform-agent $(DESTDIR)$(PREFIX)/bin/
+	cp -r testcases $(DESTDIR)$(PREFIX)/share/tcpconform/
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps run unit test asan golden install clean
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

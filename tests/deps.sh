@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages tcpconform needs, if any is missing.
+# Called by `make run` and `make test`; safe to run again (it only installs what is absent).
+set -eu
+PKGS="gcc make pkg-config libnet1-dev libpcap-dev libcjson-dev iproute2 ethtool nftables"
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "tcpconform: missing packages:$missing" >&2
+	echo "tcpconform: run as root, or install them: apt-get install$missing" >&2
+	exit 2
+fi
+echo "tcpconform: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! apt-get install -y -q --no-install-recommends $missing </dev/null; then
+	apt-get update -q </dev/null
+	apt-get install -y -q --no-install-recommends $missing </dev/null
+fi

@@ -1,0 +1,46 @@
+/* A tiny unit-test harness: each test is a function; failures print file:line and
+ * what differed; main.c lists the tests and prints "ok - name" / "not ok - name". */
+#ifndef TC_T_H
+#define TC_T_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct t_ctx {
+	int failed;
+	const char *name;
+};
+
+void t_fail(struct t_ctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#define T_OK(t, cond) do { if (!(cond)) t_fail(t, __FILE__, __LINE__, "%s", #cond); } while (0)
+#define T_EQ_U(t, a, b) do { unsigned long long _a = (a), _b = (b); \
+	if (_a != _b) t_fail(t, __FILE__, __LINE__, "%s is %llu, expected %llu", #a, _a, _b); } while (0)
+#define T_EQ_S(t, a, b) do { const char *_a = (a), *_b = (b); \
+	if (!_a || !_b || strcmp(_a, _b)) t_fail(t, __FILE__, __LINE__, "%s is\n#   \"%s\"\n# expected\n#   \"%s\"", #a, _a ? _a : "(null)", _b ? _b : "(null)"); } while (0)
+
+/* t_path - a path below the source tree (tests run from the top directory). */
+const char *t_path(const char *rel);
+/* t_read - a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
+char *t_read(const char *path, size_t *len);
+/* t_golden - compare @got with the file @rel; TC_GOLDEN_UPDATE=1 rewrites it. */
+void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *file, int line);
+#define T_GOLDEN(t, rel, got) t_golden(t, rel, got, __FILE__, __LINE__)
+
+/* The list of tests, in the order they run. */
+#define TESTS(X) \
+	X(decode_vectors) X(decode_bounds) X(decode_options) X(format_vectors) \
+	X(encode_vectors) X(encode_roundtrip) X(encode_damage) X(checksum_partial) \
+	X(parse_good) X(parse_bad) X(parse_repo_cases) X(parse_roundtrip_options) \
+	X(match_fields) X(match_options) \
+	X(track_paths) \
+	X(replay_pass) X(replay_fail) X(replay_alternatives) X(replay_nothing) \
+	X(replay_ratelimited) X(replay_agent) X(replay_states) X(replay_malformed) \
+	X(report_golden) X(junit_golden)
+
+#define T_DECL(n) void test_##n(struct t_ctx *t);
+TESTS(T_DECL)
+
+#endif
