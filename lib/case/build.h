@@ -1,0 +1,23 @@
+/* case: concrete segments from patterns (what a send step, or a scripted peer, sends). */
+#ifndef TC_CASE_BUILD_H
+#define TC_CASE_BUILD_H
+
+#include "case/case.h"
+
+/* Values that '*' stands for in a segment to send, and the defaults. */
+struct tc_build_auto {
+	uint32_t ack;           /* absolute ack when the pattern has ACK but no value */
+	uint32_t ts_val;        /* TS val * */
+	uint32_t ts_ecr;        /* TS ecr * */
+};
+
+/*
+ * tc_segpat_build - fill @s (addresses, ports, link, IP id already set by the caller)
+ * from @p: sequence numbers relative to @seq_base, acknowledgment numbers and SACK
+ * blocks relative to @ack_base; then encode it, with the deliberate damage the pattern
+ * asks for (bad checksums, data offset, IP length). Returns 0 or -1 with @err.
+ */
+int tc_segpat_build(const struct tc_segpat *p, struct tc_seg *s, uint32_t seq_base, uint32_t ack_base,
+		    const struct tc_build_auto *au, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,283 @@
+/* case: names, agent steps, freeing, loading files and directories, selection. */
+#include "case/lex.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *tc_level_name(enum tc_level l)
+{
+	switch (l) {
+	case TC_LEVEL_MUST: return "MUST";
+	case TC_LEVEL_SHOULD: return "SHOULD";
+	case TC_LEVEL_MAY: return "MAY";
+	default: return "?";
+	}
+}
+
+static const char *const port_names[TC_PORT__COUNT] = {
+	[TC_PORT_LISTEN] = "listen", [TC_PORT_ECHO] = "echo", [TC_PORT_DISCARD] = "discard",
+	[TC_PORT_SEND] = "send", [TC_PORT_CLOSE] = "close", [TC_PORT_ABORT] = "abort",
+	[TC_PORT_NOREAD] = "noread", [TC_PORT_CLOSED] = "closed",
+};
+
+const char *tc_port_name(enum tc_port p)
+{
+	return p > 0 && p < TC_PORT__COUNT ? port_names[p] : "?";
+}
+
+int tc_port_from_name(const char *s)
+{
+	int i;
+
+	for (i = 1; i < TC_PORT__COUNT; i++)
+		if (!strcmp(s, port_names[i]))
+			return i;
+	return -1;
+}
+
+/* tc_parse_agent - "agent VERB [ARGS]" after the word agent. */
+int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
+{
+	static const struct { const char *w; enum tc_agent_verb v; int arg; } verbs[] = {
+		{ "close", TC_AG_CLOSE, 0 }, { "abort", TC_AG_ABORT, 0 },
+		{ "forget", TC_AG_FORGET, 0 }, { "shutdown", TC_AG_SHUTDOWN, 2 },
+		{ "send", TC_AG_SEND, 1 }, { "noread", TC_AG_NOREAD, 0 },
+		{ "read", TC_AG_READ, 0 }, { "received", TC_AG_RECEIVED, 1 },
+		{ "eof", TC_AG_EOF, 0 }, { "state", TC_AG_STATE, 3 },
+		{ "connect", TC_AG_CONNECT, 0 }, { "sockopt", TC_AG_SOCKOPT, 4 },
+	};
+	char w[32];
+	size_t i, at;
+
+	tc_lx_ws(lx);
+	at = lx->pos;
+	tc_lx_word(lx, w, sizeof(w));
+	for (i = 0; i < TC_ARRAY_LEN(verbs); i++)
+		if (!strcmp(w, verbs[i].w))
+			break;
+	if (i == TC_ARRAY_LEN(verbs))
+		return tc_lx_fail(lx, at, "unknown agent action '%s' (close, abort, forget, shutdown, send N, "
+				  "noread, read, received N, eof, state STATE, connect, sockopt NAME N)", w);
+	st->verb = verbs[i].v;
+	switch (verbs[i].arg) {
+	case 1:
+		return tc_lx_num(lx, &st->arg, "a byte count");
+	case 2:
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (tc_lx_eol(lx)) {
+			tc_strlcpy(st->sarg, "wr", sizeof(st->sarg));
+			return 0;
+		}
+		tc_lx_word(lx, st->sarg, sizeof(st->sarg));
+		if (strcmp(st->sarg, "rd") && strcmp(st->sarg, "wr") && strcmp(st->sarg, "rdwr"))
+			return tc_lx_fail(lx, at, "shutdown takes rd, wr or rdwr");
+		return 0;
+	case 3:
+		tc_lx_ws(lx);
+		at = lx->pos;
+		tc_lx_word(lx, st->sarg, sizeof(st->sarg));
+		if (!st->sarg[0] || strspn(st->sarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-12") != strlen(st->sarg))
+			return tc_lx_fail(lx, at, "agent state needs a state name, like ESTABLISHED");
+		return 0;
+	case 4:
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (!tc_lx_word(lx, st->sarg, sizeof(st->sarg)))
+			return tc_lx_fail(lx, at, "sockopt needs a name and a value");
+		return tc_lx_num(lx, &st->arg, "a socket option value");
+	default:
+		return 0;
+	}
+}
+
+static void free_segpat(struct tc_segpat *p)
+{
+	free(p->payload);
+}
+
+static void free_steps(struct tc_step *v, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].text);
+		free_segpat(&v[i].seg);
+		for (j = 0; j < v[i].nbr; j++) {
+			free(v[i].br[j].name);
+			free_steps(v[i].br[j].steps, v[i].br[j].nsteps);
+		}
+		free(v[i].br);
+	}
+	free(v);
+}
+
+static void free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void tc_case_free(struct tc_case *c)
+{
+	if (!c)
+		return;
+	free(c->file);
+	free(c->id);
+	free(c->title);
+	free_list(c->rfc, c->nrfc);
+	free_list(c->tags, c->ntags);
+	free_list(c->states, c->nstates);
+	free_steps(c->steps, c->nsteps);
+	free(c);
+}
+
+int tc_case_has_tag(const struct tc_case *c, const char *tag)
+{
+	int i;
+
+	for (i = 0; i < c->ntags; i++)
+		if (!strcmp(c->tags[i], tag))
+			return 1;
+	return 0;
+}
+
+struct tc_case *tc_case_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	struct tc_case *c;
+
+	if (!f) {
+		tc_errf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		tc_grow(&buf, 1, len + 4096, &cap);
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0 && len < (1u << 22));
+	if (ferror(f) || len >= (1u << 22)) {
+		tc_errf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "file larger than 4 MiB");
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	c = tc_case_parse(path, buf, len, err, errlen);
+	free(buf);
+	return c;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* collect - the paths of *.tcp files below @dir, recursively, into @v. */
+static int collect(const char *dir, char ***v, size_t *n, size_t *cap, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d)
+		return tc_errf(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) && !rc) {
+		size_t l = strlen(e->d_name);
+		char *p;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+			abort();
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = collect(p, v, n, cap, err, errlen);
+			free(p);
+		} else if (l > 4 && !strcmp(e->d_name + l - 4, ".tcp")) {
+			tc_grow(v, sizeof(**v), *n, cap);
+			(*v)[(*n)++] = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int add_case(struct tc_caseset *set, struct tc_case *c, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i]->id, c->id))
+			return tc_errf(err, errlen, "%s:%d:1: id %s is already used by %s", c->file,
+				       c->line_id, c->id, set->v[i]->file);
+	tc_grow(&set->v, sizeof(*set->v), set->n, &set->cap);
+	set->v[set->n++] = c;
+	return 0;
+}
+
+int tc_caseset_load_dir(struct tc_caseset *set, const char *dir, void (*report)(void *, const char *),
+			void *rctx, char *err, size_t errlen)
+{
+	char **paths = NULL, msg[TC_ERRLEN];
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	rc = collect(dir, &paths, &n, &cap, err, errlen);
+	qsort(paths, n, sizeof(*paths), cmp_str);
+	for (i = 0; i < n; i++) {
+		struct tc_case *c = tc_case_load(paths[i], msg, sizeof(msg));
+
+		if (c && add_case(set, c, msg, sizeof(msg)) < 0) {
+			tc_case_free(c);
+			c = NULL;
+		}
+		if (!c) {
+			if (report)
+				report(rctx, msg);
+			if (rc == 0)
+				tc_strlcpy(err, msg, errlen);
+			rc = -1;
+		}
+		free(paths[i]);
+	}
+	free(paths);
+	if (rc == 0 && set->n == 0 && err)
+		return tc_errf(err, errlen, "%s: no case files (*.tcp)", dir);
+	return rc;
+}
+
+void tc_caseset_free(struct tc_caseset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		tc_case_free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+int tc_case_selected(const struct tc_case *c, char *const *globs, int n)
+{
+	int i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (fnmatch(globs[i], c->id, 0) == 0)
+			return 1;
+	return 0;
+}

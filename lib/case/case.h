@@ -1,0 +1,181 @@
+/*
+ * case: the test-case model. A case file (testcases/README.md documents the
+ * language) parses into a struct tc_case: metadata plus a list of steps. Steps send a
+ * segment, expect one, expect nothing for a while, wait, ask the target-side agent to
+ * act, or offer named alternative outcomes. Pure: no I/O beyond reading the file.
+ */
+#ifndef TC_CASE_CASE_H
+#define TC_CASE_CASE_H
+
+#include "packet/seg.h"
+
+#include <stdint.h>
+
+/* A numeric field of a pattern: absent, a wildcard, or a value. */
+struct tc_val {
+	uint8_t set;            /* given in the file */
+	uint8_t any;            /* given as '*' */
+	uint32_t v;
+};
+
+/* One option of a pattern. Values are tc_val so that "TS val * ecr 0" can be said. */
+struct tc_optpat {
+	uint8_t kind;
+	uint8_t any_value;      /* "mss *": the kind must be there, any value */
+	struct tc_val a, b;     /* mss / wscale / TS val (a) and ecr (b) */
+	uint8_t nsack;
+	struct tc_val sack_l[TC_SACK_MAX], sack_r[TC_SACK_MAX];
+	uint8_t len_set, len;   /* a deliberate length byte ("mss len 5 0x05b400") */
+	uint8_t dlen;           /* raw data for unknown kinds or odd lengths */
+	uint8_t data[TC_OPT_DATA];
+	uint8_t raw;            /* data given as hex: use it as is */
+};
+
+enum tc_ck_req { TC_CKREQ_AUTO = 0, TC_CKREQ_BAD, TC_CKREQ_VALUE, TC_CKREQ_ANY };
+
+/* A segment as the file describes it: what to send, or what to accept. */
+struct tc_segpat {
+	uint8_t flags_any;      /* "*" */
+	uint16_t flags;         /* required bits */
+	uint16_t flags_opt;     /* bits that may be on or off ("P?") */
+	struct tc_val seq, end, len;
+	struct tc_val ack, win, urp;
+	uint8_t opts_given;     /* an option list was written */
+	uint8_t opts_more;      /* "..." in the list: other options may follow */
+	int nopts;
+	struct tc_optpat opts[TC_MAX_OPTS];
+	uint8_t payload_given;
+	uint8_t *payload;       /* owned */
+	uint32_t payload_len;
+	/* Deliberate damage and IP fields (sends), or checksum demands (expects). */
+	enum tc_ck_req cksum;
+	uint16_t cksum_value;
+	enum tc_ck_req ipcksum;
+	struct tc_val doff, ttl, tos, iplen, rsvd;
+};
+
+enum tc_step_kind {
+	TC_STEP_SEND = 1,       /* > ...                */
+	TC_STEP_EXPECT,         /* < ...                */
+	TC_STEP_NOTHING,        /* < nothing 500ms      */
+	TC_STEP_WAIT,           /* wait 200ms           */
+	TC_STEP_AGENT,          /* agent close          */
+	TC_STEP_ALT,            /* alt NAME ... end     */
+};
+
+enum tc_agent_verb {
+	TC_AG_CLOSE = 1, TC_AG_ABORT, TC_AG_FORGET, TC_AG_SHUTDOWN, TC_AG_SEND,
+	TC_AG_NOREAD, TC_AG_READ, TC_AG_RECEIVED, TC_AG_EOF, TC_AG_STATE,
+	TC_AG_CONNECT, TC_AG_SOCKOPT,
+};
+
+struct tc_step;
+
+struct tc_branch {
+	char *name;
+	int line;
+	struct tc_step *steps;
+	int nsteps;
+};
+
+struct tc_step {
+	enum tc_step_kind kind;
+	int line, col;
+	char *text;             /* the step as written, comments stripped (for messages) */
+	struct tc_segpat seg;   /* SEND, EXPECT */
+	uint64_t dur_us;        /* NOTHING, WAIT: duration; EXPECT: timeout (0: default) */
+	uint8_t ratelimited;    /* EXPECT, NOTHING: a rate limit may suppress the reply */
+	char state[20];         /* "=> STATE": the target's state after this step */
+	/* AGENT */
+	enum tc_agent_verb verb;
+	uint32_t arg;
+	char sarg[32];
+	/* ALT */
+	struct tc_branch *br;
+	int nbr;
+};
+
+enum tc_level { TC_LEVEL_MUST = 1, TC_LEVEL_SHOULD, TC_LEVEL_MAY };
+
+/* The target port a case talks to: a listener of a given behaviour, or a closed port. */
+enum tc_port {
+	TC_PORT_LISTEN = 1,     /* any listener (discard in netns mode) */
+	TC_PORT_ECHO, TC_PORT_DISCARD, TC_PORT_SEND, TC_PORT_CLOSE, TC_PORT_ABORT,
+	TC_PORT_NOREAD, TC_PORT_CLOSED,
+	TC_PORT__COUNT
+};
+
+/* Needs, derived from the port and the steps, plus @needs. */
+enum {
+	TC_NEED_OPEN_PORT = 1 << 0,
+	TC_NEED_CLOSED_PORT = 1 << 1,
+	TC_NEED_AGENT = 1 << 2,
+	TC_NEED_LINUX = 1 << 3,     /* judges Linux-only facts (agent state, sysctls) */
+};
+
+struct tc_case {
+	char *file;             /* path as given to the loader */
+	char *id, *title;
+	char **rfc;             /* "RFC9293 3.10.7.4" ... */
+	int nrfc;
+	enum tc_level level;
+	char **tags;
+	int ntags;
+	char **states;          /* @states: the expected path of the target's state */
+	int nstates;
+	enum tc_port port;
+	unsigned needs;
+	uint8_t isn_set;
+	uint32_t isn;           /* the tester's ISN when @isn is given */
+	uint64_t timeout_us;    /* default expect timeout */
+	struct tc_step *steps;
+	int nsteps;
+	int line_id;            /* line of @id, for messages */
+};
+
+/* Names. */
+const char *tc_level_name(enum tc_level l);
+const char *tc_port_name(enum tc_port p);
+int tc_port_from_name(const char *s);   /* -1 if unknown */
+
+/* tc_case_free - release everything a case owns, and the case. NULL is fine. */
+void tc_case_free(struct tc_case *c);
+
+/* tc_case_has_tag - non-zero if @c carries @tag. */
+int tc_case_has_tag(const struct tc_case *c, const char *tag);
+
+/*
+ * tc_case_parse - parse the text @buf (@len bytes) of the file named @file.
+ * Returns the case, or NULL with @err filled as "file:line:col: message".
+ */
+struct tc_case *tc_case_parse(const char *file, const char *buf, size_t len, char *err, size_t errlen);
+
+/* tc_trace_parse - as tc_case_parse, for a scripted peer's trace: no metadata is
+ * required (tests/traces/README.md). */
+struct tc_case *tc_trace_parse(const char *file, const char *buf, size_t len, char *err, size_t errlen);
+
+/* tc_case_load - read and parse one file; as tc_case_parse. */
+struct tc_case *tc_case_load(const char *path, char *err, size_t errlen);
+
+/* A set of cases, loaded from a directory tree. */
+struct tc_caseset {
+	struct tc_case **v;
+	size_t n, cap;
+};
+
+/*
+ * tc_caseset_load_dir - load every *.tcp file below @dir (sorted by path) into @set.
+ * Every file is parsed; the errors of all bad files go to @report (one line each,
+ * may be NULL). Returns 0, or -1 if any file failed or two cases share an id (@err
+ * holds the first problem).
+ */
+int tc_caseset_load_dir(struct tc_caseset *set, const char *dir, void (*report)(void *, const char *),
+			void *rctx, char *err, size_t errlen);
+
+/* tc_caseset_free - free the cases and the array. */
+void tc_caseset_free(struct tc_caseset *set);
+
+/* tc_case_selected - non-zero if @c's id matches one of the @n globs (or @n is 0). */
+int tc_case_selected(const struct tc_case *c, char *const *globs, int n);
+
+#endif

@@ -1,0 +1,269 @@
+/* case: the line scanner of the case-file parser. */
+#include "case/lex.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tc_lx_init(struct tc_lx *lx, const char *file, int line, const char *s, size_t len,
+		char *err, size_t errlen)
+{
+	size_t i;
+	int inq = 0;
+
+	memset(lx, 0, sizeof(*lx));
+	lx->file = file;
+	lx->line = line;
+	lx->s = s;
+	lx->err = err;
+	lx->errlen = errlen;
+	lx->end = len;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && inq) {
+			i++;
+			continue;
+		}
+		if (s[i] == '"')
+			inq = !inq;
+		else if (s[i] == '#' && !inq) {
+			lx->end = i;
+			break;
+		}
+	}
+	while (lx->end > 0 && isspace((unsigned char)s[lx->end - 1]))
+		lx->end--;
+}
+
+int tc_lx_fail(struct tc_lx *lx, size_t pos, const char *fmt, ...)
+{
+	char msg[TC_ERRLEN];
+	va_list ap;
+
+	if (lx->failed)
+		return -1;
+	lx->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tc_errf(lx->err, lx->errlen, "%s:%d:%zu: %s", lx->file, lx->line, pos + 1, msg);
+	return -1;
+}
+
+void tc_lx_ws(struct tc_lx *lx)
+{
+	while (lx->pos < lx->end && isspace((unsigned char)lx->s[lx->pos]))
+		lx->pos++;
+}
+
+int tc_lx_eol(struct tc_lx *lx)
+{
+	tc_lx_ws(lx);
+	return lx->pos >= lx->end;
+}
+
+int tc_lx_peek(struct tc_lx *lx)
+{
+	tc_lx_ws(lx);
+	return lx->pos < lx->end ? (unsigned char)lx->s[lx->pos] : -1;
+}
+
+int tc_lx_accept(struct tc_lx *lx, char c)
+{
+	if (tc_lx_peek(lx) == (unsigned char)c) {
+		lx->pos++;
+		return 1;
+	}
+	return 0;
+}
+
+static int wordch(int c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-' || c == '+';
+}
+
+size_t tc_lx_word(struct tc_lx *lx, char *buf, size_t len)
+{
+	size_t start, n;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	while (lx->pos < lx->end && wordch((unsigned char)lx->s[lx->pos]))
+		lx->pos++;
+	n = lx->pos - start;
+	if (len) {
+		size_t c = n < len - 1 ? n : len - 1;
+
+		memcpy(buf, lx->s + start, c);
+		buf[c] = '\0';
+	}
+	return n;
+}
+
+int tc_lx_kw(struct tc_lx *lx, const char *kw)
+{
+	size_t n = strlen(kw), p;
+
+	tc_lx_ws(lx);
+	p = lx->pos;
+	if (lx->end - p < n || memcmp(lx->s + p, kw, n) != 0)
+		return 0;
+	if (p + n < lx->end && wordch((unsigned char)lx->s[p + n]) && wordch((unsigned char)kw[n - 1]))
+		return 0;
+	lx->pos = p + n;
+	return 1;
+}
+
+int tc_lx_num(struct tc_lx *lx, uint32_t *v, const char *what)
+{
+	size_t start;
+	int neg = 0, base = 10, digits = 0;
+	uint64_t acc = 0;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	if (lx->pos < lx->end && lx->s[lx->pos] == '-') {
+		neg = 1;
+		lx->pos++;
+	}
+	if (lx->end - lx->pos > 2 && lx->s[lx->pos] == '0' && (lx->s[lx->pos + 1] | 0x20) == 'x') {
+		base = 16;
+		lx->pos += 2;
+	}
+	while (lx->pos < lx->end) {
+		int c = (unsigned char)lx->s[lx->pos], d;
+
+		if (isdigit(c))
+			d = c - '0';
+		else if (base == 16 && isxdigit(c))
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		acc = acc * (uint64_t)base + (uint64_t)d;
+		if (acc > 0xffffffffull)
+			return tc_lx_fail(lx, start, "%s is larger than 2^32-1", what);
+		digits++;
+		lx->pos++;
+	}
+	if (!digits)
+		return tc_lx_fail(lx, start, "expected %s (a number)", what);
+	*v = neg ? (uint32_t)(0u - (uint32_t)acc) : (uint32_t)acc;
+	return 0;
+}
+
+int tc_lx_val(struct tc_lx *lx, struct tc_val *v, const char *what)
+{
+	v->set = 1;
+	if (tc_lx_accept(lx, '*')) {
+		v->any = 1;
+		return 0;
+	}
+	return tc_lx_num(lx, &v->v, what);
+}
+
+int tc_lx_dur(struct tc_lx *lx, uint64_t *us)
+{
+	uint32_t n;
+	size_t start;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	if (tc_lx_num(lx, &n, "a duration") < 0)
+		return -1;
+	if (lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "ms", 2)) {
+		*us = (uint64_t)n * 1000;
+		lx->pos += 2;
+	} else if (lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "us", 2)) {
+		*us = n;
+		lx->pos += 2;
+	} else if (lx->pos < lx->end && lx->s[lx->pos] == 's') {
+		*us = (uint64_t)n * 1000000;
+		lx->pos += 1;
+	} else {
+		return tc_lx_fail(lx, start, "a duration needs a unit: us, ms or s");
+	}
+	if (lx->pos < lx->end && wordch((unsigned char)lx->s[lx->pos]))
+		return tc_lx_fail(lx, start, "a duration needs a unit: us, ms or s");
+	return 0;
+}
+
+static int hexval(int c)
+{
+	return isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+int tc_lx_string(struct tc_lx *lx, uint8_t **out, uint32_t *len)
+{
+	size_t start, cap;
+	uint8_t *b;
+	uint32_t n = 0;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	if (!tc_lx_accept(lx, '"'))
+		return tc_lx_fail(lx, start, "expected a quoted string");
+	cap = lx->end - lx->pos + 1;
+	b = tc_xmalloc(cap);
+	while (lx->pos < lx->end && lx->s[lx->pos] != '"') {
+		int c = (unsigned char)lx->s[lx->pos++];
+
+		if (c == '\\') {
+			if (lx->pos >= lx->end)
+				break;
+			c = (unsigned char)lx->s[lx->pos++];
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case '0': c = 0; break;
+			case '\\': case '"': break;
+			case 'x':
+				if (lx->end - lx->pos < 2 || !isxdigit((unsigned char)lx->s[lx->pos]) ||
+				    !isxdigit((unsigned char)lx->s[lx->pos + 1])) {
+					free(b);
+					return tc_lx_fail(lx, lx->pos - 2, "\\x needs two hex digits");
+				}
+				c = hexval(lx->s[lx->pos]) << 4 | hexval(lx->s[lx->pos + 1]);
+				lx->pos += 2;
+				break;
+			default:
+				free(b);
+				return tc_lx_fail(lx, lx->pos - 2, "unknown escape \\%c", c);
+			}
+		}
+		b[n++] = (uint8_t)c;
+	}
+	if (lx->pos >= lx->end) {
+		free(b);
+		return tc_lx_fail(lx, start, "unterminated string");
+	}
+	lx->pos++;
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+int tc_lx_hex(struct tc_lx *lx, uint8_t *buf, size_t max, uint8_t *n)
+{
+	size_t start;
+	size_t cnt = 0;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	if (lx->end - lx->pos < 2 || lx->s[lx->pos] != '0' || (lx->s[lx->pos + 1] | 0x20) != 'x')
+		return tc_lx_fail(lx, start, "expected hex bytes like 0x0102");
+	lx->pos += 2;
+	while (lx->end - lx->pos >= 2 && isxdigit((unsigned char)lx->s[lx->pos]) &&
+	       isxdigit((unsigned char)lx->s[lx->pos + 1])) {
+		if (cnt >= max)
+			return tc_lx_fail(lx, start, "more than %zu bytes of option data", max);
+		buf[cnt++] = (uint8_t)(hexval(lx->s[lx->pos]) << 4 | hexval(lx->s[lx->pos + 1]));
+		lx->pos += 2;
+	}
+	if (lx->pos < lx->end && isxdigit((unsigned char)lx->s[lx->pos]))
+		return tc_lx_fail(lx, start, "hex bytes need an even number of digits");
+	*n = (uint8_t)cnt;
+	return 0;
+}

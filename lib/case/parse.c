@@ -1,0 +1,412 @@
+/*
+ * case: the case-file parser. One line at a time: metadata (@key value), steps
+ * (> < wait agent), and groups of named alternatives (alt NAME ... end).
+ * Every error is "file:line:col: message".
+ */
+#include "case/lex.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[] = {
+	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+};
+
+static int valid_state(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < TC_ARRAY_LEN(state_names); i++)
+		if (!strcmp(s, state_names[i]))
+			return 1;
+	return 0;
+}
+
+/* Parser state across lines. */
+struct pctx {
+	struct tc_case *c;
+	struct tc_step **steps;  /* where steps go now: the case, or the open branch */
+	int *nsteps;
+	size_t cap_top, cap_br;
+	struct tc_step *alt;     /* the open alt group, NULL outside one */
+	unsigned seen_meta;      /* bit per key, to catch duplicates */
+};
+
+static struct tc_step *new_step(struct pctx *pc, size_t *cap)
+{
+	struct tc_step *st;
+
+	tc_grow(pc->steps, sizeof(**pc->steps), (size_t)*pc->nsteps, cap);
+	st = &(*pc->steps)[(*pc->nsteps)++];
+	memset(st, 0, sizeof(*st));
+	return st;
+}
+
+static char **split_list(const char *s, const char *seps, int *n)
+{
+	char **v = NULL, *copy = tc_xstrdup(s), *save = NULL, *tok;
+	size_t cap = 0;
+
+	*n = 0;
+	for (tok = strtok_r(copy, seps, &save); tok; tok = strtok_r(NULL, seps, &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		if (!*tok)
+			continue;
+		tc_grow(&v, sizeof(*v), (size_t)*n, &cap);
+		v[(*n)++] = tc_xstrdup(tok);
+		while (*n && isspace((unsigned char)v[*n - 1][strlen(v[*n - 1]) - 1]))
+			v[*n - 1][strlen(v[*n - 1]) - 1] = '\0';
+	}
+	free(copy);
+	return v;
+}
+
+static int valid_id(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '.' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int meta_needs(struct tc_lx *lx, struct tc_case *c, const char *val, size_t at)
+{
+	char **v;
+	int n, i, rc = 0;
+
+	v = split_list(val, " \t,", &n);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i], "open-port"))
+			c->needs |= TC_NEED_OPEN_PORT;
+		else if (!strcmp(v[i], "closed-port"))
+			c->needs |= TC_NEED_CLOSED_PORT;
+		else if (!strcmp(v[i], "agent"))
+			c->needs |= TC_NEED_AGENT;
+		else if (!strcmp(v[i], "linux"))
+			c->needs |= TC_NEED_LINUX;
+		else if (!rc)
+			rc = tc_lx_fail(lx, at, "unknown need '%s' (open-port, closed-port, agent, linux)", v[i]);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return rc;
+}
+
+/* meta_value - the rest of the line after the key, trimmed. */
+static char *meta_value(struct tc_lx *lx, size_t *at)
+{
+	tc_lx_ws(lx);
+	*at = lx->pos;
+	return tc_xstrndup(lx->s + lx->pos, lx->end - lx->pos);
+}
+
+static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, size_t at)
+{
+	uint64_t n;
+	int i;
+
+	switch (key) {
+	case 0:
+		if (!valid_id(val))
+			return tc_lx_fail(lx, at, "an id is lower-case words joined by dots, like tcp.data.echo");
+		c->id = tc_xstrdup(val);
+		c->line_id = lx->line;
+		return 0;
+	case 1: c->title = tc_xstrdup(val); return 0;
+	case 2: c->rfc = split_list(val, ";", &c->nrfc); return 0;
+	case 3:
+		for (i = TC_LEVEL_MUST; i <= TC_LEVEL_MAY; i++)
+			if (!strcmp(val, tc_level_name((enum tc_level)i))) {
+				c->level = (enum tc_level)i;
+				return 0;
+			}
+		return tc_lx_fail(lx, at, "a level is MUST, SHOULD or MAY");
+	case 4: return meta_needs(lx, c, val, at);
+	case 5:
+		i = tc_port_from_name(val);
+		if (i < 0)
+			return tc_lx_fail(lx, at, "unknown port '%s' (listen, echo, discard, send, close, abort, noread, closed)", val);
+		c->port = (enum tc_port)i;
+		return 0;
+	case 6:
+		c->states = split_list(val, " \t", &c->nstates);
+		for (i = 0; i < c->nstates; i++)
+			if (!valid_state(c->states[i]))
+				return tc_lx_fail(lx, at, "unknown state '%s'", c->states[i]);
+		return 0;
+	case 7: c->tags = split_list(val, " \t,", &c->ntags); return 0;
+	case 8:
+		if (tc_parse_u64(val, 0xffffffffu, &n))
+			return tc_lx_fail(lx, at, "@isn needs a number below 2^32");
+		c->isn_set = 1;
+		c->isn = (uint32_t)n;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int parse_meta(struct tc_lx *lx, struct pctx *pc)
+{
+	static const char *const keys[] = { "id", "title", "rfc", "level", "needs", "port",
+					    "states", "tags", "isn", "timeout" };
+	char key[24], *val;
+	size_t at = lx->pos, vat;
+	int k, rc;
+
+	lx->pos++;
+	tc_lx_word(lx, key, sizeof(key));
+	for (k = 0; k < (int)TC_ARRAY_LEN(keys); k++)
+		if (!strcmp(key, keys[k]))
+			break;
+	if (k == (int)TC_ARRAY_LEN(keys))
+		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout)", key);
+	if (pc->seen_meta & (1u << k))
+		return tc_lx_fail(lx, at, "@%s given twice", key);
+	pc->seen_meta |= 1u << k;
+	if (pc->c->nsteps || pc->alt)
+		return tc_lx_fail(lx, at, "metadata must come before the first step");
+	if (k == 9) {
+		if (tc_lx_dur(lx, &pc->c->timeout_us) < 0)
+			return -1;
+		return tc_lx_eol(lx) ? 0 : tc_lx_fail(lx, lx->pos, "unexpected text after @timeout");
+	}
+	val = meta_value(lx, &vat);
+	if (!*val)
+		rc = tc_lx_fail(lx, vat, "@%s needs a value", key);
+	else
+		rc = meta_simple(lx, pc->c, k, val, vat);
+	free(val);
+	return rc;
+}
+
+/* parse_tail - the optional "=> STATE" at the end of a step, then the end of line. */
+static int parse_tail(struct tc_lx *lx, struct tc_step *st)
+{
+	char w[24];
+	size_t at;
+
+	tc_lx_ws(lx);
+	at = lx->pos;
+	if (lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "=>", 2)) {
+		lx->pos += 2;
+		tc_lx_ws(lx);
+		at = lx->pos;
+		tc_lx_word(lx, w, sizeof(w));
+		if (!valid_state(w))
+			return tc_lx_fail(lx, at, "unknown state '%s' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)", w);
+		tc_strlcpy(st->state, w, sizeof(st->state));
+		tc_lx_ws(lx);
+		at = lx->pos;
+	}
+	if (!tc_lx_eol(lx))
+		return tc_lx_fail(lx, at, "unexpected '%.*s'", (int)TC_MIN(lx->end - at, 20), lx->s + at);
+	return 0;
+}
+
+
+static int parse_step(struct tc_lx *lx, struct pctx *pc)
+{
+	size_t *cap = pc->alt ? &pc->cap_br : &pc->cap_top;
+	struct tc_step *st;
+	int c = tc_lx_peek(lx);
+	size_t at = lx->pos;
+
+	if (pc->alt && !pc->alt->nbr)
+		return tc_lx_fail(lx, at, "steps inside a group of alternatives need an 'alt NAME' first");
+	st = new_step(pc, cap);
+	st->line = lx->line;
+	st->col = (int)at + 1;
+	st->text = tc_xstrndup(lx->s + at, lx->end - at);
+	if (c == '>' || c == '<') {
+		lx->pos++;
+		if (c == '<' && tc_lx_kw(lx, "nothing")) {
+			st->kind = TC_STEP_NOTHING;
+			tc_lx_kw(lx, "for");
+			if (tc_lx_dur(lx, &st->dur_us) < 0)
+				return -1;
+			if (tc_lx_kw(lx, "ratelimited"))
+				st->ratelimited = 1;
+			return parse_tail(lx, st);
+		}
+		st->kind = c == '>' ? TC_STEP_SEND : TC_STEP_EXPECT;
+		if (tc_parse_segpat(lx, &st->seg, c == '>', &st->dur_us, &st->ratelimited) < 0)
+			return -1;
+		return parse_tail(lx, st);
+	}
+	if (tc_lx_kw(lx, "wait")) {
+		st->kind = TC_STEP_WAIT;
+		if (tc_lx_dur(lx, &st->dur_us) < 0)
+			return -1;
+		return parse_tail(lx, st);
+	}
+	if (tc_lx_kw(lx, "agent")) {
+		st->kind = TC_STEP_AGENT;
+		pc->c->needs |= TC_NEED_AGENT;
+		if (tc_parse_agent(lx, st) < 0)
+			return -1;
+		if (st->verb == TC_AG_STATE)
+			pc->c->needs |= TC_NEED_LINUX;
+		return parse_tail(lx, st);
+	}
+	(*pc->nsteps)--;
+	free(st->text);
+	return tc_lx_fail(lx, at, "expected a step: '>' (send), '<' (expect), 'wait', 'agent', 'alt' or 'end'");
+}
+
+static int parse_alt(struct tc_lx *lx, struct pctx *pc, size_t at)
+{
+	char name[48];
+	struct tc_branch *b;
+	size_t cap;
+
+	tc_lx_ws(lx);
+	if (!tc_lx_word(lx, name, sizeof(name)))
+		return tc_lx_fail(lx, lx->pos, "'alt' needs a name, like: alt piggybacked");
+	if (!tc_lx_eol(lx))
+		return tc_lx_fail(lx, lx->pos, "unexpected text after the alternative's name");
+	if (!pc->alt) {
+		size_t *tcap = &pc->cap_top;
+
+		pc->alt = new_step(pc, tcap);
+		pc->alt->kind = TC_STEP_ALT;
+		pc->alt->line = lx->line;
+		pc->alt->col = (int)at + 1;
+		pc->alt->text = tc_xstrdup("alt");
+	}
+	for (int i = 0; i < pc->alt->nbr; i++)
+		if (!strcmp(pc->alt->br[i].name, name))
+			return tc_lx_fail(lx, at, "alternative '%s' given twice", name);
+	if (pc->alt->nbr && !pc->alt->br[pc->alt->nbr - 1].nsteps)
+		return tc_lx_fail(lx, at, "alternative '%s' has no steps", pc->alt->br[pc->alt->nbr - 1].name);
+	cap = (size_t)pc->alt->nbr;
+	pc->alt->br = tc_xrealloc(pc->alt->br, (cap + 1) * sizeof(*b));
+	b = &pc->alt->br[pc->alt->nbr++];
+	memset(b, 0, sizeof(*b));
+	b->name = tc_xstrdup(name);
+	b->line = lx->line;
+	pc->steps = &b->steps;
+	pc->nsteps = &b->nsteps;
+	pc->cap_br = 0;
+	return 0;
+}
+
+static int parse_end(struct tc_lx *lx, struct pctx *pc, size_t at)
+{
+	struct tc_step *g = pc->alt;
+
+	if (!g)
+		return tc_lx_fail(lx, at, "'end' without 'alt'");
+	if (!tc_lx_eol(lx))
+		return tc_lx_fail(lx, lx->pos, "unexpected text after 'end'");
+	if (!g->br[g->nbr - 1].nsteps)
+		return tc_lx_fail(lx, at, "alternative '%s' has no steps", g->br[g->nbr - 1].name);
+	if (g->nbr < 2)
+		return tc_lx_fail(lx, at, "a group needs at least two alternatives");
+	for (int i = 0; i < g->nbr; i++)
+		if (g->br[i].steps[0].kind != TC_STEP_EXPECT)
+			return tc_lx_fail(lx, at, "alternative '%s' must start with an expected segment ('<')",
+					  g->br[i].name);
+	pc->alt = NULL;
+	pc->steps = &pc->c->steps;
+	pc->nsteps = &pc->c->nsteps;
+	return 0;
+}
+
+static int parse_line(struct tc_lx *lx, struct pctx *pc)
+{
+	size_t at;
+
+	if (tc_lx_eol(lx))
+		return 0;
+	at = lx->pos;
+	if (lx->s[at] == '@')
+		return parse_meta(lx, pc);
+	if (tc_lx_kw(lx, "alt"))
+		return parse_alt(lx, pc, at);
+	if (tc_lx_kw(lx, "end"))
+		return parse_end(lx, pc, at);
+	return parse_step(lx, pc);
+}
+
+static int check_case(struct tc_case *c, const char *file, int lines, char *err, size_t errlen)
+{
+	static const char *const req[] = { "id", "title", "rfc", "level" };
+	const void *have[] = { c->id, c->title, c->rfc, c->level ? "" : NULL };
+	size_t i;
+
+	for (i = 0; i < TC_ARRAY_LEN(req); i++)
+		if (!have[i])
+			return tc_errf(err, errlen, "%s:%d:1: missing @%s", file, lines, req[i]);
+	if (!c->nsteps)
+		return tc_errf(err, errlen, "%s:%d:1: the case has no steps", file, lines);
+	if (!c->port)
+		c->port = c->needs & TC_NEED_CLOSED_PORT ? TC_PORT_CLOSED : TC_PORT_LISTEN;
+	if (c->port == TC_PORT_CLOSED)
+		c->needs |= TC_NEED_CLOSED_PORT;
+	else
+		c->needs |= TC_NEED_OPEN_PORT;
+	if (c->port != TC_PORT_LISTEN && c->port != TC_PORT_CLOSED)
+		c->needs |= TC_NEED_AGENT;
+	if (!c->timeout_us)
+		c->timeout_us = 1000000;
+	return 0;
+}
+
+static struct tc_case *parse(const char *file, const char *buf, size_t len, int trace,
+			     char *err, size_t errlen)
+{
+	struct tc_case *c = tc_xcalloc(1, sizeof(*c));
+	struct pctx pc = { 0 };
+	size_t pos = 0;
+	int line = 0;
+
+	c->file = tc_xstrdup(file);
+	pc.c = c;
+	pc.steps = &c->steps;
+	pc.nsteps = &c->nsteps;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		struct tc_lx lx;
+
+		line++;
+		if (memchr(buf + pos, '\0', n)) {
+			tc_errf(err, errlen, "%s:%d:1: NUL byte in a text file", file, line);
+			goto fail;
+		}
+		tc_lx_init(&lx, file, line, buf + pos, n, err, errlen);
+		if (parse_line(&lx, &pc) < 0)
+			goto fail;
+		pos += n + 1;
+	}
+	if (pc.alt) {
+		tc_errf(err, errlen, "%s:%d:%d: 'alt' group not closed with 'end'", file,
+			pc.alt->line, pc.alt->col);
+		goto fail;
+	}
+	if (!trace && check_case(c, file, line ? line : 1, err, errlen) < 0)
+		goto fail;
+	return c;
+fail:
+	tc_case_free(c);
+	return NULL;
+}
+
+struct tc_case *tc_case_parse(const char *file, const char *buf, size_t len, char *err, size_t errlen)
+{
+	return parse(file, buf, len, 0, err, errlen);
+}
+
+struct tc_case *tc_trace_parse(const char *file, const char *buf, size_t len, char *err, size_t errlen)
+{
+	return parse(file, buf, len, 1, err, errlen);
+}

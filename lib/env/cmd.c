@@ -1,0 +1,147 @@
+/* env: commands and sysctls. */
+#include "env/cmd.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int tc_have_tool(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, buf[512];
+	int found = 0;
+
+	copy = tc_xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+		found = access(buf, X_OK) == 0;
+	}
+	free(copy);
+	return found;
+}
+
+static void join_argv(char *const argv[], char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; argv[i] && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", argv[i]);
+}
+
+int tc_cmd(char *const argv[], char *err, size_t errlen)
+{
+	int pfd[2], status;
+	pid_t pid;
+	char out[512], line[256];
+	ssize_t n;
+	size_t got = 0;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return tc_errf(err, errlen, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return tc_errf(err, errlen, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		dup2(devnull, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	while (got && (out[got - 1] == '\n' || out[got - 1] == ' '))
+		out[--got] = '\0';
+	join_argv(argv, line, sizeof(line));
+	return tc_errf(err, errlen, "%s: %s", line, got ? out : "failed");
+}
+
+int tc_cmdf(char *err, size_t errlen, const char *fmt, ...)
+{
+	char buf[512], *argv[40], *save = NULL, *tok;
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (tok = strtok_r(buf, " ", &save); tok && n < 39; tok = strtok_r(NULL, " ", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return tc_cmd(argv, err, errlen);
+}
+
+static void sysctl_path(const char *key, char *path, size_t len)
+{
+	size_t off = (size_t)snprintf(path, len, "/proc/sys/");
+	const char *k;
+
+	for (k = key; *k && off + 1 < len; k++)
+		path[off++] = *k == '.' ? '/' : *k;
+	path[off] = '\0';
+}
+
+int tc_sysctl_write(const char *key, const char *val, char *err, size_t errlen)
+{
+	char path[256];
+	int fd;
+	ssize_t n;
+
+	if (strstr(key, "..") || strchr(key, '/'))
+		return tc_errf(err, errlen, "sysctl %s: not a sysctl name", key);
+	sysctl_path(key, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tc_errf(err, errlen, "sysctl %s: %s", key, strerror(errno));
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n < 0)
+		return tc_errf(err, errlen, "sysctl %s=%s: %s", key, val, strerror(errno));
+	return 0;
+}
+
+int tc_sysctl_read(const char *key, char *buf, size_t len)
+{
+	char path[256];
+	int fd;
+	ssize_t n;
+
+	sysctl_path(key, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	for (char *p = buf; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * env: the netns environment. A tester namespace and a target namespace joined by a
+ * veth pair; the tester uses addresses its kernel does not own (it answers ARP itself,
+ * and the target has static neighbour entries), offloads are off, the agent runs in
+ * the target namespace. Named "tcpconform-<pid>-tester" and "-target", so that a run
+ * killed without its teardown is found and removed by the next one.
+ */
+#ifndef TC_ENV_NETNS_H
+#define TC_ENV_NETNS_H
+
+#include "run/runner.h"
+
+#include <sys/types.h>
+
+struct tc_agent_link;
+
+struct tc_netns_cfg {
+	const char *agent_path;         /* the tcpconform-agent executable */
+	char **sysctl_keys, **sysctl_vals;      /* set in the target namespace first */
+	int nsysctl;
+	int verbose;
+};
+
+struct tc_netns {
+	char ns_tester[48], ns_target[48];
+	char if_tester[16], if_target[16];
+	int orig_ns;                    /* our namespace before setns (-1: not saved) */
+	int made_tester, made_target;
+	pid_t agent_pid;
+	struct tc_agent_link *agent;
+	struct tc_target tg[2];         /* [0] IPv4, [1] IPv6 */
+	/* The target's net.ipv4.tcp_* sysctls, read after the overrides. */
+	char **sc_keys, **sc_vals;
+	int nsc;
+};
+
+/*
+ * tc_netns_setup - build the environment and enter the tester namespace (the caller's
+ * capture and injection then open there). On failure everything made so far is
+ * removed and @err says what failed.
+ */
+int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen);
+
+/* tc_netns_teardown - stop the agent, remove both namespaces, return to the original
+ * namespace. Safe to call twice, and on a half-built environment. Async-signal-safe
+ * it is not: call it from the main flow (signals only set a flag). */
+void tc_netns_teardown(struct tc_netns *e);
+
+/*
+ * tc_netns_cleanup_stale - remove the namespaces of tcpconform runs whose process is
+ * gone (killed with SIGKILL, say), with every process still inside them. Returns the
+ * number of namespaces removed, or -1 with @err.
+ */
+int tc_netns_cleanup_stale(char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,258 @@
+/* io: the scripted peer and the fake agent. */
+#include "io/fake.h"
+#include "case/build.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct due {
+	struct tc_seg s;
+	uint64_t at;
+};
+
+struct tc_fake {
+	const struct tc_case *tr;
+	const struct tc_target *tg;
+	struct tc_clock *clk;
+	int pc;                         /* next step of the trace */
+	uint32_t isn_r, isn_t;
+	int have_isn_t;
+	uint16_t tport;
+	struct tc_seg *sent;
+	int nsent;
+	size_t cap_sent;
+	struct due *q;
+	int nq;
+	size_t cap_q;
+	char err[TC_ERRLEN];
+};
+
+struct tc_fake *tc_fake_new(const struct tc_case *trace, const struct tc_target *tg, uint32_t isn_r,
+			    struct tc_clock *clk)
+{
+	struct tc_fake *f = tc_xcalloc(1, sizeof(*f));
+
+	f->tr = trace;
+	f->tg = tg;
+	f->isn_r = isn_r;
+	f->clk = clk;
+	return f;
+}
+
+void tc_fake_free(struct tc_fake *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->nsent; i++)
+		tc_seg_free(&f->sent[i]);
+	for (i = 0; i < f->nq; i++)
+		tc_seg_free(&f->q[i].s);
+	free(f->sent);
+	free(f->q);
+	free(f);
+}
+
+/* queue_reply - build the "<" step @st as a segment from the target, due at @at. */
+static void queue_reply(struct tc_fake *f, const struct tc_step *st, uint64_t at)
+{
+	struct tc_build_auto au = { 0 };
+	struct due *d;
+
+	tc_grow(&f->q, sizeof(*f->q), (size_t)f->nq, &f->cap_q);
+	d = &f->q[f->nq];
+	tc_seg_init(&d->s);
+	d->s.link = f->tg->link;
+	d->s.family = f->tg->family;
+	d->s.src = f->tg->target;
+	d->s.dst = f->tg->tester;
+	memcpy(d->s.eth_src, f->tg->target_mac, 6);
+	memcpy(d->s.eth_dst, f->tg->tester_mac, 6);
+	d->s.sport = f->tg->ports[TC_PORT_LISTEN] ? f->tg->ports[TC_PORT_LISTEN] : 80;
+	d->s.dport = f->tport;
+	if (f->nsent)
+		d->s.sport = f->sent[f->nsent - 1].dport ? f->sent[f->nsent - 1].dport : d->s.sport;
+	au.ack = f->isn_t;
+	if (tc_segpat_build(&st->seg, &d->s, f->isn_r, f->isn_t, &au, f->err, sizeof(f->err)) < 0) {
+		tc_seg_free(&d->s);
+		return;
+	}
+	d->at = at;
+	f->nq++;
+}
+
+/* play - after a segment from the tester: queue the replies up to the next ">". */
+static void play(struct tc_fake *f)
+{
+	uint64_t at = tc_now_us(f->clk);
+
+	while (f->pc < f->tr->nsteps) {
+		const struct tc_step *st = &f->tr->steps[f->pc];
+
+		if (st->kind == TC_STEP_SEND)
+			return;
+		if (st->kind == TC_STEP_WAIT)
+			at += st->dur_us;
+		else if (st->kind == TC_STEP_EXPECT)
+			queue_reply(f, st, at);
+		f->pc++;
+	}
+}
+
+static int fake_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen)
+{
+	struct tc_fake *f = ctx;
+	const struct tc_step *st;
+
+	tc_grow(&f->sent, sizeof(*f->sent), (size_t)f->nsent, &f->cap_sent);
+	tc_seg_copy(&f->sent[f->nsent++], s);
+	f->tport = s->sport;
+	/* Skip to the next ">" of the script; it stands for this segment. */
+	while (f->pc < f->tr->nsteps && f->tr->steps[f->pc].kind != TC_STEP_SEND)
+		f->pc++;
+	if (f->pc >= f->tr->nsteps)
+		return 0;               /* the script has nothing more to say */
+	st = &f->tr->steps[f->pc++];
+	if (!f->have_isn_t) {
+		f->isn_t = s->seq - st->seg.seq.v;
+		f->have_isn_t = 1;
+	}
+	play(f);
+	return 0;
+}
+
+static int fake_fd(void *ctx)
+{
+	return -1;
+}
+
+static int fake_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct tc_fake *f = ctx;
+	uint64_t t = tc_now_us(f->clk);
+	int n = 0;
+
+	/* In order of due time, then of the script. */
+	while (f->nq && f->q[0].at <= t) {
+		struct due d = f->q[0];
+
+		memmove(f->q, f->q + 1, (size_t)(f->nq - 1) * sizeof(*f->q));
+		f->nq--;
+		cb(arg, d.s.raw, d.s.raw_len, t);
+		tc_seg_free(&d.s);
+		n++;
+	}
+	return n;
+}
+
+static uint64_t fake_next_due(void *ctx)
+{
+	struct tc_fake *f = ctx;
+
+	return f->nq ? f->q[0].at : 0;
+}
+
+struct tc_io tc_fake_io(struct tc_fake *f)
+{
+	static const struct tc_io_ops ops = {
+		.name = "fake", .send = fake_send, .fd = fake_fd, .drain = fake_drain,
+		.next_due = fake_next_due,
+	};
+
+	return (struct tc_io){ .ops = &ops, .ctx = f };
+}
+
+int tc_fake_nsent(const struct tc_fake *f)
+{
+	return f->nsent;
+}
+
+const struct tc_seg *tc_fake_sent(const struct tc_fake *f, int i)
+{
+	return i >= 0 && i < f->nsent ? &f->sent[i] : NULL;
+}
+
+const char *tc_fake_error(const struct tc_fake *f)
+{
+	return f->err;
+}
+
+/* The fake agent. */
+struct tc_fake_agent {
+	uint32_t ids[64];
+	int ok[64];
+	int n;
+	char fail_prefix[32], fail_reply[64];
+	char *log;
+	size_t loglen;
+};
+
+struct tc_fake_agent *tc_fake_agent_new(void)
+{
+	struct tc_fake_agent *a = tc_xcalloc(1, sizeof(*a));
+
+	a->log = tc_xstrdup("");
+	return a;
+}
+
+void tc_fake_agent_fail(struct tc_fake_agent *a, const char *prefix, const char *reply)
+{
+	tc_strlcpy(a->fail_prefix, prefix, sizeof(a->fail_prefix));
+	tc_strlcpy(a->fail_reply, reply, sizeof(a->fail_reply));
+}
+
+void tc_fake_agent_free(struct tc_fake_agent *a)
+{
+	if (!a)
+		return;
+	free(a->log);
+	free(a);
+}
+
+static int fa_request(void *ctx, uint32_t id, const char *cmd, char *err, size_t errlen)
+{
+	struct tc_fake_agent *a = ctx;
+	size_t l = strlen(cmd);
+
+	if (a->n >= 64)
+		return tc_errf(err, errlen, "fake agent: too many requests");
+	a->log = tc_xrealloc(a->log, a->loglen + l + 2);
+	memcpy(a->log + a->loglen, cmd, l);
+	a->loglen += l;
+	a->log[a->loglen++] = '\n';
+	a->log[a->loglen] = '\0';
+	a->ids[a->n] = id;
+	a->ok[a->n++] = !(a->fail_prefix[0] && !strncmp(cmd, a->fail_prefix, strlen(a->fail_prefix)));
+	return 0;
+}
+
+static int fa_fd(void *ctx)
+{
+	return -1;
+}
+
+static int fa_drain(void *ctx, tc_agent_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct tc_fake_agent *a = ctx;
+	int i, n = a->n;
+
+	a->n = 0;
+	for (i = 0; i < n; i++)
+		cb(arg, a->ids[i], a->ok[i], a->ok[i] ? "" : a->fail_reply);
+	return n;
+}
+
+const char *tc_fake_agent_log(const struct tc_fake_agent *a)
+{
+	return a->log;
+}
+
+struct tc_agentc tc_fake_agentc(struct tc_fake_agent *a)
+{
+	static const struct tc_agent_ops ops = { .request = fa_request, .fd = fa_fd, .drain = fa_drain };
+
+	return (struct tc_agentc){ .ops = &ops, .ctx = a };
+}

@@ -1,0 +1,249 @@
+/* io: the live back-end (libnet + libpcap). */
+#include "io/live.h"
+
+#include <libnet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tc_live {
+	pcap_t *pc;
+	libnet_t *ln;
+	struct tc_live_cfg cfg;
+	int fd;
+	/* during a drain */
+	tc_frame_cb cb;
+	void *arg;
+	char err[TC_ERRLEN];
+	int failed;
+};
+
+/* build_frame - libnet's headers around the TCP bytes of @s, in context @l. */
+static int build_frame(libnet_t *l, const struct tc_seg *s, char *err, size_t errlen)
+{
+	const uint8_t *tcp = s->raw + s->tcp_off;
+	uint32_t tcplen = (uint32_t)(s->raw_len - s->tcp_off);
+	libnet_ptag_t ip;
+	uint16_t et;
+
+	libnet_clear_packet(l);
+	if (s->family == 4) {
+		uint32_t src, dst;
+		int bad = s->ip_cksum_status == TC_CK_BAD;
+
+		memcpy(&src, s->src.a, 4);
+		memcpy(&dst, s->dst.a, 4);
+		/* A checksum of 0 asks libnet to compute it; a wrong one on purpose is ours. */
+		ip = libnet_build_ipv4(s->ip_len, s->tos, s->ip_id, s->ip_frag, s->ttl, s->ip_proto,
+				       bad ? s->ip_cksum : 0, src, dst, tcp, tcplen, l, 0);
+		if (ip != -1 && bad)
+			libnet_toggle_checksum(l, ip, LIBNET_OFF);
+		et = ETHERTYPE_IP;
+	} else {
+		struct libnet_in6_addr src, dst;
+
+		memcpy(&src, s->src.a, 16);
+		memcpy(&dst, s->dst.a, 16);
+		ip = libnet_build_ipv6(s->tos, s->flowlabel, s->ip_len, s->ip_proto, s->ttl, src, dst,
+				       tcp, tcplen, l, 0);
+		et = ETHERTYPE_IPV6;
+	}
+	if (ip == -1)
+		return tc_errf(err, errlen, "libnet: %s", libnet_geterror(l));
+	if (libnet_build_ethernet(s->eth_dst, s->eth_src, et, NULL, 0, l, 0) == -1)
+		return tc_errf(err, errlen, "libnet: %s", libnet_geterror(l));
+	return 0;
+}
+
+static int live_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen)
+{
+	struct tc_live *lv = ctx;
+
+	if (s->link != TC_LINK_ETH)
+		return tc_errf(err, errlen, "the live back-end sends Ethernet frames only");
+	if (build_frame(lv->ln, s, err, errlen) < 0)
+		return -1;
+	if (libnet_write(lv->ln) == -1)
+		return tc_errf(err, errlen, "libnet_write: %s", libnet_geterror(lv->ln));
+	return 0;
+}
+
+/* answer_arp - an ARP request for the tester's IPv4 address gets our MAC. */
+static void answer_arp(struct tc_live *lv, const u_char *f, size_t len)
+{
+	const struct tc_addr *me = lv->cfg.tester[0].family == 4 ? &lv->cfg.tester[0] : &lv->cfg.tester[1];
+	const uint8_t *a = f + 14;
+
+	if (len < 42 || me->family != 4)
+		return;
+	/* htype 1, ptype IPv4, hlen 6, plen 4, op request, target protocol address ours */
+	if (a[0] != 0 || a[1] != 1 || a[2] != 8 || a[3] != 0 || a[4] != 6 || a[5] != 4 ||
+	    a[6] != 0 || a[7] != 1 || memcmp(a + 24, me->a, 4))
+		return;
+	libnet_clear_packet(lv->ln);
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REPLY, lv->cfg.tester_mac, me->a,
+			     a + 8, a + 14, NULL, 0, lv->ln, 0) == -1 ||
+	    libnet_build_ethernet(a + 8, lv->cfg.tester_mac, ETHERTYPE_ARP, NULL, 0, lv->ln, 0) == -1 ||
+	    libnet_write(lv->ln) == -1) {
+		lv->failed = 1;
+		snprintf(lv->err, sizeof(lv->err), "ARP reply: %s", libnet_geterror(lv->ln));
+	}
+}
+
+static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct tc_live *lv = (struct tc_live *)user;
+
+	if (h->caplen >= 14 && bytes[12] == 0x08 && bytes[13] == 0x06) {
+		answer_arp(lv, bytes, h->caplen);
+		return;
+	}
+	lv->cb(lv->arg, bytes, h->caplen, tc_now_us(lv->cfg.clock));
+}
+
+static int live_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct tc_live *lv = ctx;
+	int n;
+
+	lv->cb = cb;
+	lv->arg = arg;
+	n = pcap_dispatch(lv->pc, -1, on_pcap, (u_char *)lv);
+	if (n == PCAP_ERROR)
+		return tc_errf(err, errlen, "pcap: %s", pcap_geterr(lv->pc));
+	if (lv->failed)
+		return tc_errf(err, errlen, "%s", lv->err);
+	return n < 0 ? 0 : n;
+}
+
+static int live_fd(void *ctx)
+{
+	return ((struct tc_live *)ctx)->fd;
+}
+
+struct tc_io tc_live_io(struct tc_live *lv)
+{
+	static const struct tc_io_ops ops = {
+		.name = "live", .send = live_send, .fd = live_fd, .drain = live_drain,
+	};
+
+	return (struct tc_io){ .ops = &ops, .ctx = lv };
+}
+
+/* filter_text - capture TCP from the targets to the testers, and ARP. */
+static void filter_text(const struct tc_live_cfg *c, char *buf, size_t len)
+{
+	char t[64], u[64];
+	size_t off = (size_t)snprintf(buf, len, "arp");
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!c->target[i].family)
+			continue;
+		tc_addr_format(&c->target[i], u, sizeof(u));
+		tc_addr_format(&c->tester[i], t, sizeof(t));
+		off += (size_t)snprintf(buf + off, len - off, " or (%s and src host %s and dst host %s)",
+					c->target[i].family == 4 ? "ip" : "ip6", u, t);
+	}
+}
+
+static int open_pcap(struct tc_live *lv, char *err, size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "", ftxt[400];
+	struct bpf_program prog;
+
+	lv->pc = pcap_create(lv->cfg.iface, eb);
+	if (!lv->pc)
+		return tc_errf(err, errlen, "pcap_create %s: %s", lv->cfg.iface, eb);
+	if (pcap_set_snaplen(lv->pc, 65535) || pcap_set_immediate_mode(lv->pc, 1) ||
+	    pcap_set_buffer_size(lv->pc, 8 << 20) || pcap_set_promisc(lv->pc, 1))
+		return tc_errf(err, errlen, "pcap options on %s", lv->cfg.iface);
+	if (pcap_activate(lv->pc) < 0)
+		return tc_errf(err, errlen, "pcap_activate %s: %s", lv->cfg.iface, pcap_geterr(lv->pc));
+	if (pcap_datalink(lv->pc) != DLT_EN10MB)
+		return tc_errf(err, errlen, "%s is not an Ethernet interface", lv->cfg.iface);
+	if (pcap_setdirection(lv->pc, PCAP_D_IN) < 0)
+		return tc_errf(err, errlen, "pcap_setdirection: %s", pcap_geterr(lv->pc));
+	filter_text(&lv->cfg, ftxt, sizeof(ftxt));
+	if (pcap_compile(lv->pc, &prog, ftxt, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return tc_errf(err, errlen, "pcap filter \"%s\": %s", ftxt, pcap_geterr(lv->pc));
+	if (pcap_setfilter(lv->pc, &prog) < 0) {
+		pcap_freecode(&prog);
+		return tc_errf(err, errlen, "pcap_setfilter: %s", pcap_geterr(lv->pc));
+	}
+	pcap_freecode(&prog);
+	if (pcap_setnonblock(lv->pc, 1, eb) < 0)
+		return tc_errf(err, errlen, "pcap_setnonblock: %s", eb);
+	lv->fd = pcap_get_selectable_fd(lv->pc);
+	if (lv->fd < 0)
+		return tc_errf(err, errlen, "%s has no selectable descriptor", lv->cfg.iface);
+	return 0;
+}
+
+struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t errlen)
+{
+	struct tc_live *lv = tc_xcalloc(1, sizeof(*lv));
+	char eb[LIBNET_ERRBUF_SIZE] = "";
+
+	lv->cfg = *cfg;
+	lv->fd = -1;
+	/* Capture first: the filter is armed before anything can be injected. */
+	if (open_pcap(lv, err, errlen) < 0)
+		goto fail;
+	lv->ln = libnet_init(LIBNET_LINK, cfg->iface, eb);
+	if (!lv->ln) {
+		tc_errf(err, errlen, "libnet_init %s: %s", cfg->iface, eb);
+		goto fail;
+	}
+	return lv;
+fail:
+	tc_live_close(lv);
+	return NULL;
+}
+
+unsigned tc_live_drops(struct tc_live *lv)
+{
+	struct pcap_stat st;
+
+	if (!lv || !lv->pc || pcap_stats(lv->pc, &st) < 0)
+		return 0;
+	return st.ps_drop;
+}
+
+void tc_live_close(struct tc_live *lv)
+{
+	if (!lv)
+		return;
+	if (lv->pc)
+		pcap_close(lv->pc);
+	if (lv->ln)
+		libnet_destroy(lv->ln);
+	free(lv);
+}
+
+int tc_libnet_frame(const char *iface, const struct tc_seg *s, uint8_t **out, size_t *len,
+		    char *err, size_t errlen)
+{
+	char eb[LIBNET_ERRBUF_SIZE] = "";
+	libnet_t *l = libnet_init(LIBNET_LINK_ADV, iface, eb);
+	uint8_t *pkt = NULL;
+	uint32_t n = 0;
+	int rc = -1;
+
+	if (!l)
+		return tc_errf(err, errlen, "libnet_init %s: %s", iface, eb);
+	if (build_frame(l, s, err, errlen) == 0) {
+		if (libnet_adv_cull_packet(l, &pkt, &n) == -1) {
+			tc_errf(err, errlen, "libnet_adv_cull_packet: %s", libnet_geterror(l));
+		} else {
+			*out = tc_xmalloc(n);
+			memcpy(*out, pkt, n);
+			*len = n;
+			libnet_adv_free_packet(l, pkt);
+			rc = 0;
+		}
+	}
+	libnet_destroy(l);
+	return rc;
+}

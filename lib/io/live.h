@@ -1,0 +1,41 @@
+/*
+ * io: the live back-end. Injection with libnet at the link layer (libnet builds the
+ * IP and Ethernet headers around our TCP bytes), capture with libpcap in immediate
+ * mode on the same interface, the filter armed before the first injection. It also
+ * answers ARP for the tester's address, which no kernel owns. Needs root.
+ */
+#ifndef TC_IO_LIVE_H
+#define TC_IO_LIVE_H
+
+#include "io/io.h"
+#include "util/util.h"
+
+struct tc_live;
+
+struct tc_live_cfg {
+	const char *iface;
+	struct tc_addr tester[2], target[2];    /* per family; family 0 = unused */
+	uint8_t tester_mac[6];
+	const struct tc_clock *clock;
+};
+
+/* tc_live_open - open capture and injection on cfg->iface. NULL with @err on failure. */
+struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t errlen);
+void tc_live_close(struct tc_live *lv);
+
+/* tc_live_io - the io table over @lv. */
+struct tc_io tc_live_io(struct tc_live *lv);
+
+/* tc_live_stats - frames the kernel dropped before we read them (pcap_stats). */
+unsigned tc_live_drops(struct tc_live *lv);
+
+/*
+ * tc_libnet_frame - build @s's frame the way the live back-end does (libnet's IPv4 or
+ * IPv6 and Ethernet builders around the TCP bytes), without sending it: for tests
+ * comparing libnet's bytes with the encoder's. @iface is any interface ("lo").
+ * Needs root. On success *out is malloc'd.
+ */
+int tc_libnet_frame(const char *iface, const struct tc_seg *s, uint8_t **out, size_t *len,
+		    char *err, size_t errlen);
+
+#endif

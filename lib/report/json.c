@@ -1,0 +1,296 @@
+/* report: report.json. Names here are a public interface: see reports/schema.json. */
+#include "report/report.h"
+#include "packet/format.h"
+#include "util/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Every cJSON call can fail on allocation: one checked helper each. */
+static cJSON *chk(cJSON *v)
+{
+	if (!v) {
+		fprintf(stderr, "tcpconform: out of memory building JSON\n");
+		abort();
+	}
+	return v;
+}
+
+static void add(cJSON *o, const char *k, cJSON *v)
+{
+	if (!cJSON_AddItemToObject(o, k, chk(v)))
+		chk(NULL);
+}
+
+static void add_str(cJSON *o, const char *k, const char *s)
+{
+	add(o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+	add(o, k, cJSON_CreateNumber(v));
+}
+
+static cJSON *str_array(char *const *v, int n)
+{
+	cJSON *a = chk(cJSON_CreateArray());
+	int i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, chk(cJSON_CreateString(v[i])));
+	return a;
+}
+
+static cJSON *opt_json(const struct tc_opt *o)
+{
+	cJSON *j = chk(cJSON_CreateObject());
+	char hex[2 * TC_OPT_DATA + 1];
+	int i;
+
+	add_num(j, "kind", o->kind);
+	add_str(j, "name", tc_opt_name(o->kind));
+	if (o->bad) {
+		add(j, "malformed", cJSON_CreateTrue());
+		add_num(j, "length", o->len);
+	}
+	if (!o->bad) {
+		switch (o->kind) {
+		case TC_OPT_MSS: add_num(j, "value", o->v.mss); return j;
+		case TC_OPT_WSCALE: add_num(j, "value", o->v.wscale); return j;
+		case TC_OPT_TS:
+			add_num(j, "val", o->v.ts.val);
+			add_num(j, "ecr", o->v.ts.ecr);
+			return j;
+		case TC_OPT_SACK: {
+			cJSON *b = chk(cJSON_CreateArray());
+
+			for (i = 0; i < o->v.sack.n; i++) {
+				cJSON *p = chk(cJSON_CreateArray());
+
+				cJSON_AddItemToArray(p, chk(cJSON_CreateNumber(o->v.sack.l[i])));
+				cJSON_AddItemToArray(p, chk(cJSON_CreateNumber(o->v.sack.r[i])));
+				cJSON_AddItemToArray(b, p);
+			}
+			add(j, "blocks", b);
+			return j;
+		}
+		case TC_OPT_NOP: case TC_OPT_EOL: case TC_OPT_SACKOK: return j;
+		default: break;
+		}
+	}
+	for (i = 0; i < o->dlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", o->data[i]);
+	hex[2 * o->dlen] = '\0';
+	add_str(j, "data", hex);
+	return j;
+}
+
+static const char *ck_name(enum tc_cksum c)
+{
+	switch (c) {
+	case TC_CK_OK: return "ok";
+	case TC_CK_BAD: return "bad";
+	case TC_CK_PARTIAL: return "partial";
+	default: return "unknown";
+	}
+}
+
+static cJSON *trace_json(const struct tc_result *r, const struct tc_trace_ent *e)
+{
+	const struct tc_seg *s = &e->seg;
+	cJSON *j = chk(cJSON_CreateObject()), *opts = chk(cJSON_CreateArray());
+	int out = s->dir == TC_DIR_OUT, i;
+	uint32_t seq_base = out ? r->tester_isn : r->target_isn;
+	uint32_t ack_base = out ? r->target_isn : r->tester_isn;
+	char fl[16], step[300];
+
+	add_str(j, "dir", out ? "out" : "in");
+	add_num(j, "t_us", (double)(s->t_us >= r->start_us ? s->t_us - r->start_us : 0));
+	add_str(j, "flags", tc_flags_str(s->flags & 0x1ff, fl, sizeof(fl)));
+	if (s->flags & 0xe00)
+		add_num(j, "reserved", (s->flags >> 9) & 7);
+	add_num(j, "seq", s->seq);
+	add_num(j, "ack", s->ack);
+	if (out || r->target_isn_known)
+		add_num(j, "rel_seq", s->seq - seq_base);
+	else
+		add(j, "rel_seq", cJSON_CreateNull());
+	if (!(s->flags & TC_ACK))
+		add(j, "rel_ack", cJSON_CreateNull());
+	else if (!out || r->target_isn_known)
+		add_num(j, "rel_ack", s->ack - ack_base);
+	else
+		add(j, "rel_ack", cJSON_CreateNull());
+	add_num(j, "win", s->win);
+	add_num(j, "len", s->payload_len);
+	add_num(j, "ttl", s->ttl);
+	add_str(j, "family", s->family == 6 ? "ipv6" : "ipv4");
+	for (i = 0; i < s->nopts; i++)
+		cJSON_AddItemToArray(opts, opt_json(&s->opts[i]));
+	add(j, "options", opts);
+	add_str(j, "checksum", ck_name(s->cksum_status));
+	if (e->line) {
+		snprintf(step, sizeof(step), "%s:%d", r->c->file, e->line);
+		add_str(j, "step", step);
+	} else {
+		add(j, "step", cJSON_CreateNull());
+	}
+	if (e->note)
+		add_str(j, "note", e->note);
+	if (s->problem[0])
+		add_str(j, "malformed", s->problem);
+	return j;
+}
+
+static cJSON *states_json(const struct tc_result *r)
+{
+	cJSON *j = chk(cJSON_CreateObject()), *o = chk(cJSON_CreateArray());
+	int i;
+
+	add(j, "expected", str_array(r->st_expected, r->nst_expected));
+	for (i = 0; i < r->nst_observed; i++)
+		cJSON_AddItemToArray(o, chk(cJSON_CreateString(r->st_observed[i])));
+	add(j, "observed", o);
+	return j;
+}
+
+static cJSON *case_json(const struct tc_result *r)
+{
+	const struct tc_case *c = r->c;
+	cJSON *j = chk(cJSON_CreateObject()), *tr = chk(cJSON_CreateArray());
+	int i;
+
+	add_str(j, "id", c->id);
+	add_str(j, "title", c->title);
+	add_str(j, "file", c->file);
+	add(j, "rfc", str_array(c->rfc, c->nrfc));
+	add_str(j, "level", tc_level_name(c->level));
+	add(j, "tags", str_array(c->tags, c->ntags));
+	add_str(j, "family", r->family == 6 ? "ipv6" : "ipv4");
+	add_str(j, "verdict", tc_verdict_name(r->verdict));
+	add_str(j, "alternative", r->alternative[0] ? r->alternative : NULL);
+	add_str(j, "reason", r->reason);
+	if (r->div_expected) {
+		cJSON *d = chk(cJSON_CreateObject());
+
+		add_str(d, "file", c->file);
+		add_num(d, "line", r->div_line);
+		add_str(d, "expected", r->div_expected);
+		add_str(d, "observed", r->div_observed);
+		add(j, "divergence", d);
+	} else {
+		add(j, "divergence", cJSON_CreateNull());
+	}
+	add(j, "states", states_json(r));
+	add_num(j, "duration_us", (double)(r->end_us > r->start_us ? r->end_us - r->start_us : 0));
+	add_str(j, "pcap", r->pcap);
+	add_num(j, "tester_port", r->tester_port);
+	add_num(j, "target_port", r->target_port);
+	add_num(j, "tester_isn", r->tester_isn);
+	if (r->target_isn_known)
+		add_num(j, "target_isn", r->target_isn);
+	else
+		add(j, "target_isn", cJSON_CreateNull());
+	add_str(j, "notes", r->notes);
+	for (i = 0; i < r->ntrace; i++)
+		cJSON_AddItemToArray(tr, trace_json(r, &r->trace[i]));
+	add(j, "trace", tr);
+	return j;
+}
+
+static cJSON *env_json(const struct tc_run_info *info)
+{
+	cJSON *e = chk(cJSON_CreateObject()), *t = chk(cJSON_CreateObject()), *sc = chk(cJSON_CreateObject());
+	int i;
+
+	add_str(e, "mode", info->mode);
+	add_str(e, "stack", info->stack);
+	add_str(t, "address", info->target_addr);
+	add_str(t, "tester_address", info->tester_addr);
+	add_str(t, "interface", info->iface);
+	add(e, "target", t);
+	add_str(e, "kernel", info->kernel);
+	for (i = 0; i < info->nsysctl; i++)
+		add_str(sc, info->sysctl_keys[i], info->sysctl_vals[i]);
+	add(e, "sysctls", sc);
+	return e;
+}
+
+char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res, int n,
+		     const struct tc_sched_stats *st)
+{
+	cJSON *root = chk(cJSON_CreateObject()), *tool = chk(cJSON_CreateObject());
+	cJSON *sum = chk(cJSON_CreateObject()), *cases = chk(cJSON_CreateArray());
+	cJSON *run = chk(cJSON_CreateObject()), *fnd = chk(cJSON_CreateArray());
+	struct tc_summary s;
+	char seed[32], *text;
+	int i;
+
+	add_str(root, "schema_version", TC_SCHEMA_VERSION);
+	add_str(tool, "name", "tcpconform");
+	add_str(tool, "version", info->tool_version);
+	add(root, "tool", tool);
+	add(root, "complete", cJSON_CreateBool(info->complete));
+	add_str(root, "interrupted", info->interrupted);
+	add_str(root, "started", info->started);
+	add_str(root, "finished", info->finished[0] ? info->finished : NULL);
+	add(root, "environment", env_json(info));
+	tc_summarize(res, n, &s);
+	add_num(sum, "pass", s.pass);
+	add_num(sum, "fail", s.fail);
+	add_num(sum, "skip", s.skip);
+	add_num(sum, "inconclusive", s.inconclusive);
+	add_num(sum, "error", s.error);
+	add_num(sum, "notrun", s.notrun);
+	add_num(sum, "fail_must", s.fail_must);
+	add_num(sum, "fail_should", s.fail_should);
+	add_num(sum, "fail_may", s.fail_may);
+	add(root, "summary", sum);
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)info->seed);
+	add_num(run, "jobs", info->jobs);
+	add_str(run, "seed", seed);
+	add(root, "run", run);
+	if (st && st->malformed) {
+		cJSON *f = chk(cJSON_CreateObject());
+
+		add_str(f, "kind", "malformed");
+		add_num(f, "count", st->malformed);
+		add_str(f, "first", st->first_malformed);
+		cJSON_AddItemToArray(fnd, f);
+	}
+	add(root, "findings", fnd);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(cases, case_json(&res[i]));
+	add(root, "cases", cases);
+	text = cJSON_Print(root);
+	chk((cJSON *)text);
+	cJSON_Delete(root);
+	return text;
+}
+
+int tc_write_file_atomic(const char *path, const char *text, char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f;
+	size_t len = strlen(text);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		return tc_errf(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) || fsync(fileno(f))) {
+		fclose(f);
+		unlink(tmp);
+		return tc_errf(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return tc_errf(err, errlen, "%s: %s", path, strerror(errno));
+	}
+	return 0;
+}

@@ -1,0 +1,90 @@
+/* report: what the terminal shows. */
+#include "report/report.h"
+#include "packet/format.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *color_of(enum tc_verdict v)
+{
+	switch (v) {
+	case TC_V_PASS: return "\033[32m";
+	case TC_V_FAIL: return "\033[31m";
+	case TC_V_ERROR: return "\033[35m";
+	case TC_V_INCONCLUSIVE: return "\033[33m";
+	default: return "\033[2m";
+	}
+}
+
+static void upper(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	buf[i] = '\0';
+}
+
+void tc_text_case(FILE *f, const struct tc_result *r, const struct tc_text_opts *o)
+{
+	char v[16];
+	double ms = r->end_us > r->start_us ? (double)(r->end_us - r->start_us) / 1000.0 : 0;
+
+	upper(tc_verdict_name(r->verdict), v, sizeof(v));
+	fprintf(f, "%s%-12s%s %s", o->color ? color_of(r->verdict) : "", v, o->color ? "\033[0m" : "",
+		r->c->id);
+	if (r->family == 6)
+		fprintf(f, " [ipv6]");
+	if (r->alternative[0])
+		fprintf(f, " (%s)", r->alternative);
+	if (r->verdict == TC_V_FAIL)
+		fprintf(f, " [%s]", tc_level_name(r->c->level));
+	if (r->verdict == TC_V_PASS || r->verdict == TC_V_FAIL || r->verdict == TC_V_INCONCLUSIVE)
+		fprintf(f, " %.1f ms", ms);
+	fputc('\n', f);
+	if (r->reason && r->verdict != TC_V_PASS)
+		fprintf(f, "             %s\n", r->reason);
+	if (r->notes)
+		fprintf(f, "             note: %s\n", r->notes);
+	if (o->verbose)
+		tc_text_trace(f, r);
+}
+
+void tc_text_trace(FILE *f, const struct tc_result *r)
+{
+	int i;
+	char line[700];
+
+	for (i = 0; i < r->ntrace; i++) {
+		const struct tc_seg *s = &r->trace[i].seg;
+		int out = s->dir == TC_DIR_OUT;
+
+		tc_seg_format_case(s, out ? r->tester_isn : (r->target_isn_known ? r->target_isn : 0),
+				   out ? (r->target_isn_known ? r->target_isn : 0) : r->tester_isn,
+				   line, sizeof(line));
+		fprintf(f, "             %8.3f ms %c %s", (double)(s->t_us - r->start_us) / 1000.0,
+			out ? '>' : '<', line);
+		if (r->trace[i].line)
+			fprintf(f, "    # line %d", r->trace[i].line);
+		if (r->trace[i].note)
+			fprintf(f, " (%s)", r->trace[i].note);
+		fputc('\n', f);
+	}
+}
+
+void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *dir, double secs,
+		     const struct tc_text_opts *o)
+{
+	struct tc_summary s;
+
+	tc_summarize(res, n, &s);
+	fprintf(f, "\n%d cases: %d pass, %d fail", n, s.pass, s.fail);
+	if (s.fail)
+		fprintf(f, " (%d MUST, %d SHOULD, %d MAY)", s.fail_must, s.fail_should, s.fail_may);
+	fprintf(f, ", %d skip, %d inconclusive, %d error", s.skip, s.inconclusive, s.error);
+	if (s.notrun)
+		fprintf(f, ", %d not run", s.notrun);
+	fprintf(f, " in %.2f s\n", secs);
+	if (dir)
+		fprintf(f, "reports: %s/report.json, %s/junit.xml, %s/pcap/\n", dir, dir, dir);
+}

@@ -1,0 +1,49 @@
+/* run: the inside of a running case, shared by runner.c and build.c. */
+#ifndef TC_RUN_CONN_H
+#define TC_RUN_CONN_H
+
+#include "model/track.h"
+#include "run/runner.h"
+
+#define TC_MAX_BRANCHES 16
+#define TC_QUEUE 256
+
+struct tc_frame {
+	const struct tc_step *steps;
+	int n, pc;
+};
+
+struct tc_conn {
+	const struct tc_case *c;
+	struct tc_result *r;
+	struct tc_run_env *env;
+	struct tc_track trk;
+	struct tc_frame top, br;
+	int in_br;                      /* executing a committed alternative */
+	const struct tc_step *alt;      /* a group whose branches are still open */
+	unsigned live;                  /* bit per open branch */
+	int bpc[TC_MAX_BRANCHES];
+	int armed;                      /* the current step has a deadline */
+	uint64_t deadline, armed_dur;
+	int queue[TC_QUEUE];            /* trace indices of target segments not yet matched */
+	int qh, qt;
+	uint32_t isn_t, isn_r;
+	int bound;                      /* the target's ISN is known */
+	uint32_t rcv_nxt_t;             /* the tester's RCV.NXT (absolute) */
+	int have_rcv;
+	uint32_t snd_nxt_t;             /* the tester's SND.NXT (absolute) */
+	uint32_t ts_recent;             /* the target's last TSval */
+	uint64_t ts_base_us;
+	uint16_t tport, rport;
+	uint32_t agent_id;
+	int agent_wait;
+	int done, torn_down;
+};
+
+/* tc_build_send - the segment a send step describes, encoded; 0 or -1 (@err). */
+int tc_build_send(struct tc_conn *k, const struct tc_segpat *p, struct tc_seg *s, char *err, size_t errlen);
+
+/* tc_build_rst - a reset with @seq from the tester (teardown), encoded. */
+int tc_build_rst(struct tc_conn *k, uint32_t seq, struct tc_seg *s, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,121 @@
+/* run: results. */
+#include "run/result.h"
+#include "util/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tc_verdict_name(enum tc_verdict v)
+{
+	switch (v) {
+	case TC_V_PASS: return "pass";
+	case TC_V_FAIL: return "fail";
+	case TC_V_SKIP: return "skip";
+	case TC_V_INCONCLUSIVE: return "inconclusive";
+	case TC_V_ERROR: return "error";
+	default: return "notrun";
+	}
+}
+
+void tc_result_init(struct tc_result *r, const struct tc_case *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->family = 4;
+	r->st_expected = c->states;
+	r->nst_expected = c->nstates;
+}
+
+void tc_result_free(struct tc_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->ntrace; i++)
+		tc_seg_free(&r->trace[i].seg);
+	free(r->trace);
+	free(r->reason);
+	free(r->div_expected);
+	free(r->div_observed);
+	free(r->pcap);
+	free(r->notes);
+	r->trace = NULL;
+	r->ntrace = 0;
+	r->reason = r->div_expected = r->div_observed = r->pcap = r->notes = NULL;
+}
+
+int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, const char *note)
+{
+	struct tc_trace_ent *e;
+
+	tc_grow(&r->trace, sizeof(*r->trace), (size_t)r->ntrace, &r->cap_trace);
+	e = &r->trace[r->ntrace];
+	tc_seg_copy(&e->seg, s);
+	e->line = line;
+	e->note = note;
+	return r->ntrace++;
+}
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	return s;
+}
+
+void tc_result_set_reason(struct tc_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->reason);
+	va_start(ap, fmt);
+	r->reason = vfmt(fmt, ap);
+	va_end(ap);
+}
+
+void tc_result_add_note(struct tc_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *joined;
+
+	va_start(ap, fmt);
+	line = vfmt(fmt, ap);
+	va_end(ap);
+	if (!r->notes) {
+		r->notes = line;
+		return;
+	}
+	if (asprintf(&joined, "%s; %s", r->notes, line) < 0)
+		abort();
+	free(r->notes);
+	free(line);
+	r->notes = joined;
+}
+
+void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < n; i++) {
+		switch (res[i].verdict) {
+		case TC_V_PASS: s->pass++; break;
+		case TC_V_FAIL:
+			s->fail++;
+			if (res[i].c->level == TC_LEVEL_MUST)
+				s->fail_must++;
+			else if (res[i].c->level == TC_LEVEL_SHOULD)
+				s->fail_should++;
+			else
+				s->fail_may++;
+			break;
+		case TC_V_SKIP: s->skip++; break;
+		case TC_V_INCONCLUSIVE: s->inconclusive++; break;
+		case TC_V_ERROR: s->error++; break;
+		default: s->notrun++; break;
+		}
+	}
+}

@@ -1,0 +1,95 @@
+/*
+ * run: results, the data a run produces and the reporters present. A result belongs
+ * to one case: its verdict, the alternative that matched, the first divergence, the
+ * state paths and the whole trace of segments.
+ */
+#ifndef TC_RUN_RESULT_H
+#define TC_RUN_RESULT_H
+
+#include "case/case.h"
+#include "packet/seg.h"
+
+#include <stdint.h>
+
+enum tc_verdict {
+	TC_V_NOTRUN = 0,        /* interrupted before it ran */
+	TC_V_PASS, TC_V_FAIL, TC_V_SKIP, TC_V_INCONCLUSIVE, TC_V_ERROR,
+};
+
+/* One segment of a trace: what was sent or seen, and the step it belongs to. */
+struct tc_trace_ent {
+	struct tc_seg seg;      /* owns its bytes */
+	int line;               /* the case-file line of the step (0: none) */
+	const char *note;       /* static text: "teardown", "unmatched"... or NULL */
+};
+
+struct tc_result {
+	const struct tc_case *c;
+	enum tc_verdict verdict;
+	int family;             /* 4 or 6 */
+	char alternative[96];   /* names of the alternatives that matched, comma-separated */
+	char *reason;           /* owned: one line, compiler-style for a fail */
+	/* The first divergence (fail), also in reason. */
+	int div_line;
+	char *div_expected;     /* the step as written, or a description */
+	char *div_observed;     /* the segment in case notation, or "nothing within 1000 ms" */
+	/* State paths. */
+	char **st_expected;     /* borrowed from the case */
+	int nst_expected;
+	const char *st_observed[64];
+	int nst_observed;
+	/* Trace. */
+	struct tc_trace_ent *trace;
+	int ntrace;
+	size_t cap_trace;
+	uint32_t tester_isn, target_isn;
+	int target_isn_known;
+	uint16_t tester_port, target_port;
+	uint64_t start_us, end_us;      /* clock of the run */
+	char *pcap;             /* path of the case's pcap, relative to the run directory */
+	char *notes;            /* owned: findings that do not change the verdict */
+};
+
+const char *tc_verdict_name(enum tc_verdict v);
+
+/* tc_result_init - a result for @c, not yet run. */
+void tc_result_init(struct tc_result *r, const struct tc_case *c);
+
+/* tc_result_free - release what the result owns (not the result itself). */
+void tc_result_free(struct tc_result *r);
+
+/* tc_result_trace_add - append a copy of @s (dir and time as set in @s); returns its index. */
+int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, const char *note);
+
+/* tc_result_set_reason - replace the reason (printf-style). */
+void tc_result_set_reason(struct tc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tc_result_add_note - append a line to the notes. */
+void tc_result_add_note(struct tc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A whole run: environment facts and all results. */
+struct tc_run_info {
+	const char *tool_version;
+	const char *mode;               /* "netns", "replay" ... */
+	const char *stack;              /* "linux" */
+	char kernel[128];
+	char target_addr[64], tester_addr[64];
+	char iface[32];
+	char **sysctl_keys, **sysctl_vals;
+	int nsysctl;
+	char started[40], finished[40];
+	int complete;                   /* every selected case ran */
+	int jobs;
+	uint64_t seed;
+	char *interrupted;              /* why the run stopped early, or NULL */
+};
+
+struct tc_summary {
+	int pass, fail, skip, inconclusive, error, notrun;
+	int fail_must, fail_should, fail_may;
+};
+
+/* tc_summarize - count the verdicts of @n results. */
+void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s);
+
+#endif

@@ -1,0 +1,626 @@
+/*
+ * run: one case as an event-driven state machine. advance() runs steps until one
+ * has to wait (for a segment, for time, for the agent); the events re-enter it.
+ */
+#include "case/match.h"
+#include "packet/format.h"
+#include "run/conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void advance(struct tc_conn *k);
+
+static uint64_t now(const struct tc_conn *k)
+{
+	return tc_now_us(k->env->clock);
+}
+
+static struct tc_frame *cur(struct tc_conn *k)
+{
+	return k->in_br ? &k->br : &k->top;
+}
+
+static void next_step(struct tc_conn *k)
+{
+	cur(k)->pc++;
+	k->armed = 0;
+}
+
+static void arm(struct tc_conn *k, uint64_t dur)
+{
+	if (k->armed)
+		return;
+	k->armed = 1;
+	k->armed_dur = dur;
+	k->deadline = now(k) + dur;
+}
+
+/* rel_text - @s in case notation relative to the bases of the direction it went. */
+static void rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf, size_t len)
+{
+	if (s->dir == TC_DIR_OUT)
+		tc_seg_format_case(s, k->isn_t, k->bound ? k->isn_r : 0, buf, len);
+	else
+		tc_seg_format_case(s, k->bound ? k->isn_r : 0, k->isn_t, buf, len);
+}
+
+static void finish(struct tc_conn *k, enum tc_verdict v)
+{
+	int i;
+
+	k->done = 1;
+	k->r->verdict = v;
+	k->r->end_us = now(k);
+	k->r->nst_observed = 0;
+	for (i = 0; i < k->trk.npath; i++)
+		k->r->st_observed[k->r->nst_observed++] = tc_state_name(k->trk.path[i]);
+	k->r->target_isn = k->isn_r;
+	k->r->target_isn_known = k->bound;
+	k->r->target_port = k->rport;
+}
+
+/* diverge - the first divergence: fail (or inconclusive) with a compiler-style reason. */
+static void diverge(struct tc_conn *k, const struct tc_step *st, const char *observed,
+		    const char *why, enum tc_verdict v)
+{
+	struct tc_result *r = k->r;
+
+	r->div_line = st->line;
+	free(r->div_expected);
+	free(r->div_observed);
+	r->div_expected = tc_xstrdup(st->text);
+	r->div_observed = tc_xstrdup(observed);
+	tc_result_set_reason(r, "%s:%d: expected %s, got %s%s%s%s", k->c->file, st->line, st->text,
+			     observed, why && *why ? " (" : "", why ? why : "", why && *why ? ")" : "");
+	finish(k, v);
+}
+
+static void add_alt_name(struct tc_conn *k, const char *name)
+{
+	size_t l = strlen(k->r->alternative);
+
+	snprintf(k->r->alternative + l, sizeof(k->r->alternative) - l, "%s%s", l ? "," : "", name);
+}
+
+/* check_state - the "=> STATE" of a step against the tracker. 0 if fine. */
+static int check_state(struct tc_conn *k, const struct tc_step *st)
+{
+	char obs[64];
+
+	if (!st->state[0] || !strcmp(st->state, tc_state_name(k->trk.st)))
+		return 0;
+	snprintf(obs, sizeof(obs), "state %s", tc_state_name(k->trk.st));
+	k->r->div_line = st->line;
+	tc_result_set_reason(k->r, "%s:%d: expected state %s after this step, the trace shows %s",
+			     k->c->file, st->line, st->state, tc_state_name(k->trk.st));
+	free(k->r->div_expected);
+	free(k->r->div_observed);
+	k->r->div_expected = tc_xstrdup(st->state);
+	k->r->div_observed = tc_xstrdup(obs);
+	finish(k, TC_V_FAIL);
+	return -1;
+}
+
+static int do_send(struct tc_conn *k, const struct tc_step *st)
+{
+	struct tc_seg s;
+	char err[TC_ERRLEN];
+	int rc;
+
+	rc = tc_build_send(k, &st->seg, &s, err, sizeof(err));
+	if (rc == 0)
+		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
+	if (rc < 0) {
+		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
+		tc_seg_free(&s);
+		finish(k, TC_V_ERROR);
+		return -1;
+	}
+	s.dir = TC_DIR_OUT;
+	s.t_us = now(k);
+	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
+		k->snd_nxt_t = s.seq + tc_seg_len(&s);
+	tc_track_out(&k->trk, &s);
+	tc_result_trace_add(k->r, &s, st->line, NULL);
+	tc_seg_free(&s);
+	return check_state(k, st);
+}
+
+/* try_match - match the target's segment @s against @p, binding the target's ISN on
+ * its SYN; @why gets the mismatch. */
+static int try_match(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
+		     char *why, size_t wl)
+{
+	uint32_t base = k->bound ? k->isn_r : 0;
+	int bind = !k->bound && (p->flags & TC_SYN) && (s->flags & TC_SYN);
+
+	if (bind)
+		base = s->seq - (p->seq.any ? 0 : p->seq.v);
+	if (!tc_match(p, s, base, k->isn_t, why, wl))
+		return 0;
+	if (bind) {
+		k->bound = 1;
+		k->isn_r = base;
+	}
+	return 1;
+}
+
+static const struct tc_seg *queue_pop(struct tc_conn *k, int *idx)
+{
+	if (k->qh == k->qt)
+		return NULL;
+	*idx = k->queue[k->qh++ % TC_QUEUE];
+	return &k->r->trace[*idx].seg;
+}
+
+static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	const struct tc_seg *s;
+	char why[160], obs[600];
+	int idx;
+
+	s = queue_pop(k, &idx);
+	if (!s) {
+		arm(k, st->dur_us ? st->dur_us : k->c->timeout_us);
+		*wait = 1;
+		return;
+	}
+	k->r->trace[idx].line = st->line;
+	if (!try_match(k, &st->seg, s, why, sizeof(why))) {
+		rel_text(k, s, obs, sizeof(obs));
+		k->r->trace[idx].note = "unexpected";
+		diverge(k, st, obs, why, TC_V_FAIL);
+		return;
+	}
+	if (check_state(k, st) == 0)
+		next_step(k);
+}
+
+static void step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	char obs[600];
+	int idx;
+	const struct tc_seg *s = queue_pop(k, &idx);
+
+	if (s) {
+		k->r->trace[idx].line = st->line;
+		k->r->trace[idx].note = "unexpected";
+		rel_text(k, s, obs, sizeof(obs));
+		diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	arm(k, st->dur_us);
+	if (now(k) < k->deadline) {
+		*wait = 1;
+		return;
+	}
+	if (check_state(k, st) == 0)
+		next_step(k);
+}
+
+static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, size_t len)
+{
+	char addr[64];
+
+	switch (st->verb) {
+	case TC_AG_CLOSE: snprintf(cmd, len, "close %u", k->tport); break;
+	case TC_AG_ABORT: snprintf(cmd, len, "abort %u", k->tport); break;
+	case TC_AG_FORGET: snprintf(cmd, len, "forget %u", k->tport); break;
+	case TC_AG_SHUTDOWN: snprintf(cmd, len, "shutdown %u %s", k->tport, st->sarg); break;
+	case TC_AG_SEND: snprintf(cmd, len, "send %u %u", k->tport, st->arg); break;
+	case TC_AG_NOREAD: snprintf(cmd, len, "noread %u", k->tport); break;
+	case TC_AG_READ: snprintf(cmd, len, "read %u", k->tport); break;
+	case TC_AG_RECEIVED: snprintf(cmd, len, "received %u %u", k->tport, st->arg); break;
+	case TC_AG_EOF: snprintf(cmd, len, "eof %u", k->tport); break;
+	case TC_AG_STATE: snprintf(cmd, len, "state %u", k->tport); break;
+	case TC_AG_SOCKOPT: snprintf(cmd, len, "sockopt %u %s %u", k->tport, st->sarg, st->arg); break;
+	case TC_AG_CONNECT:
+		tc_addr_format(&k->env->tg->tester, addr, sizeof(addr));
+		snprintf(cmd, len, "connect %s %u", addr, k->tport);
+		break;
+	}
+}
+
+static void step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	char cmd[128], err[TC_ERRLEN];
+	struct tc_agentc *a = k->env->agent;
+
+	if (k->agent_wait) {
+		*wait = 1;
+		return;
+	}
+	if (!a) {
+		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
+		finish(k, TC_V_ERROR);
+		return;
+	}
+	agent_cmd(k, st, cmd, sizeof(cmd));
+	k->agent_id = ++k->env->next_agent_id;
+	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
+		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, st->line, err);
+		finish(k, TC_V_ERROR);
+		return;
+	}
+	if (st->verb == TC_AG_FORGET)
+		tc_track_forget(&k->trk);
+	k->agent_wait = 1;
+	arm(k, 10000000);       /* the agent's own waits are shorter */
+	*wait = 1;
+}
+
+void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *text)
+{
+	const struct tc_step *st;
+	char obs[160];
+
+	if (k->done || !k->agent_wait || id != k->agent_id)
+		return;
+	k->agent_wait = 0;
+	st = &cur(k)->steps[cur(k)->pc];
+	if (!ok) {
+		snprintf(obs, sizeof(obs), "agent: %s", text);
+		diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	if (st->verb == TC_AG_STATE && strcmp(text, st->sarg)) {
+		snprintf(obs, sizeof(obs), "state %s (as the target's kernel reports it)", text);
+		diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	if (check_state(k, st) == 0)
+		next_step(k);
+	advance(k);
+}
+
+/* alt_expects - all open branches' expectations, for a message. */
+static void alt_expects(struct tc_conn *k, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < k->alt->nbr && off < len; i++) {
+		if (!(k->live & (1u << i)))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s[%s] %s", off ? " or " : "one of: ",
+					k->alt->br[i].name, k->alt->br[i].steps[k->bpc[i]].text);
+	}
+}
+
+static void alt_commit(struct tc_conn *k, int i)
+{
+	add_alt_name(k, k->alt->br[i].name);
+	k->br.steps = k->alt->br[i].steps;
+	k->br.n = k->alt->br[i].nsteps;
+	k->br.pc = k->bpc[i];
+	k->in_br = 1;
+	k->alt = NULL;
+	k->armed = 0;
+}
+
+/* alt_decide - commit to a branch when the group allows it: 1 if done so. */
+static int alt_decide(struct tc_conn *k)
+{
+	const struct tc_step *g = k->alt;
+	int i, first = -1, nlive = 0;
+
+	for (i = 0; i < g->nbr; i++) {
+		if (!(k->live & (1u << i)))
+			continue;
+		nlive++;
+		if (first < 0)
+			first = i;
+		if (k->bpc[i] >= g->br[i].nsteps) {     /* this outcome is complete */
+			add_alt_name(k, g->br[i].name);
+			k->alt = NULL;
+			k->armed = 0;
+			k->top.pc++;
+			return 1;
+		}
+	}
+	if (nlive == 1) {
+		alt_commit(k, first);
+		return 1;
+	}
+	for (i = 0; i < g->nbr; i++)
+		if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].kind != TC_STEP_EXPECT) {
+			alt_commit(k, first);
+			return 1;
+		}
+	return 0;
+}
+
+static void step_alt(struct tc_conn *k, int *wait)
+{
+	const struct tc_step *g = k->alt;
+	const struct tc_seg *s;
+	char why[160], exp[600], obs[600];
+	unsigned matched = 0;
+	uint64_t tmo = k->c->timeout_us;
+	int i, idx;
+
+	if (alt_decide(k))
+		return;
+	s = queue_pop(k, &idx);
+	if (!s) {
+		for (i = 0; i < g->nbr; i++)
+			if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].dur_us > tmo)
+				tmo = g->br[i].steps[k->bpc[i]].dur_us;
+		arm(k, tmo);
+		*wait = 1;
+		return;
+	}
+	for (i = 0; i < g->nbr; i++)
+		if ((k->live & (1u << i)) && try_match(k, &g->br[i].steps[k->bpc[i]].seg, s, why, sizeof(why)))
+			matched |= 1u << i;
+	if (!matched) {
+		struct tc_step fake = *g;
+
+		alt_expects(k, exp, sizeof(exp));
+		fake.text = exp;
+		for (i = 0; i < g->nbr; i++)
+			if (k->live & (1u << i)) {
+				fake.line = g->br[i].steps[k->bpc[i]].line;
+				break;
+			}
+		k->r->trace[idx].line = fake.line;
+		k->r->trace[idx].note = "unexpected";
+		rel_text(k, s, obs, sizeof(obs));
+		diverge(k, &fake, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	for (i = 0; i < g->nbr; i++)
+		if (matched & (1u << i)) {
+			if (!(k->r->trace[idx].line))
+				k->r->trace[idx].line = g->br[i].steps[k->bpc[i]].line;
+			k->bpc[i]++;
+		}
+	k->live = matched;
+	k->armed = 0;
+}
+
+/* path_mismatch - the steps all matched, but the state path is not the one the
+ * case expects: fail, naming both paths. */
+static void path_mismatch(struct tc_conn *k)
+{
+	char exp[400] = "", obs[400] = "";
+	size_t eo = 0, oo = 0;
+	int i;
+
+	for (i = 0; i < k->r->nst_expected && eo < sizeof(exp); i++)
+		eo += (size_t)snprintf(exp + eo, sizeof(exp) - eo, "%s%s", i ? " " : "", k->r->st_expected[i]);
+	for (i = 0; i < k->trk.npath && oo < sizeof(obs); i++)
+		oo += (size_t)snprintf(obs + oo, sizeof(obs) - oo, "%s%s", i ? " " : "",
+				       tc_state_name(k->trk.path[i]));
+	finish(k, TC_V_FAIL);
+	free(k->r->div_expected);
+	free(k->r->div_observed);
+	k->r->div_expected = tc_xstrdup(exp);
+	k->r->div_observed = tc_xstrdup(obs);
+	tc_result_set_reason(k->r, "%s: expected the state path %s, the trace shows %s", k->c->file, exp, obs);
+}
+
+/* step_once - run the current step; *wait is set when it has to wait for an event. */
+static void step_once(struct tc_conn *k, int *wait)
+{
+	struct tc_frame *f = cur(k);
+	const struct tc_step *st;
+
+	if (k->alt) {
+		step_alt(k, wait);
+		return;
+	}
+	if (f->pc >= f->n) {
+		if (k->in_br) {
+			k->in_br = 0;
+			k->top.pc++;
+			return;
+		}
+		if (k->r->nst_expected && k->trk.npath) {
+			int i, same = k->r->nst_expected == k->trk.npath;
+
+			for (i = 0; same && i < k->trk.npath; i++)
+				same = !strcmp(k->r->st_expected[i], tc_state_name(k->trk.path[i]));
+			if (!same) {
+				path_mismatch(k);
+				return;
+			}
+		}
+		finish(k, TC_V_PASS);
+		return;
+	}
+	st = &f->steps[f->pc];
+	switch (st->kind) {
+	case TC_STEP_SEND:
+		if (do_send(k, st) == 0)
+			next_step(k);
+		break;
+	case TC_STEP_EXPECT: step_expect(k, st, wait); break;
+	case TC_STEP_NOTHING: step_nothing(k, st, wait); break;
+	case TC_STEP_WAIT:
+		arm(k, st->dur_us);
+		if (now(k) < k->deadline)
+			*wait = 1;
+		else if (check_state(k, st) == 0)
+			next_step(k);
+		break;
+	case TC_STEP_AGENT: step_agent(k, st, wait); break;
+	case TC_STEP_ALT:
+		k->alt = st;
+		k->live = (1u << st->nbr) - 1;
+		memset(k->bpc, 0, sizeof(k->bpc));
+		k->armed = 0;
+		break;
+	}
+}
+
+static void advance(struct tc_conn *k)
+{
+	int wait = 0;
+
+	while (!k->done && !wait)
+		step_once(k, &wait);
+}
+
+struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct tc_run_env *env,
+			    uint16_t tport, uint32_t isn)
+{
+	struct tc_conn *k = tc_xcalloc(1, sizeof(*k));
+
+	k->c = c;
+	k->r = r;
+	k->env = env;
+	k->top.steps = c->steps;
+	k->top.n = c->nsteps;
+	k->tport = tport;
+	k->rport = env->tg->ports[c->port];
+	k->isn_t = c->isn_set ? c->isn : isn;
+	k->snd_nxt_t = k->isn_t;
+	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED ? TC_ST_CLOSED : TC_ST_LISTEN);
+	r->tester_isn = k->isn_t;
+	r->tester_port = tport;
+	r->target_port = k->rport;
+	r->family = env->tg->family;
+	return k;
+}
+
+void tc_conn_start(struct tc_conn *k)
+{
+	k->r->start_us = now(k);
+	k->ts_base_us = k->r->start_us;
+	advance(k);
+}
+
+void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
+{
+	int idx;
+
+	if (k->torn_down)
+		return;
+	if (k->done) {
+		/* Kept in the trace, so the pcap shows everything, but not judged. */
+		tc_result_trace_add(k->r, s, 0, "after the verdict");
+		return;
+	}
+	idx = tc_result_trace_add(k->r, s, 0, NULL);
+	k->r->trace[idx].seg.dir = TC_DIR_IN;
+	if (!k->rport)
+		k->rport = s->sport;    /* an active open by the target names its port */
+	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
+		uint32_t end = s->seq + tc_seg_len(s);
+
+		if (!k->have_rcv || tc_seq_gt(end, k->rcv_nxt_t))
+			k->rcv_nxt_t = end;
+		k->have_rcv = 1;
+	}
+	{
+		const struct tc_opt *ts = tc_opt_find(s, TC_OPT_TS);
+
+		if (ts && !ts->bad)
+			k->ts_recent = ts->v.ts.val;
+	}
+	tc_track_in(&k->trk, s);
+	if (k->qt - k->qh >= TC_QUEUE) {
+		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");
+		return;
+	}
+	k->queue[k->qt++ % TC_QUEUE] = idx;
+	advance(k);
+}
+
+void tc_conn_tick(struct tc_conn *k)
+{
+	const struct tc_step *st;
+	char obs[96], exp[600];
+	struct tc_step fake;
+
+	if (k->done || !k->armed || now(k) < k->deadline)
+		return;
+	if (k->alt) {
+		fake = *k->alt;
+		alt_expects(k, exp, sizeof(exp));
+		fake.text = exp;
+		fake.line = k->alt->br[0].steps[k->bpc[0]].line;
+		snprintf(obs, sizeof(obs), "nothing within %llu ms", (unsigned long long)k->armed_dur / 1000);
+		diverge(k, &fake, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	st = &cur(k)->steps[cur(k)->pc];
+	if (st->kind == TC_STEP_EXPECT) {
+		snprintf(obs, sizeof(obs), "nothing within %llu ms",
+			 (unsigned long long)(st->dur_us ? st->dur_us : k->c->timeout_us) / 1000);
+		diverge(k, st, obs, st->ratelimited ? "a rate limit may have suppressed the reply" : NULL,
+			st->ratelimited ? TC_V_INCONCLUSIVE : TC_V_FAIL);
+		return;
+	}
+	if (st->kind == TC_STEP_AGENT) {
+		tc_result_set_reason(k->r, "%s:%d: the agent did not answer", k->c->file, st->line);
+		finish(k, TC_V_ERROR);
+		return;
+	}
+	advance(k);
+}
+
+uint64_t tc_conn_deadline(const struct tc_conn *k)
+{
+	return !k->done && k->armed ? k->deadline : 0;
+}
+
+int tc_conn_done(const struct tc_conn *k)
+{
+	return k->done;
+}
+
+void tc_conn_abort(struct tc_conn *k, enum tc_verdict v, const char *reason)
+{
+	if (k->done)
+		return;
+	tc_result_set_reason(k->r, "%s", reason);
+	finish(k, v);
+}
+
+void tc_conn_teardown(struct tc_conn *k)
+{
+	struct tc_seg s;
+	char err[TC_ERRLEN];
+	enum tc_state st = k->trk.st;
+
+	if (k->torn_down)
+		return;
+	k->torn_down = 1;
+	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.have_irs || !k->rport)
+		return;
+	if (tc_build_rst(k, k->trk.rcv_nxt, &s, err, sizeof(err)) == 0 &&
+	    k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err)) == 0) {
+		s.dir = TC_DIR_OUT;
+		s.t_us = now(k);
+		tc_result_trace_add(k->r, &s, 0, "teardown");
+	}
+	tc_seg_free(&s);
+}
+
+uint16_t tc_conn_port(const struct tc_conn *k)
+{
+	return k->tport;
+}
+
+void tc_conn_free(struct tc_conn *k)
+{
+	free(k);
+}
+
+const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
+{
+	if (!tg->ports[c->port])
+		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
+		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :
+		       "needs a port with an agent behind it";
+	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
+		return "needs the target-side agent";
+	if ((c->needs & TC_NEED_LINUX) && !tg->is_linux)
+		return "judges facts only a Linux target shows";
+	return NULL;
+}

@@ -1,0 +1,40 @@
+/*
+ * run: the scheduler. Runs many cases at once, each on its own tester port, in one
+ * thread: poll() on the capture and the agent channel, demultiplex segments by port,
+ * fire deadlines. Cases tagged "serial" run alone.
+ */
+#ifndef TC_RUN_SCHED_H
+#define TC_RUN_SCHED_H
+
+#include <signal.h>
+
+#include "run/runner.h"
+
+struct tc_sched_opts {
+	int jobs;                       /* cases at once (>= 1) */
+	uint64_t seed;                  /* tester ISNs come from it */
+	uint16_t port_lo, port_hi;      /* tester ports, one per case, never reused */
+	uint64_t case_limit_us;         /* a case still running after this is an error */
+	volatile sig_atomic_t *stop;    /* set from a signal handler: stop now */
+	/* on_done - called once per case as soon as its verdict is final. */
+	void (*on_done)(void *arg, struct tc_result *r);
+	void *arg;
+};
+
+/* Run-level findings that belong to no case (malformed frames, strays). */
+struct tc_sched_stats {
+	int stray;                      /* segments for no running case */
+	int malformed;                  /* frames from the target that could not be read */
+	char first_malformed[160];
+};
+
+/*
+ * tc_sched_run - run the @n cases (results into @res, initialised here) against
+ * env->tg. Returns 0 when every case ran, 1 when stopped by *o->stop (the cases not
+ * finished are TC_V_NOTRUN), -1 when the environment broke (@err says how; the cases
+ * in flight are TC_V_ERROR, the others TC_V_NOTRUN).
+ */
+int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, struct tc_run_env *env,
+		 const struct tc_sched_opts *o, struct tc_sched_stats *stats, char *err, size_t errlen);
+
+#endif

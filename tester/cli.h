@@ -1,0 +1,21 @@
+/* cli: the tcpconform command. The only place that prints usage and exits. */
+#ifndef TC_CLI_H
+#define TC_CLI_H
+
+#define TC_EXIT_OK 0            /* no MUST failure */
+#define TC_EXIT_FAIL 1          /* a MUST failure */
+#define TC_EXIT_USAGE 2         /* usage or environment error */
+#define TC_EXIT_INTERRUPTED 130 /* stopped by SIGINT/SIGTERM: the report says incomplete */
+
+int cli_run(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_cleanup(int argc, char **argv);
+
+/* cli_cases_dir - where the cases are: --cases, $TCPCONFORM_CASES, next to the
+ * executable (../testcases), ./testcases, or the installed share directory. */
+const char *cli_cases_dir(const char *given);
+
+/* cli_usage_error - "tcpconform: MESSAGE" and a hint; returns TC_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

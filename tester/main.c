@@ -1,0 +1,105 @@
+/* tcpconform: a raw-socket TCP conformance tester. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: tcpconform run [options] [CASE-ID or glob ...]\n"
+	"       tcpconform list [glob ...]\n"
+	"       tcpconform cleanup\n"
+	"       tcpconform --help | --version\n"
+	"\n"
+	"tcpconform plays the peer of a TCP stack: it sends crafted segments, captures the\n"
+	"replies and judges them against the RFCs (RFC 9293 and its companions).\n"
+	"\n"
+	"commands:\n"
+	"  run       run the cases (all, or those whose id matches a glob) against Linux in a\n"
+	"            throw-away pair of network namespaces (needs root)\n"
+	"  list      list the cases: id, level, title\n"
+	"  cleanup   remove what a killed run left behind (its namespaces and processes)\n"
+	"\n"
+	"run options:\n"
+	"  -j, --jobs N        cases at once (default 16; each has its own port)\n"
+	"  -4, -6              IPv4 only, IPv6 only (default: IPv4)\n"
+	"  --cases DIR         the case files (default: the testcases directory)\n"
+	"  -o, --output DIR    where run directories go (default: reports)\n"
+	"  --sysctl KEY=VALUE  set a sysctl of the target's namespace first (repeatable)\n"
+	"  --seed N            seed of the tester's ISNs (default: from the clock)\n"
+	"  --agent PATH        the target-side agent (default: next to tcpconform)\n"
+	"  -v, --verbose       print each case's trace\n"
+	"  -q, --quiet         print failures and the summary only\n"
+	"  --no-color          no colours on the terminal\n"
+	"\n"
+	"exit status: 0 no MUST failure, 1 a MUST failure, 2 usage or environment error,\n"
+	"130 interrupted (the report says \"complete\": false).\n"
+	"Reports: OUTPUT/<run-id>/report.json, junit.xml, pcap/<case>.pcap; OUTPUT/latest.\n";
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tcpconform: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'tcpconform --help'.\n");
+	return TC_EXIT_USAGE;
+}
+
+const char *cli_cases_dir(const char *given)
+{
+	static char buf[PATH_MAX + 32];
+	const char *env = getenv("TCPCONFORM_CASES");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (given)
+		return given;
+	if (env && *env)
+		return env;
+	if (access("testcases", R_OK) == 0)
+		return "testcases";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(buf, sizeof(buf), "%s/../testcases", exe);
+			if (access(buf, R_OK) == 0)
+				return buf;
+			snprintf(buf, sizeof(buf), "%s/../share/tcpconform/testcases", exe);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	return "testcases";
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("a command is needed: run, list or cleanup");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return TC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("tcpconform %s\n", TC_VERSION);
+		return TC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cli_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cli_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cleanup"))
+		return cli_cleanup(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s' (expected run, list, cleanup, --help or --version)", argv[1]);
+}
