@@ -139,6 +139,11 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 
 	if (why && wl)
 		why[0] = '\0';
+	if (s->problem[0]) {
+		/* first: a broken header explains whatever else looks wrong */
+		tc_errf(why, wl, "malformed: %s", s->problem);
+		return 0;
+	}
 	if (!flags_fit(p, s, why, wl))
 		return 0;
 	if (!num_field(&p->seq, rel_seq, "seq", why, wl) ||
@@ -158,10 +163,6 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 		return 0;
 	if (p->cksum != TC_CKREQ_ANY && s->cksum_status == TC_CK_BAD) {
 		tc_errf(why, wl, "TCP checksum 0x%04x is incorrect", s->cksum);
-		return 0;
-	}
-	if (s->problem[0]) {
-		tc_errf(why, wl, "malformed: %s", s->problem);
 		return 0;
 	}
 	return 1;

@@ -36,6 +36,29 @@ struct pctx {
 	unsigned seen_meta;      /* bit per key, to catch duplicates */
 };
 
+/* squeeze - a copy of the step's text with runs of blanks made one space (messages
+ * quote it). */
+static char *squeeze(const char *s, size_t n)
+{
+	char *out = tc_xmalloc(n + 1);
+	size_t i, o = 0;
+	int inq = 0;
+
+	for (i = 0; i < n; i++) {
+		int blank = !inq && (s[i] == ' ' || s[i] == '\t');
+
+		if (s[i] == '"' && (i == 0 || s[i - 1] != '\\'))
+			inq = !inq;
+		if (blank && (o == 0 || out[o - 1] == ' '))
+			continue;
+		out[o++] = blank ? ' ' : s[i];
+	}
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
 static struct tc_step *new_step(struct pctx *pc, size_t *cap)
 {
 	struct tc_step *st;
@@ -225,7 +248,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	st = new_step(pc, cap);
 	st->line = lx->line;
 	st->col = (int)at + 1;
-	st->text = tc_xstrndup(lx->s + at, lx->end - at);
+	st->text = squeeze(lx->s + at, lx->end - at);
 	if (c == '>' || c == '<') {
 		lx->pos++;
 		if (c == '<' && tc_lx_kw(lx, "nothing")) {

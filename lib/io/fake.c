@@ -18,7 +18,7 @@ struct tc_fake {
 	struct tc_clock *clk;
 	int pc;                         /* next step of the trace */
 	uint32_t isn_r, isn_t;
-	int have_isn_t;
+	int have_isn_t, bound;
 	uint16_t tport;
 	struct tc_seg *sent;
 	int nsent;
@@ -76,7 +76,10 @@ static void queue_reply(struct tc_fake *f, const struct tc_step *st, uint64_t at
 	if (f->nsent)
 		d->s.sport = f->sent[f->nsent - 1].dport ? f->sent[f->nsent - 1].dport : d->s.sport;
 	au.ack = f->isn_t;
-	if (tc_segpat_build(&st->seg, &d->s, f->isn_r, f->isn_t, &au, f->err, sizeof(f->err)) < 0) {
+	/* Like the tester, the peer numbers absolutely until it has sent its SYN. */
+	if (st->seg.flags & TC_SYN)
+		f->bound = 1;
+	if (tc_segpat_build(&st->seg, &d->s, f->bound ? f->isn_r : 0, f->isn_t, &au, f->err, sizeof(f->err)) < 0) {
 		tc_seg_free(&d->s);
 		return;
 	}

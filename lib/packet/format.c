@@ -193,7 +193,5 @@ char *tc_seg_format_case(const struct tc_seg *s, uint32_t seq_base, uint32_t ack
 	}
 	if (s->cksum_status == TC_CK_BAD)
 		sbf(&b, " cksum bad");
-	if (s->problem[0])
-		sbf(&b, " [malformed: %s]", s->problem);
 	return buf;
 }

@@ -23,7 +23,7 @@ char *tc_seg_format_tcpdump(const struct tc_seg *s, int verbose, char *buf, size
  * tc_seg_format_case - the segment in the notation of the case files, with sequence
  * numbers relative to @seq_base and acknowledgment numbers relative to @ack_base:
  * "S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val 7 ecr 9,nop,wscale 7>".
- * Returns @buf.
+ * A malformed segment's problem is not in it (s->problem says it). Returns @buf.
  */
 char *tc_seg_format_case(const struct tc_seg *s, uint32_t seq_base, uint32_t ack_base,
 			 char *buf, size_t len);

@@ -68,6 +68,8 @@ void tc_text_trace(FILE *f, const struct tc_result *r)
 			fprintf(f, "    # line %d", r->trace[i].line);
 		if (r->trace[i].note)
 			fprintf(f, " (%s)", r->trace[i].note);
+		if (s->problem[0])
+			fprintf(f, " [malformed: %s]", s->problem);
 		fputc('\n', f);
 	}
 }

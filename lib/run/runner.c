@@ -40,10 +40,15 @@ static void arm(struct tc_conn *k, uint64_t dur)
 /* rel_text - @s in case notation relative to the bases of the direction it went. */
 static void rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf, size_t len)
 {
+	uint32_t isn_r = k->bound ? k->isn_r : 0;
+
+	/* A SYN that did not bind the target's ISN is shown as if it had. */
+	if (!k->bound && s->dir == TC_DIR_IN && (s->flags & TC_SYN))
+		isn_r = s->seq;
 	if (s->dir == TC_DIR_OUT)
-		tc_seg_format_case(s, k->isn_t, k->bound ? k->isn_r : 0, buf, len);
+		tc_seg_format_case(s, k->isn_t, isn_r, buf, len);
 	else
-		tc_seg_format_case(s, k->bound ? k->isn_r : 0, k->isn_t, buf, len);
+		tc_seg_format_case(s, isn_r, k->isn_t, buf, len);
 }
 
 static void finish(struct tc_conn *k, enum tc_verdict v)
@@ -56,6 +61,16 @@ static void finish(struct tc_conn *k, enum tc_verdict v)
 	k->r->nst_observed = 0;
 	for (i = 0; i < k->trk.npath; i++)
 		k->r->st_observed[k->r->nst_observed++] = tc_state_name(k->trk.path[i]);
+	if (!k->bound) {
+		/* For the report: a SYN from the target that matched nothing still
+		 * tells its ISN, so its segments can be shown in relative numbers. */
+		for (i = 0; i < k->r->ntrace; i++)
+			if (k->r->trace[i].seg.dir == TC_DIR_IN && (k->r->trace[i].seg.flags & TC_SYN)) {
+				k->isn_r = k->r->trace[i].seg.seq;
+				k->bound = 1;
+				break;
+			}
+	}
 	k->r->target_isn = k->isn_r;
 	k->r->target_isn_known = k->bound;
 	k->r->target_port = k->rport;

@@ -81,6 +81,27 @@ static void reap(struct sched *S)
 	}
 }
 
+static uint64_t next_deadline(struct sched *S)
+{
+	uint64_t d = 0, x;
+	int i;
+
+	if (S->env->io->ops->next_due) {
+		x = S->env->io->ops->next_due(S->env->io->ctx);
+		if (x)
+			d = x;
+	}
+	for (i = 0; i < S->nact; i++) {
+		x = tc_conn_deadline(S->act[i]);
+		if (x && (!d || x < d))
+			d = x;
+		x = S->ares[i]->start_us + S->o->case_limit_us;
+		if (!d || x < d)
+			d = x;
+	}
+	return d;
+}
+
 /* wait_events - poll until @deadline (0: none) or input; then drain what came. */
 static int wait_events(struct sched *S, uint64_t deadline)
 {
@@ -105,10 +126,20 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	got = env->io->ops->drain(env->io->ctx, on_frame, S, S->err, sizeof(S->err));
 	if (got < 0)
 		return -1;
-	if (env->agent && env->agent->ops->drain(env->agent->ctx, on_reply, S, S->err, sizeof(S->err)) < 0)
-		return -1;
-	if (env->clock->fake && got == 0 && deadline > env->clock->now_us)
-		env->clock->now_us = deadline;  /* nothing can happen before it */
+	if (env->agent) {
+		int a = env->agent->ops->drain(env->agent->ctx, on_reply, S, S->err, sizeof(S->err));
+
+		if (a < 0)
+			return -1;
+		got += a;
+	}
+	if (env->clock->fake && got == 0) {
+		/* Nothing happened: nothing can before the next deadline (which the
+		 * events just handled may have moved). */
+		deadline = next_deadline(S);
+		if (deadline > env->clock->now_us)
+			env->clock->now_us = deadline;
+	}
 	return 0;
 }
 
@@ -122,27 +153,6 @@ static void start_one(struct sched *S, struct tc_case *c, struct tc_result *r, u
 	if (tc_case_has_tag(c, "serial"))
 		S->serial = 1;
 	tc_conn_start(k);
-}
-
-static uint64_t next_deadline(struct sched *S)
-{
-	uint64_t d = 0, x;
-	int i;
-
-	if (S->env->io->ops->next_due) {
-		x = S->env->io->ops->next_due(S->env->io->ctx);
-		if (x)
-			d = x;
-	}
-	for (i = 0; i < S->nact; i++) {
-		x = tc_conn_deadline(S->act[i]);
-		if (x && (!d || x < d))
-			d = x;
-		x = S->ares[i]->start_us + S->o->case_limit_us;
-		if (!d || x < d)
-			d = x;
-	}
-	return d;
 }
 
 static void tick_all(struct sched *S)

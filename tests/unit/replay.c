@@ -1,0 +1,83 @@
+/* Offline runs for the unit tests. */
+#include "replay.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void target(struct tc_target *tg)
+{
+	static const uint16_t ports[TC_PORT__COUNT] = {
+		[TC_PORT_LISTEN] = 9, [TC_PORT_ECHO] = 7, [TC_PORT_DISCARD] = 9, [TC_PORT_SEND] = 19,
+		[TC_PORT_CLOSE] = 5001, [TC_PORT_ABORT] = 5002, [TC_PORT_NOREAD] = 5003,
+		[TC_PORT_CLOSED] = 5999,
+	};
+
+	memset(tg, 0, sizeof(*tg));
+	tg->family = 4;
+	tg->link = TC_LINK_ETH;
+	tc_addr_parse(&tg->tester, "198.18.0.1");
+	tc_addr_parse(&tg->target, "198.18.0.2");
+	memcpy(tg->ports, ports, sizeof(ports));
+	tg->have_agent = 1;
+	tg->is_linux = 1;
+	tg->mode = "replay";
+}
+
+int replay_run(struct replay *r, const char *case_path, const char *case_text, const char *trace_text,
+	       const char *agent_fail)
+{
+	struct tc_sched_opts so = { 0 };
+	struct tc_io io;
+	struct tc_agentc ag;
+	struct tc_run_env env = { 0 };
+	struct tc_case *cases[1];
+
+	memset(r, 0, sizeof(*r));
+	if (case_text)
+		r->c = tc_case_parse("r.tcp", case_text, strlen(case_text), r->err, sizeof(r->err));
+	else
+		r->c = tc_case_load(case_path, r->err, sizeof(r->err));
+	if (!r->c)
+		return -1;
+	r->trace = tc_trace_parse("trace", trace_text, strlen(trace_text), r->err, sizeof(r->err));
+	if (!r->trace)
+		return -1;
+	target(&r->tg);
+	r->clock.fake = 1;
+	r->clock.now_us = 1000000;
+	/* The target's ISN is near the wrap, so relative arithmetic is exercised. */
+	r->peer = tc_fake_new(r->trace, &r->tg, 4294967000u, &r->clock);
+	r->agent = tc_fake_agent_new();
+	if (agent_fail)
+		tc_fake_agent_fail(r->agent, agent_fail, "no connection from port 20000");
+	io = tc_fake_io(r->peer);
+	ag = tc_fake_agentc(r->agent);
+	env.tg = &r->tg;
+	env.io = &io;
+	env.agent = &ag;
+	env.clock = &r->clock;
+	so.jobs = 1;
+	so.seed = 1;
+	so.port_lo = 20000;
+	so.port_hi = 20010;
+	so.case_limit_us = 60000000;
+	cases[0] = r->c;
+	if (tc_sched_run(cases, 1, &r->res, &env, &so, &r->stats, r->err, sizeof(r->err)) != 0)
+		return -1;
+	if (tc_fake_error(r->peer)[0]) {
+		snprintf(r->err, sizeof(r->err), "trace: %s", tc_fake_error(r->peer));
+		return -1;
+	}
+	return 0;
+}
+
+void replay_free(struct replay *r)
+{
+	tc_result_free(&r->res);
+	tc_case_free(r->c);
+	tc_case_free(r->trace);
+	tc_fake_free(r->peer);
+	tc_fake_agent_free(r->agent);
+}

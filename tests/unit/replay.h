@@ -1,0 +1,28 @@
+/* Running cases offline: the scheduler and runner against the scripted peer
+ * (lib/io/fake.c) on a fake clock, with a fake agent. */
+#ifndef TC_T_REPLAY_H
+#define TC_T_REPLAY_H
+
+#include "case/case.h"
+#include "io/fake.h"
+#include "run/sched.h"
+
+struct replay {
+	struct tc_case *c, *trace;
+	struct tc_result res;
+	struct tc_target tg;
+	struct tc_clock clock;
+	struct tc_fake *peer;
+	struct tc_fake_agent *agent;
+	struct tc_sched_stats stats;
+	char err[256];
+};
+
+/* replay_run - run the case in file @case_path (or the text @case_text if not NULL,
+ * named "r.tcp") against the trace @trace_text. The agent fails commands starting
+ * with @agent_fail (NULL: none). 0, or -1 with r->err. */
+int replay_run(struct replay *r, const char *case_path, const char *case_text, const char *trace_text,
+	       const char *agent_fail);
+void replay_free(struct replay *r);
+
+#endif

@@ -1,0 +1,190 @@
+/* Unit tests of the case language: the parser (good files, and bad ones with their
+ * exact diagnostics), the matcher and the shipped case files. */
+#include "t.h"
+
+#include "case/case.h"
+#include "case/match.h"
+#include "packet/format.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+
+static struct tc_case *parse(const char *text, char *err)
+{
+	return tc_case_parse("t.tcp", text, strlen(text), err, TC_ERRLEN);
+}
+
+#define HDR "@id a.b\n@title T\n@rfc RFC9293 3.5; RFC5961 3.2\n@level MUST\n"
+
+void test_parse_good(struct t_ctx *t)
+{
+	char err[TC_ERRLEN] = "";
+	struct tc_case *c = parse(HDR "@port echo\n@states LISTEN SYN-RECEIVED\n@tags core slow\n"
+				  "@isn 4294967000\n@timeout 300ms\n"
+				  "# a comment\n"
+				  "> S 0:0(0) win 1000 <mss 1460, sackOK, TS val 5 ecr 0, nop, wscale 7>\n"
+				  "< S. 0:0(0) ack 1 <mss *, ...> within 2s => SYN-RECEIVED # trailing\n"
+				  "> FP. 1:3(2) ack 1 \"\\r\\n\" cksum bad ttl 3 rsvd 2\n"
+				  "alt one\n< P?. 1:2(1) ack 3 \"a\"\nalt two\n< . 1:1(0) ack 3\n< * *\nend\n"
+				  "< nothing 500ms ratelimited\nwait 1s\nagent shutdown rd\nagent send 100\n"
+				  "agent state TIME-WAIT\n> R 3:3(0) <unknown-99 len 3 0xab, mss len 5 0x0102ff>\n", err);
+
+	T_EQ_S(t, err, "");
+	if (!c)
+		return;
+	T_EQ_S(t, c->id, "a.b");
+	T_EQ_U(t, c->nrfc, 2);
+	T_EQ_S(t, c->rfc[1], "RFC5961 3.2");
+	T_EQ_U(t, c->level, TC_LEVEL_MUST);
+	T_EQ_U(t, c->port, TC_PORT_ECHO);
+	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX);
+	T_EQ_U(t, c->nstates, 2);
+	T_OK(t, tc_case_has_tag(c, "slow"));
+	T_EQ_U(t, c->isn, 4294967000u);
+	T_EQ_U(t, c->timeout_us, 300000);
+	T_EQ_U(t, c->nsteps, 10);
+	T_EQ_U(t, c->steps[0].kind, TC_STEP_SEND);
+	T_EQ_U(t, c->steps[0].seg.nopts, 5);
+	T_EQ_U(t, c->steps[0].seg.opts[2].a.v, 5);
+	T_EQ_U(t, c->steps[0].seg.win.v, 1000);
+	T_EQ_U(t, c->steps[1].dur_us, 2000000);
+	T_EQ_S(t, c->steps[1].state, "SYN-RECEIVED");
+	T_OK(t, c->steps[1].seg.opts_more && c->steps[1].seg.opts[0].a.any);
+	T_EQ_S(t, c->steps[1].text, "< S. 0:0(0) ack 1 <mss *, ...> within 2s => SYN-RECEIVED");
+	T_EQ_U(t, c->steps[2].seg.flags, TC_FIN | TC_PSH | TC_ACK);
+	T_EQ_U(t, c->steps[2].seg.payload_len, 2);
+	T_EQ_U(t, c->steps[2].seg.payload[0], '\r');
+	T_EQ_U(t, c->steps[2].seg.cksum, TC_CKREQ_BAD);
+	T_EQ_U(t, c->steps[2].seg.rsvd.v, 2);
+	T_EQ_U(t, c->steps[3].kind, TC_STEP_ALT);
+	T_EQ_U(t, c->steps[3].nbr, 2);
+	T_EQ_S(t, c->steps[3].br[1].name, "two");
+	T_EQ_U(t, c->steps[3].br[0].steps[0].seg.flags_opt, TC_PSH);
+	T_OK(t, c->steps[3].br[1].steps[1].seg.flags_any && c->steps[3].br[1].steps[1].seg.seq.any);
+	T_EQ_U(t, c->steps[4].kind, TC_STEP_NOTHING);
+	T_OK(t, c->steps[4].ratelimited);
+	T_EQ_U(t, c->steps[5].dur_us, 1000000);
+	T_EQ_S(t, c->steps[6].sarg, "rd");
+	T_EQ_U(t, c->steps[7].arg, 100);
+	T_EQ_S(t, c->steps[8].sarg, "TIME-WAIT");
+	T_EQ_U(t, c->steps[9].seg.opts[0].kind, 99);
+	T_EQ_U(t, c->steps[9].seg.opts[0].len, 3);
+	T_EQ_U(t, c->steps[9].seg.opts[1].dlen, 3);
+	tc_case_free(c);
+
+	/* A closed port, relative numbers that wrap, negative values. */
+	c = parse(HDR "@port closed\n> . 1:1(0) ack -1\n< R -1:-1(0)\n", err);
+	T_EQ_S(t, err, "");
+	if (c) {
+		T_EQ_U(t, c->needs, TC_NEED_CLOSED_PORT);
+		T_EQ_U(t, c->steps[0].seg.ack.v, 0xffffffffu);
+		tc_case_free(c);
+	}
+}
+
+/* Each bad file, and the exact message it must give: file:line:col: what is wrong. */
+void test_parse_bad(struct t_ctx *t)
+{
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "@id a\n@title T\n@rfc R\n", "t.tcp:3:1: missing @level" },
+		{ HDR, "t.tcp:4:1: the case has no steps" },
+		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout)" },
+		{ HDR "@id x\n", "t.tcp:5:1: @id given twice" },
+		{ "@id Bad.Id\n", "t.tcp:1:5: an id is lower-case words joined by dots, like tcp.data.echo" },
+		{ HDR "@level MAYBE\n", "t.tcp:5:1: @level given twice" },
+		{ "@id a\n@title T\n@rfc R\n@level MAYBE\n", "t.tcp:4:8: a level is MUST, SHOULD or MAY" },
+		{ HDR "> S 0:0(0)\n@port echo\n", "t.tcp:6:1: metadata must come before the first step" },
+		{ HDR "> X 0:0(0)\n", "t.tcp:5:3: unknown flag 'X' (flags are F S R P . U E W e, '?' after one makes it optional, '-' is none, '*' any)" },
+		{ HDR "> SS 0:0(0)\n", "t.tcp:5:4: flag 'S' given twice" },
+		{ HDR "> S 0:5(1)\n", "t.tcp:5:5: 0:5 is 5 bytes, not (1)" },
+		{ HDR "> S 0-0(0)\n", "t.tcp:5:6: expected ':' as in 1:2(1)" },
+		{ HDR "> S *:*(*)\n", "t.tcp:5:5: a segment to send needs a sequence number and length, not '*'" },
+		{ HDR "> P? 0:0(0)\n", "t.tcp:5:1: a segment to send needs exact flags (no '*' or '?')" },
+		{ HDR "> . 1:3(2) \"abc\"\n", "t.tcp:5:17: the payload has 3 bytes but the length says (2)" },
+		{ HDR "> . 1:1(0) \"ab\n", "t.tcp:5:12: unterminated string" },
+		{ HDR "> . 1:1(0) \"\\q\"\n", "t.tcp:5:13: unknown escape \\q" },
+		{ HDR "> . 1:1(0) ack 99999999999\n", "t.tcp:5:16: ack is larger than 2^32-1" },
+		{ HDR "> . 1:1(0) <mss 1460 wscale 7>\n", "t.tcp:5:22: expected ',' or '>' in the option list" },
+		{ HDR "> . 1:1(0) <mss 1460, bogus>\n", "t.tcp:5:23: unknown option 'bogus'" },
+		{ HDR "> . 1:1(0) <..., mss 1>\n", "t.tcp:5:18: '...' must come last in an option list" },
+		{ HDR "> . 1:1(0) <sack 5 {1:2}>\n", "t.tcp:5:18: SACK holds 1 to 4 blocks" },
+		{ HDR "> . 1:1(0) ack 1 ack 2\n", "t.tcp:5:18: 'ack' given twice" },
+		{ HDR "> . 1:1(0) ack *\n", "t.tcp:5:17: a segment to send needs a value, not '*', for ack" },
+		{ HDR "< . 1:1(0) iplen 5\n", "t.tcp:5:12: 'iplen' can only be set on a segment to send" },
+		{ HDR "< . 1:1(0) junk\n", "t.tcp:5:12: unexpected 'junk'" },
+		{ HDR "< . 1:1(0) => OPEN\n", "t.tcp:5:15: unknown state 'OPEN' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)" },
+		{ HDR "< nothing 5\n", "t.tcp:5:11: a duration needs a unit: us, ms or s" },
+		{ HDR "wait 5m\n", "t.tcp:5:6: a duration needs a unit: us, ms or s" },
+		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, noread, read, received N, eof, state STATE, connect, sockopt NAME N)" },
+		{ HDR "agent send\n", "t.tcp:5:11: expected a byte count (a number)" },
+		{ HDR "hello\n", "t.tcp:5:1: expected a step: '>' (send), '<' (expect), 'wait', 'agent', 'alt' or 'end'" },
+		{ HDR "end\n", "t.tcp:5:1: 'end' without 'alt'" },
+		{ HDR "alt a\n< . 1:1(0)\n", "t.tcp:5:1: 'alt' group not closed with 'end'" },
+		{ HDR "alt a\n< . 1:1(0)\nend\n", "t.tcp:7:1: a group needs at least two alternatives" },
+		{ HDR "alt a\n< . 1:1(0)\nalt a\n", "t.tcp:7:1: alternative 'a' given twice" },
+		{ HDR "alt a\nalt b\n", "t.tcp:6:1: alternative 'a' has no steps" },
+		{ HDR "alt a\n< . 1:1(0)\nalt b\n> . 1:1(0)\nend\n", "t.tcp:9:1: alternative 'b' must start with an expected segment ('<')" },
+		{ HDR "@port nowhere\n", "t.tcp:5:7: unknown port 'nowhere' (listen, echo, discard, send, close, abort, noread, closed)" },
+		{ HDR "@needs wings\n", "t.tcp:5:8: unknown need 'wings' (open-port, closed-port, agent, linux)" },
+		{ HDR "@isn lots\n", "t.tcp:5:6: @isn needs a number below 2^32" },
+		{ HDR "@states LISTEN NOWHERE\n", "t.tcp:5:9: unknown state 'NOWHERE'" },
+		{ "@id a\n\0\n", "t.tcp:2:1: NUL byte in a text file" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[TC_ERRLEN] = "";
+		size_t len = strlen(bad[i].text);
+		struct tc_case *c;
+
+		if (!strcmp(bad[i].msg, "t.tcp:2:1: NUL byte in a text file"))
+			len = 9;
+		c = tc_case_parse("t.tcp", bad[i].text, len, err, sizeof(err));
+		if (c) {
+			t_fail(t, __FILE__, __LINE__, "bad file %zu parsed: %s", i, bad[i].text);
+			tc_case_free(c);
+			continue;
+		}
+		T_EQ_S(t, err, bad[i].msg);
+	}
+}
+
+/* The shipped cases all parse, with unique ids, each citing an RFC. */
+void test_parse_repo_cases(struct t_ctx *t)
+{
+	struct tc_caseset set = { 0 };
+	char err[TC_ERRLEN] = "";
+	size_t i;
+
+	T_EQ_U(t, tc_caseset_load_dir(&set, "testcases", NULL, NULL, err, sizeof(err)), 0);
+	T_EQ_S(t, err, "");
+	T_OK(t, set.n >= 13);
+	for (i = 0; i < set.n; i++) {
+		T_OK(t, set.v[i]->nrfc > 0 && !strncmp(set.v[i]->rfc[0], "RFC", 3));
+		T_OK(t, set.v[i]->nstates > 0);
+	}
+	tc_caseset_free(&set);
+	/* two files with one id: an error naming both */
+	{
+		char d[] = "/tmp/tccaseXXXXXX", p[160];
+		FILE *f;
+
+		if (!mkdtemp(d))
+			return;
+		for (i = 0; i < 2; i++) {
+			snprintf(p, sizeof(p), "%s/%zu.tcp", d, i);
+			f = fopen(p, "w");
+			fputs(HDR "> S 0:0(0)\n", f);
+			fclose(f);
+		}
+		T_OK(t, tc_caseset_load_dir(&set, d, NULL, NULL, err, sizeof(err)) < 0);
+		snprintf(p, sizeof(p), "%s/1.tcp:1:1: id a.b is already used by %s/0.tcp", d, d);
+		T_EQ_S(t, err, p);
+		tc_caseset_free(&set);
+		for (i = 0; i < 2; i++) {
+			snprintf(p, sizeof(p), "%s/%zu.tcp", d, i);
+			remove(p);
+		}
+		remove(d);
+	}
+}

@@ -1,0 +1,121 @@
+/* Unit tests of the state tracker: traces through the RFC 9293 state machine, with
+ * sequence numbers that wrap at 2^32. */
+#include "t.h"
+
+#include "model/track.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+
+static struct tc_seg mk(uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len)
+{
+	struct tc_seg s;
+
+	tc_seg_init(&s);
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.win = 65535;
+	s.payload_len = len;
+	s.cksum_status = TC_CK_OK;
+	return s;
+}
+
+static void path_is(struct t_ctx *t, const struct tc_track *k, const char *want, int line)
+{
+	char got[400] = "";
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < k->npath; i++)
+		off += (size_t)snprintf(got + off, sizeof(got) - off, "%s%s", i ? " " : "", tc_state_name(k->path[i]));
+	if (strcmp(got, want))
+		t_fail(t, __FILE__, line, "path is \"%s\", expected \"%s\"", got, want);
+}
+#define PATH(k, w) path_is(t, k, w, __LINE__)
+#define OUT(k, f, s, a, l) do { struct tc_seg _s = mk(f, s, a, l); tc_track_out(k, &_s); } while (0)
+#define IN(k, f, s, a, l) do { struct tc_seg _s = mk(f, s, a, l); tc_track_in(k, &_s); } while (0)
+
+void test_track_paths(struct t_ctx *t)
+{
+	struct tc_track k;
+	uint32_t x = 0xfffffff0u, y = 0xfffffffeu;     /* both ISNs about to wrap */
+
+	/* passive open, data, passive close */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 100);    /* crosses 2^32 */
+	T_EQ_U(t, k.rcv_nxt, x + 101);
+	OUT(&k, TC_FIN | TC_ACK, x + 101, y + 1, 0);
+	IN(&k, TC_ACK, y + 1, x + 102, 0);
+	IN(&k, TC_FIN | TC_ACK, y + 1, x + 102, 0);
+	OUT(&k, TC_ACK, x + 102, y + 2, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED");
+
+	/* active close: FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	IN(&k, TC_FIN | TC_ACK, y + 1, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 2, 0);
+	OUT(&k, TC_FIN | TC_ACK, x + 1, y + 2, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT");
+
+	/* FIN+ACK in FIN-WAIT-1: straight to TIME-WAIT; a FIN without the ACK: CLOSING */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	IN(&k, TC_FIN | TC_ACK, y + 1, x + 1, 0);
+	OUT(&k, TC_FIN | TC_ACK, x + 1, y + 1, 0);      /* does not ack the FIN */
+	OUT(&k, TC_ACK, x + 2, y + 2, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT");
+
+	/* RFC 5961: an in-window RST not at RCV.NXT changes nothing; the exact one resets */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_RST, x + 5, 0, 0);
+	OUT(&k, TC_SYN, x + 1, 0, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1000, 0);            /* acks unsent data: dropped */
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
+	OUT(&k, TC_RST, x + 1, 0, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSED");
+
+	/* RST in SYN-RECEIVED (passive): back to LISTEN; a bad final ACK changes nothing */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 5, 0);
+	OUT(&k, TC_RST, x + 1, 0, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED LISTEN");
+
+	/* out-of-order data is held: the hole filled, RCV.NXT jumps over both */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_ACK, x + 11, y + 1, 10);
+	T_EQ_U(t, k.rcv_nxt, x + 1);
+	OUT(&k, TC_ACK, x + 1, y + 1, 10);
+	T_EQ_U(t, k.rcv_nxt, x + 21);
+	/* data beyond the window is not taken */
+	OUT(&k, TC_ACK, x + 21 + 70000, y + 1, 10);
+	T_EQ_U(t, k.rcv_nxt, x + 21);
+
+	/* active open by the target; a closed port stays closed; forget */
+	tc_track_init(&k, TC_ST_CLOSED);
+	IN(&k, TC_SYN, y, 0, 0);
+	OUT(&k, TC_SYN | TC_ACK, x, y + 1, 0);
+	PATH(&k, "CLOSED SYN-SENT ESTABLISHED");
+	tc_track_forget(&k);
+	IN(&k, TC_RST, y + 1, 0, 0);
+	PATH(&k, "CLOSED SYN-SENT ESTABLISHED CLOSED");
+	T_EQ_S(t, tc_state_name(TC_ST_FIN_WAIT_2), "FIN-WAIT-2");
+	T_EQ_U(t, tc_state_from_name("TIME-WAIT"), TC_ST_TIME_WAIT);
+	T_EQ_U(t, (unsigned)tc_state_from_name("OPEN"), (unsigned)-1);
+}

@@ -1,0 +1,251 @@
+/* Unit tests of the runner, offline: the shipped cases against scripted peers whose
+ * traces must pass, and traces that must fail, with the exact diagnostic. */
+#include "t.h"
+
+#include "replay.h"
+#include "report/report.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+
+#define HANDSHAKE "> S 0:0(0)\n< S. 0:0(0) ack 1 win 64240 <mss 1460>\n> . 1:1(0)\n"
+
+static int run(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
+	       const char *agent_fail, int line)
+{
+	if (replay_run(r, path, text, trace, agent_fail) < 0) {
+		t_fail(t, __FILE__, line, "replay failed: %s", r->err);
+		replay_free(r);
+		return -1;
+	}
+	return 0;
+}
+#define RUN(r, path, text, trace, fail) run(t, r, path, text, trace, fail, __LINE__)
+
+static const char *verdict(const struct replay *r)
+{
+	return tc_verdict_name(r->res.verdict);
+}
+
+void test_replay_pass(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11 win 64230\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.ntrace, 6);
+	T_EQ_S(t, r.res.trace[5].note, "teardown");   /* the reset that cleans up the target */
+	T_EQ_U(t, r.res.trace[5].seg.flags, TC_RST);
+	T_EQ_U(t, r.res.trace[5].seg.seq, r.res.tester_isn + 11);
+	T_EQ_U(t, r.res.target_isn, 4294967000u);
+	T_EQ_U(t, r.res.trace[1].line, 10);
+	T_EQ_U(t, r.res.trace[4].line, 13);
+	T_EQ_U(t, r.res.nst_observed, 3);
+	T_EQ_S(t, r.res.st_observed[2], "ESTABLISHED");
+	T_OK(t, r.res.reason == NULL);
+	replay_free(&r);
+
+	/* a closed port: numbers are absolute until a SYN binds the target's ISN */
+	if (RUN(&r, "testcases/rst/closed_port_ack.tcp", NULL, "> . 1:1(0)\n< R 1000:1000(0) win 0\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.trace[1].seg.seq, 1000);
+	replay_free(&r);
+}
+
+void test_replay_fail(struct t_ctx *t)
+{
+	struct replay r;
+
+	/* a wrong acknowledgment number */
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 2 win 64240 <mss 1460>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/handshake/syn_ack_basic.tcp:10: expected < S. 0:0(0) ack 1 <mss *, ...> "
+	       "=> SYN-RECEIVED, got S. 0:0(0) ack 2 win 64240 <mss 1460> (ack is 2, expected 1)");
+	T_EQ_U(t, r.res.div_line, 10);
+	T_EQ_S(t, r.res.div_observed, "S. 0:0(0) ack 2 win 64240 <mss 1460>");
+	T_EQ_S(t, r.res.trace[1].note, "unexpected");
+	replay_free(&r);
+
+	/* a reset instead of the SYN-ACK */
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, "> S 0:0(0)\n< R. 0:0(0) ack 1 win 0\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "testcases/handshake/syn_ack_basic.tcp:10: expected < S. 0:0(0) ack 1 <mss *, ...> "
+	       "=> SYN-RECEIVED, got R. 0:0(0) ack 1 win 0 (flags are [R.], expected [S.])");
+	replay_free(&r);
+
+	/* no reply at all */
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, "> S 0:0(0)\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "testcases/handshake/syn_ack_basic.tcp:10: expected < S. 0:0(0) ack 1 <mss *, ...> "
+	       "=> SYN-RECEIVED, got nothing within 1000 ms");
+	T_EQ_U(t, r.res.end_us - r.res.start_us, 1000000);
+	replay_free(&r);
+
+	/* the closed port answering with the ACK bit set and the wrong sequence number */
+	if (RUN(&r, "testcases/rst/closed_port_ack.tcp", NULL, "> . 1:1(0)\n< R. 0:0(0) ack 1 win 0\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "testcases/rst/closed_port_ack.tcp:10: expected < R 1000:1000(0), "
+	       "got R. 0:0(0) ack 1 win 0 (flags are [R.], expected [R])");
+	replay_free(&r);
+}
+
+#define ECHO_HEAD HANDSHAKE "> P. 1:2(1)\n"
+
+void test_replay_alternatives(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, "testcases/data/echo.tcp", NULL,
+		ECHO_HEAD "< . 1:1(0) ack 2\n< P. 1:2(1) ack 2 \"s\"\n> . 2:2(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "separate");
+	replay_free(&r);
+
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, ECHO_HEAD "< P. 1:2(1) ack 2 \"s\"\n> . 2:2(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "piggybacked");
+	replay_free(&r);
+
+	/* PSH is optional in both ("P?.") */
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, ECHO_HEAD "< . 1:2(1) ack 2 \"s\"\n> . 2:2(0)\n", NULL))
+		return;
+	T_EQ_S(t, r.res.alternative, "piggybacked");
+	replay_free(&r);
+
+	/* neither: the echo does not acknowledge the keystroke */
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, ECHO_HEAD "< P. 1:2(1) ack 1 \"s\"\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/data/echo.tcp:14: expected one of: [piggybacked] < P?. 1:2(1) ack 2 \"s\" "
+	       "or [separate] < . 1:1(0) ack 2, got P. 1:2(1) ack 1 win 65535");
+	replay_free(&r);
+
+	/* the separate ACK comes, then the echo is wrong: the branch is committed */
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, ECHO_HEAD "< . 1:1(0) ack 2\n< P. 1:2(1) ack 2 \"x\"\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "testcases/data/echo.tcp:17: expected < P?. 1:2(1) ack 2 \"s\", "
+	       "got P. 1:2(1) ack 2 win 65535 (payload byte 0 is 0x78, expected 0x73)");
+	T_EQ_S(t, r.res.alternative, "separate");
+	replay_free(&r);
+}
+
+void test_replay_nothing(struct t_ctx *t)
+{
+	struct replay r;
+
+	/* a stray ACK 50 ms later, inside "< nothing 100ms": fail */
+	if (RUN(&r, "testcases/data/echo.tcp", NULL,
+		ECHO_HEAD "< P. 1:2(1) ack 2 \"s\"\n> . 2:2(0)\nwait 50ms\n< . 2:2(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/data/echo.tcp:20: expected < nothing 100ms, got . 2:2(0) ack 2 win 65535");
+	replay_free(&r);
+
+	/* 150 ms later it is outside the window: pass, and the segment is kept as late */
+	if (RUN(&r, "testcases/data/echo.tcp", NULL,
+		ECHO_HEAD "< P. 1:2(1) ack 2 \"s\"\n> . 2:2(0)\nwait 150ms\n< . 2:2(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.end_us - r.res.start_us, 100000);
+	replay_free(&r);
+}
+
+void test_replay_ratelimited(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL, HANDSHAKE "> P. 1:11(10)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "inconclusive");
+	T_EQ_S(t, r.res.reason, "testcases/data/ack_above_snd_nxt.tcp:13: expected < . 1:1(0) ack 1 ratelimited, "
+	       "got nothing within 1000 ms (a rate limit may have suppressed the reply)");
+	replay_free(&r);
+
+	/* the data taken in spite of the bad ACK: fail at the second expectation */
+	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
+		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> P. 1:11(10)\n< . 1:1(0) ack 11\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, ":13: expected < . 1:1(0) ack 1 ratelimited, got . 1:1(0) ack 11 win 65535 (ack is 11, expected 1)"));
+	replay_free(&r);
+}
+
+void test_replay_agent(struct t_ctx *t)
+{
+	struct replay r;
+	const char *pc = HANDSHAKE "> F. 1:1(0)\n< . 1:1(0) ack 2\n";
+
+	if (RUN(&r, "testcases/close/passive_close.tcp", NULL, pc, "close"))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/close/passive_close.tcp:15: expected agent close, "
+	       "got agent: no connection from port 20000");
+	T_EQ_S(t, tc_fake_agent_log(r.agent), "eof 20000\nclose 20000\n");
+	replay_free(&r);
+
+	/* the whole passive close, the agent acting on the target */
+	if (RUN(&r, "testcases/close/passive_close.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> F. 1:1(0)\n< . 1:1(0) ack 2\n"
+		"< F. 1:1(0) ack 2\n> . 2:2(0)\n> . 2:2(0)\n< R 2:2(0) win 0\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.nst_observed, 6);
+	T_EQ_S(t, r.res.st_observed[4], "LAST-ACK");
+	replay_free(&r);
+}
+
+void test_replay_states(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, NULL, "@id s\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1 => ESTABLISHED\n",
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "r.tcp:6: expected state ESTABLISHED after this step, the trace shows SYN-RECEIVED");
+	replay_free(&r);
+
+	if (RUN(&r, NULL, "@id s\n@title T\n@rfc R\n@level MUST\n@states LISTEN SYN-RECEIVED ESTABLISHED CLOSED\n"
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n",
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp: expected the state path LISTEN SYN-RECEIVED ESTABLISHED CLOSED, "
+	       "the trace shows LISTEN SYN-RECEIVED ESTABLISHED");
+	replay_free(&r);
+}
+
+/* Malformed segments from the target are findings, never crashes. */
+void test_replay_malformed(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 doff 4\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(malformed: TCP data offset 4 is below 5)"));
+	replay_free(&r);
+
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> cksum bad\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "cksum bad (TCP checksum 0x"));
+	T_OK(t, r.res.reason && strstr(r.res.reason, " is incorrect)"));
+	replay_free(&r);
+
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 <mss len 7 0x05b4ffff, sackOK>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "<mss len 7 0x05b4ffff04,mss len 0> (malformed: option mss has length 7)"));
+	replay_free(&r);
+}
