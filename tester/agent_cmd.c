@@ -1,0 +1,296 @@
+/*
+ * tester/agent_cmd.c: the verbs of tcpconform-agent's control protocol.
+ * Each run() replies "ok ..." or "err ...", or returns AGENT_WAIT to be called
+ * again after the next events (see struct agent_verb in agent.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "agent.h"
+
+/* The reason a closed connection can do no more: its error or "closed". */
+static const char *closed_why(const struct agent_conn *c)
+{
+	return c->error ? agent_errname(c->error) : "closed";
+}
+
+/*
+ * Reply the error for a verb that needs an open fd, when @c has none.
+ * Returns true if it replied (the fd is closed).
+ */
+bool agent_reply_if_closed(struct agent *a, const struct agent_req *r,
+			   const struct agent_conn *c)
+{
+	if (c->fd >= 0)
+		return false;
+	agent_reply(a, r->id, "err connection from port %u is closed (%s)",
+		    c->pport, closed_why(c));
+	return true;
+}
+
+/* Reply "ok", or "err WHAT: strerror(errno)" when @rc is not 0. */
+static enum agent_step reply_rc(struct agent *a, struct agent_req *r, int rc,
+				const char *what)
+{
+	if (rc != 0)
+		agent_reply(a, r->id, "err %s: %s", what, strerror(errno));
+	else
+		agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* Expiry of verbs that never wait after finding their connection. */
+static void no_expire(struct agent *a, struct agent_req *r,
+		      struct agent_conn *c)
+{
+	(void)c;
+	agent_reply(a, r->id, "err timeout");
+}
+
+/* ping: answer ok. */
+static enum agent_step cmd_ping(struct agent *a, struct agent_req *r,
+				struct agent_conn *c)
+{
+	(void)c;
+	agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* quit: answer ok and make the main loop exit 0. */
+static enum agent_step cmd_quit(struct agent *a, struct agent_req *r,
+				struct agent_conn *c)
+{
+	(void)c;
+	agent_reply(a, r->id, "ok");
+	a->quit = true;
+	return AGENT_DONE;
+}
+
+/* close PP: close() the fd. */
+static enum agent_step cmd_close(struct agent *a, struct agent_req *r,
+				 struct agent_conn *c)
+{
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	agent_conn_close(a, c, 0);
+	agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* The shutdown() mode named @s, or -1. */
+static int shut_how(const char *s)
+{
+	if (strcmp(s, "rd") == 0)
+		return SHUT_RD;
+	if (strcmp(s, "wr") == 0)
+		return SHUT_WR;
+	if (strcmp(s, "rdwr") == 0)
+		return SHUT_RDWR;
+	return -1;
+}
+
+/* Arguments of shutdown. */
+static int check_shutdown(const struct agent_req *r)
+{
+	return shut_how(r->str) < 0 ? -1 : 0;
+}
+
+/* shutdown PP rd|wr|rdwr. */
+static enum agent_step cmd_shutdown(struct agent *a, struct agent_req *r,
+				    struct agent_conn *c)
+{
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	return reply_rc(a, r, shutdown(c->fd, shut_how(r->str)), "shutdown");
+}
+
+/* abort PP: SO_LINGER {1,0} then close(): the kernel sends RST. */
+static enum agent_step cmd_abort(struct agent *a, struct agent_req *r,
+				 struct agent_conn *c)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) != 0)
+		return reply_rc(a, r, -1, "abort: SO_LINGER");
+	agent_conn_close(a, c, 0);
+	return reply_rc(a, r, 0, NULL);
+}
+
+/* forget PP: TCP_REPAIR on, then close(): the kernel drops it silently. */
+static enum agent_step cmd_forget(struct agent *a, struct agent_req *r,
+				  struct agent_conn *c)
+{
+	int on = 1;
+
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	if (setsockopt(c->fd, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) != 0)
+		return reply_rc(a, r, -1, "forget: TCP_REPAIR");
+	agent_conn_close(a, c, 0);
+	return reply_rc(a, r, 0, NULL);
+}
+
+/* Arguments of send. */
+static int check_send(const struct agent_req *r)
+{
+	return r->n > AGENT_SEND_MAX ? -1 : 0;
+}
+
+/* send PP N: queue N pattern bytes; ok once all are in the socket. */
+static enum agent_step cmd_send(struct agent *a, struct agent_req *r,
+				struct agent_conn *c)
+{
+	if (!r->started) {
+		if (agent_reply_if_closed(a, r, c))
+			return AGENT_DONE;
+		if (agent_conn_queue_pattern(a, c, r->n) != 0) {
+			agent_reply(a, r->id, "err out of memory");
+			return AGENT_DONE;
+		}
+		r->target = c->queued;
+		r->started = true;
+	}
+	if (c->written >= r->target) {
+		agent_reply(a, r->id, "ok");
+		return AGENT_DONE;
+	}
+	if (c->fd >= 0)
+		return AGENT_WAIT;
+	agent_reply(a, r->id, "err wrote %" PRIu64 " of %" PRIu64 " bytes (%s)",
+		    r->n - (r->target - c->written), r->n, closed_why(c));
+	return AGENT_DONE;
+}
+
+/* Timeout of send. */
+static void expire_send(struct agent *a, struct agent_req *r,
+			struct agent_conn *c)
+{
+	agent_reply(a, r->id, "err wrote %" PRIu64 " of %" PRIu64 " bytes",
+		    r->n - (r->target - c->written), r->n);
+}
+
+/* noread PP / read PP: stop or resume reading. */
+static enum agent_step cmd_reading(struct agent *a, struct agent_req *r,
+				   struct agent_conn *c)
+{
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	c->reading = strcmp(r->verb->name, "read") == 0;
+	agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* received PP N: ok COUNT once COUNT >= N bytes were read. */
+static enum agent_step cmd_received(struct agent *a, struct agent_req *r,
+				    struct agent_conn *c)
+{
+	if (c->nread >= r->n) {
+		agent_reply(a, r->id, "ok %" PRIu64, c->nread);
+		return AGENT_DONE;
+	}
+	if (c->fd >= 0 && !c->eof)
+		return AGENT_WAIT;
+	agent_reply(a, r->id, "err read %" PRIu64 " of %" PRIu64 " bytes (%s)",
+		    c->nread, r->n, c->eof ? "EOF" : closed_why(c));
+	return AGENT_DONE;
+}
+
+/* Timeout of received. */
+static void expire_received(struct agent *a, struct agent_req *r,
+			    struct agent_conn *c)
+{
+	agent_reply(a, r->id, "err read %" PRIu64 " of %" PRIu64 " bytes",
+		    c->nread, r->n);
+}
+
+/* eof PP: ok once read() returned 0. */
+static enum agent_step cmd_eof(struct agent *a, struct agent_req *r,
+			       struct agent_conn *c)
+{
+	if (c->eof) {
+		agent_reply(a, r->id, "ok");
+		return AGENT_DONE;
+	}
+	if (c->fd >= 0)
+		return AGENT_WAIT;
+	agent_reply(a, r->id, "err no EOF (%s)", closed_why(c));
+	return AGENT_DONE;
+}
+
+/* Timeout of eof. */
+static void expire_eof(struct agent *a, struct agent_req *r,
+		       struct agent_conn *c)
+{
+	(void)c;
+	agent_reply(a, r->id, "err no EOF");
+}
+
+/* state PP: the kernel's TCP state, without waiting. */
+static enum agent_step cmd_state(struct agent *a, struct agent_req *r,
+				 struct agent_conn *c)
+{
+	char err[128];
+	int st;
+
+	c = a->byport[r->port[0]];
+	if (agent_diag_state(a, r->port[0], c ? c->lport : 0, &st, err,
+			     sizeof(err)) != 0)
+		agent_reply(a, r->id, "err state: %s", err);
+	else
+		agent_reply(a, r->id, "ok %s", agent_state_name(st));
+	return AGENT_DONE;
+}
+
+/* info PP: counters, for diagnostics. */
+static enum agent_step cmd_info(struct agent *a, struct agent_req *r,
+				struct agent_conn *c)
+{
+	agent_reply(a, r->id, "ok read=%" PRIu64 " eof=%d error=%s reading=%d",
+		    c->nread, c->eof, agent_errname(c->error), c->reading);
+	return AGENT_DONE;
+}
+
+static const struct agent_verb verbs[] = {
+	{ "ping", "", "ping", false, NULL, cmd_ping, no_expire },
+	{ "quit", "", "quit", false, NULL, cmd_quit, no_expire },
+	{ "close", "P", "close PP [t=MS]", true, NULL, cmd_close, no_expire },
+	{ "shutdown", "PS", "shutdown PP rd|wr|rdwr [t=MS]", true,
+	  check_shutdown, cmd_shutdown, no_expire },
+	{ "abort", "P", "abort PP [t=MS]", true, NULL, cmd_abort, no_expire },
+	{ "forget", "P", "forget PP [t=MS]", true, NULL, cmd_forget,
+	  no_expire },
+	{ "send", "PN", "send PP N [t=MS] (N <= 67108864)", true, check_send,
+	  cmd_send, expire_send },
+	{ "noread", "P", "noread PP [t=MS]", true, NULL, cmd_reading,
+	  no_expire },
+	{ "read", "P", "read PP [t=MS]", true, NULL, cmd_reading, no_expire },
+	{ "received", "PN", "received PP N [t=MS]", true, NULL, cmd_received,
+	  expire_received },
+	{ "eof", "P", "eof PP [t=MS]", true, NULL, cmd_eof, expire_eof },
+	{ "state", "P", "state PP", false, NULL, cmd_state, no_expire },
+	{ "connect", "SP?P", "connect ADDR PORT [LPORT]", false,
+	  agent_check_connect, agent_cmd_connect, no_expire },
+	{ "sockopt", "PSV", "sockopt PP NAME VALUE [t=MS] (NAME: nodelay "
+	  "keepalive keepidle keepintvl keepcnt user_timeout rcvbuf sndbuf "
+	  "linger cork)", true, agent_check_sockopt, agent_cmd_sockopt,
+	  no_expire },
+	{ "info", "P", "info PP [t=MS]", true, NULL, cmd_info, no_expire },
+};
+
+/* The verb called @name, or NULL. */
+const struct agent_verb *agent_verb_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}

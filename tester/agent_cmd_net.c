@@ -1,0 +1,177 @@
+/*
+ * tester/agent_cmd_net.c: the verbs of tcpconform-agent that make sockets or
+ * set their options: connect and sockopt.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+union agent_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_storage ss;
+};
+
+/*
+ * Fill @u with the IPv4 or IPv6 literal @s and @port. Returns the address
+ * length, or 0 when @s is neither.
+ */
+static socklen_t parse_addr(const char *s, uint16_t port, union agent_addr *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (inet_pton(AF_INET, s, &u->in.sin_addr) == 1) {
+		u->in.sin_family = AF_INET;
+		u->in.sin_port = htons(port);
+		return sizeof(u->in);
+	}
+	if (inet_pton(AF_INET6, s, &u->in6.sin6_addr) == 1) {
+		u->in6.sin6_family = AF_INET6;
+		u->in6.sin6_port = htons(port);
+		return sizeof(u->in6);
+	}
+	return 0;
+}
+
+/* Arguments of connect: ADDR must be an IPv4 or IPv6 literal. */
+int agent_check_connect(const struct agent_req *r)
+{
+	union agent_addr u;
+
+	return parse_addr(r->str, r->port[0], &u) ? 0 : -1;
+}
+
+/* Bind @fd to the wildcard address of @family, port @lport. 0 or -1. */
+static int bind_local(int fd, int family, uint16_t lport)
+{
+	union agent_addr u;
+	socklen_t len = parse_addr(family == AF_INET ? "0.0.0.0" : "::",
+				   lport, &u);
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0)
+		return -1;
+	return bind(fd, &u.sa, len);
+}
+
+/* The local port of @fd, or 0 when unknown. */
+static uint16_t local_port(int fd)
+{
+	union agent_addr u;
+	socklen_t len = sizeof(u);
+
+	if (getsockname(fd, &u.sa, &len) != 0)
+		return 0;
+	if (u.sa.sa_family == AF_INET)
+		return ntohs(u.in.sin_port);
+	if (u.sa.sa_family == AF_INET6)
+		return ntohs(u.in6.sin6_port);
+	return 0;
+}
+
+/*
+ * connect ADDR PORT [LPORT]: start a non-blocking connect(); the connection
+ * is named by PORT, in mode discard. ok once connect() has started.
+ */
+enum agent_step agent_cmd_connect(struct agent *a, struct agent_req *r,
+				  struct agent_conn *c)
+{
+	union agent_addr dst;
+	socklen_t len = parse_addr(r->str, r->port[0], &dst);
+	const char *what = "socket";
+	int fd, rc, err;
+
+	fd = socket(dst.sa.sa_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	what = "bind";
+	if (r->port[1] && bind_local(fd, dst.sa.sa_family, r->port[1]) != 0)
+		goto fail;
+	what = "connect";
+	rc = connect(fd, &dst.sa, len);
+	if (rc != 0 && errno != EINPROGRESS)
+		goto fail;
+	c = agent_conn_add(a, fd, r->port[0], local_port(fd), AGENT_DISCARD);
+	if (!c) {
+		agent_reply(a, r->id, "err out of memory");
+		return AGENT_DONE;
+	}
+	c->connecting = rc != 0;
+	agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+fail:
+	err = errno;
+	if (fd >= 0 && close(fd) != 0)
+		perror("tcpconform-agent: close");
+	agent_reply(a, r->id, "err %s: %s", what, strerror(err));
+	return AGENT_DONE;
+}
+
+struct sockopt_def {
+	const char *name;
+	int level, opt;
+};
+
+static const struct sockopt_def sockopts[] = {
+	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
+	{ "keepalive", SOL_SOCKET, SO_KEEPALIVE },
+	{ "keepidle", IPPROTO_TCP, TCP_KEEPIDLE },
+	{ "keepintvl", IPPROTO_TCP, TCP_KEEPINTVL },
+	{ "keepcnt", IPPROTO_TCP, TCP_KEEPCNT },
+	{ "user_timeout", IPPROTO_TCP, TCP_USER_TIMEOUT },
+	{ "rcvbuf", SOL_SOCKET, SO_RCVBUF },
+	{ "sndbuf", SOL_SOCKET, SO_SNDBUF },
+	{ "linger", SOL_SOCKET, SO_LINGER },
+	{ "cork", IPPROTO_TCP, TCP_CORK },
+};
+
+/* The option called @name, or NULL. */
+static const struct sockopt_def *sockopt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sockopts) / sizeof(sockopts[0]); i++)
+		if (strcmp(sockopts[i].name, name) == 0)
+			return &sockopts[i];
+	return NULL;
+}
+
+/* Arguments of sockopt: a known NAME. */
+int agent_check_sockopt(const struct agent_req *r)
+{
+	return sockopt_find(r->str) ? 0 : -1;
+}
+
+/* sockopt PP NAME VALUE: setsockopt(); linger sets {1, VALUE}. */
+enum agent_step agent_cmd_sockopt(struct agent *a, struct agent_req *r,
+				  struct agent_conn *c)
+{
+	const struct sockopt_def *d = sockopt_find(r->str);
+	struct linger lg = { .l_onoff = 1, .l_linger = (int)r->val };
+	int v = (int)r->val, rc;
+
+	if (!d) {	/* check() passed: cannot happen */
+		agent_reply(a, r->id, "err usage: %s", r->verb->usage);
+		return AGENT_DONE;
+	}
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	if (d->opt == SO_LINGER && d->level == SOL_SOCKET)
+		rc = setsockopt(c->fd, d->level, d->opt, &lg, sizeof(lg));
+	else
+		rc = setsockopt(c->fd, d->level, d->opt, &v, sizeof(v));
+	if (rc != 0)
+		agent_reply(a, r->id, "err sockopt %s: %s", d->name,
+			    strerror(errno));
+	else
+		agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
