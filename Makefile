@@ -61,7 +61,8 @@ run: deps
 unit: all $(BUILD)/unit-tests
 	./$(BUILD)/unit-tests
 
-test: deps
+test:
+	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
 	@sh tests/run.sh $(BUILD)
 

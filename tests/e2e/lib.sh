@@ -6,10 +6,34 @@ AGENT=${AGENT:-$TC_BUILD/tcpconform-agent}
 
 ok()   { echo "ok - $*"; }
 fail() { echo "not ok - $*"; }
-# check NAME CMD...: ok when CMD exits 0
-check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
+# check NAME CMD...: ok when CMD exits 0 (its output is not shown)
+check() { _cn=$1; shift; if "$@" >/dev/null 2>&1; then ok "$_cn"; else fail "$_cn"; fi; }
 # leftovers PREFIX: prints namespaces and veth links whose name starts with PREFIX
 leftovers() {
 	ip netns list 2>/dev/null | awk '{print $1}' | grep "^$1" || true
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^$1" || true
+}
+
+# tc_leftovers: namespaces of tcpconform runs, agent processes and our veth links that
+# are still around (prints them; empty when clean).
+tc_leftovers() {
+	ip netns list 2>/dev/null | awk '{print $1}' | grep '^tcpconform-' || true
+	pgrep -x tcpconform-agen 2>/dev/null | sed 's/^/agent pid /' || true
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^tcf-' || true
+}
+
+# jget FILE FILTER: jq -r FILTER on FILE.
+jget() {
+	jq -r "$2" "$1"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds; 1 on timeout.
+wait_for() {
+	_n=$(($1 * 20)); shift
+	while [ "$_n" -gt 0 ]; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	return 1
 }
