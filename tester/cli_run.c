@@ -270,7 +270,8 @@ static void fill_info(struct run *R)
 	R->info.stack = "linux";
 	R->info.jobs = R->o.jobs;
 	R->info.seed = R->o.seed;
-	tc_wall_iso(NULL, R->info.started, sizeof(R->info.started));
+	if (!R->info.started[0])
+		tc_wall_iso(NULL, R->info.started, sizeof(R->info.started));
 	if (uname(&u) == 0)
 		snprintf(R->info.kernel, sizeof(R->info.kernel), "%s", u.release);
 	R->info.target_addr[0] = R->info.tester_addr[0] = '\0';
@@ -278,7 +279,7 @@ static void fill_info(struct run *R)
 		char t[64], u2[64];
 		size_t l1 = strlen(R->info.target_addr), l2 = strlen(R->info.tester_addr);
 
-		if (!R->o.fam[f])
+		if (!R->o.fam[f] || !R->ns.tg[f].family)
 			continue;
 		tc_addr_format(&R->ns.tg[f].target, t, sizeof(t));
 		tc_addr_format(&R->ns.tg[f].tester, u2, sizeof(u2));
@@ -381,7 +382,6 @@ static int run_cases(struct run *R)
 		if (rc < 0)
 			fprintf(stderr, "tcpconform: the run broke: %s\n", err);
 		base += R->nsel;
-		R->nres = base;
 	}
 	return rc;
 }
@@ -440,6 +440,13 @@ int cli_run(int argc, char **argv)
 	R.txt.verbose = R.o.verbose;
 	nfam = R.o.fam[0] + R.o.fam[1];
 	R.res = tc_xcalloc((size_t)(R.nsel * nfam), sizeof(*R.res));
+	/* Every selected case is in the report from the start, as "notrun": a run
+	 * killed before its end leaves a report that says what it was running. */
+	R.nres = R.nsel * nfam;
+	for (int i = 0; i < R.nres; i++) {
+		tc_result_init(&R.res[i], R.sel[i % R.nsel]);
+		R.res[i].family = R.o.fam[0] && i < R.nsel ? 4 : 6;
+	}
 	install_signals();
 	{
 		struct timespec ts;
@@ -459,22 +466,20 @@ int cli_run(int argc, char **argv)
 		rc = -1;
 	}
 	teardown(&R);
-	R.nres = R.nsel * nfam;         /* cases never reached are "notrun" */
-	for (int i = 0; i < R.nres; i++)
-		if (!R.res[i].c)
-			tc_result_init(&R.res[i], R.sel[i % R.nsel]);
+	R.nres = R.nsel * nfam;         /* cases never reached stay "notrun" */
 	R.info.complete = rc == 0 && !stop_flag;
 	if (stop_flag)
 		R.info.interrupted = stop_flag == SIGINT ? "SIGINT" : stop_flag == SIGTERM ? "SIGTERM" : "SIGHUP";
 	else if (rc < 0)
 		R.info.interrupted = "environment error";
 	tc_wall_iso(NULL, R.info.finished, sizeof(R.info.finished));
-	write_reports(&R);
+	if (write_reports(&R) < 0)
+		rc = -2;
 	point_latest(&R);
 	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);
 	if (!R.info.complete)
 		printf("the run is incomplete (%s): the report says \"complete\": false\n", R.info.interrupted);
-	rc = exit_code(&R, rc);
+	rc = rc == -2 ? TC_EXIT_USAGE : exit_code(&R, rc);
 	free_run(&R);
 	return rc;
 }

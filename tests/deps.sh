@@ -3,8 +3,9 @@
 # Called by `make run` and `make test`; safe to run again (it only installs what is absent).
 set -eu
 PKGS="gcc make pkg-config libnet1-dev libpcap-dev libcjson-dev iproute2 ethtool nftables"
-# what the tests use besides: jq reads reports, xmllint checks junit.xml, tcpdump reads pcaps
-[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps"
+# what the tests use besides: jq reads reports, xmllint checks junit.xml, tcpdump reads
+# pcaps, python3-jsonschema checks report.json against reports/schema.json
+[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

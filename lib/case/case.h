@@ -131,6 +131,7 @@ struct tc_case {
 	struct tc_step *steps;
 	int nsteps;
 	int line_id;            /* line of @id, for messages */
+	int line_states;        /* line of @states (0: none) */
 };
 
 /* Names. */

@@ -160,6 +160,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		c->port = (enum tc_port)i;
 		return 0;
 	case 6:
+		c->line_states = lx->line;
 		c->states = split_list(val, " \t", &c->nstates);
 		for (i = 0; i < c->nstates; i++)
 			if (!valid_state(c->states[i]))

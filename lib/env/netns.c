@@ -183,8 +183,20 @@ static int setup_target(struct tc_netns *e, const struct tc_netns_cfg *cfg, char
 	return 0;
 }
 
-/* snapshot - the target's net.ipv4.tcp_* sysctls (we are in its namespace). */
-static void snapshot(struct tc_netns *e)
+static void snap_add(struct tc_netns *e, size_t *cap, const char *key, const char *val)
+{
+	if ((size_t)e->nsc == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		e->sc_keys = tc_xrealloc(e->sc_keys, *cap * sizeof(char *));
+		e->sc_vals = tc_xrealloc(e->sc_vals, *cap * sizeof(char *));
+	}
+	e->sc_keys[e->nsc] = tc_xstrdup(key);
+	e->sc_vals[e->nsc++] = tc_xstrdup(val);
+}
+
+/* snapshot - the target's net.ipv4.tcp_* sysctls and every overridden key, read back
+ * after the overrides (we are in its namespace). */
+static void snapshot(struct tc_netns *e, const struct tc_netns_cfg *cfg)
 {
 	DIR *d = opendir("/proc/sys/net/ipv4");
 	struct dirent *de;
@@ -197,17 +209,18 @@ static void snapshot(struct tc_netns *e)
 		if (strncmp(de->d_name, "tcp_", 4))
 			continue;
 		snprintf(key, sizeof(key), "net.ipv4.%s", de->d_name);
-		if (tc_sysctl_read(key, val, sizeof(val)) < 0)
-			continue;
-		if ((size_t)e->nsc == cap) {
-			cap = cap ? cap * 2 : 64;
-			e->sc_keys = tc_xrealloc(e->sc_keys, cap * sizeof(char *));
-			e->sc_vals = tc_xrealloc(e->sc_vals, cap * sizeof(char *));
-		}
-		e->sc_keys[e->nsc] = tc_xstrdup(key);
-		e->sc_vals[e->nsc++] = tc_xstrdup(val);
+		if (tc_sysctl_read(key, val, sizeof(val)) == 0)
+			snap_add(e, &cap, key, val);
 	}
 	closedir(d);
+	for (int k = 0; k < cfg->nsysctl; k++) {
+		int seen = 0;
+
+		for (int j = 0; j < e->nsc && !seen; j++)
+			seen = !strcmp(e->sc_keys[j], cfg->sysctl_keys[k]);
+		if (!seen && tc_sysctl_read(cfg->sysctl_keys[k], val, sizeof(val)) == 0)
+			snap_add(e, &cap, cfg->sysctl_keys[k], val);
+	}
 	/* sorted, so that reports compare line by line */
 	for (int a = 1; a < e->nsc; a++)
 		for (int b = a; b > 0 && strcmp(e->sc_keys[b - 1], e->sc_keys[b]) > 0; b--) {
@@ -294,7 +307,7 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 	e->made_target = tc_cmdf(err, errlen, "ip netns add %s", e->ns_target) == 0;
 	if (!e->made_target || make_links(e, err, errlen) < 0 || setup_target(e, cfg, err, errlen) < 0)
 		goto fail;
-	snapshot(e);
+	snapshot(e, cfg);
 	if (spawn_agent(e, cfg, err, errlen) < 0)
 		goto fail;
 	if (enter_ns(e->ns_tester, err, errlen) < 0 ||

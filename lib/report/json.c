@@ -210,9 +210,9 @@ static cJSON *env_json(const struct tc_run_info *info)
 
 	add_str(e, "mode", info->mode);
 	add_str(e, "stack", info->stack);
-	add_str(t, "address", info->target_addr);
-	add_str(t, "tester_address", info->tester_addr);
-	add_str(t, "interface", info->iface);
+	add_str(t, "address", info->target_addr[0] ? info->target_addr : NULL);
+	add_str(t, "tester_address", info->tester_addr[0] ? info->tester_addr : NULL);
+	add_str(t, "interface", info->iface[0] ? info->iface : NULL);
 	add(e, "target", t);
 	add_str(e, "kernel", info->kernel);
 	for (i = 0; i < info->nsysctl; i++)

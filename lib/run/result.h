@@ -20,14 +20,14 @@ enum tc_verdict {
 struct tc_trace_ent {
 	struct tc_seg seg;      /* owns its bytes */
 	int line;               /* the case-file line of the step (0: none) */
-	const char *note;       /* static text: "teardown", "unmatched"... or NULL */
+	const char *note;       /* static text: "unexpected", "teardown", "after the verdict", or NULL */
 };
 
 struct tc_result {
 	const struct tc_case *c;
 	enum tc_verdict verdict;
 	int family;             /* 4 or 6 */
-	char alternative[96];   /* names of the alternatives that matched, comma-separated */
+	char alternative[160];  /* names of the alternatives that matched, comma-separated */
 	char *reason;           /* owned: one line, compiler-style for a fail */
 	/* The first divergence (fail), also in reason. */
 	int div_line;

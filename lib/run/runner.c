@@ -106,7 +106,7 @@ static int check_state(struct tc_conn *k, const struct tc_step *st)
 
 	if (!st->state[0] || !strcmp(st->state, tc_state_name(k->trk.st)))
 		return 0;
-	snprintf(obs, sizeof(obs), "state %s", tc_state_name(k->trk.st));
+	snprintf(obs, sizeof(obs), "%s", tc_state_name(k->trk.st));
 	k->r->div_line = st->line;
 	tc_result_set_reason(k->r, "%s:%d: expected state %s after this step, the trace shows %s",
 			     k->c->file, st->line, st->state, tc_state_name(k->trk.st));
@@ -413,9 +413,11 @@ static void path_mismatch(struct tc_conn *k)
 	finish(k, TC_V_FAIL);
 	free(k->r->div_expected);
 	free(k->r->div_observed);
+	k->r->div_line = k->c->line_states;
 	k->r->div_expected = tc_xstrdup(exp);
 	k->r->div_observed = tc_xstrdup(obs);
-	tc_result_set_reason(k->r, "%s: expected the state path %s, the trace shows %s", k->c->file, exp, obs);
+	tc_result_set_reason(k->r, "%s:%d: expected the state path %s, the trace shows %s", k->c->file,
+			     k->c->line_states, exp, obs);
 }
 
 /* step_once - run the current step; *wait is set when it has to wait for an event. */

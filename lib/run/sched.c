@@ -188,8 +188,10 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 	tc_rng_seed(&rng, o->seed);
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		tc_result_init(&res[i], cases[i]);
+		res[i].family = env->tg->family;
+	}
 	if ((uint32_t)n > range) {
 		rc = tc_errf(err, errlen, "%d cases need %d tester ports; the range has %u", n, n, range);
 		goto out;

@@ -37,3 +37,6 @@ wait_for() {
 	done
 	return 1
 }
+
+# clean: nothing is left behind (a process killed a moment ago may take that moment).
+clean() { [ -z "$(tc_leftovers)" ]; }

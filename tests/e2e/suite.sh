@@ -42,4 +42,9 @@ check "suite: IPv6 cases pass and are named ipv6" \
 "$TC" run --no-color -j 1 -o "$out/j1" >"$out/stdout1" 2>&1
 check "suite: -j 1 exits 0 with every case passing" \
 	[ $? = 0 -a "$(jget "$out/j1/latest/report.json" .summary.pass)" = "$n" ]
+check "suite: the three reports validate against reports/schema.json" \
+	/usr/bin/python3 tests/e2e/validate.py reports/schema.json "$rep" "$out/v6/latest/report.json" "$out/j1/latest/report.json"
+jq '.cases[0].verdict="maybe"' "$rep" >"$out/broken.json"
+check "suite: and a report with a verdict \"maybe\" does not" \
+	sh -c "! /usr/bin/python3 tests/e2e/validate.py reports/schema.json '$out/broken.json'"
 check "suite: nothing left behind after three runs" [ -z "$(tc_leftovers)" ]

@@ -10,6 +10,7 @@
 struct t_ctx {
 	int failed;
 	const char *name;
+	const char *skipped;    /* set by a test that cannot run here, with the reason */
 };
 
 void t_fail(struct t_ctx *t, const char *file, int line, const char *fmt, ...)
@@ -38,7 +39,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 	X(track_paths) \
 	X(replay_pass) X(replay_fail) X(replay_alternatives) X(replay_nothing) \
 	X(replay_ratelimited) X(replay_agent) X(replay_states) X(replay_malformed) \
-	X(report_golden) X(junit_golden)
+	X(report_golden) X(junit_golden) X(libnet_frames)
 
 #define T_DECL(n) void test_##n(struct t_ctx *t);
 TESTS(T_DECL)

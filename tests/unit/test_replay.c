@@ -210,6 +210,8 @@ void test_replay_states(struct t_ctx *t)
 		"> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
 		return;
 	T_EQ_S(t, r.res.reason, "r.tcp:6: expected state ESTABLISHED after this step, the trace shows SYN-RECEIVED");
+	T_EQ_S(t, r.res.div_expected, "ESTABLISHED");
+	T_EQ_S(t, r.res.div_observed, "SYN-RECEIVED");
 	replay_free(&r);
 
 	if (RUN(&r, NULL, "@id s\n@title T\n@rfc R\n@level MUST\n@states LISTEN SYN-RECEIVED ESTABLISHED CLOSED\n"
@@ -217,8 +219,9 @@ void test_replay_states(struct t_ctx *t)
 		"> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
 		return;
 	T_EQ_S(t, verdict(&r), "fail");
-	T_EQ_S(t, r.res.reason, "r.tcp: expected the state path LISTEN SYN-RECEIVED ESTABLISHED CLOSED, "
+	T_EQ_S(t, r.res.reason, "r.tcp:5: expected the state path LISTEN SYN-RECEIVED ESTABLISHED CLOSED, "
 	       "the trace shows LISTEN SYN-RECEIVED ESTABLISHED");
+	T_EQ_U(t, r.res.div_line, 5);
 	replay_free(&r);
 }
 

@@ -1,0 +1,60 @@
+#!/bin/sh
+# End to end: what a new user meets when something is wrong: bad options, missing or
+# broken case files, no root, a broken environment. Each says what is wrong and exits 2.
+. "$(dirname "$0")/lib.sh"
+d=$(mktemp -d /tmp/tc-e2e-cli.XXXXXX)
+chmod 755 "$d"
+trap 'rm -rf "$d"' EXIT INT TERM
+
+# expect_err NAME STATUS PATTERN CMD...: CMD exits STATUS and its stderr matches PATTERN
+expect_err() {
+	_name=$1 _st=$2 _pat=$3; shift 3
+	"$@" >"$d/o" 2>"$d/e"
+	_got=$?
+	if [ "$_got" = "$_st" ] && grep -qE -- "$_pat" "$d/e"; then
+		ok "$_name"
+	else
+		fail "$_name"
+		echo "# exit $_got; stderr:"; sed 's/^/#   /' "$d/e"
+	fi
+}
+
+check "cli: --help shows the usage" sh -c "'$TC' --help | grep -q '^usage: tcpconform run'"
+check "cli: --version" sh -c "'$TC' --version | grep -qE '^tcpconform [0-9]+\.[0-9]+\.[0-9]+$'"
+expect_err "cli: no command" 2 "a command is needed: run, list or cleanup" "$TC"
+expect_err "cli: an unknown command" 2 "unknown command 'frobnicate' \(expected run, list, cleanup" "$TC" frobnicate
+expect_err "cli: an unknown option" 2 "unknown option '--bogus' for run \(see --help\)" "$TC" run --bogus
+expect_err "cli: -j without a value" 2 "-j needs a value" "$TC" run -j
+expect_err "cli: -j 0" 2 "-j needs a number from 1 to 256 \(got '0'\)" "$TC" run -j 0
+expect_err "cli: -j lots" 2 "-j needs a number from 1 to 256 \(got 'lots'\)" "$TC" run -jlots
+expect_err "cli: --sysctl without =" 2 "--sysctl needs KEY=VALUE" "$TC" run --sysctl net.ipv4.tcp_sack
+expect_err "cli: a missing case directory" 2 "/nonexistent/cases: No such file or directory" \
+	"$TC" run --cases /nonexistent/cases
+expect_err "cli: an id that matches nothing" 2 "no case matches 'no.such.case'" "$TC" run no.such.case
+expect_err "cli: list with a glob that matches nothing" 2 "no case matches 'zzz\*'" "$TC" list 'zzz*'
+check "cli: list with a glob" sh -c "[ \$('$TC' list 'tcp.rst.*' | wc -l) = 3 ]"
+
+mkdir "$d/bad"
+cp testcases/rst/closed_port_syn.tcp "$d/bad/good.tcp"
+printf '@id bad.one\n@title T\n@rfc RFC9293 3.5\n@level MUST\n> S 0:0(0) win 65535 <mss 1460\n' >"$d/bad/broken.tcp"
+printf '@id bad.two\n@title T\n@rfc RFC9293 3.5\n@level SHALL\n' >"$d/bad/level.tcp"
+expect_err "cli: a syntax error is file:line:col: message" 2 \
+	"^$d/bad/broken.tcp:5:31: expected ',' or '>' in the option list$" "$TC" run --cases "$d/bad"
+check "cli: every broken file is reported, not only the first" grep -q "^$d/bad/level.tcp:4:8: a level is MUST, SHOULD or MAY$" "$d/e"
+expect_err "cli: list reports it too" 2 "^$d/bad/broken.tcp:5:31: " "$TC" list --cases "$d/bad"
+check "cli: nothing was run with a broken file" [ ! -d "$d/out" ]
+
+if command -v setpriv >/dev/null; then
+	cp "$TC" "$d/tcpconform"
+	expect_err "cli: run needs root" 2 "run needs root" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$d/tcpconform" run --cases "$PWD/testcases"
+else
+	echo "skip - cli: run needs root (setpriv is missing)"
+fi
+
+expect_err "cli: a broken environment (no agent) exits 2" 2 "cannot set up the network namespaces: agent /nonexistent/agent" \
+	"$TC" run --agent /nonexistent/agent -o "$d/out"
+check "cli: its report says incomplete, environment error" \
+	[ "$(jget "$d/out/latest/report.json" '"\(.complete) \(.interrupted)"')" = "false environment error" ]
+check "cli: and its cases are not run" [ "$(jget "$d/out/latest/report.json" '.summary.notrun')" -gt 0 ]
+check "cli: nothing left behind" [ -z "$(tc_leftovers)" ]
