@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct tc_live {
 	pcap_t *pc;
@@ -15,6 +16,7 @@ struct tc_live {
 	/* during a drain */
 	tc_frame_cb cb;
 	void *arg;
+	int64_t mono_minus_wall;        /* to turn pcap's wall-clock stamps into ours */
 	char err[TC_ERRLEN];
 	int failed;
 };
@@ -99,7 +101,9 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 		answer_arp(lv, bytes, h->caplen);
 		return;
 	}
-	lv->cb(lv->arg, bytes, h->caplen, tc_now_us(lv->cfg.clock));
+	/* The kernel's receive time, not ours: the trace shows the wire. */
+	lv->cb(lv->arg, bytes, h->caplen,
+	       (uint64_t)((int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec + lv->mono_minus_wall));
 }
 
 static int live_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
@@ -188,6 +192,13 @@ struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t er
 
 	lv->cfg = *cfg;
 	lv->fd = -1;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		lv->mono_minus_wall = (int64_t)tc_now_us(cfg->clock) -
+				      ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	}
 	/* Capture first: the filter is armed before anything can be injected. */
 	if (open_pcap(lv, err, errlen) < 0)
 		goto fail;

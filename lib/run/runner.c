@@ -122,9 +122,11 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 {
 	struct tc_seg s;
 	char err[TC_ERRLEN];
+	uint64_t t;
 	int rc;
 
 	rc = tc_build_send(k, &st->seg, &s, err, sizeof(err));
+	t = now(k);             /* the moment of injection, before the write */
 	if (rc == 0)
 		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
 	if (rc < 0) {
@@ -134,7 +136,7 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 		return -1;
 	}
 	s.dir = TC_DIR_OUT;
-	s.t_us = now(k);
+	s.t_us = t;
 	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
 		k->snd_nxt_t = s.seq + tc_seg_len(&s);
 	tc_track_out(&k->trk, &s);

@@ -44,6 +44,8 @@ static void one(struct t_ctx *t, int family, uint16_t flags, int nopts, const st
 	}
 	memset(payload, 'z', sizeof(payload));
 	s.payload_len = sizeof(payload);
+	if (eo && eo->ip_len_set)
+		s.ip_len = 1000;
 	if (tc_seg_encode(&s, payload, eo, err, sizeof(err)) < 0 ||
 	    tc_libnet_frame("lo", &s, &frame, &len, err, sizeof(err)) < 0) {
 		t_fail(t, __FILE__, line, "%s", err);
@@ -64,6 +66,7 @@ void test_libnet_frames(struct t_ctx *t)
 	struct tc_enc_opts bad_tcp = { .tcp_cksum_set = 1, .tcp_cksum = 0xbad0 };
 	struct tc_enc_opts bad_ip = { .ip_cksum_set = 1, .ip_cksum = 0x1234 };
 	struct tc_enc_opts zero_ip = { .ip_cksum_set = 1, .ip_cksum = 0 };
+	struct tc_enc_opts odd_len = { .ip_len_set = 1 };   /* the length field says 1000 */
 
 	if (geteuid() != 0) {
 		t->skipped = "needs root";
@@ -76,11 +79,6 @@ void test_libnet_frames(struct t_ctx *t)
 	one(t, 4, TC_ACK, 0, &zero_ip, __LINE__);
 	one(t, 6, TC_SYN | TC_ACK, 3, NULL, __LINE__);
 	one(t, 6, TC_FIN | TC_URG | TC_ECE | TC_CWR, 0, &bad_tcp, __LINE__);
-	{
-		struct tc_enc_opts odd_len = { .ip_len_set = 1 };
-		struct tc_seg s;
-
-		(void)s;
-		(void)odd_len;
-	}
+	one(t, 4, TC_ACK, 0, &odd_len, __LINE__);
+	one(t, 6, TC_ACK, 0, &odd_len, __LINE__);
 }
