@@ -5,6 +5,7 @@
 #   make unit       unit tests only (no root)
 #   make asan       unit tests under AddressSanitizer and UBSan
 #   make golden     regenerate the golden files of tests/golden
+#   make fuzz       fuzz the decoder and the case parser (clang, FUZZ_SECONDS each)
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -71,6 +72,20 @@ asan:
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/unit-tests all
 	./build-asan/unit-tests
 
+# Fuzz the decoder and the case parser (clang's libFuzzer), seeded from the vectors
+# and the shipped cases: FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_LIB := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c)
+fuzz:
+	@mkdir -p build-fuzz/corpus-decode build-fuzz/corpus-parse
+	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_decode.c $(FUZZ_LIB) -o build-fuzz/fuzz_decode
+	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_parse.c $(FUZZ_LIB) -o build-fuzz/fuzz_parse
+	sh tests/fuzz/seed.sh build-fuzz
+	./build-fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-decode
+	./build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/case.dict build-fuzz/corpus-parse
+
 golden: $(BUILD)/unit-tests
 	TC_GOLDEN_UPDATE=1 ./$(BUILD)/unit-tests
 
@@ -80,8 +95,8 @@ install: all
 	cp -r testcases $(DESTDIR)$(PREFIX)/share/tcpconform/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run unit test asan golden install clean
+.PHONY: all deps run unit test asan fuzz golden install clean
 
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
