@@ -23,7 +23,7 @@ const char *tc_level_name(enum tc_level l)
 static const char *const port_names[TC_PORT__COUNT] = {
 	[TC_PORT_LISTEN] = "listen", [TC_PORT_ECHO] = "echo", [TC_PORT_DISCARD] = "discard",
 	[TC_PORT_SEND] = "send", [TC_PORT_CLOSE] = "close", [TC_PORT_ABORT] = "abort",
-	[TC_PORT_NOREAD] = "noread", [TC_PORT_CLOSED] = "closed",
+	[TC_PORT_NOREAD] = "noread", [TC_PORT_CLOSED] = "closed", [TC_PORT_ACTIVE] = "active",
 };
 
 const char *tc_port_name(enum tc_port p)

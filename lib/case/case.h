@@ -52,7 +52,11 @@ struct tc_segpat {
 	uint16_t cksum_value;
 	enum tc_ck_req ipcksum;
 	struct tc_val doff, ttl, tos, iplen, rsvd;
+	uint64_t after_us;      /* expect: not before this long after the step began */
+	unsigned seen;          /* parser bookkeeping: fields given once */
 };
+
+#define TC_MAX_ALTS 16           /* alternatives in one group */
 
 enum tc_step_kind {
 	TC_STEP_SEND = 1,       /* > ...                */
@@ -102,6 +106,7 @@ enum tc_port {
 	TC_PORT_LISTEN = 1,     /* any listener (discard in netns mode) */
 	TC_PORT_ECHO, TC_PORT_DISCARD, TC_PORT_SEND, TC_PORT_CLOSE, TC_PORT_ABORT,
 	TC_PORT_NOREAD, TC_PORT_CLOSED,
+	TC_PORT_ACTIVE,         /* no port: the target connects out ("agent connect") */
 	TC_PORT__COUNT
 };
 

@@ -70,13 +70,19 @@ static int opts_fit(const struct tc_segpat *p, const struct tc_seg *s, uint32_t 
 
 		if (q->kind == TC_OPT_NOP || q->kind == TC_OPT_EOL)
 			continue;
+		int misfit = 0;
+
 		for (j = 0; j < s->nopts && !found; j++) {
 			if (used[j] || s->opts[j].kind != q->kind)
 				continue;
-			if (!opt_fits(q, &s->opts[j], ack_base, why, wl))
-				return 0;
+			if (!opt_fits(q, &s->opts[j], ack_base, why, wl)) {
+				misfit = 1;     /* keep the reason; a later one may fit */
+				continue;
+			}
 			used[j] = found = 1;
 		}
+		if (!found && misfit)
+			return 0;
 		if (!found) {
 			const char *n = tc_opt_name(q->kind);
 
@@ -147,7 +153,8 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 	if (!flags_fit(p, s, why, wl))
 		return 0;
 	if (!num_field(&p->seq, rel_seq, "seq", why, wl) ||
-	    !num_field(&p->len, s->payload_len, "length", why, wl))
+	    !num_field(&p->len, s->payload_len, "length", why, wl) ||
+	    !num_field(&p->end, rel_seq + s->payload_len, "end sequence number", why, wl))
 		return 0;
 	if ((s->flags & TC_ACK) && !num_field(&p->ack, s->ack - ack_base, "ack", why, wl))
 		return 0;
@@ -161,7 +168,11 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 		return 0;
 	if (!payload_fits(p, s, why, wl))
 		return 0;
-	if (p->cksum != TC_CKREQ_ANY && s->cksum_status == TC_CK_BAD) {
+	if (p->cksum == TC_CKREQ_BAD && s->cksum_status != TC_CK_BAD) {
+		tc_errf(why, wl, "TCP checksum 0x%04x is correct, expected a bad one", s->cksum);
+		return 0;
+	}
+	if (p->cksum != TC_CKREQ_ANY && p->cksum != TC_CKREQ_BAD && s->cksum_status == TC_CK_BAD) {
 		tc_errf(why, wl, "TCP checksum 0x%04x is incorrect", s->cksum);
 		return 0;
 	}

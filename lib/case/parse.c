@@ -34,6 +34,7 @@ struct pctx {
 	size_t cap_top, cap_br;
 	struct tc_step *alt;     /* the open alt group, NULL outside one */
 	unsigned seen_meta;      /* bit per key, to catch duplicates */
+	int trace;               /* a peer's trace: "<" lines are what it sends */
 };
 
 /* squeeze - a copy of the step's text with runs of blanks made one space (messages
@@ -156,7 +157,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 	case 5:
 		i = tc_port_from_name(val);
 		if (i < 0)
-			return tc_lx_fail(lx, at, "unknown port '%s' (listen, echo, discard, send, close, abort, noread, closed)", val);
+			return tc_lx_fail(lx, at, "unknown port '%s' (listen, echo, discard, send, close, abort, noread, closed, active)", val);
 		c->port = (enum tc_port)i;
 		return 0;
 	case 6:
@@ -244,8 +245,6 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	int c = tc_lx_peek(lx);
 	size_t at = lx->pos;
 
-	if (pc->alt && !pc->alt->nbr)
-		return tc_lx_fail(lx, at, "steps inside a group of alternatives need an 'alt NAME' first");
 	st = new_step(pc, cap);
 	st->line = lx->line;
 	st->col = (int)at + 1;
@@ -257,12 +256,12 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 			tc_lx_kw(lx, "for");
 			if (tc_lx_dur(lx, &st->dur_us) < 0)
 				return -1;
-			if (tc_lx_kw(lx, "ratelimited"))
-				st->ratelimited = 1;
 			return parse_tail(lx, st);
 		}
 		st->kind = c == '>' ? TC_STEP_SEND : TC_STEP_EXPECT;
-		if (tc_parse_segpat(lx, &st->seg, c == '>', &st->dur_us, &st->ratelimited) < 0)
+		/* In a trace the roles swap: the peer sends the "<" segments. */
+		if (tc_parse_segpat(lx, &st->seg, pc->trace ? c == '<' : c == '>', &st->dur_us,
+				    &st->ratelimited) < 0)
 			return -1;
 		return parse_tail(lx, st);
 	}
@@ -277,8 +276,15 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		pc->c->needs |= TC_NEED_AGENT;
 		if (tc_parse_agent(lx, st) < 0)
 			return -1;
-		if (st->verb == TC_AG_STATE)
+		if (st->verb == TC_AG_STATE) {
+			if (!valid_state(st->sarg))
+				return tc_lx_fail(lx, (size_t)st->col + 11, "unknown state '%s'", st->sarg);
 			pc->c->needs |= TC_NEED_LINUX;
+		}
+		if (st->verb == TC_AG_CONNECT && pc->c->port && pc->c->port != TC_PORT_ACTIVE)
+			return tc_lx_fail(lx, (size_t)st->col + 5, "'agent connect' needs @port active (the target opens the connection)");
+		if (st->verb == TC_AG_CONNECT)
+			pc->c->port = TC_PORT_ACTIVE;
 		return parse_tail(lx, st);
 	}
 	(*pc->nsteps)--;
@@ -311,6 +317,8 @@ static int parse_alt(struct tc_lx *lx, struct pctx *pc, size_t at)
 			return tc_lx_fail(lx, at, "alternative '%s' given twice", name);
 	if (pc->alt->nbr && !pc->alt->br[pc->alt->nbr - 1].nsteps)
 		return tc_lx_fail(lx, at, "alternative '%s' has no steps", pc->alt->br[pc->alt->nbr - 1].name);
+	if (pc->alt->nbr >= TC_MAX_ALTS)
+		return tc_lx_fail(lx, at, "at most %d alternatives in a group", TC_MAX_ALTS);
 	cap = (size_t)pc->alt->nbr;
 	pc->alt->br = tc_xrealloc(pc->alt->br, (cap + 1) * sizeof(*b));
 	b = &pc->alt->br[pc->alt->nbr++];
@@ -376,7 +384,7 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 		c->port = c->needs & TC_NEED_CLOSED_PORT ? TC_PORT_CLOSED : TC_PORT_LISTEN;
 	if (c->port == TC_PORT_CLOSED)
 		c->needs |= TC_NEED_CLOSED_PORT;
-	else
+	else if (c->port != TC_PORT_ACTIVE)
 		c->needs |= TC_NEED_OPEN_PORT;
 	if (c->port != TC_PORT_LISTEN && c->port != TC_PORT_CLOSED)
 		c->needs |= TC_NEED_AGENT;
@@ -395,6 +403,7 @@ static struct tc_case *parse(const char *file, const char *buf, size_t len, int 
 
 	c->file = tc_xstrdup(file);
 	pc.c = c;
+	pc.trace = trace;
 	pc.steps = &c->steps;
 	pc.nsteps = &c->nsteps;
 	while (pos < len) {

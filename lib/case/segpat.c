@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+enum { SEEN_CKSUM = 1, SEEN_IPCKSUM = 2, SEEN_WITHIN = 4, SEEN_AFTER = 8 };
+
 static int parse_flags(struct tc_lx *lx, struct tc_segpat *p)
 {
 	static const char letters[] = "FSRP.UEWe";
@@ -187,30 +189,54 @@ static int parse_opt(struct tc_lx *lx, struct tc_optpat *o)
 			return tc_lx_fail(lx, lx->pos, "expected 'ecr' after TS val");
 		return tc_lx_val(lx, &o->b, "TS ecr");
 	}
-	if (k == TC_OPT_SACK && tc_lx_peek(lx) != 'l' && !hex_next(lx))
-		return parse_sack(lx, o);
 	if (tc_lx_accept(lx, '*')) {
 		o->any_value = 1;
 		return 0;
 	}
+	if (k == TC_OPT_SACK && tc_lx_peek(lx) != 'l' && !hex_next(lx))
+		return parse_sack(lx, o);
 	return parse_opt_tail(lx, o);
 }
 
-static int parse_opts(struct tc_lx *lx, struct tc_segpat *p)
+/* check_send_opt - an option to send has values, each within its field. */
+static int check_send_opt(struct tc_lx *lx, const struct tc_optpat *o, size_t at)
+{
+	const char *n = tc_opt_name(o->kind) ? tc_opt_name(o->kind) : "option";
+	int i;
+
+	if (o->raw)
+		return 0;
+	if (o->any_value || (o->kind != TC_OPT_TS && (o->a.any || o->b.any)))
+		return tc_lx_fail(lx, at, "option %s to send needs a value, not '*' (only TS takes '*')", n);
+	for (i = 0; i < o->nsack; i++)
+		if (o->sack_l[i].any || o->sack_r[i].any)
+			return tc_lx_fail(lx, at, "SACK blocks to send need values, not '*'");
+	if ((o->kind == TC_OPT_MSS && o->a.v > 65535) || (o->kind == TC_OPT_WSCALE && o->a.v > 255))
+		return tc_lx_fail(lx, at, "%s %u does not fit its option", n, o->a.v);
+	return 0;
+}
+
+static int parse_opts(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 {
 	p->opts_given = 1;
 	if (tc_lx_accept(lx, '>'))
 		return 0;
 	for (;;) {
 		if (tc_lx_peek(lx) == '.' && lx->end - lx->pos >= 3 && !memcmp(lx->s + lx->pos, "...", 3)) {
+			if (is_send)
+				return tc_lx_fail(lx, lx->pos, "'...' only makes sense in an expected segment");
 			lx->pos += 3;
 			p->opts_more = 1;
 		} else {
+			size_t at = lx->pos;
+
 			if (p->opts_more)
 				return tc_lx_fail(lx, lx->pos, "'...' must come last in an option list");
 			if (p->nopts >= TC_MAX_OPTS)
 				return tc_lx_fail(lx, lx->pos, "too many options");
 			if (parse_opt(lx, &p->opts[p->nopts++]) < 0)
+				return -1;
+			if (is_send && check_send_opt(lx, &p->opts[p->nopts - 1], at) < 0)
 				return -1;
 		}
 		if (tc_lx_accept(lx, '>'))
@@ -237,7 +263,7 @@ static int parse_ck(struct tc_lx *lx, enum tc_ck_req *req, uint16_t *value, int 
 		*req = TC_CKREQ_VALUE;
 		*value = (uint16_t)v;
 	} else
-		return tc_lx_fail(lx, at, "expected ok, bad, * or a 0x value");
+		return tc_lx_fail(lx, at, allow_value ? "expected ok, bad, * or a 0x value" : "expected ok, bad or *");
 	return 0;
 }
 
@@ -245,17 +271,18 @@ static int parse_ck(struct tc_lx *lx, enum tc_ck_req *req, uint16_t *value, int 
 static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t *within,
 		       uint8_t *ratelimited)
 {
-	static const struct { const char *kw; size_t off; int send_only; } nums[] = {
-		{ "ack", offsetof(struct tc_segpat, ack), 0 },
-		{ "win", offsetof(struct tc_segpat, win), 0 },
-		{ "urg", offsetof(struct tc_segpat, urp), 0 },
-		{ "doff", offsetof(struct tc_segpat, doff), 0 },
-		{ "ttl", offsetof(struct tc_segpat, ttl), 0 },
-		{ "tos", offsetof(struct tc_segpat, tos), 0 },
-		{ "iplen", offsetof(struct tc_segpat, iplen), 1 },
-		{ "rsvd", offsetof(struct tc_segpat, rsvd), 0 },
+	static const struct { const char *kw; size_t off; int send_only; uint32_t max; } nums[] = {
+		{ "ack", offsetof(struct tc_segpat, ack), 0, 0xffffffffu },
+		{ "win", offsetof(struct tc_segpat, win), 0, 65535 },
+		{ "urg", offsetof(struct tc_segpat, urp), 0, 65535 },
+		{ "doff", offsetof(struct tc_segpat, doff), 1, 15 },
+		{ "ttl", offsetof(struct tc_segpat, ttl), 0, 255 },
+		{ "tos", offsetof(struct tc_segpat, tos), 0, 255 },
+		{ "iplen", offsetof(struct tc_segpat, iplen), 1, 65535 },
+		{ "rsvd", offsetof(struct tc_segpat, rsvd), 0, 7 },
 	};
-	size_t i, at;
+	struct tc_val *v;
+	size_t i, at, vat;
 
 	tc_lx_ws(lx);
 	at = lx->pos;
@@ -264,24 +291,53 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			continue;
 		if (nums[i].send_only && !is_send)
 			return tc_lx_fail(lx, at, "'%s' can only be set on a segment to send", nums[i].kw);
-		if (((struct tc_val *)((char *)p + nums[i].off))->set)
+		v = (struct tc_val *)((char *)p + nums[i].off);
+		if (v->set)
 			return tc_lx_fail(lx, at, "'%s' given twice", nums[i].kw);
-		return tc_lx_val(lx, (struct tc_val *)((char *)p + nums[i].off), nums[i].kw) < 0 ? -1 : 1;
+		tc_lx_ws(lx);
+		vat = lx->pos;
+		if (tc_lx_val(lx, v, nums[i].kw) < 0)
+			return -1;
+		if (is_send && v->any)
+			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for %s", nums[i].kw);
+		if (!v->any && v->v > nums[i].max)
+			return tc_lx_fail(lx, vat, "%s %u does not fit (at most %u)", nums[i].kw, v->v, nums[i].max);
+		return 1;
 	}
 	if (tc_lx_accept(lx, '<'))
-		return p->opts_given ? tc_lx_fail(lx, at, "two option lists") : parse_opts(lx, p) < 0 ? -1 : 1;
+		return p->opts_given ? tc_lx_fail(lx, at, "two option lists") : parse_opts(lx, p, is_send) < 0 ? -1 : 1;
 	if (tc_lx_peek(lx) == '"') {
 		if (p->payload_given)
 			return tc_lx_fail(lx, at, "two payloads");
 		p->payload_given = 1;
 		return tc_lx_string(lx, &p->payload, &p->payload_len) < 0 ? -1 : 1;
 	}
-	if (tc_lx_kw(lx, "cksum"))
+	if (tc_lx_kw(lx, "cksum")) {
+		if (p->seen & SEEN_CKSUM)
+			return tc_lx_fail(lx, at, "'cksum' given twice");
+		p->seen |= SEEN_CKSUM;
 		return parse_ck(lx, &p->cksum, &p->cksum_value, is_send) < 0 ? -1 : 1;
-	if (tc_lx_kw(lx, "ipcksum"))
+	}
+	if (tc_lx_kw(lx, "ipcksum")) {
+		if (!is_send)
+			return tc_lx_fail(lx, at, "'ipcksum' can only be set on a segment to send");
+		if (p->seen & SEEN_IPCKSUM)
+			return tc_lx_fail(lx, at, "'ipcksum' given twice");
+		p->seen |= SEEN_IPCKSUM;
 		return parse_ck(lx, &p->ipcksum, &p->cksum_value, 0) < 0 ? -1 : 1;
-	if (!is_send && tc_lx_kw(lx, "within"))
+	}
+	if (!is_send && tc_lx_kw(lx, "within")) {
+		if (p->seen & SEEN_WITHIN)
+			return tc_lx_fail(lx, at, "'within' given twice");
+		p->seen |= SEEN_WITHIN;
 		return tc_lx_dur(lx, within) < 0 ? -1 : 1;
+	}
+	if (!is_send && tc_lx_kw(lx, "after")) {
+		if (p->seen & SEEN_AFTER)
+			return tc_lx_fail(lx, at, "'after' given twice");
+		p->seen |= SEEN_AFTER;
+		return tc_lx_dur(lx, &p->after_us) < 0 ? -1 : 1;
+	}
 	if (!is_send && tc_lx_kw(lx, "ratelimited")) {
 		*ratelimited = 1;
 		return 1;
@@ -292,13 +348,15 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 int tc_parse_segpat(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t *within,
 		    uint8_t *ratelimited)
 {
-	size_t at;
+	size_t at, start;
 	int r;
 
+	tc_lx_ws(lx);
+	start = lx->pos;
 	if (parse_flags(lx, p) < 0 || parse_seq(lx, p, is_send) < 0)
 		return -1;
 	if (is_send && (p->flags_any || p->flags_opt))
-		return tc_lx_fail(lx, 0, "a segment to send needs exact flags (no '*' or '?')");
+		return tc_lx_fail(lx, start, "a segment to send needs exact flags (no '*' or '?')");
 	while ((r = parse_field(lx, p, is_send, within, ratelimited)) == 1)
 		;
 	if (r < 0)
@@ -307,7 +365,5 @@ int tc_parse_segpat(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t
 	if (p->payload_given && !p->len.any && p->payload_len != p->len.v)
 		return tc_lx_fail(lx, at, "the payload has %u bytes but the length says (%u)",
 				  p->payload_len, p->len.v);
-	if (is_send && p->ack.set && p->ack.any)
-		return tc_lx_fail(lx, at, "a segment to send needs a value, not '*', for ack");
 	return 0;
 }

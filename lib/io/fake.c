@@ -18,7 +18,8 @@ struct tc_fake {
 	struct tc_clock *clk;
 	int pc;                         /* next step of the trace */
 	uint32_t isn_r, isn_t;
-	int have_isn_t, bound;
+	int have_isn_t, bound, started;
+	uint16_t first_tport;           /* the tester's port when the peer speaks first */
 	uint16_t tport;
 	struct tc_seg *sent;
 	int nsent;
@@ -38,6 +39,7 @@ struct tc_fake *tc_fake_new(const struct tc_case *trace, const struct tc_target 
 	f->tg = tg;
 	f->isn_r = isn_r;
 	f->clk = clk;
+	f->first_tport = 20000;
 	return f;
 }
 
@@ -71,10 +73,9 @@ static void queue_reply(struct tc_fake *f, const struct tc_step *st, uint64_t at
 	d->s.dst = f->tg->tester;
 	memcpy(d->s.eth_src, f->tg->target_mac, 6);
 	memcpy(d->s.eth_dst, f->tg->tester_mac, 6);
-	d->s.sport = f->tg->ports[TC_PORT_LISTEN] ? f->tg->ports[TC_PORT_LISTEN] : 80;
+	/* the port the tester talks to, or an ephemeral one when the peer opened */
+	d->s.sport = f->nsent && f->sent[f->nsent - 1].dport ? f->sent[f->nsent - 1].dport : 41000;
 	d->s.dport = f->tport;
-	if (f->nsent)
-		d->s.sport = f->sent[f->nsent - 1].dport ? f->sent[f->nsent - 1].dport : d->s.sport;
 	au.ack = f->isn_t;
 	/* Like the tester, the peer numbers absolutely until it has sent its SYN. */
 	if (st->seg.flags & TC_SYN)
@@ -138,6 +139,14 @@ static int fake_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t er
 	uint64_t t = tc_now_us(f->clk);
 	int n = 0;
 
+	/* "<" lines before the first ">": the peer speaks first (an active open). */
+	if (!f->started) {
+		f->started = 1;
+		if (f->tr->nsteps && f->tr->steps[0].kind != TC_STEP_SEND) {
+			f->tport = f->first_tport;
+			play(f);
+		}
+	}
 	/* In order of due time, then of the script. */
 	while (f->nq && f->q[0].at <= t) {
 		struct due d = f->q[0];

@@ -25,6 +25,7 @@ struct tc_conn {
 	int bpc[TC_MAX_BRANCHES];
 	int armed;                      /* the current step has a deadline */
 	uint64_t deadline, armed_dur;
+	uint64_t step_t0;               /* when the current step began */
 	int queue[TC_QUEUE];            /* trace indices of target segments not yet matched */
 	int qh, qt;
 	uint32_t isn_t, isn_r;

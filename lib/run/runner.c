@@ -26,6 +26,7 @@ static void next_step(struct tc_conn *k)
 {
 	cur(k)->pc++;
 	k->armed = 0;
+	k->step_t0 = now(k);
 }
 
 static void arm(struct tc_conn *k, uint64_t dur)
@@ -164,6 +165,19 @@ static int try_match(struct tc_conn *k, const struct tc_segpat *p, const struct 
 	return 1;
 }
 
+/* too_early - "after D": the segment came sooner than D after the step began. */
+static int too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
+		     char *why, size_t wl)
+{
+	uint64_t dt = s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0;
+
+	if (!p->after_us || dt >= p->after_us)
+		return 0;
+	tc_errf(why, wl, "it came %llu ms after the step began, expected not before %llu ms",
+		(unsigned long long)dt / 1000, (unsigned long long)p->after_us / 1000);
+	return 1;
+}
+
 static const struct tc_seg *queue_pop(struct tc_conn *k, int *idx)
 {
 	if (k->qh == k->qt)
@@ -185,7 +199,7 @@ static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	k->r->trace[idx].line = st->line;
-	if (!try_match(k, &st->seg, s, why, sizeof(why))) {
+	if (!try_match(k, &st->seg, s, why, sizeof(why)) || too_early(k, &st->seg, s, why, sizeof(why))) {
 		rel_text(k, s, obs, sizeof(obs));
 		k->r->trace[idx].note = "unexpected";
 		diverge(k, st, obs, why, TC_V_FAIL);
@@ -342,9 +356,11 @@ static int alt_decide(struct tc_conn *k)
 		alt_commit(k, first);
 		return 1;
 	}
+	/* A branch whose expectations so far all came true and that now wants to act
+	 * (send, wait, agent): the first such, in file order, is the outcome. */
 	for (i = 0; i < g->nbr; i++)
 		if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].kind != TC_STEP_EXPECT) {
-			alt_commit(k, first);
+			alt_commit(k, i);
 			return 1;
 		}
 	return 0;
@@ -355,24 +371,45 @@ static void step_alt(struct tc_conn *k, int *wait)
 	const struct tc_step *g = k->alt;
 	const struct tc_seg *s;
 	char why[160], exp[600], obs[600];
-	unsigned matched = 0;
-	uint64_t tmo = k->c->timeout_us;
+	unsigned matched = 0, state_off = 0;
+	uint64_t tmo = 0;
 	int i, idx;
 
 	if (alt_decide(k))
 		return;
 	s = queue_pop(k, &idx);
 	if (!s) {
-		for (i = 0; i < g->nbr; i++)
-			if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].dur_us > tmo)
-				tmo = g->br[i].steps[k->bpc[i]].dur_us;
+		/* each open branch waits as long as its own step says; the group, the longest */
+		for (i = 0; i < g->nbr; i++) {
+			const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
+			uint64_t d = st->dur_us ? st->dur_us : k->c->timeout_us;
+
+			if ((k->live & (1u << i)) && d > tmo)
+				tmo = d;
+		}
 		arm(k, tmo);
 		*wait = 1;
 		return;
 	}
-	for (i = 0; i < g->nbr; i++)
-		if ((k->live & (1u << i)) && try_match(k, &g->br[i].steps[k->bpc[i]].seg, s, why, sizeof(why)))
-			matched |= 1u << i;
+	for (i = 0; i < g->nbr; i++) {
+		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
+
+		if (!(k->live & (1u << i)) || !try_match(k, &st->seg, s, why, sizeof(why)) ||
+		    too_early(k, &st->seg, s, why, sizeof(why)))
+			continue;
+		/* a branch whose "=> STATE" the trace contradicts is not this outcome */
+		if (st->state[0] && strcmp(st->state, tc_state_name(k->trk.st))) {
+			state_off |= 1u << i;
+			continue;
+		}
+		matched |= 1u << i;
+	}
+	if (!matched && state_off) {
+		for (i = 0; !(state_off & (1u << i)); i++)
+			;
+		check_state(k, &g->br[i].steps[k->bpc[i]]);
+		return;
+	}
 	if (!matched) {
 		struct tc_step fake = *g;
 
@@ -495,10 +532,10 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 	k->top.steps = c->steps;
 	k->top.n = c->nsteps;
 	k->tport = tport;
-	k->rport = env->tg->ports[c->port];
+	k->rport = c->port == TC_PORT_ACTIVE ? 0 : env->tg->ports[c->port];
 	k->isn_t = c->isn_set ? c->isn : isn;
 	k->snd_nxt_t = k->isn_t;
-	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED ? TC_ST_CLOSED : TC_ST_LISTEN);
+	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED || c->port == TC_PORT_ACTIVE ? TC_ST_CLOSED : TC_ST_LISTEN);
 	r->tester_isn = k->isn_t;
 	r->tester_port = tport;
 	r->target_port = k->rport;
@@ -510,6 +547,7 @@ void tc_conn_start(struct tc_conn *k)
 {
 	k->r->start_us = now(k);
 	k->ts_base_us = k->r->start_us;
+	k->step_t0 = k->r->start_us;
 	advance(k);
 }
 
@@ -559,12 +597,22 @@ void tc_conn_tick(struct tc_conn *k)
 	if (k->done || !k->armed || now(k) < k->deadline)
 		return;
 	if (k->alt) {
+		int i, first = -1, all_rl = 1;
+
+		for (i = 0; i < k->alt->nbr; i++) {
+			if (!(k->live & (1u << i)))
+				continue;
+			if (first < 0)
+				first = i;
+			all_rl &= k->alt->br[i].steps[k->bpc[i]].ratelimited;
+		}
 		fake = *k->alt;
 		alt_expects(k, exp, sizeof(exp));
 		fake.text = exp;
-		fake.line = k->alt->br[0].steps[k->bpc[0]].line;
+		fake.line = k->alt->br[first].steps[k->bpc[first]].line;
 		snprintf(obs, sizeof(obs), "nothing within %llu ms", (unsigned long long)k->armed_dur / 1000);
-		diverge(k, &fake, obs, NULL, TC_V_FAIL);
+		diverge(k, &fake, obs, all_rl ? "a rate limit may have suppressed the reply" : NULL,
+			all_rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
 		return;
 	}
 	st = &cur(k)->steps[cur(k)->pc];
@@ -633,6 +681,8 @@ void tc_conn_free(struct tc_conn *k)
 
 const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 {
+	if (c->port == TC_PORT_ACTIVE)
+		return tg->have_agent ? NULL : "needs the target-side agent (the target opens the connection)";
 	if (!tg->ports[c->port])
 		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
 		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :

@@ -139,7 +139,13 @@ int tc_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* decimal, or hex with 0x; never octal ("010" is ten) */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtoull(s + 2, &end, 16);
+	else
+		v = strtoull(s, &end, 10);
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && (!s[2] || s[2] == '-' || s[2] == '+'))
+		return -1;
 	if (errno || *end || v > max)
 		return -1;
 	*out = v;

@@ -38,7 +38,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 	X(match_fields) X(match_options) \
 	X(track_paths) \
 	X(replay_pass) X(replay_fail) X(replay_alternatives) X(replay_nothing) \
-	X(replay_ratelimited) X(replay_agent) X(replay_states) X(replay_malformed) \
+	X(replay_ratelimited) X(replay_agent) X(replay_states) X(replay_malformed) X(replay_features) \
 	X(report_golden) X(junit_golden) X(libnet_frames)
 
 #define T_DECL(n) void test_##n(struct t_ctx *t);

@@ -26,7 +26,7 @@ void test_parse_good(struct t_ctx *t)
 				  "< S. 0:0(0) ack 1 <mss *, ...> within 2s => SYN-RECEIVED # trailing\n"
 				  "> FP. 1:3(2) ack 1 \"\\r\\n\" cksum bad ttl 3 rsvd 2\n"
 				  "alt one\n< P?. 1:2(1) ack 3 \"a\"\nalt two\n< . 1:1(0) ack 3\n< * *\nend\n"
-				  "< nothing 500ms ratelimited\nwait 1s\nagent shutdown rd\nagent send 100\n"
+				  "< nothing 500ms\nwait 1s\nagent shutdown rd\nagent send 100\n"
 				  "agent state TIME-WAIT\n> R 3:3(0) <unknown-99 len 3 0xab, mss len 5 0x0102ff>\n", err);
 
 	T_EQ_S(t, err, "");
@@ -62,7 +62,7 @@ void test_parse_good(struct t_ctx *t)
 	T_EQ_U(t, c->steps[3].br[0].steps[0].seg.flags_opt, TC_PSH);
 	T_OK(t, c->steps[3].br[1].steps[1].seg.flags_any && c->steps[3].br[1].steps[1].seg.seq.any);
 	T_EQ_U(t, c->steps[4].kind, TC_STEP_NOTHING);
-	T_OK(t, c->steps[4].ratelimited);
+	T_EQ_U(t, c->steps[4].dur_us, 500000);
 	T_EQ_U(t, c->steps[5].dur_us, 1000000);
 	T_EQ_S(t, c->steps[6].sarg, "rd");
 	T_EQ_U(t, c->steps[7].arg, 100);
@@ -99,17 +99,28 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "> S 0:5(1)\n", "t.tcp:5:5: 0:5 is 5 bytes, not (1)" },
 		{ HDR "> S 0-0(0)\n", "t.tcp:5:6: expected ':' as in 1:2(1)" },
 		{ HDR "> S *:*(*)\n", "t.tcp:5:5: a segment to send needs a sequence number and length, not '*'" },
-		{ HDR "> P? 0:0(0)\n", "t.tcp:5:1: a segment to send needs exact flags (no '*' or '?')" },
+		{ HDR "> P? 0:0(0)\n", "t.tcp:5:3: a segment to send needs exact flags (no '*' or '?')" },
+		{ HDR "> . 1:1(0) win *\n", "t.tcp:5:16: a segment to send needs a value, not '*', for win" },
+		{ HDR "> . 1:1(0) win 70000\n", "t.tcp:5:16: win 70000 does not fit (at most 65535)" },
+		{ HDR "> S 0:0(0) <mss *>\n", "t.tcp:5:13: option mss to send needs a value, not '*' (only TS takes '*')" },
+		{ HDR "> S 0:0(0) <mss 1460, ...>\n", "t.tcp:5:23: '...' only makes sense in an expected segment" },
+		{ HDR "< . 1:1(0) ipcksum bad\n", "t.tcp:5:12: 'ipcksum' can only be set on a segment to send" },
+		{ HDR "< . 1:1(0) doff 5\n", "t.tcp:5:12: 'doff' can only be set on a segment to send" },
+		{ HDR "< . 1:1(0) cksum bad cksum ok\n", "t.tcp:5:22: 'cksum' given twice" },
+		{ HDR "< . 1:1(0) cksum 0x1234\n", "t.tcp:5:18: expected ok, bad or *" },
+		{ HDR "< . 1:1(0) within 1s within 2s\n", "t.tcp:5:22: 'within' given twice" },
+		{ HDR "agent state FOO\n", "t.tcp:5:13: unknown state 'FOO'" },
+		{ HDR "@port echo\nagent connect\n", "t.tcp:6:7: 'agent connect' needs @port active (the target opens the connection)" },
 		{ HDR "> . 1:3(2) \"abc\"\n", "t.tcp:5:17: the payload has 3 bytes but the length says (2)" },
 		{ HDR "> . 1:1(0) \"ab\n", "t.tcp:5:12: unterminated string" },
 		{ HDR "> . 1:1(0) \"\\q\"\n", "t.tcp:5:13: unknown escape \\q" },
 		{ HDR "> . 1:1(0) ack 99999999999\n", "t.tcp:5:16: ack is larger than 2^32-1" },
 		{ HDR "> . 1:1(0) <mss 1460 wscale 7>\n", "t.tcp:5:22: expected ',' or '>' in the option list" },
 		{ HDR "> . 1:1(0) <mss 1460, bogus>\n", "t.tcp:5:23: unknown option 'bogus'" },
-		{ HDR "> . 1:1(0) <..., mss 1>\n", "t.tcp:5:18: '...' must come last in an option list" },
+		{ HDR "< . 1:1(0) <..., mss 1>\n", "t.tcp:5:18: '...' must come last in an option list" },
 		{ HDR "> . 1:1(0) <sack 5 {1:2}>\n", "t.tcp:5:18: SACK holds 1 to 4 blocks" },
 		{ HDR "> . 1:1(0) ack 1 ack 2\n", "t.tcp:5:18: 'ack' given twice" },
-		{ HDR "> . 1:1(0) ack *\n", "t.tcp:5:17: a segment to send needs a value, not '*', for ack" },
+		{ HDR "> . 1:1(0) ack *\n", "t.tcp:5:16: a segment to send needs a value, not '*', for ack" },
 		{ HDR "< . 1:1(0) iplen 5\n", "t.tcp:5:12: 'iplen' can only be set on a segment to send" },
 		{ HDR "< . 1:1(0) junk\n", "t.tcp:5:12: unexpected 'junk'" },
 		{ HDR "< . 1:1(0) => OPEN\n", "t.tcp:5:15: unknown state 'OPEN' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)" },
@@ -124,11 +135,15 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "alt a\n< . 1:1(0)\nalt a\n", "t.tcp:7:1: alternative 'a' given twice" },
 		{ HDR "alt a\nalt b\n", "t.tcp:6:1: alternative 'a' has no steps" },
 		{ HDR "alt a\n< . 1:1(0)\nalt b\n> . 1:1(0)\nend\n", "t.tcp:9:1: alternative 'b' must start with an expected segment ('<')" },
-		{ HDR "@port nowhere\n", "t.tcp:5:7: unknown port 'nowhere' (listen, echo, discard, send, close, abort, noread, closed)" },
+		{ HDR "@port nowhere\n", "t.tcp:5:7: unknown port 'nowhere' (listen, echo, discard, send, close, abort, noread, closed, active)" },
 		{ HDR "@needs wings\n", "t.tcp:5:8: unknown need 'wings' (open-port, closed-port, agent, linux)" },
 		{ HDR "@isn lots\n", "t.tcp:5:6: @isn needs a number below 2^32" },
 		{ HDR "@states LISTEN NOWHERE\n", "t.tcp:5:9: unknown state 'NOWHERE'" },
 		{ "@id a\n\0\n", "t.tcp:2:1: NUL byte in a text file" },
+		{ HDR "alt a\n< . 1:1(0)\nalt b\n< . 1:1(0)\nalt c\n< . 1:1(0)\nalt d\n< . 1:1(0)\nalt e\n< . 1:1(0)\n"
+		      "alt f\n< . 1:1(0)\nalt g\n< . 1:1(0)\nalt h\n< . 1:1(0)\nalt i\n< . 1:1(0)\nalt j\n< . 1:1(0)\n"
+		      "alt k\n< . 1:1(0)\nalt l\n< . 1:1(0)\nalt m\n< . 1:1(0)\nalt n\n< . 1:1(0)\nalt o\n< . 1:1(0)\n"
+		      "alt p\n< . 1:1(0)\nalt q\n", "t.tcp:37:1: at most 16 alternatives in a group" },
 	};
 	size_t i;
 

@@ -252,3 +252,72 @@ void test_replay_malformed(struct t_ctx *t)
 	T_OK(t, r.res.reason && strstr(r.res.reason, "<mss len 7 0x05b4ffff04,mss len 0> (malformed: option mss has length 7)"));
 	replay_free(&r);
 }
+
+/* Language features at run time: "after", states inside alternatives, per-branch
+ * timeouts, ratelimited alternatives, bad checksums on demand, the target's active open. */
+void test_replay_features(struct t_ctx *t)
+{
+	struct replay r;
+	const char *hs = "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n";
+	char c[1024];
+
+	/* "after 500ms": a retransmission that comes at 300 ms is too early, at 600 ms fine */
+	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n"
+		 "< S. 0:0(0) ack 1 after 500ms within 2s\n");
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\nwait 300ms\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason, "r.tcp:7: expected < S. 0:0(0) ack 1 after 500ms within 2s, got S. 0:0(0) ack 1 "
+	       "win 65535 (it came 300 ms after the step began, expected not before 500 ms)");
+	replay_free(&r);
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\nwait 600ms\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	replay_free(&r);
+
+	/* "=> STATE" inside alternatives: the branch the trace contradicts is not taken */
+	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\nalt wrong\n< . 1:1(0) ack 2 => CLOSED\nalt right\n"
+		 "< . 1:1(0) ack 2 => ESTABLISHED\nend\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n< . 1:1(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "right");
+	replay_free(&r);
+
+	/* each branch waits as long as its own "within"; all ratelimited: inconclusive */
+	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\nalt a\n< . 1:1(0) ack 2 within 200ms ratelimited\nalt b\n"
+		 "< R 1:1(0) within 300ms ratelimited\nend\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "inconclusive");
+	T_EQ_U(t, r.res.end_us - r.res.start_us, 300000);
+	replay_free(&r);
+
+	/* "cksum bad" on an expectation demands a bad checksum */
+	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1 cksum bad\n");
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_OK(t, r.res.reason && strstr(r.res.reason, " is correct, expected a bad one)"));
+	replay_free(&r);
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 cksum bad\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	replay_free(&r);
+
+	/* the end of SEQ:END(LEN) counts when SEQ is '*' */
+	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\n< P. *:11(10) ack 2\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n< P. 2:12(10) ack 2\n", NULL))
+		return;
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(end sequence number is 12, expected 11)"));
+	replay_free(&r);
+
+	/* the target opens: its SYN comes first, from a port the tester learns */
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n@states CLOSED SYN-SENT ESTABLISHED\nagent connect\n"
+		"< S 0:0(0) <mss *, ...> => SYN-SENT\n> S. 0:0(0) ack 1 <mss 1460> => ESTABLISHED\n< . 1:1(0) ack 1\n",
+		"< S 0:0(0) <mss 1460>\n> S. 0:0(0)\n< . 1:1(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.target_port, 41000);
+	T_EQ_S(t, tc_fake_agent_log(r.agent), "connect 198.18.0.1 20000\n");
+	replay_free(&r);
+}
