@@ -22,6 +22,20 @@ static struct tc_frame *cur(struct tc_conn *k)
 	return k->in_br ? &k->br : &k->top;
 }
 
+/* cur_line - the line of the step the case is at (the first open alternative's). */
+static int cur_line(struct tc_conn *k)
+{
+	struct tc_frame *f = cur(k);
+	int i;
+
+	if (k->alt) {
+		for (i = 0; i < k->alt->nbr; i++)
+			if (k->live & (1u << i))
+				return k->alt->br[i].steps[k->bpc[i]].line;
+	}
+	return f->pc < f->n ? f->steps[f->pc].line : 0;
+}
+
 static void next_step(struct tc_conn *k)
 {
 	cur(k)->pc++;
@@ -57,6 +71,7 @@ static void finish(struct tc_conn *k, enum tc_verdict v)
 	int i;
 
 	k->done = 1;
+	tc_track_settle(&k->trk);
 	k->r->verdict = v;
 	k->r->end_us = now(k);
 	k->r->nst_observed = 0;
@@ -105,12 +120,12 @@ static int check_state(struct tc_conn *k, const struct tc_step *st)
 {
 	char obs[64];
 
-	if (!st->state[0] || !strcmp(st->state, tc_state_name(k->trk.st)))
+	if (!st->state[0] || !strcmp(st->state, tc_state_name(k->trk.t.st)))
 		return 0;
-	snprintf(obs, sizeof(obs), "%s", tc_state_name(k->trk.st));
+	snprintf(obs, sizeof(obs), "%s", tc_state_name(k->trk.t.st));
 	k->r->div_line = st->line;
 	tc_result_set_reason(k->r, "%s:%d: expected state %s after this step, the trace shows %s",
-			     k->c->file, st->line, st->state, tc_state_name(k->trk.st));
+			     k->c->file, st->line, st->state, tc_state_name(k->trk.t.st));
 	free(k->r->div_expected);
 	free(k->r->div_observed);
 	k->r->div_expected = tc_xstrdup(st->state);
@@ -140,6 +155,7 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 	s.t_us = t;
 	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
 		k->snd_nxt_t = s.seq + tc_seg_len(&s);
+	k->trk.line = st->line;
 	tc_track_out(&k->trk, &s);
 	tc_result_trace_add(k->r, &s, st->line, NULL);
 	tc_seg_free(&s);
@@ -275,8 +291,10 @@ static void step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		finish(k, TC_V_ERROR);
 		return;
 	}
-	if (st->verb == TC_AG_FORGET)
+	if (st->verb == TC_AG_FORGET) {
+		k->trk.line = st->line;
 		tc_track_forget(&k->trk);
+	}
 	k->agent_wait = 1;
 	arm(k, 10000000);       /* the agent's own waits are shorter */
 	*wait = 1;
@@ -398,7 +416,7 @@ static void step_alt(struct tc_conn *k, int *wait)
 		    too_early(k, &st->seg, s, why, sizeof(why)))
 			continue;
 		/* a branch whose "=> STATE" the trace contradicts is not this outcome */
-		if (st->state[0] && strcmp(st->state, tc_state_name(k->trk.st))) {
+		if (st->state[0] && strcmp(st->state, tc_state_name(k->trk.t.st))) {
 			state_off |= 1u << i;
 			continue;
 		}
@@ -579,6 +597,7 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 		if (ts && !ts->bad)
 			k->ts_recent = ts->v.ts.val;
 	}
+	k->trk.line = cur_line(k);
 	tc_track_in(&k->trk, s);
 	if (k->qt - k->qh >= TC_QUEUE) {
 		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");
@@ -653,14 +672,14 @@ void tc_conn_teardown(struct tc_conn *k)
 {
 	struct tc_seg s;
 	char err[TC_ERRLEN];
-	enum tc_state st = k->trk.st;
+	enum tc_state st = k->trk.t.st;
 
 	if (k->torn_down)
 		return;
 	k->torn_down = 1;
-	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.have_irs || !k->rport)
+	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.t.have_irs || !k->rport)
 		return;
-	if (tc_build_rst(k, k->trk.rcv_nxt, &s, err, sizeof(err)) == 0 &&
+	if (tc_build_rst(k, k->trk.t.rcv_nxt, &s, err, sizeof(err)) == 0 &&
 	    k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err)) == 0) {
 		s.dir = TC_DIR_OUT;
 		s.t_us = now(k);

@@ -47,7 +47,7 @@ void test_track_paths(struct t_ctx *t)
 	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
 	OUT(&k, TC_ACK, x + 1, y + 1, 0);
 	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 100);    /* crosses 2^32 */
-	T_EQ_U(t, k.rcv_nxt, x + 101);
+	T_EQ_U(t, k.t.rcv_nxt, x + 101);
 	OUT(&k, TC_FIN | TC_ACK, x + 101, y + 1, 0);
 	IN(&k, TC_ACK, y + 1, x + 102, 0);
 	IN(&k, TC_FIN | TC_ACK, y + 1, x + 102, 0);
@@ -100,12 +100,12 @@ void test_track_paths(struct t_ctx *t)
 	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
 	OUT(&k, TC_ACK, x + 1, y + 1, 0);
 	OUT(&k, TC_ACK, x + 11, y + 1, 10);
-	T_EQ_U(t, k.rcv_nxt, x + 1);
+	T_EQ_U(t, k.t.rcv_nxt, x + 1);
 	OUT(&k, TC_ACK, x + 1, y + 1, 10);
-	T_EQ_U(t, k.rcv_nxt, x + 21);
+	T_EQ_U(t, k.t.rcv_nxt, x + 21);
 	/* data beyond the window is not taken */
 	OUT(&k, TC_ACK, x + 21 + 70000, y + 1, 10);
-	T_EQ_U(t, k.rcv_nxt, x + 21);
+	T_EQ_U(t, k.t.rcv_nxt, x + 21);
 
 	/* active open by the target; a closed port stays closed; forget */
 	tc_track_init(&k, TC_ST_CLOSED);
