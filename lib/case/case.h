@@ -12,11 +12,27 @@
 #include <stdint.h>
 
 /* A numeric field of a pattern: absent, a wildcard, or a value. */
+/* Names of the target's TCB that a value may use (RFC 9293 3.3.1), evaluated when the
+ * step runs: "> R RCV.NXT+RCV.WND-1:RCV.NXT+RCV.WND-1(0)". */
+enum tc_sym {
+	TC_SYM_RCV_NXT = 1, TC_SYM_RCV_WND, TC_SYM_SND_NXT, TC_SYM_SND_UNA, TC_SYM_SND_WND,
+	TC_SYM_ISS, TC_SYM_IRS,
+};
+#define TC_VAL_TERMS 4
+
+/* A numeric field of a pattern: absent, a wildcard, or a value: a constant plus up to
+ * TC_VAL_TERMS names of the TCB, each with a sign and a divisor. */
 struct tc_val {
 	uint8_t set;            /* given in the file */
 	uint8_t any;            /* given as '*' */
-	uint32_t v;
+	uint32_t v;             /* the constant part */
+	uint8_t nsym;
+	struct { int8_t sign; uint8_t sym; uint32_t div; } sym[TC_VAL_TERMS];
 };
+
+/* tc_sym_name - "RCV.NXT" ...; tc_sym_is_seq - a sequence number (not a size). */
+const char *tc_sym_name(enum tc_sym s);
+int tc_sym_is_seq(enum tc_sym s);
 
 /* One option of a pattern. Values are tc_val so that "TS val * ecr 0" can be said. */
 struct tc_optpat {
@@ -65,6 +81,7 @@ enum tc_step_kind {
 	TC_STEP_WAIT,           /* wait 200ms           */
 	TC_STEP_AGENT,          /* agent close          */
 	TC_STEP_ALT,            /* alt NAME ... end     */
+	TC_STEP_MODEL,          /* < model: what the model predicts for the last send */
 };
 
 enum tc_agent_verb {
@@ -132,6 +149,7 @@ struct tc_case {
 	unsigned needs;
 	uint8_t isn_set;
 	uint32_t isn;           /* the tester's ISN when @isn is given */
+	int family;             /* @family 4 or 6: runs over that family only (0: both) */
 	uint64_t timeout_us;    /* default expect timeout */
 	struct tc_step *steps;
 	int nsteps;

@@ -267,3 +267,86 @@ int tc_lx_hex(struct tc_lx *lx, uint8_t *buf, size_t max, uint8_t *n)
 	*n = (uint8_t)cnt;
 	return 0;
 }
+
+static const char *const sym_names[] = {
+	[TC_SYM_RCV_NXT] = "RCV.NXT", [TC_SYM_RCV_WND] = "RCV.WND", [TC_SYM_SND_NXT] = "SND.NXT",
+	[TC_SYM_SND_UNA] = "SND.UNA", [TC_SYM_SND_WND] = "SND.WND", [TC_SYM_ISS] = "ISS",
+	[TC_SYM_IRS] = "IRS",
+};
+
+const char *tc_sym_name(enum tc_sym s)
+{
+	return s >= TC_SYM_RCV_NXT && s <= TC_SYM_IRS ? sym_names[s] : "?";
+}
+
+int tc_sym_is_seq(enum tc_sym s)
+{
+	return s != TC_SYM_RCV_WND && s != TC_SYM_SND_WND;
+}
+
+/* sym_term - a TCB name at the cursor (upper-case letters and dots): its code, or 0. */
+static int sym_term(struct tc_lx *lx)
+{
+	size_t start = lx->pos, n;
+	int i;
+
+	while (lx->pos < lx->end && ((lx->s[lx->pos] >= 'A' && lx->s[lx->pos] <= 'Z') || lx->s[lx->pos] == '.'))
+		lx->pos++;
+	n = lx->pos - start;
+	for (i = TC_SYM_RCV_NXT; i <= TC_SYM_IRS; i++)
+		if (n == strlen(sym_names[i]) && !memcmp(lx->s + start, sym_names[i], n))
+			return i;
+	lx->pos = start;
+	return 0;
+}
+
+int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
+{
+	int sign = 1, first = 1;
+	uint32_t n;
+
+	tc_lx_ws(lx);
+	if (tc_lx_peek(lx) == '*')
+		return tc_lx_val(lx, v, what);
+	v->set = 1;
+	v->v = 0;
+	if (lx->pos < lx->end && lx->s[lx->pos] == '-') {
+		sign = -1;
+		lx->pos++;
+	}
+	for (;;) {
+		size_t at = lx->pos;
+		int s = sym_term(lx);
+
+		if (s) {
+			if (v->nsym >= TC_VAL_TERMS)
+				return tc_lx_fail(lx, at, "at most %d names in one value", TC_VAL_TERMS);
+			v->sym[v->nsym].sign = (int8_t)sign;
+			v->sym[v->nsym].sym = (uint8_t)s;
+			v->sym[v->nsym].div = 1;
+			if (lx->pos < lx->end && lx->s[lx->pos] == '/') {
+				lx->pos++;
+				if (tc_lx_num(lx, &v->sym[v->nsym].div, "a divisor") < 0)
+					return -1;
+				if (!v->sym[v->nsym].div)
+					return tc_lx_fail(lx, at, "division by zero");
+			}
+			v->nsym++;
+		} else if (lx->pos < lx->end && lx->s[lx->pos] >= '0' && lx->s[lx->pos] <= '9') {
+			if (tc_lx_num(lx, &n, what) < 0)
+				return -1;
+			v->v += sign > 0 ? n : 0u - n;
+		} else {
+			return tc_lx_fail(lx, at, first ? "expected %s: a number or RCV.NXT, RCV.WND, SND.NXT, "
+					  "SND.UNA, SND.WND, ISS, IRS" : "expected a number or a name after '+' or '-' in %s",
+					  what);
+		}
+		first = 0;
+		if (lx->pos < lx->end && (lx->s[lx->pos] == '+' || lx->s[lx->pos] == '-')) {
+			sign = lx->s[lx->pos] == '+' ? 1 : -1;
+			lx->pos++;
+			continue;
+		}
+		return 0;
+	}
+}

@@ -35,6 +35,9 @@ int tc_lx_kw(struct tc_lx *lx, const char *kw);
 int tc_lx_num(struct tc_lx *lx, uint32_t *v, const char *what);
 /* tc_lx_val - a number or '*'. */
 int tc_lx_val(struct tc_lx *lx, struct tc_val *v, const char *what);
+/* tc_lx_expr - '*', or terms joined by + and -: numbers and TCB names (RCV.NXT,
+ * RCV.WND, SND.NXT, SND.UNA, SND.WND, ISS, IRS), a name optionally divided by a number. */
+int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what);
 /* tc_lx_dur - a duration "500ms", "2s", "300us" in microseconds. */
 int tc_lx_dur(struct tc_lx *lx, uint64_t *us);
 /* tc_lx_string - a C-style quoted string (escapes \n \r \t \0 \\ \" \xHH) into an owned buffer. */

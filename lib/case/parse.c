@@ -174,6 +174,11 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		c->isn_set = 1;
 		c->isn = (uint32_t)n;
 		return 0;
+	case 10:
+		if (strcmp(val, "4") && strcmp(val, "6"))
+			return tc_lx_fail(lx, at, "@family is 4 or 6");
+		c->family = val[0] - '0';
+		return 0;
 	default:
 		return -1;
 	}
@@ -182,7 +187,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 {
 	static const char *const keys[] = { "id", "title", "rfc", "level", "needs", "port",
-					    "states", "tags", "isn", "timeout" };
+					    "states", "tags", "isn", "timeout", "family" };
 	char key[24], *val;
 	size_t at = lx->pos, vat;
 	int k, rc;
@@ -193,7 +198,7 @@ static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 		if (!strcmp(key, keys[k]))
 			break;
 	if (k == (int)TC_ARRAY_LEN(keys))
-		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout)", key);
+		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family)", key);
 	if (pc->seen_meta & (1u << k))
 		return tc_lx_fail(lx, at, "@%s given twice", key);
 	pc->seen_meta |= 1u << k;
@@ -251,6 +256,13 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	st->text = squeeze(lx->s + at, lx->end - at);
 	if (c == '>' || c == '<') {
 		lx->pos++;
+		if (c == '<' && tc_lx_kw(lx, "model")) {
+			st->kind = TC_STEP_MODEL;
+			st->dur_us = 500000;
+			if (tc_lx_kw(lx, "within") && tc_lx_dur(lx, &st->dur_us) < 0)
+				return -1;
+			return parse_tail(lx, st);
+		}
 		if (c == '<' && tc_lx_kw(lx, "nothing")) {
 			st->kind = TC_STEP_NOTHING;
 			tc_lx_kw(lx, "for");
@@ -344,7 +356,7 @@ static int parse_end(struct tc_lx *lx, struct pctx *pc, size_t at)
 	if (g->nbr < 2)
 		return tc_lx_fail(lx, at, "a group needs at least two alternatives");
 	for (int i = 0; i < g->nbr; i++)
-		if (g->br[i].steps[0].kind != TC_STEP_EXPECT)
+		if (g->br[i].steps[0].kind != TC_STEP_EXPECT || g->br[i].steps[0].kind == TC_STEP_MODEL)
 			return tc_lx_fail(lx, at, "alternative '%s' must start with an expected segment ('<')",
 					  g->br[i].name);
 	pc->alt = NULL;

@@ -61,12 +61,12 @@ static int parse_seq(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 		p->seq.any = p->end.any = p->len.any = 1;
 	} else {
 		lx->pos = start;
-		if (tc_lx_val(lx, &p->seq, "a sequence number") < 0)
+		if (tc_lx_expr(lx, &p->seq, "a sequence number") < 0)
 			return -1;
 		if (lx->pos >= lx->end || lx->s[lx->pos] != ':')
 			return tc_lx_fail(lx, lx->pos, "expected ':' as in 1:2(1)");
 		lx->pos++;
-		if (tc_lx_val(lx, &p->end, "the end sequence number") < 0)
+		if (tc_lx_expr(lx, &p->end, "the end sequence number") < 0)
 			return -1;
 		if (lx->pos >= lx->end || lx->s[lx->pos] != '(')
 			return tc_lx_fail(lx, lx->pos, "expected '(' as in 1:2(1)");
@@ -79,7 +79,8 @@ static int parse_seq(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 	}
 	if (is_send && (p->seq.any || p->end.any || p->len.any))
 		return tc_lx_fail(lx, start, "a segment to send needs a sequence number and length, not '*'");
-	if (!p->seq.any && !p->end.any && !p->len.any && p->end.v - p->seq.v != p->len.v)
+	if (!p->seq.any && !p->end.any && !p->len.any && !p->seq.nsym && !p->end.nsym &&
+	    p->end.v - p->seq.v != p->len.v)
 		return tc_lx_fail(lx, start, "%u:%u is %u bytes, not (%u)", p->seq.v, p->end.v,
 				  p->end.v - p->seq.v, p->len.v);
 	if (is_send && p->len.v > 65000)
@@ -296,7 +297,7 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			return tc_lx_fail(lx, at, "'%s' given twice", nums[i].kw);
 		tc_lx_ws(lx);
 		vat = lx->pos;
-		if (tc_lx_val(lx, v, nums[i].kw) < 0)
+		if ((i <= 1 ? tc_lx_expr(lx, v, nums[i].kw) : tc_lx_val(lx, v, nums[i].kw)) < 0)
 			return -1;
 		if (is_send && v->any)
 			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for %s", nums[i].kw);

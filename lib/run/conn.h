@@ -26,6 +26,7 @@ struct tc_conn {
 	int armed;                      /* the current step has a deadline */
 	uint64_t deadline, armed_dur;
 	uint64_t step_t0;               /* when the current step began */
+	struct tc_tcb step_tcb;         /* the target's TCB then: what RCV.NXT etc. mean */
 	int queue[TC_QUEUE];            /* trace indices of target segments not yet matched */
 	int qh, qt;
 	uint32_t isn_t, isn_r;
@@ -38,6 +39,9 @@ struct tc_conn {
 	uint16_t tport, rport;
 	uint32_t agent_id;
 	int agent_wait;
+	/* The model's outcomes for the tester's last segment (for "< model"). */
+	struct tc_outcome last[TC_MODEL_MAX_OUTCOMES];
+	int nlast;
 	int done, torn_down;
 };
 

@@ -41,6 +41,64 @@ static void next_step(struct tc_conn *k)
 	cur(k)->pc++;
 	k->armed = 0;
 	k->step_t0 = now(k);
+	k->step_tcb = k->trk.t;
+}
+
+/* sym_value - the value of a TCB name when the step began (absolute for sequence
+ * numbers); -1 if the trace has not shown it yet. */
+static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
+{
+	const struct tc_tcb *t = &k->step_tcb;
+
+	switch (s) {
+	case TC_SYM_RCV_NXT: *v = t->rcv_nxt; return t->have_irs ? 0 : -1;
+	case TC_SYM_IRS: *v = t->irs; return t->have_irs ? 0 : -1;
+	case TC_SYM_RCV_WND: *v = t->rcv_wnd; return t->have_iss ? 0 : -1;
+	case TC_SYM_SND_NXT: *v = t->snd_nxt; return t->have_iss ? 0 : -1;
+	case TC_SYM_SND_UNA: *v = t->snd_una; return t->have_iss ? 0 : -1;
+	case TC_SYM_ISS: *v = t->iss; return t->have_iss ? 0 : -1;
+	case TC_SYM_SND_WND: *v = t->snd_wnd; return 0;
+	default: return -1;
+	}
+}
+
+/* resolve_val - a value with TCB names made a number relative to @base. */
+static int resolve_val(const struct tc_conn *k, struct tc_val *v, uint32_t base, char *err, size_t el)
+{
+	int i;
+
+	for (i = 0; i < v->nsym; i++) {
+		uint32_t x;
+
+		if (sym_value(k, (enum tc_sym)v->sym[i].sym, &x) < 0)
+			return tc_errf(err, el, "%s is not known yet at this step", tc_sym_name((enum tc_sym)v->sym[i].sym));
+		if (tc_sym_is_seq((enum tc_sym)v->sym[i].sym))
+			x -= base;
+		x /= v->sym[i].div;
+		v->v += v->sym[i].sign > 0 ? x : 0u - x;
+	}
+	v->nsym = 0;
+	return 0;
+}
+
+/* resolve - @in with its TCB names evaluated, into @out (which shares its payload). */
+static int resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_segpat *out, int send,
+		   char *err, size_t el)
+{
+	uint32_t tester = k->isn_t, target = k->bound ? k->isn_r : 0;
+
+	*out = *in;
+	if (!in->seq.nsym && !in->end.nsym && !in->ack.nsym && !in->win.nsym)
+		return 0;
+	if (resolve_val(k, &out->seq, send ? tester : target, err, el) < 0 ||
+	    resolve_val(k, &out->end, send ? tester : target, err, el) < 0 ||
+	    resolve_val(k, &out->ack, send ? target : tester, err, el) < 0 ||
+	    resolve_val(k, &out->win, 0, err, el) < 0)
+		return -1;
+	if (send && out->end.v - out->seq.v != out->len.v)
+		return tc_errf(err, el, "%u:%u is %u bytes, not (%u)", out->seq.v, out->end.v,
+			       out->end.v - out->seq.v, out->len.v);
+	return 0;
 }
 
 static void arm(struct tc_conn *k, uint64_t dur)
@@ -141,7 +199,13 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 	uint64_t t;
 	int rc;
 
-	rc = tc_build_send(k, &st->seg, &s, err, sizeof(err));
+	struct tc_segpat p;
+
+	rc = resolve(k, &st->seg, &p, 1, err, sizeof(err));
+	if (rc == 0)
+		rc = tc_build_send(k, &p, &s, err, sizeof(err));
+	else
+		tc_seg_init(&s);
 	t = now(k);             /* the moment of injection, before the write */
 	if (rc == 0)
 		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
@@ -157,6 +221,8 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 		k->snd_nxt_t = s.seq + tc_seg_len(&s);
 	k->trk.line = st->line;
 	tc_track_out(&k->trk, &s);
+	k->nlast = k->trk.npending;
+	memcpy(k->last, k->trk.pending, sizeof(k->last));
 	tc_result_trace_add(k->r, &s, st->line, NULL);
 	tc_seg_free(&s);
 	return check_state(k, st);
@@ -164,12 +230,16 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 
 /* try_match - match the target's segment @s against @p, binding the target's ISN on
  * its SYN; @why gets the mismatch. */
-static int try_match(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
+static int try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
 		     char *why, size_t wl)
 {
 	uint32_t base = k->bound ? k->isn_r : 0;
-	int bind = !k->bound && (p->flags & TC_SYN) && (s->flags & TC_SYN);
+	int bind = !k->bound && (pat->flags & TC_SYN) && (s->flags & TC_SYN);
+	struct tc_segpat rp;
+	const struct tc_segpat *p = &rp;
 
+	if (resolve(k, pat, &rp, 0, why, wl) < 0)
+		return 0;
 	if (bind)
 		base = s->seq - (p->seq.any ? 0 : p->seq.v);
 	if (!tc_match(p, s, base, k->isn_t, why, wl))
@@ -477,6 +547,93 @@ static void path_mismatch(struct tc_conn *k)
 			     k->c->line_states, exp, obs);
 }
 
+/* reply_text - an outcome's reply in case notation, relative to the ISNs. */
+static void reply_text(const struct tc_conn *k, const struct tc_outcome *o, char *buf, size_t len)
+{
+	char fl[16];
+	uint32_t base = k->bound ? k->isn_r : 0;
+
+	if (!o->nreply) {
+		snprintf(buf, len, "[%s] nothing", o->name);
+		return;
+	}
+	tc_flags_str(o->reply.flags, fl, sizeof(fl));
+	if (o->reply.seq_any)
+		snprintf(buf, len, "[%s] %s *:*(0)", o->name, fl);
+	else
+		snprintf(buf, len, "[%s] %s %u:%u(0)", o->name, fl, o->reply.seq - base, o->reply.seq - base);
+	if (o->reply.flags & TC_ACK)
+		snprintf(buf + strlen(buf), len - strlen(buf), " ack %u", o->reply.ack - k->isn_t);
+}
+
+/* model_expects - "one of: [rfc5961] . 1:1(0) ack 1 or [legacy] nothing". */
+static void model_expects(const struct tc_conn *k, char *buf, size_t len)
+{
+	size_t off = (size_t)snprintf(buf, len, "< model: one of:");
+	char one[160];
+	int i;
+
+	for (i = 0; i < k->nlast && off < len; i++) {
+		reply_text(k, &k->last[i], one, sizeof(one));
+		off += (size_t)snprintf(buf + off, len - off, "%s %s", i ? " or" : "", one);
+	}
+}
+
+/* step_model - "< model": the reply the model predicts for the last segment sent (any
+ * of the permitted outcomes), or silence when an outcome has none. */
+static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	const struct tc_seg *s;
+	char exp[800], obs[600];
+	struct tc_step show = *st;
+	int i, idx, quiet = -1, all_rl = 1;
+
+	if (!k->nlast) {
+		tc_result_set_reason(k->r, "%s:%d: '< model' needs a segment sent before it", k->c->file, st->line);
+		finish(k, TC_V_ERROR);
+		return;
+	}
+	model_expects(k, exp, sizeof(exp));
+	show.text = exp;
+	s = queue_pop(k, &idx);
+	if (s) {
+		k->r->trace[idx].line = st->line;
+		for (i = 0; i < k->nlast; i++)
+			if (k->last[i].nreply && tc_reply_matches(&k->last[i].reply, s)) {
+				add_alt_name(k, k->last[i].name);
+				k->nlast = 0;
+				if (check_state(k, st) == 0)
+					next_step(k);
+				return;
+			}
+		k->r->trace[idx].note = "unexpected";
+		rel_text(k, s, obs, sizeof(obs));
+		diverge(k, &show, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	arm(k, st->dur_us);
+	if (now(k) < k->deadline) {
+		*wait = 1;
+		return;
+	}
+	for (i = 0; i < k->nlast; i++) {
+		if (!k->last[i].nreply && quiet < 0)
+			quiet = i;
+		if (k->last[i].nreply)
+			all_rl &= k->last[i].reply.ratelimited;
+	}
+	if (quiet >= 0) {
+		add_alt_name(k, k->last[quiet].name);
+		k->nlast = 0;
+		if (check_state(k, st) == 0)
+			next_step(k);
+		return;
+	}
+	snprintf(obs, sizeof(obs), "nothing within %llu ms", (unsigned long long)st->dur_us / 1000);
+	diverge(k, &show, obs, all_rl ? "a rate limit may have suppressed the reply" : NULL,
+		all_rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
+}
+
 /* step_once - run the current step; *wait is set when it has to wait for an event. */
 static void step_once(struct tc_conn *k, int *wait)
 {
@@ -522,7 +679,9 @@ static void step_once(struct tc_conn *k, int *wait)
 			next_step(k);
 		break;
 	case TC_STEP_AGENT: step_agent(k, st, wait); break;
+	case TC_STEP_MODEL: step_model(k, st, wait); break;
 	case TC_STEP_ALT:
+		k->step_tcb = k->trk.t;
 		k->alt = st;
 		k->live = (1u << st->nbr) - 1;
 		memset(k->bpc, 0, sizeof(k->bpc));
@@ -566,6 +725,7 @@ void tc_conn_start(struct tc_conn *k)
 	k->r->start_us = now(k);
 	k->ts_base_us = k->r->start_us;
 	k->step_t0 = k->r->start_us;
+	k->step_tcb = k->trk.t;
 	advance(k);
 }
 
@@ -647,7 +807,7 @@ void tc_conn_tick(struct tc_conn *k)
 		finish(k, TC_V_ERROR);
 		return;
 	}
-	advance(k);
+	advance(k);             /* waits and "< nothing" and "< model" end on their own */
 }
 
 uint64_t tc_conn_deadline(const struct tc_conn *k)
@@ -700,6 +860,8 @@ void tc_conn_free(struct tc_conn *k)
 
 const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 {
+	if (c->family && c->family != tg->family)
+		return c->family == 4 ? "an IPv4 case (@family 4)" : "an IPv6 case (@family 6)";
 	if (c->port == TC_PORT_ACTIVE)
 		return tg->have_agent ? NULL : "needs the target-side agent (the target opens the connection)";
 	if (!tg->ports[c->port])

@@ -88,7 +88,7 @@ void test_parse_bad(struct t_ctx *t)
 	static const struct { const char *text, *msg; } bad[] = {
 		{ "@id a\n@title T\n@rfc R\n", "t.tcp:3:1: missing @level" },
 		{ HDR, "t.tcp:4:1: the case has no steps" },
-		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout)" },
+		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family)" },
 		{ HDR "@id x\n", "t.tcp:5:1: @id given twice" },
 		{ "@id Bad.Id\n", "t.tcp:1:5: an id is lower-case words joined by dots, like tcp.data.echo" },
 		{ HDR "@level MAYBE\n", "t.tcp:5:1: @level given twice" },
@@ -97,7 +97,7 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "> X 0:0(0)\n", "t.tcp:5:3: unknown flag 'X' (flags are F S R P . U E W e, '?' after one makes it optional, '-' is none, '*' any)" },
 		{ HDR "> SS 0:0(0)\n", "t.tcp:5:4: flag 'S' given twice" },
 		{ HDR "> S 0:5(1)\n", "t.tcp:5:5: 0:5 is 5 bytes, not (1)" },
-		{ HDR "> S 0-0(0)\n", "t.tcp:5:6: expected ':' as in 1:2(1)" },
+		{ HDR "> S 0;0(0)\n", "t.tcp:5:6: expected ':' as in 1:2(1)" },
 		{ HDR "> S *:*(*)\n", "t.tcp:5:5: a segment to send needs a sequence number and length, not '*'" },
 		{ HDR "> P? 0:0(0)\n", "t.tcp:5:3: a segment to send needs exact flags (no '*' or '?')" },
 		{ HDR "> . 1:1(0) win *\n", "t.tcp:5:16: a segment to send needs a value, not '*', for win" },
