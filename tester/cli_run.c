@@ -35,7 +35,9 @@ struct run_opts {
 	char *sk[64], *sv[64];
 	int nsc;
 	uint64_t seed;
-	int verbose, quiet, color;
+	int verbose, quiet, color, strict, no_waivers;
+	const char *waiver_files[16];
+	int nwaiver_files;
 	char **globs;
 	int nglob;
 };
@@ -53,6 +55,7 @@ struct run {
 	struct tc_live *live;
 	struct tc_sched_stats stats;
 	struct tc_text_opts txt;
+	struct tc_waivers waivers;
 	int64_t wall_offset_us;         /* wall clock minus monotonic clock */
 };
 
@@ -130,6 +133,16 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->quiet = 1;
 		} else if (!strcmp(a, "--no-color")) {
 			o->color = 0;
+		} else if (!strcmp(a, "--strict")) {
+			o->strict = 1;
+		} else if (!strcmp(a, "--no-waivers")) {
+			o->no_waivers = 1;
+		} else if (!strcmp(a, "--waivers")) {
+			if (opt_value(argc, argv, &i, &v))
+				return TC_EXIT_USAGE;
+			if (o->nwaiver_files >= 16)
+				return cli_usage_error("at most 16 --waivers files");
+			o->waiver_files[o->nwaiver_files++] = v;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("unknown option '%s' for run (see --help)", a);
 		} else {
@@ -138,6 +151,31 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 	}
 	if (!o->fam[0] && !o->fam[1])
 		o->fam[0] = 1;
+	if (o->no_waivers && o->nwaiver_files)
+		return cli_usage_error("--waivers and --no-waivers exclude each other");
+	return 0;
+}
+
+/* load_waivers - the --waivers files, or else the stack's own file next to the cases. */
+static int load_waivers(struct run *R)
+{
+	char err[TC_ERRLEN], def[PATH_MAX];
+	int i;
+
+	if (R->o.no_waivers)
+		return 0;
+	for (i = 0; i < R->o.nwaiver_files; i++)
+		if (tc_waivers_load(&R->waivers, R->o.waiver_files[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return TC_EXIT_USAGE;
+		}
+	if (R->o.nwaiver_files)
+		return 0;
+	snprintf(def, sizeof(def), "%s/waivers/linux.waivers", cli_cases_dir(R->o.cases));
+	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return TC_EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -255,7 +293,8 @@ static void on_done(void *arg, struct tc_result *r)
 		else
 			tc_result_add_note(r, "pcap not written: %s", err);
 	}
-	if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP))
+	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
+	if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP && r->verdict != TC_V_XFAIL))
 		tc_text_case(stdout, r, &R->txt);
 	fflush(stdout);
 }
@@ -395,6 +434,8 @@ static int exit_code(struct run *R, int rc)
 		return TC_EXIT_INTERRUPTED;
 	if (rc < 0 || s.error)
 		return TC_EXIT_USAGE;
+	if (R->o.strict)
+		return s.fail ? TC_EXIT_FAIL : TC_EXIT_OK;
 	return s.fail_must ? TC_EXIT_FAIL : TC_EXIT_OK;
 }
 
@@ -417,6 +458,7 @@ static void free_run(struct run *R)
 	}
 	free(R->info.sysctl_keys);
 	free(R->info.sysctl_vals);
+	tc_waivers_free(&R->waivers);
 }
 
 int cli_run(int argc, char **argv)
@@ -430,6 +472,8 @@ int cli_run(int argc, char **argv)
 	rc = parse_opts(&R.o, argc, argv);
 	if (rc == 0)
 		rc = select_cases(&R);
+	if (rc == 0)
+		rc = load_waivers(&R);
 	if (rc == 0 && geteuid() != 0)
 		rc = cli_usage_error("run needs root: it makes network namespaces and sends raw packets");
 	if (rc) {

@@ -30,12 +30,17 @@ static const char usage[] =
 	"  -o, --output DIR    where run directories go (default: reports)\n"
 	"  --sysctl KEY=VALUE  set a sysctl of the target's namespace first (repeatable)\n"
 	"  --seed N            seed of the tester's ISNs (default: from the clock)\n"
+	"  --waivers FILE      known deviations of the stack: their failures are xfail\n"
+	"                      (repeatable; default: CASES/waivers/linux.waivers)\n"
+	"  --no-waivers        show the raw verdicts\n"
+	"  --strict            SHOULD and MAY failures also make the exit status 1\n"
 	"  --agent PATH        the target-side agent (default: next to tcpconform)\n"
 	"  -v, --verbose       print each case's trace\n"
 	"  -q, --quiet         print failures and the summary only\n"
 	"  --no-color          no colours on the terminal\n"
 	"\n"
-	"exit status: 0 no MUST failure, 1 a MUST failure, 2 usage or environment error,\n"
+	"exit status: 0 no unwaived MUST failure, 1 one (any failure with --strict), 2 usage or\n"
+	"environment error,\n"
 	"130 interrupted (the report says \"complete\": false).\n"
 	"Reports: OUTPUT/<run-id>/report.json, junit.xml, pcap/<case>.pcap; OUTPUT/latest.\n";
 

@@ -1,5 +1,6 @@
 /* model: the tracker (a trace replayed through the model, as it happens). */
 #include "model/track.h"
+#include "packet/format.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -63,18 +64,23 @@ void tc_track_out(struct tc_track *k, const struct tc_seg *s)
 
 static void describe(const struct tc_track *k, const struct tc_seg *s, char *buf, size_t len)
 {
-	size_t off = (size_t)snprintf(buf, len, "flags 0x%x seq %u ack %u; the model allows:", s->flags,
-				      s->seq, s->ack);
+	char fl[16];
+	size_t off = (size_t)snprintf(buf, len, "got [%s] seq %u ack %u; the RFCs allow",
+				      tc_flags_str(s->flags, fl, sizeof(fl)), s->seq, s->ack);
 	int i;
 
 	for (i = 0; i < k->npending && off < len; i++) {
 		const struct tc_outcome *o = &k->pending[i];
 
-		if (o->nreply)
-			off += (size_t)snprintf(buf + off, len - off, " [%s] flags 0x%x seq %u ack %u;", o->name,
-						o->reply.flags, o->reply.seq, o->reply.ack);
+		if (o->nreply && o->reply.seq_any)
+			off += (size_t)snprintf(buf + off, len - off, "%s %s: [%s] ack %u", i ? "," : "", o->name,
+						tc_flags_str(o->reply.flags, fl, sizeof(fl)), o->reply.ack);
+		else if (o->nreply)
+			off += (size_t)snprintf(buf + off, len - off, "%s %s: [%s] seq %u ack %u", i ? "," : "",
+						o->name, tc_flags_str(o->reply.flags, fl, sizeof(fl)), o->reply.seq,
+						o->reply.ack);
 		else
-			off += (size_t)snprintf(buf + off, len - off, " [%s] nothing;", o->name);
+			off += (size_t)snprintf(buf + off, len - off, "%s %s: nothing", i ? "," : "", o->name);
 	}
 }
 
@@ -92,7 +98,7 @@ void tc_track_in(struct tc_track *k, const struct tc_seg *s)
 			if (found != k->adopted)
 				adopt(k, found);
 		} else if (k->pending[k->adopted].nreply && !k->unexplained_line &&
-			   !(s->payload_len || (s->flags & (TC_FIN | TC_SYN)))) {
+			   !(s->payload_len || (s->flags & TC_FIN))) {
 			/* the outcome assumed wanted a reply; this is not one the RFCs permit */
 			k->unexplained_line = k->line ? k->line : -1;
 			describe(k, s, k->unexplained, sizeof(k->unexplained));

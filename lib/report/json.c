@@ -156,6 +156,15 @@ static cJSON *states_json(const struct tc_result *r)
 	for (i = 0; i < r->nst_observed; i++)
 		cJSON_AddItemToArray(o, chk(cJSON_CreateString(r->st_observed[i])));
 	add(j, "observed", o);
+	if (r->parted_line) {
+		char step[300];
+
+		snprintf(step, sizeof(step), "%s:%d", r->c->file, r->parted_line);
+		add_str(j, "parted_at", step);
+	} else {
+		add(j, "parted_at", cJSON_CreateNull());
+	}
+	add_str(j, "unexplained", r->unexplained);
 	return j;
 }
 
@@ -187,6 +196,18 @@ static cJSON *case_json(const struct tc_result *r)
 		add(j, "divergence", cJSON_CreateNull());
 	}
 	add(j, "states", states_json(r));
+	if (r->waiver) {
+		cJSON *w = chk(cJSON_CreateObject());
+
+		add_str(w, "reason", r->waiver->reason);
+		add_str(w, "ref", r->waiver->ref);
+		add_str(w, "file", r->waiver->file);
+		add_num(w, "line", r->waiver->line);
+		add(w, "unneeded", cJSON_CreateBool(r->verdict == TC_V_PASS));
+		add(j, "waiver", w);
+	} else {
+		add(j, "waiver", cJSON_CreateNull());
+	}
 	add_num(j, "duration_us", (double)(r->end_us > r->start_us ? r->end_us - r->start_us : 0));
 	add_str(j, "pcap", r->pcap);
 	add_num(j, "tester_port", r->tester_port);
@@ -247,6 +268,8 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	add_num(sum, "inconclusive", s.inconclusive);
 	add_num(sum, "error", s.error);
 	add_num(sum, "notrun", s.notrun);
+	add_num(sum, "xfail", s.xfail);
+	add_num(sum, "waived_pass", s.waived_pass);
 	add_num(sum, "fail_must", s.fail_must);
 	add_num(sum, "fail_should", s.fail_should);
 	add_num(sum, "fail_may", s.fail_may);

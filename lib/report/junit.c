@@ -85,6 +85,15 @@ static void one_case(struct buf *b, const struct tc_result *r)
 		xml_esc(b, r->reason);
 		bput(b, "\"/>\n    ");
 		break;
+	case TC_V_XFAIL:
+		bput(b, "\n      <skipped message=\"xfail: ");
+		xml_esc(b, r->waiver ? r->waiver->reason : "");
+		bput(b, " (");
+		xml_esc(b, r->waiver ? r->waiver->ref : "");
+		bput(b, ")\">");
+		xml_esc(b, r->reason);
+		bput(b, "</skipped>\n    ");
+		break;
 	default:
 		bput(b, "\n      <skipped message=\"%s", r->verdict == TC_V_SKIP ? "" :
 		     r->verdict == TC_V_INCONCLUSIVE ? "inconclusive: " : "not run: ");
@@ -108,9 +117,9 @@ char *tc_report_junit(const struct tc_run_info *info, const struct tc_result *re
 			total += (double)(res[i].end_us - res[i].start_us) / 1e6;
 	bput(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	bput(&b, "<testsuites name=\"tcpconform\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
-	     n, s.fail, s.error, s.skip + s.inconclusive + s.notrun, total);
+	     n, s.fail, s.error, s.skip + s.inconclusive + s.notrun + s.xfail, total);
 	bput(&b, "  <testsuite name=\"tcpconform %s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\" timestamp=\"",
-	     info->mode, n, s.fail, s.error, s.skip + s.inconclusive + s.notrun, total);
+	     info->mode, n, s.fail, s.error, s.skip + s.inconclusive + s.notrun + s.xfail, total);
 	xml_esc(&b, info->started);
 	bput(&b, "\">\n");
 	for (i = 0; i < n; i++)

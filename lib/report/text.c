@@ -12,6 +12,7 @@ static const char *color_of(enum tc_verdict v)
 	case TC_V_FAIL: return "\033[31m";
 	case TC_V_ERROR: return "\033[35m";
 	case TC_V_INCONCLUSIVE: return "\033[33m";
+	case TC_V_XFAIL: return "\033[36m";
 	default: return "\033[2m";
 	}
 }
@@ -39,11 +40,14 @@ void tc_text_case(FILE *f, const struct tc_result *r, const struct tc_text_opts 
 		fprintf(f, " (%s)", r->alternative);
 	if (r->verdict == TC_V_FAIL)
 		fprintf(f, " [%s]", tc_level_name(r->c->level));
-	if (r->verdict == TC_V_PASS || r->verdict == TC_V_FAIL || r->verdict == TC_V_INCONCLUSIVE)
+	if (r->verdict == TC_V_PASS || r->verdict == TC_V_FAIL || r->verdict == TC_V_INCONCLUSIVE ||
+	    r->verdict == TC_V_XFAIL)
 		fprintf(f, " %.1f ms", ms);
 	fputc('\n', f);
 	if (r->reason && r->verdict != TC_V_PASS)
 		fprintf(f, "             %s\n", r->reason);
+	if (r->verdict == TC_V_XFAIL && r->waiver)
+		fprintf(f, "             waived: %s (%s)\n", r->waiver->reason, r->waiver->ref);
 	if (r->notes)
 		fprintf(f, "             note: %s\n", r->notes);
 	if (o->verbose)
@@ -83,10 +87,13 @@ void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *di
 	fprintf(f, "\n%d cases: %d pass, %d fail", n, s.pass, s.fail);
 	if (s.fail)
 		fprintf(f, " (%d MUST, %d SHOULD, %d MAY)", s.fail_must, s.fail_should, s.fail_may);
-	fprintf(f, ", %d skip, %d inconclusive, %d error", s.skip, s.inconclusive, s.error);
+	fprintf(f, ", %d xfail, %d skip, %d inconclusive, %d error", s.xfail, s.skip, s.inconclusive, s.error);
 	if (s.notrun)
 		fprintf(f, ", %d not run", s.notrun);
 	fprintf(f, " in %.2f s\n", secs);
+	if (s.waived_pass)
+		fprintf(f, "%d waived case%s passed: %s waiver%s may be stale\n", s.waived_pass,
+			s.waived_pass == 1 ? "" : "s", s.waived_pass == 1 ? "its" : "their", s.waived_pass == 1 ? "" : "s");
 	if (dir)
 		fprintf(f, "reports: %s/report.json, %s/junit.xml, %s/pcap/\n", dir, dir, dir);
 }

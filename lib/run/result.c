@@ -15,6 +15,7 @@ const char *tc_verdict_name(enum tc_verdict v)
 	case TC_V_SKIP: return "skip";
 	case TC_V_INCONCLUSIVE: return "inconclusive";
 	case TC_V_ERROR: return "error";
+	case TC_V_XFAIL: return "xfail";
 	default: return "notrun";
 	}
 }
@@ -40,6 +41,8 @@ void tc_result_free(struct tc_result *r)
 	free(r->div_observed);
 	free(r->pcap);
 	free(r->notes);
+	free(r->unexplained);
+	r->unexplained = NULL;
 	r->trace = NULL;
 	r->ntrace = 0;
 	r->reason = r->div_expected = r->div_observed = r->pcap = r->notes = NULL;
@@ -102,7 +105,10 @@ void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < n; i++) {
 		switch (res[i].verdict) {
-		case TC_V_PASS: s->pass++; break;
+		case TC_V_PASS:
+			s->pass++;
+			s->waived_pass += res[i].waiver != NULL;
+			break;
 		case TC_V_FAIL:
 			s->fail++;
 			if (res[i].c->level == TC_LEVEL_MUST)
@@ -115,7 +121,31 @@ void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s)
 		case TC_V_SKIP: s->skip++; break;
 		case TC_V_INCONCLUSIVE: s->inconclusive++; break;
 		case TC_V_ERROR: s->error++; break;
+		case TC_V_XFAIL: s->xfail++; break;
 		default: s->notrun++; break;
+		}
+	}
+}
+
+void tc_result_waive(struct tc_result *r, struct tc_waivers *w)
+{
+	struct tc_waiver *x;
+
+	if (!w)
+		return;
+	if (r->verdict == TC_V_FAIL) {
+		x = tc_waiver_find(w, r->c->id, r->family, r->reason ? r->reason : "");
+		if (x) {
+			r->verdict = TC_V_XFAIL;
+			r->waiver = x;
+			x->used = 1;
+		}
+	} else if (r->verdict == TC_V_PASS) {
+		x = tc_waiver_find(w, r->c->id, r->family, NULL);
+		if (x) {
+			r->waiver = x;
+			x->used = 1;
+			tc_result_add_note(r, "passed, though waived (%s:%d): the waiver may be stale", x->file, x->line);
 		}
 	}
 }

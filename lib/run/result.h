@@ -7,6 +7,7 @@
 #define TC_RUN_RESULT_H
 
 #include "case/case.h"
+#include "case/waiver.h"
 #include "packet/seg.h"
 
 #include <stdint.h>
@@ -14,6 +15,7 @@
 enum tc_verdict {
 	TC_V_NOTRUN = 0,        /* interrupted before it ran */
 	TC_V_PASS, TC_V_FAIL, TC_V_SKIP, TC_V_INCONCLUSIVE, TC_V_ERROR,
+	TC_V_XFAIL,             /* a fail that a waiver names: a known deviation */
 };
 
 /* One segment of a trace: what was sent or seen, and the step it belongs to. */
@@ -48,6 +50,9 @@ struct tc_result {
 	uint64_t start_us, end_us;      /* clock of the run */
 	char *pcap;             /* path of the case's pcap, relative to the run directory */
 	char *notes;            /* owned: findings that do not change the verdict */
+	const struct tc_waiver *waiver; /* the waiver that applies (xfail, or a waived pass) */
+	int parted_line;        /* the step where the observed path left the expected one */
+	char *unexplained;      /* owned: a reply no permitted outcome explains, or NULL */
 };
 
 const char *tc_verdict_name(enum tc_verdict v);
@@ -85,9 +90,14 @@ struct tc_run_info {
 };
 
 struct tc_summary {
-	int pass, fail, skip, inconclusive, error, notrun;
+	int pass, fail, skip, inconclusive, error, notrun, xfail;
 	int fail_must, fail_should, fail_may;
+	int waived_pass;        /* passes that a waiver names: the waiver may be stale */
 };
+
+/* tc_result_waive - apply @w to a final result: a fail it names becomes xfail; a
+ * pass it names is flagged (the deviation is gone, or the waiver is too wide). */
+void tc_result_waive(struct tc_result *r, struct tc_waivers *w);
 
 /* tc_summarize - count the verdicts of @n results. */
 void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s);

@@ -135,6 +135,22 @@ static void finish(struct tc_conn *k, enum tc_verdict v)
 	k->r->nst_observed = 0;
 	for (i = 0; i < k->trk.npath; i++)
 		k->r->st_observed[k->r->nst_observed++] = tc_state_name(k->trk.path[i]);
+	/* where the observed path leaves the expected one (or the model's) */
+	k->r->parted_line = 0;
+	for (i = 0; k->r->nst_expected && i < TC_TRACK_PATH; i++) {
+		int in_e = i < k->r->nst_expected, in_o = i < k->trk.npath;
+
+		if (!in_e && !in_o)
+			break;
+		if (in_e && in_o && !strcmp(k->r->st_expected[i], tc_state_name(k->trk.path[i])))
+			continue;
+		k->r->parted_line = in_o ? k->trk.path_line[i] : k->trk.line;
+		break;
+	}
+	if (!k->r->nst_expected && k->trk.unexplained_line > 0)
+		k->r->parted_line = k->trk.unexplained_line;
+	if (k->trk.unexplained_line && !k->r->unexplained)
+		k->r->unexplained = tc_xstrdup(k->trk.unexplained);
 	if (!k->bound) {
 		/* For the report: a SYN from the target that matched nothing still
 		 * tells its ISN, so its segments can be shown in relative numbers. */

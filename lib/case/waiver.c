@@ -1,0 +1,136 @@
+/* case: waiver files. */
+#include "case/waiver.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int section(struct tc_waivers *w, const char *path, int line, char *s, char *err, size_t errlen)
+{
+	char *end = strchr(s, ']');
+	struct tc_waiver *x;
+
+	if (!end || trim(end + 1)[0])
+		return tc_errf(err, errlen, "%s:%d:1: a section is [case-id or glob]", path, line);
+	*end = '\0';
+	s = trim(s + 1);
+	if (!*s)
+		return tc_errf(err, errlen, "%s:%d:2: an empty section name", path, line);
+	tc_grow(&w->v, sizeof(*w->v), w->n, &w->cap);
+	x = &w->v[w->n++];
+	memset(x, 0, sizeof(*x));
+	x->glob = tc_xstrdup(s);
+	x->file = tc_xstrdup(path);
+	x->line = line;
+	return 0;
+}
+
+static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char *err, size_t errlen)
+{
+	char *eq = strchr(s, '='), *k, *v, **dst;
+
+	if (!eq)
+		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family)", path, line);
+	*eq = '\0';
+	k = trim(s);
+	v = trim(eq + 1);
+	if (!strcmp(k, "family")) {
+		if (strcmp(v, "4") && strcmp(v, "6"))
+			return tc_errf(err, errlen, "%s:%d:%d: family is 4 or 6", path, line, (int)(v - s) + 1);
+		x->family = v[0] - '0';
+		return 0;
+	}
+	dst = !strcmp(k, "reason") ? &x->reason : !strcmp(k, "ref") ? &x->ref : !strcmp(k, "match") ? &x->match : NULL;
+	if (!dst)
+		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family)", path, line, k);
+	if (*dst)
+		return tc_errf(err, errlen, "%s:%d:1: '%s' given twice", path, line, k);
+	if (!*v)
+		return tc_errf(err, errlen, "%s:%d:%d: '%s' needs a value", path, line, (int)(eq - s) + 2, k);
+	*dst = tc_xstrdup(v);
+	return 0;
+}
+
+static int check_last(struct tc_waivers *w, size_t from, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = from; i < w->n; i++)
+		if (!w->v[i].reason || !w->v[i].ref)
+			return tc_errf(err, errlen, "%s:%d:1: waiver [%s] needs a reason and a ref", w->v[i].file,
+				       w->v[i].line, w->v[i].glob);
+	return 0;
+}
+
+int tc_waivers_load(struct tc_waivers *w, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	size_t from = w->n;
+	int line = 0, rc = 0;
+
+	if (!f)
+		return tc_errf(err, errlen, "%s: %s", path, strerror(errno));
+	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+		char *s = trim(buf);
+
+		line++;
+		if (!*s || *s == '#')
+			continue;
+		if (*s == '[')
+			rc = section(w, path, line, s, err, errlen);
+		else if (w->n == from)
+			rc = tc_errf(err, errlen, "%s:%d:1: a key before the first [section]", path, line);
+		else
+			rc = keyval(&w->v[w->n - 1], path, line, s, err, errlen);
+	}
+	fclose(f);
+	return rc < 0 ? -1 : check_last(w, from, err, errlen);
+}
+
+void tc_waivers_free(struct tc_waivers *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].glob);
+		free(w->v[i].reason);
+		free(w->v[i].ref);
+		free(w->v[i].match);
+		free(w->v[i].file);
+	}
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		struct tc_waiver *x = &w->v[i];
+
+		if (fnmatch(x->glob, id, 0) || (x->family && x->family != family))
+			continue;
+		if (reason && x->match && !strstr(reason, x->match))
+			continue;
+		return x;
+	}
+	return NULL;
+}

@@ -1,0 +1,46 @@
+/*
+ * case: waivers. A waiver file lists the known deviations of one stack from the RFCs,
+ * each with its reason and reference; a failure it names becomes "xfail". Format
+ * (testcases/waivers/README.md):
+ *
+ *     # comment
+ *     [tcp.timewait.duration]          a case id, or a glob of ids
+ *     reason = Linux keeps TIME-WAIT 60 s, not 2*MSL
+ *     ref = include/net/tcp.h TCP_TIMEWAIT_LEN; RFC 9293 MUST-13
+ *     match = expected < . 2:2(0)      optional: the failure's reason must contain it
+ *     family = 6                       optional: only over that family
+ */
+#ifndef TC_CASE_WAIVER_H
+#define TC_CASE_WAIVER_H
+
+#include <stddef.h>
+
+struct tc_waiver {
+	char *glob;             /* case ids it covers */
+	char *reason, *ref, *match;
+	int family;             /* 0: both */
+	char *file;             /* where it was written, for messages */
+	int line;
+	int used;               /* it turned a fail into xfail */
+};
+
+struct tc_waivers {
+	struct tc_waiver *v;
+	size_t n, cap;
+};
+
+/*
+ * tc_waivers_load - add the waivers of @path to @w. Returns 0, or -1 with @err as
+ * "file:line:col: message" (a missing reason, an unknown key, a line outside a section).
+ */
+int tc_waivers_load(struct tc_waivers *w, const char *path, char *err, size_t errlen);
+
+/* tc_waivers_free - everything @w owns. */
+void tc_waivers_free(struct tc_waivers *w);
+
+/* tc_waiver_find - the first waiver for case @id over @family whose "match" (if any)
+ * occurs in @reason (@reason may be NULL: a pass, to find waivers that were not
+ * needed). NULL if none. */
+struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *reason);
+
+#endif

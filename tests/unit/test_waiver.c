@@ -1,0 +1,99 @@
+/* Waiver files: their syntax (good and bad, with exact messages) and how they turn a
+ * failure into xfail, only for the ids, family and failure they name. */
+#include "t.h"
+
+#include "case/waiver.h"
+#include "replay.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char *write_tmp(const char *text)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/tcwaiver.%d", (int)getpid());
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+void test_waiver_parse(struct t_ctx *t)
+{
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "reason = x\n", ":1:1: a key before the first [section]" },
+		{ "[a.b\nreason = x\nref = y\n", ":1:1: a section is [case-id or glob]" },
+		{ "[ ]\n", ":1:2: an empty section name" },
+		{ "[a.b]\nreason x\n", ":2:1: expected key = value (reason, ref, match, family)" },
+		{ "[a.b]\ncolour = red\n", ":2:1: unknown key 'colour' (reason, ref, match, family)" },
+		{ "[a.b]\nreason = x\nreason = y\n", ":3:1: 'reason' given twice" },
+		{ "[a.b]\nreason =\n", ":2:9: 'reason' needs a value" },
+		{ "[a.b]\nreason = x\nfamily = 5\n", ":3:10: family is 4 or 6" },
+		{ "[a.b]\nreason = x\n", ":1:1: waiver [a.b] needs a reason and a ref" },
+	};
+	struct tc_waivers w = { 0 };
+	char err[TC_ERRLEN], want[TC_ERRLEN];
+	const char *p;
+	size_t i;
+
+	p = write_tmp("# Linux\n\n[tcp.timewait.*]\nreason = 60 s\nref = tcp.h\nmatch = expected\n"
+		      "[tcp.x]\n  reason =  spaced out  \nref = r\nfamily = 6\n");
+	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
+	T_EQ_U(t, w.n, 2);
+	T_EQ_S(t, w.v[1].reason, "spaced out");
+	T_EQ_U(t, w.v[1].family, 6);
+	T_EQ_U(t, w.v[0].line, 3);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "x: expected y, got z") == &w.v[0]);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "a different failure") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, NULL) == &w.v[0]);
+	T_OK(t, tc_waiver_find(&w, "tcp.x", 4, "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.x", 6, "any") == &w.v[1]);
+	T_OK(t, tc_waiver_find(&w, "tcp.y", 6, "any") == NULL);
+	tc_waivers_free(&w);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = write_tmp(bad[i].text);
+		snprintf(want, sizeof(want), "%s%s", p, bad[i].msg);
+		err[0] = '\0';
+		T_OK(t, tc_waivers_load(&w, p, err, sizeof(err)) < 0);
+		T_EQ_S(t, err, want);
+		tc_waivers_free(&w);
+	}
+	unlink(p);
+}
+
+void test_waiver_apply(struct t_ctx *t)
+{
+	struct tc_waivers w = { 0 };
+	struct replay r;
+	char err[TC_ERRLEN];
+	const char *p = write_tmp("[tcp.handshake.syn_ack_basic]\nreason = r\nref = f\nmatch = (ack is 2, expected 1)\n");
+
+	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
+	/* the failure it names: xfail */
+	if (replay_run(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, "> S 0:0(0)\n< S. 0:0(0) ack 2\n", NULL) == 0) {
+		tc_result_waive(&r.res, &w);
+		T_EQ_S(t, tc_verdict_name(r.res.verdict), "xfail");
+		T_OK(t, r.res.waiver == &w.v[0]);
+		replay_free(&r);
+	}
+	/* another failure of the same case: still a fail */
+	if (replay_run(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, "> S 0:0(0)\n< R. 0:0(0) ack 1\n", NULL) == 0) {
+		tc_result_waive(&r.res, &w);
+		T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+		replay_free(&r);
+	}
+	/* a pass: flagged, the waiver may be stale */
+	if (replay_run(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		       "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:11(10)\n< . 1:1(0) ack 11\n", NULL) == 0) {
+		tc_result_waive(&r.res, &w);
+		T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+		T_OK(t, r.res.waiver == &w.v[0]);
+		T_OK(t, r.res.notes && strstr(r.res.notes, "the waiver may be stale"));
+		replay_free(&r);
+	}
+	tc_waivers_free(&w);
+	unlink(p);
+}
