@@ -2,10 +2,12 @@
 #include "cli.h"
 
 #include "case/case.h"
+#include "case/matrix.h"
 #include "env/netns.h"
 #include "util/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,7 +21,7 @@ int cli_list(int argc, char **argv)
 	struct tc_caseset set = { 0 };
 	char err[TC_ERRLEN];
 	const char *dir = NULL;
-	int i, nglob = 0, shown = 0;
+	int i, nglob = 0, shown = 0, no_matrix = 0;
 	char **globs = argv + 1;
 
 	for (i = 1; i < argc; i++) {
@@ -27,14 +29,17 @@ int cli_list(int argc, char **argv)
 			if (++i >= argc)
 				return cli_usage_error("--cases needs a directory");
 			dir = argv[i];
+		} else if (!strcmp(argv[i], "--no-matrix")) {
+			no_matrix = 1;
 		} else if (argv[i][0] == '-') {
-			return cli_usage_error("unknown option '%s' for list (expected --cases DIR)", argv[i]);
+			return cli_usage_error("unknown option '%s' for list (expected --cases DIR, --no-matrix)", argv[i]);
 		} else {
 			globs[nglob++] = argv[i];
 		}
 	}
-	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0) {
-		if (!set.n)
+	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 ||
+	    (!no_matrix && tc_matrix_add(&set, err, sizeof(err)) < 0)) {
+		if (!set.n || !no_matrix)
 			fprintf(stderr, "%s\n", err);
 		tc_caseset_free(&set);
 		return TC_EXIT_USAGE;
@@ -56,6 +61,59 @@ int cli_list(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	}
 	return TC_EXIT_OK;
+}
+
+/* cli_show - the source of a case: its file, or the text the matrix generates. */
+int cli_show(int argc, char **argv)
+{
+	struct tc_caseset set = { 0 };
+	char err[TC_ERRLEN];
+	const char *dir = NULL, *id = NULL;
+	int i, n;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cases") && i + 1 < argc)
+			dir = argv[++i];
+		else if (argv[i][0] == '-' || id)
+			return cli_usage_error("usage: tcpconform show [--cases DIR] CASE-ID");
+		else
+			id = argv[i];
+	}
+	if (!id)
+		return cli_usage_error("usage: tcpconform show [--cases DIR] CASE-ID");
+	n = tc_matrix_count();
+	for (i = 0; i < n; i++) {
+		char mid[96], *text = tc_matrix_text(i, mid, sizeof(mid));
+
+		if (!strcmp(mid, id)) {
+			fputs(text, stdout);
+			free(text);
+			return TC_EXIT_OK;
+		}
+		free(text);
+	}
+	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 && !set.n) {
+		fprintf(stderr, "%s\n", err);
+		return TC_EXIT_USAGE;
+	}
+	for (size_t k = 0; k < set.n; k++) {
+		if (strcmp(set.v[k]->id, id))
+			continue;
+		{
+			FILE *f = fopen(set.v[k]->file, "r");
+			char line[1024];
+
+			while (f && fgets(line, sizeof(line), f))
+				fputs(line, stdout);
+			if (f)
+				fclose(f);
+		}
+		tc_caseset_free(&set);
+		return TC_EXIT_OK;
+	}
+	tc_caseset_free(&set);
+	fprintf(stderr, "tcpconform: no case has the id '%s' (tcpconform list shows them)\n", id);
+	return TC_EXIT_USAGE;
 }
 
 int cli_cleanup(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "case/case.h"
+#include "case/matrix.h"
 #include "env/netns.h"
 #include "io/agentc.h"
 #include "io/live.h"
@@ -35,7 +36,7 @@ struct run_opts {
 	char *sk[64], *sv[64];
 	int nsc;
 	uint64_t seed;
-	int verbose, quiet, color, strict, no_waivers;
+	int verbose, quiet, color, strict, no_waivers, no_matrix;
 	const char *waiver_files[16];
 	int nwaiver_files;
 	char **globs;
@@ -135,6 +136,8 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->color = 0;
 		} else if (!strcmp(a, "--strict")) {
 			o->strict = 1;
+		} else if (!strcmp(a, "--no-matrix")) {
+			o->no_matrix = 1;
 		} else if (!strcmp(a, "--no-waivers")) {
 			o->no_waivers = 1;
 		} else if (!strcmp(a, "--waivers")) {
@@ -193,6 +196,10 @@ static int select_cases(struct run *R)
 	if (tc_caseset_load_dir(&R->set, cli_cases_dir(R->o.cases), print_error, NULL, err, sizeof(err)) < 0) {
 		if (!R->set.n)
 			fprintf(stderr, "tcpconform: %s\n", err);
+		return TC_EXIT_USAGE;
+	}
+	if (!R->o.no_matrix && tc_matrix_add(&R->set, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpconform: the generated matrix does not parse: %s\n", err);
 		return TC_EXIT_USAGE;
 	}
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));

@@ -11,6 +11,7 @@
 static const char usage[] =
 	"usage: tcpconform run [options] [CASE-ID or glob ...]\n"
 	"       tcpconform list [glob ...]\n"
+	"       tcpconform show CASE-ID\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -20,7 +21,8 @@ static const char usage[] =
 	"commands:\n"
 	"  run       run the cases (all, or those whose id matches a glob) against Linux in a\n"
 	"            throw-away pair of network namespaces (needs root)\n"
-	"  list      list the cases: id, level, title\n"
+	"  list      list the cases: id, level, title (the generated tcp.matrix.* too)\n"
+	"  show      print a case's source (a matrix case's generated text)\n"
 	"  cleanup   remove what a killed run left behind (its namespaces and processes)\n"
 	"\n"
 	"run options:\n"
@@ -34,6 +36,7 @@ static const char usage[] =
 	"                      (repeatable; default: CASES/waivers/linux.waivers)\n"
 	"  --no-waivers        show the raw verdicts\n"
 	"  --strict            SHOULD and MAY failures also make the exit status 1\n"
+	"  --no-matrix         leave out the generated state x event matrix\n"
 	"  --agent PATH        the target-side agent (default: next to tcpconform)\n"
 	"  -v, --verbose       print each case's trace\n"
 	"  -q, --quiet         print failures and the summary only\n"
@@ -106,5 +109,7 @@ int main(int argc, char **argv)
 		return cli_list(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cleanup"))
 		return cli_cleanup(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "show"))
+		return cli_show(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (expected run, list, cleanup, --help or --version)", argv[1]);
 }

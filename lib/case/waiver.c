@@ -119,6 +119,27 @@ void tc_waivers_free(struct tc_waivers *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* names - does one of the blank-separated globs of @list match @id? */
+static int names(const char *list, const char *id)
+{
+	char one[256];
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, " \t");
+
+		if (n && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (!fnmatch(one, id, 0))
+				return 1;
+		}
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return 0;
+}
+
 struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *reason)
 {
 	size_t i;
@@ -126,7 +147,7 @@ struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int famil
 	for (i = 0; i < w->n; i++) {
 		struct tc_waiver *x = &w->v[i];
 
-		if (fnmatch(x->glob, id, 0) || (x->family && x->family != family))
+		if (!names(x->glob, id) || (x->family && x->family != family))
 			continue;
 		if (reason && x->match && !strstr(reason, x->match))
 			continue;

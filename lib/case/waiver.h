@@ -4,7 +4,7 @@
  * (testcases/waivers/README.md):
  *
  *     # comment
- *     [tcp.timewait.duration]          a case id, or a glob of ids
+ *     [tcp.timewait.duration]          case ids or globs of ids, blank-separated
  *     reason = Linux keeps TIME-WAIT 60 s, not 2*MSL
  *     ref = include/net/tcp.h TCP_TIMEWAIT_LEN; RFC 9293 MUST-13
  *     match = expected < . 2:2(0)      optional: the failure's reason must contain it

@@ -388,13 +388,19 @@ static int ack_step(struct outs *x, struct tc_outcome *o)
 	if (tc_seq_gt(s->ack, t->snd_una))
 		t->snd_una = s->ack;
 	tester_window(t, s);
+	if (t->st == TC_ST_TIME_WAIT) {
+		/* "The only thing that can arrive in this state is a retransmission of the
+		 * remote FIN. Acknowledge it, and restart the 2 MSL timeout." */
+		ack_now(o, 0);
+		clone(x, o, "ignore", "RFC9293 3.10.7.4 (fifth): only a retransmitted FIN is expected")->nreply = 0;
+		return 0;
+	}
 	if (!t->fin_sent || tc_seq_lt(t->snd_una, t->fin_seq + 1))
-		return t->st != TC_ST_TIME_WAIT;
+		return 1;
 	switch (t->st) {                        /* our FIN is acknowledged */
 	case TC_ST_FIN_WAIT_1: t->st = TC_ST_FIN_WAIT_2; return 1;
 	case TC_ST_CLOSING: t->st = TC_ST_TIME_WAIT; return 0;
 	case TC_ST_LAST_ACK: t->st = TC_ST_CLOSED; return 0;
-	case TC_ST_TIME_WAIT: return 0;
 	default: return 1;
 	}
 }
@@ -409,10 +415,15 @@ static void text_fin(struct outs *x, struct tc_outcome *o)
 
 	if (!s->payload_len && !(s->flags & TC_FIN))
 		return;
-	if (t->st == TC_ST_CLOSE_WAIT || t->st == TC_ST_CLOSING || t->st == TC_ST_LAST_ACK ||
-	    t->st == TC_ST_TIME_WAIT) {
-		/* after the remote FIN: text is ignored, the state stays */
-		ack_now(clone(x, o, "ack", "RFC9293 3.10.7.4 (first): an ACK for what cannot be taken"), 1);
+	if (t->st == TC_ST_CLOSE_WAIT || t->st == TC_ST_CLOSING || t->st == TC_ST_LAST_ACK) {
+		/* after the remote FIN: text is ignored (seventh); a FIN is acknowledged and
+		 * the state stays (eighth) */
+		if (s->flags & TC_FIN) {
+			ack_now(o, 0);
+			clone(x, o, "ignore", "RFC9293 3.10.7.4 (seventh): after the remote FIN")->nreply = 0;
+		} else {
+			ack_now(clone(x, o, "ack", "RFC9293 3.10.7.4 (first): an ACK for what cannot be taken"), 0);
+		}
 		return;
 	}
 	if (tc_seq_gt(r, right))

@@ -84,12 +84,32 @@ static void describe(const struct tc_track *k, const struct tc_seg *s, char *buf
 	}
 }
 
+int tc_track_is_retransmission(const struct tc_track *k, const struct tc_seg *s)
+{
+	uint32_t len = tc_seg_len(s);
+	int i;
+
+	for (i = 0; i < k->npending; i++)      /* an answer, however much it looks old */
+		if (k->pending[i].nreply && tc_reply_matches(&k->pending[i].reply, s))
+			return 0;
+	if (!len || !k->t.have_iss || (s->flags & TC_RST) || tc_seq_gt(s->seq + len, k->t.snd_nxt))
+		return 0;
+	/* a SYN again is a retransmission only in the state that sent it: the SYN-ACK of
+	 * a simultaneous open repeats the ISS of the SYN, and answers */
+	if (s->flags & TC_SYN)
+		return (k->t.st == TC_ST_SYN_SENT && !(s->flags & TC_ACK)) ||
+		       (k->t.st == TC_ST_SYN_RECEIVED && (s->flags & TC_ACK));
+	return 1;
+}
+
 void tc_track_in(struct tc_track *k, const struct tc_seg *s)
 {
 	int i, found = -1;
 
 	if (s->problem[0] || s->cksum_status == TC_CK_BAD)
 		return;
+	if (tc_track_is_retransmission(k, s))
+		return;                 /* its own timer, not an answer */
 	if (k->npending) {
 		for (i = 0; i < k->npending && found < 0; i++)
 			if (k->pending[i].nreply && tc_reply_matches(&k->pending[i].reply, s))

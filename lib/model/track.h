@@ -43,6 +43,10 @@ void tc_track_in(struct tc_track *k, const struct tc_seg *s);
  * ends): settle which outcome that silence means. */
 void tc_track_settle(struct tc_track *k);
 
+/* tc_track_is_retransmission - is @s a segment the target sent before (data, SYN or
+ * FIN below its SND.NXT), sent again by its retransmission timer? */
+int tc_track_is_retransmission(const struct tc_track *k, const struct tc_seg *s);
+
 /* tc_track_forget - the target dropped the connection without a word (agent forget). */
 void tc_track_forget(struct tc_track *k);
 

@@ -42,6 +42,9 @@ struct tc_conn {
 	/* The model's outcomes for the tester's last segment (for "< model"). */
 	struct tc_outcome last[TC_MODEL_MAX_OUTCOMES];
 	int nlast;
+	/* Segments the model expects a rate-limited reply to ("invalid" ones): when the
+	 * last two were sent, to tell whether a limit can explain a missing reply. */
+	uint64_t invalid_us[2];
 	int done, torn_down;
 };
 

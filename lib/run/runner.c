@@ -12,6 +12,10 @@
 
 static void advance(struct tc_conn *k);
 
+/* The longest rate limit the model allows for: Linux's tcp_invalid_ratelimit (500 ms)
+ * and a margin. */
+#define TC_RATELIMIT_US 1000000
+
 static uint64_t now(const struct tc_conn *k)
 {
 	return tc_now_us(k->env->clock);
@@ -239,6 +243,10 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 	tc_track_out(&k->trk, &s);
 	k->nlast = k->trk.npending;
 	memcpy(k->last, k->trk.pending, sizeof(k->last));
+	if (k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited) {
+		k->invalid_us[1] = k->invalid_us[0];
+		k->invalid_us[0] = t;
+	}
 	tc_result_trace_add(k->r, &s, st->line, NULL);
 	tc_seg_free(&s);
 	return check_state(k, st);
@@ -602,7 +610,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	const struct tc_seg *s;
 	char exp[800], obs[600];
 	struct tc_step show = *st;
-	int i, idx, quiet = -1, all_rl = 1;
+	int i, idx = 0, quiet = -1, all_rl = 1;
 
 	if (!k->nlast) {
 		tc_result_set_reason(k->r, "%s:%d: '< model' needs a segment sent before it", k->c->file, st->line);
@@ -612,6 +620,8 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	model_expects(k, exp, sizeof(exp));
 	show.text = exp;
 	s = queue_pop(k, &idx);
+	while (s && k->r->trace[idx].note && !strcmp(k->r->trace[idx].note, "retransmission"))
+		s = queue_pop(k, &idx);
 	if (s) {
 		k->r->trace[idx].line = st->line;
 		for (i = 0; i < k->nlast; i++)
@@ -638,6 +648,10 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		if (k->last[i].nreply)
 			all_rl &= k->last[i].reply.ratelimited;
 	}
+	/* A rate limit (one such reply per 500 ms and connection, as RFC 5961 7 allows)
+	 * explains silence only after another invalid segment of this connection. */
+	if (!k->invalid_us[1] || k->invalid_us[0] - k->invalid_us[1] > TC_RATELIMIT_US)
+		all_rl = 0;
 	if (quiet >= 0) {
 		add_alt_name(k, k->last[quiet].name);
 		k->nlast = 0;
@@ -774,6 +788,10 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 			k->ts_recent = ts->v.ts.val;
 	}
 	k->trk.line = cur_line(k);
+	/* the target's retransmission timer, while the model's answer is awaited */
+	if (cur(k)->pc < cur(k)->n && cur(k)->steps[cur(k)->pc].kind == TC_STEP_MODEL && !k->alt &&
+	    tc_track_is_retransmission(&k->trk, s))
+		k->r->trace[idx].note = "retransmission";
 	tc_track_in(&k->trk, s);
 	if (k->qt - k->qh >= TC_QUEUE) {
 		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");

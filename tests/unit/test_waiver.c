@@ -40,7 +40,7 @@ void test_waiver_parse(struct t_ctx *t)
 	size_t i;
 
 	p = write_tmp("# Linux\n\n[tcp.timewait.*]\nreason = 60 s\nref = tcp.h\nmatch = expected\n"
-		      "[tcp.x]\n  reason =  spaced out  \nref = r\nfamily = 6\n");
+		      "[tcp.x tcp.z.*]\n  reason =  spaced out  \nref = r\nfamily = 6\n");
 	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
 	T_EQ_U(t, w.n, 2);
 	T_EQ_S(t, w.v[1].reason, "spaced out");
@@ -52,6 +52,7 @@ void test_waiver_parse(struct t_ctx *t)
 	T_OK(t, tc_waiver_find(&w, "tcp.x", 4, "any") == NULL);
 	T_OK(t, tc_waiver_find(&w, "tcp.x", 6, "any") == &w.v[1]);
 	T_OK(t, tc_waiver_find(&w, "tcp.y", 6, "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.z.q", 6, "any") == &w.v[1]);
 	tc_waivers_free(&w);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		p = write_tmp(bad[i].text);
