@@ -12,6 +12,7 @@ static const char usage[] =
 	"usage: tcpconform run [options] [CASE-ID or glob ...]\n"
 	"       tcpconform list [glob ...]\n"
 	"       tcpconform show CASE-ID\n"
+	"       tcpconform coverage [-v] [--check]\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -23,6 +24,8 @@ static const char usage[] =
 	"            throw-away pair of network namespaces (needs root)\n"
 	"  list      list the cases: id, level, title (the generated tcp.matrix.* too)\n"
 	"  show      print a case's source (a matrix case's generated text)\n"
+	"  coverage  for each requirement id of RFC 9293 Appendix B, the cases that check it\n"
+	"            (--check: exit 1 if one that the wire shows has none)\n"
 	"  cleanup   remove what a killed run left behind (its namespaces and processes)\n"
 	"\n"
 	"run options:\n"
@@ -111,5 +114,7 @@ int main(int argc, char **argv)
 		return cli_cleanup(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return cli_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "coverage"))
+		return cli_coverage(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (expected run, list, cleanup, --help or --version)", argv[1]);
 }
