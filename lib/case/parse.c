@@ -179,6 +179,28 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 			return tc_lx_fail(lx, at, "@family is 4 or 6");
 		c->family = val[0] - '0';
 		return 0;
+	case 11: {
+		char *sp = strchr(val, ' ');
+
+		if (sp) {
+			*sp = '\0';
+			if (strcmp(sp + 1, "same-port"))
+				return tc_lx_fail(lx, at + (size_t)(sp - val) + 1, "expected 'same-port' after the count");
+			c->same_port = 1;
+		}
+		if (tc_parse_u64(val, 100000, &n) || n < 1)
+			return tc_lx_fail(lx, at, "@samples needs a count from 1 to 100000");
+		c->samples = (int)n;
+		return 0;
+	}
+	case 12:
+		if (!strcmp(val, "isn-random"))
+			c->analyze = TC_AN_ISN_RANDOM;
+		else if (!strcmp(val, "isn-clock"))
+			c->analyze = TC_AN_ISN_CLOCK;
+		else
+			return tc_lx_fail(lx, at, "@analyze is isn-random or isn-clock");
+		return 0;
 	default:
 		return -1;
 	}
@@ -187,7 +209,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 {
 	static const char *const keys[] = { "id", "title", "rfc", "level", "needs", "port",
-					    "states", "tags", "isn", "timeout", "family" };
+					    "states", "tags", "isn", "timeout", "family", "samples", "analyze" };
 	char key[24], *val;
 	size_t at = lx->pos, vat;
 	int k, rc;
@@ -198,7 +220,7 @@ static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 		if (!strcmp(key, keys[k]))
 			break;
 	if (k == (int)TC_ARRAY_LEN(keys))
-		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family)", key);
+		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family, samples, analyze)", key);
 	if (pc->seen_meta & (1u << k))
 		return tc_lx_fail(lx, at, "@%s given twice", key);
 	pc->seen_meta |= 1u << k;
@@ -402,6 +424,8 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 		c->needs |= TC_NEED_AGENT;
 	if (!c->timeout_us)
 		c->timeout_us = 1000000;
+	if (c->analyze && c->samples < 2)
+		return tc_errf(err, errlen, "%s:%d:1: @analyze needs @samples", file, lines);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #ifndef TC_RUN_CONN_H
 #define TC_RUN_CONN_H
 
+#include "model/isn.h"
 #include "model/track.h"
 #include "run/runner.h"
 
@@ -46,6 +47,10 @@ struct tc_conn {
 	 * last two were sent, to tell whether a limit can explain a missing reply. */
 	uint64_t invalid_us[2];
 	int done, torn_down;
+	/* @samples: the runs done, their ISNs, and the trace kept (the first three). */
+	int sample;
+	struct tc_isn_sample *isns;
+	int trace_mark;
 };
 
 /* tc_build_send - the segment a send step describes, encoded; 0 or -1 (@err). */

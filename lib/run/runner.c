@@ -664,6 +664,76 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		all_rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
 }
 
+/* analyse - the verdict of a sampled case, from its ISNs. */
+static void analyse(struct tc_conn *k)
+{
+	char why[300];
+	int ok = k->c->analyze == TC_AN_ISN_CLOCK ? tc_isn_clock(k->isns, (size_t)k->sample, why, sizeof(why))
+						 : tc_isn_random(k->isns, (size_t)k->sample, why, sizeof(why));
+
+	if (ok) {
+		tc_result_add_note(k->r, "%s", why);
+		finish(k, TC_V_PASS);
+		return;
+	}
+	free(k->r->div_expected);
+	free(k->r->div_observed);
+	k->r->div_line = k->c->line_id;
+	k->r->div_expected = tc_xstrdup(k->c->analyze == TC_AN_ISN_CLOCK ? "ISNs that grow with a clock" :
+					"unpredictable ISNs");
+	k->r->div_observed = tc_xstrdup(why);
+	tc_result_set_reason(k->r, "%s: %d samples: %s", k->c->file, k->sample, why);
+	finish(k, TC_V_FAIL);
+}
+
+/* sample_done - one run of a sampled case ended: keep its ISN, start the next run
+ * (on a new tester port unless same-port), or judge them all. 1 if the case goes on
+ * or is judged, 0 if it ended some other way. */
+static int sample_done(struct tc_conn *k)
+{
+	int i;
+
+	if (!k->bound) {
+		tc_result_set_reason(k->r, "%s: sample %d: no SYN from the target bound its ISN", k->c->file,
+				     k->sample + 1);
+		finish(k, TC_V_ERROR);
+		return 1;
+	}
+	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));
+	k->isns[k->sample].isn = k->isn_r;
+	k->isns[k->sample].t_us = k->r->trace[k->r->ntrace - 1].seg.t_us;
+	k->sample++;
+	tc_conn_teardown(k);
+	if (k->sample == 3)
+		k->trace_mark = k->r->ntrace;
+	if (k->sample >= 3) {           /* keep the first three runs' segments only */
+		for (i = k->trace_mark; i < k->r->ntrace; i++)
+			tc_seg_free(&k->r->trace[i].seg);
+		k->r->ntrace = k->trace_mark;
+	}
+	if (k->sample >= k->c->samples) {
+		analyse(k);
+		return 1;
+	}
+	k->torn_down = 0;
+	k->qh = k->qt = 0;
+	k->top.pc = 0;
+	k->in_br = 0;
+	k->alt = NULL;
+	k->armed = 0;
+	k->bound = 0;
+	k->have_rcv = 0;
+	k->nlast = 0;
+	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
+	k->snd_nxt_t = k->isn_t;
+	if (!k->c->same_port)
+		k->tport = k->env->next_port++;
+	tc_track_init(&k->trk, k->trk.path[0]);
+	k->step_t0 = now(k);
+	k->step_tcb = k->trk.t;
+	return 1;
+}
+
 /* step_once - run the current step; *wait is set when it has to wait for an event. */
 static void step_once(struct tc_conn *k, int *wait)
 {
@@ -680,6 +750,8 @@ static void step_once(struct tc_conn *k, int *wait)
 			k->top.pc++;
 			return;
 		}
+		if (k->c->samples && sample_done(k))
+			return;
 		if (k->r->nst_expected && k->trk.npath) {
 			int i, same = k->r->nst_expected == k->trk.npath;
 
@@ -871,6 +943,8 @@ void tc_conn_teardown(struct tc_conn *k)
 	if (k->torn_down)
 		return;
 	k->torn_down = 1;
+	if (k->done && k->c->samples)
+		return;         /* each run was torn down as it ended */
 	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.t.have_irs || !k->rport)
 		return;
 	if (tc_build_rst(k, k->trk.t.rcv_nxt, &s, err, sizeof(err)) == 0 &&
@@ -889,6 +963,9 @@ uint16_t tc_conn_port(const struct tc_conn *k)
 
 void tc_conn_free(struct tc_conn *k)
 {
+	if (!k)
+		return;
+	free(k->isns);
 	free(k);
 }
 

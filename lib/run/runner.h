@@ -31,6 +31,7 @@ struct tc_run_env {
 	struct tc_clock *clock;
 	uint32_t next_agent_id;
 	uint16_t next_ip_id;
+	uint16_t next_port;             /* tester ports beyond the cases', for @samples */
 	int verbose;
 };
 

@@ -196,6 +196,7 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 		rc = tc_errf(err, errlen, "%d cases need %d tester ports; the range has %u", n, n, range);
 		goto out;
 	}
+	env->next_port = (uint16_t)(o->port_lo + (uint32_t)n);
 	while (next < n || S.nact > 0) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");

@@ -1,0 +1,102 @@
+/* model: ISN statistics. */
+#include "model/isn.h"
+#include "util/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* repeats - the number of ISNs seen more than once, and whether 0 is among them. */
+static size_t repeats(const struct tc_isn_sample *s, size_t n, int *zero)
+{
+	uint32_t *v = tc_xmalloc(n * sizeof(*v));
+	size_t i, r = 0;
+
+	*zero = 0;
+	for (i = 0; i < n; i++) {
+		v[i] = s[i].isn;
+		*zero |= v[i] == 0;
+	}
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (i = 1; i < n; i++)
+		r += v[i] == v[i - 1];
+	free(v);
+	return r;
+}
+
+int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
+{
+	double sigma, chi = 0, expect;
+	size_t bins[256] = { 0 }, ones, close = 0, i;
+	int b, zero;
+
+	if (n < 200)
+		return tc_errf(why, len, "%zu samples are too few (200 at least)", n), 0;
+	if (repeats(s, n, &zero))
+		return tc_errf(why, len, "%zu of %zu ISNs repeat", repeats(s, n, &zero), n), 0;
+	if (zero)
+		return tc_errf(why, len, "an ISN is 0"), 0;
+	/* each bit: a binomial(n, 1/2); 5 sigma either way */
+	sigma = sqrt((double)n) / 2;
+	for (b = 0; b < 32; b++) {
+		for (ones = 0, i = 0; i < n; i++)
+			ones += (s[i].isn >> b) & 1;
+		if (fabs((double)ones - (double)n / 2) > 5 * sigma)
+			return tc_errf(why, len, "bit %d of the ISN is 1 in %zu of %zu samples (a random bit: %zu +- %.0f)",
+				       b, ones, n, n / 2, 5 * sigma), 0;
+	}
+	/* top byte: chi-square with 255 degrees of freedom; 340 is p < 0.0003 */
+	for (i = 0; i < n; i++)
+		bins[s[i].isn >> 24]++;
+	expect = (double)n / 256;
+	for (i = 0; i < 256; i++)
+		chi += ((double)bins[i] - expect) * ((double)bins[i] - expect) / expect;
+	if (chi > 340)
+		return tc_errf(why, len, "the top byte of the ISN is not uniform (chi-square %.0f > 340, 255 df)", chi), 0;
+	/* consecutive ISNs within 2^24 of each other: by chance 1 in 128 */
+	for (i = 1; i < n; i++) {
+		int32_t d = (int32_t)(s[i].isn - s[i - 1].isn);
+
+		close += d > -(1 << 24) && d < (1 << 24);
+	}
+	if ((double)close / (double)(n - 1) > 0.05)
+		return tc_errf(why, len, "%zu of %zu consecutive ISNs lie within 2^24 of each other "
+			       "(chance: 1 in 128): a counter or a clock shows through", close, n - 1), 0;
+	tc_errf(why, len, "%zu ISNs: no repeats, bits balanced, top byte chi-square %.0f (255 df), "
+		"%zu consecutive pairs within 2^24", n, chi, close);
+	return 1;
+}
+
+int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
+{
+	double rate;
+	uint64_t dt;
+	uint32_t dv;
+	size_t i;
+
+	if (n < 10)
+		return tc_errf(why, len, "%zu samples are too few (10 at least)", n), 0;
+	for (i = 1; i < n; i++) {
+		int32_t d = (int32_t)(s[i].isn - s[i - 1].isn);
+
+		if (d <= 0)
+			return tc_errf(why, len, "the ISN went %s between attempts %zu and %zu of one 4-tuple (%u, then %u)",
+				       d ? "back" : "unchanged", i, i + 1, s[i - 1].isn, s[i].isn), 0;
+	}
+	dt = s[n - 1].t_us - s[0].t_us;
+	dv = s[n - 1].isn - s[0].isn;
+	if (!dt)
+		return tc_errf(why, len, "the samples took no time"), 0;
+	rate = (double)dv / ((double)dt / 1e6);
+	if (rate < 250000)
+		return tc_errf(why, len, "the ISN grew %.0f per second (a 4 us clock: 250000)", rate), 0;
+	tc_errf(why, len, "%zu ISNs of one 4-tuple grew monotonically, %.0f per second", n, rate);
+	return 1;
+}

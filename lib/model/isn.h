@@ -1,0 +1,32 @@
+/*
+ * model: judging initial sequence numbers (RFC 9293 3.4.1, MUST-8, SHLD-1, MUST-9;
+ * RFC 6528). Given the target's ISNs from many connection attempts, in the order they
+ * were made, with their times:
+ *  - isn-random (attempts from different ports): no repeats, no ISN 0, every bit as
+ *    often 1 as 0, the top byte uniform (chi-square), and consecutive ISNs not close
+ *    to each other, as they would be from a counter, a clock or a constant;
+ *  - isn-clock (attempts from one port): the ISN grows with time, at least 250 000
+ *    per second (RFC 9293 3.4.1: "a (possibly fictitious) 32-bit clock ... about
+ *    every 4 microseconds"), and never goes back.
+ * Pure: unit-tested on counters, clocks, constants and random data.
+ */
+#ifndef TC_MODEL_ISN_H
+#define TC_MODEL_ISN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tc_isn_sample {
+	uint64_t t_us;
+	uint32_t isn;
+};
+
+/* tc_isn_random - 1 if @n samples look unpredictable, 0 if not; @why says which test
+ * failed (or, on success, the figures). Needs n >= 200. */
+int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
+
+/* tc_isn_clock - 1 if the samples (one 4-tuple) grow with time as a clock of at least
+ * 250 000 ticks per second, 0 if not, with @why. */
+int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
+
+#endif

@@ -1,0 +1,80 @@
+/* The ISN tests against what they must catch: a counter, a clock, a constant, repeats,
+ * and against what they must let through: random ISNs, and a clock for one 4-tuple. */
+#include "t.h"
+
+#include "model/isn.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+
+#define N 2000
+
+static void gen(struct tc_isn_sample *s, int kind, uint64_t seed)
+{
+	struct tc_rng r;
+	int i;
+
+	tc_rng_seed(&r, seed);
+	for (i = 0; i < N; i++) {
+		s[i].t_us = 1000000 + (uint64_t)i * 150 + tc_rng_u32(&r) % 50;  /* a SYN every ~150 us */
+		switch (kind) {
+		case 0: s[i].isn = tc_rng_u32(&r); break;                          /* random */
+		case 1: s[i].isn = 0x12345678u + 64000u * (uint32_t)i; break;      /* BSD-style counter */
+		case 2: s[i].isn = (uint32_t)(s[i].t_us / 4); break;               /* RFC 793 4 us clock */
+		case 3: s[i].isn = 0xdeadbeefu; break;                             /* constant */
+		case 4: s[i].isn = tc_rng_u32(&r) & 0x7fffffffu; break;            /* top bit stuck */
+		case 5: s[i].isn = (uint32_t)(s[i].t_us * 15) + 0x5000u; break;    /* one tuple, 64 ns clock */
+		case 6: s[i].isn = (uint32_t)(s[i].t_us / 10); break;              /* one tuple, too slow */
+		default: s[i].isn = tc_rng_u32(&r) % 200 * 21474836u; break;       /* 200 values */
+		}
+	}
+}
+
+void test_isn_statistics(struct t_ctx *t)
+{
+	struct tc_isn_sample *s = tc_xmalloc(N * sizeof(*s));
+	char why[300];
+	uint64_t seed;
+
+	for (seed = 1; seed <= 20; seed++) {           /* random data passes, seed after seed */
+		gen(s, 0, seed);
+		if (!tc_isn_random(s, N, why, sizeof(why)))
+			t_fail(t, __FILE__, __LINE__, "random ISNs (seed %llu) rejected: %s", (unsigned long long)seed, why);
+	}
+	gen(s, 1, 1);
+	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "bit 0 of the ISN is 1 in 0 of 2000 samples (a random bit: 1000 +- 112)");  /* even steps */
+	gen(s, 2, 1);
+	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "of the ISN is 1 in") != NULL);             /* a clock: its low bits show */
+	{                                               /* a fast clock whose every bit turns: the gaps */
+		int i;
+
+		for (i = 0; i < N; i++)
+			s[i].isn = (uint32_t)(s[i].t_us * 4099u) ^ (uint32_t)(i * 2654435761u & 0xff);
+		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	}
+	gen(s, 3, 1);
+	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "1999 of 2000 ISNs repeat");
+	gen(s, 4, 1);
+	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "bit 31 of the ISN is 1 in 0 of 2000") != NULL);
+	gen(s, 7, 1);
+	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "ISNs repeat") != NULL);
+	T_EQ_U(t, tc_isn_random(s, 100, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "100 samples are too few (200 at least)");
+
+	gen(s, 5, 1);                                   /* one 4-tuple: a fast clock passes */
+	T_EQ_U(t, tc_isn_clock(s, 200, why, sizeof(why)), 1);
+	gen(s, 6, 1);
+	T_EQ_U(t, tc_isn_clock(s, 200, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "per second (a 4 us clock: 250000)") != NULL);
+	gen(s, 0, 1);                                   /* random per attempt: not a clock */
+	T_EQ_U(t, tc_isn_clock(s, 200, why, sizeof(why)), 0);
+	gen(s, 3, 1);
+	T_EQ_U(t, tc_isn_clock(s, 200, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "went unchanged") != NULL);
+	free(s);
+}
