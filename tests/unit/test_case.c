@@ -88,7 +88,7 @@ void test_parse_bad(struct t_ctx *t)
 	static const struct { const char *text, *msg; } bad[] = {
 		{ "@id a\n@title T\n@rfc R\n", "t.tcp:3:1: missing @level" },
 		{ HDR, "t.tcp:4:1: the case has no steps" },
-		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family)" },
+		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family, samples, analyze)" },
 		{ HDR "@id x\n", "t.tcp:5:1: @id given twice" },
 		{ "@id Bad.Id\n", "t.tcp:1:5: an id is lower-case words joined by dots, like tcp.data.echo" },
 		{ HDR "@level MAYBE\n", "t.tcp:5:1: @level given twice" },
