@@ -399,7 +399,12 @@ static int ack_step(struct outs *x, struct tc_outcome *o)
 		return 1;
 	switch (t->st) {                        /* our FIN is acknowledged */
 	case TC_ST_FIN_WAIT_1: t->st = TC_ST_FIN_WAIT_2; return 1;
-	case TC_ST_CLOSING: t->st = TC_ST_TIME_WAIT; return 0;
+	case TC_ST_CLOSING:
+		t->st = TC_ST_TIME_WAIT;
+		/* the rest is ignored; a stack now in TIME-WAIT may acknowledge it */
+		if (s->payload_len || (s->flags & TC_FIN))
+			ack_now(clone(x, o, "ack", "RFC9293 3.10.7.4 (fifth, TIME-WAIT): \"Acknowledge it\""), 0);
+		return 0;
 	case TC_ST_LAST_ACK: t->st = TC_ST_CLOSED; return 0;
 	default: return 1;
 	}

@@ -22,7 +22,8 @@ enum tc_verdict {
 struct tc_trace_ent {
 	struct tc_seg seg;      /* owns its bytes */
 	int line;               /* the case-file line of the step (0: none) */
-	const char *note;       /* static text: "unexpected", "teardown", "after the verdict", or NULL */
+	const char *note;       /* static text: "unexpected", "teardown", "after the verdict",
+				 * "retransmission", or NULL */
 };
 
 struct tc_result {
