@@ -21,7 +21,7 @@ int cli_list(int argc, char **argv)
 	struct tc_caseset set = { 0 };
 	char err[TC_ERRLEN];
 	const char *dir = NULL;
-	int i, nglob = 0, shown = 0, no_matrix = 0;
+	int i, nglob = 0, shown = 0, no_matrix = 0, matrix = 0;
 	char **globs = argv + 1;
 
 	for (i = 1; i < argc; i++) {
@@ -31,12 +31,16 @@ int cli_list(int argc, char **argv)
 			dir = argv[i];
 		} else if (!strcmp(argv[i], "--no-matrix")) {
 			no_matrix = 1;
+		} else if (!strcmp(argv[i], "--matrix")) {
+			matrix = 1;
 		} else if (argv[i][0] == '-') {
-			return cli_usage_error("unknown option '%s' for list (expected --cases DIR, --no-matrix)", argv[i]);
+			return cli_usage_error("unknown option '%s' for list (expected --cases DIR, --matrix, --no-matrix)", argv[i]);
 		} else {
 			globs[nglob++] = argv[i];
 		}
 	}
+	if (!matrix && (no_matrix || dir))
+		no_matrix = 1;
 	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 ||
 	    (!no_matrix && tc_matrix_add(&set, err, sizeof(err)) < 0)) {
 		if (!set.n || !no_matrix)

@@ -36,7 +36,7 @@ struct run_opts {
 	char *sk[64], *sv[64];
 	int nsc;
 	uint64_t seed;
-	int verbose, quiet, color, strict, no_waivers, no_matrix;
+	int verbose, quiet, color, strict, no_waivers, no_matrix, matrix;
 	const char *waiver_files[16];
 	int nwaiver_files;
 	char **globs;
@@ -138,6 +138,8 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->strict = 1;
 		} else if (!strcmp(a, "--no-matrix")) {
 			o->no_matrix = 1;
+		} else if (!strcmp(a, "--matrix")) {
+			o->matrix = 1;
 		} else if (!strcmp(a, "--no-waivers")) {
 			o->no_waivers = 1;
 		} else if (!strcmp(a, "--waivers")) {
@@ -156,6 +158,8 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 		o->fam[0] = 1;
 	if (o->no_waivers && o->nwaiver_files)
 		return cli_usage_error("--waivers and --no-waivers exclude each other");
+	if (o->matrix && o->no_matrix)
+		return cli_usage_error("--matrix and --no-matrix exclude each other");
 	return 0;
 }
 
@@ -198,7 +202,8 @@ static int select_cases(struct run *R)
 			fprintf(stderr, "tcpconform: %s\n", err);
 		return TC_EXIT_USAGE;
 	}
-	if (!R->o.no_matrix && tc_matrix_add(&R->set, err, sizeof(err)) < 0) {
+	/* the matrix comes with the shipped cases; with --cases DIR only on request */
+	if ((R->o.matrix || (!R->o.cases && !R->o.no_matrix)) && tc_matrix_add(&R->set, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tcpconform: the generated matrix does not parse: %s\n", err);
 		return TC_EXIT_USAGE;
 	}
