@@ -98,6 +98,27 @@ int tc_segpat_build(const struct tc_segpat *p, struct tc_seg *s, uint32_t seq_ba
 		payload = fill;
 	}
 	damage(p, s, &eo);
+	if (p->ipsrc_set || p->ipdst_set) {
+		if ((p->ipsrc_set && p->ipsrc.family != s->family) || (p->ipdst_set && p->ipdst.family != s->family)) {
+			free(fill);
+			return tc_errf(err, errlen, "ipsrc/ipdst of another address family than this run (IPv%d)",
+				       s->family);
+		}
+		if (p->ipsrc_set)
+			s->src = p->ipsrc;
+		if (p->ipdst_set)
+			s->dst = p->ipdst;
+	}
+	if (p->ethdst_set)
+		memcpy(s->eth_dst, p->ethdst, 6);
+	if (p->ipoptlen) {
+		if (s->family != 4) {
+			free(fill);
+			return tc_errf(err, errlen, "ipopts: IPv6 has no header options");
+		}
+		memcpy(s->ip_opts, p->ipopts, p->ipoptlen);
+		s->ip_optlen = p->ipoptlen;
+	}
 	rc = tc_seg_encode(s, payload, &eo, err, errlen);
 	if (rc == 0 && (p->cksum == TC_CKREQ_BAD || p->ipcksum == TC_CKREQ_BAD)) {
 		/* Wrong, and not the ones'-complement twin of the right value. */

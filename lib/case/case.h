@@ -70,6 +70,12 @@ struct tc_segpat {
 	struct tc_val doff, ttl, tos, iplen, rsvd;
 	uint64_t after_us;      /* expect: not before this long after the step began */
 	unsigned seen;          /* parser bookkeeping: fields given once */
+	/* IP and link fields of a segment to send (MUST-50, MUST-57, MUST-63): */
+	uint8_t ipsrc_set, ipdst_set, ethdst_set;
+	struct tc_addr ipsrc, ipdst;
+	uint8_t ethdst[6];
+	uint8_t ipoptlen;
+	uint8_t ipopts[40];
 };
 
 #define TC_MAX_ALTS 16           /* alternatives in one group */
@@ -82,6 +88,13 @@ enum tc_step_kind {
 	TC_STEP_AGENT,          /* agent close          */
 	TC_STEP_ALT,            /* alt NAME ... end     */
 	TC_STEP_MODEL,          /* < model: what the model predicts for the last send */
+	TC_STEP_ICMP,           /* > icmp frag-needed mtu 1280: an ICMP error quoting the target */
+};
+
+/* ICMP errors the tester can send, named the same for IPv4 and IPv6. */
+enum tc_icmp_kind {
+	TC_ICMP_NET = 1, TC_ICMP_HOST, TC_ICMP_PROTO, TC_ICMP_PORT, TC_ICMP_FRAG_NEEDED,
+	TC_ICMP_SOURCE_QUENCH, TC_ICMP_TIME_EXCEEDED, TC_ICMP_PARAM_PROBLEM, TC_ICMP_ADMIN,
 };
 
 enum tc_agent_verb {
@@ -114,6 +127,8 @@ struct tc_step {
 	/* ALT */
 	struct tc_branch *br;
 	int nbr;
+	/* ICMP (the MTU in arg) */
+	enum tc_icmp_kind icmp;
 };
 
 enum tc_level { TC_LEVEL_MUST = 1, TC_LEVEL_SHOULD, TC_LEVEL_MAY };

@@ -265,6 +265,43 @@ static int parse_tail(struct tc_lx *lx, struct tc_step *st)
 }
 
 
+/* parse_icmp - "icmp KIND [mtu N]" after the '>'. */
+static int parse_icmp(struct tc_lx *lx, struct tc_step *st)
+{
+	static const struct { const char *w; enum tc_icmp_kind k; } kinds[] = {
+		{ "net-unreachable", TC_ICMP_NET }, { "host-unreachable", TC_ICMP_HOST },
+		{ "proto-unreachable", TC_ICMP_PROTO }, { "port-unreachable", TC_ICMP_PORT },
+		{ "frag-needed", TC_ICMP_FRAG_NEEDED }, { "source-quench", TC_ICMP_SOURCE_QUENCH },
+		{ "time-exceeded", TC_ICMP_TIME_EXCEEDED }, { "param-problem", TC_ICMP_PARAM_PROBLEM },
+		{ "admin-prohibited", TC_ICMP_ADMIN },
+	};
+	char w[32];
+	size_t i, at;
+
+	tc_lx_ws(lx);
+	at = lx->pos;
+	tc_lx_word(lx, w, sizeof(w));
+	for (i = 0; i < TC_ARRAY_LEN(kinds); i++)
+		if (!strcmp(w, kinds[i].w))
+			break;
+	if (i == TC_ARRAY_LEN(kinds))
+		return tc_lx_fail(lx, at, "unknown ICMP error '%s' (net-unreachable, host-unreachable, "
+				  "proto-unreachable, port-unreachable, frag-needed, source-quench, time-exceeded, "
+				  "param-problem, admin-prohibited)", w);
+	st->icmp = kinds[i].k;
+	if (tc_lx_kw(lx, "mtu")) {
+		if (st->icmp != TC_ICMP_FRAG_NEEDED)
+			return tc_lx_fail(lx, at, "only frag-needed carries an MTU");
+		if (tc_lx_num(lx, &st->arg, "an MTU") < 0)
+			return -1;
+		if (st->arg > 65535)
+			return tc_lx_fail(lx, at, "an MTU fits in 16 bits");
+	} else if (st->icmp == TC_ICMP_FRAG_NEEDED) {
+		return tc_lx_fail(lx, lx->pos, "frag-needed needs 'mtu N'");
+	}
+	return 0;
+}
+
 static int parse_step(struct tc_lx *lx, struct pctx *pc)
 {
 	size_t *cap = pc->alt ? &pc->cap_br : &pc->cap_top;
@@ -278,6 +315,12 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	st->text = squeeze(lx->s + at, lx->end - at);
 	if (c == '>' || c == '<') {
 		lx->pos++;
+		if (c == '>' && tc_lx_kw(lx, "icmp")) {
+			st->kind = TC_STEP_ICMP;
+			if (parse_icmp(lx, st) < 0)
+				return -1;
+			return parse_tail(lx, st);
+		}
 		if (c == '<' && tc_lx_kw(lx, "model")) {
 			st->kind = TC_STEP_MODEL;
 			st->dur_us = 500000;

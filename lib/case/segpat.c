@@ -6,6 +6,7 @@
 #include "case/lex.h"
 #include "util/util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { SEEN_CKSUM = 1, SEEN_IPCKSUM = 2, SEEN_WITHIN = 4, SEEN_AFTER = 8 };
@@ -268,6 +269,66 @@ static int parse_ck(struct tc_lx *lx, enum tc_ck_req *req, uint16_t *value, int 
 	return 0;
 }
 
+/* addr_token - an address (digits, hex letters, ':' and '.') into @buf. */
+static size_t addr_token(struct tc_lx *lx, char *buf, size_t len)
+{
+	size_t start, n;
+
+	tc_lx_ws(lx);
+	start = lx->pos;
+	while (lx->pos < lx->end && strchr("0123456789abcdefABCDEF:.", lx->s[lx->pos]))
+		lx->pos++;
+	n = lx->pos - start;
+	snprintf(buf, len, "%.*s", (int)n, lx->s + start);
+	return n;
+}
+
+/* parse_ip_field - ipsrc ADDR, ipdst ADDR, ethdst MAC|broadcast, ipopts 0xHEX: 1 if one
+ * was read, 0 if none is next. */
+static int parse_ip_field(struct tc_lx *lx, struct tc_segpat *p, size_t at)
+{
+	char buf[64];
+	unsigned m[6];
+	size_t vat;
+
+	if (tc_lx_kw(lx, "ipsrc") || tc_lx_kw(lx, "ipdst")) {
+		int src = lx->s[at + 2] == 's';
+		struct tc_addr *a = src ? &p->ipsrc : &p->ipdst;
+
+		tc_lx_ws(lx);
+		vat = lx->pos;
+		if (!addr_token(lx, buf, sizeof(buf)) || tc_addr_parse(a, buf) < 0)
+			return tc_lx_fail(lx, vat, "expected an IPv4 or IPv6 address");
+		if (src)
+			p->ipsrc_set = 1;
+		else
+			p->ipdst_set = 1;
+		return 1;
+	}
+	if (tc_lx_kw(lx, "ethdst")) {
+		tc_lx_ws(lx);
+		vat = lx->pos;
+		p->ethdst_set = 1;
+		if (tc_lx_kw(lx, "broadcast")) {
+			memset(p->ethdst, 0xff, 6);
+			return 1;
+		}
+		addr_token(lx, buf, sizeof(buf));
+		if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6 ||
+		    strlen(buf) != 17)
+			return tc_lx_fail(lx, vat, "expected a MAC address (aa:bb:cc:dd:ee:ff) or broadcast");
+		for (int i = 0; i < 6; i++)
+			p->ethdst[i] = (uint8_t)m[i];
+		return 1;
+	}
+	if (tc_lx_kw(lx, "ipopts")) {
+		if (tc_lx_hex(lx, p->ipopts, sizeof(p->ipopts), &p->ipoptlen) < 0)
+			return -1;
+		return 1;
+	}
+	return 0;
+}
+
 /* parse_field - one of the optional fields; 1 if one was read, 0 if none is next. */
 static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t *within,
 		       uint8_t *ratelimited)
@@ -343,6 +404,8 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 		*ratelimited = 1;
 		return 1;
 	}
+	if (is_send)
+		return parse_ip_field(lx, p, at);
 	return 0;
 }
 

@@ -167,6 +167,22 @@ static int decode_tcp(struct tc_seg *s, size_t off, size_t avail, size_t declare
 	return 0;
 }
 
+/* decode_icmp - type, code and the rest of an ICMP header at raw[off], if it is all there. */
+static void decode_icmp(struct tc_seg *s, size_t off, size_t avail)
+{
+	const uint8_t *m = s->raw + off;
+
+	s->tcp_off = off;
+	if (avail < 8)
+		return;
+	s->icmp_type = m[0];
+	s->icmp_code = m[1];
+	s->cksum = rd16(m + 2);
+	s->icmp_rest = rd32(m + 4);
+	s->payload_off = off + 8;
+	s->payload_len = (uint32_t)(avail - 8);
+}
+
 /* decode_ipv4 - the IPv4 header at raw[off]; returns as tc_seg_decode. */
 static int decode_ipv4(struct tc_seg *s, size_t off)
 {
@@ -211,6 +227,12 @@ static int decode_ipv4(struct tc_seg *s, size_t off)
 	} else {
 		avail = tot;    /* the rest is link-layer padding */
 	}
+	if (ihl > 20) {
+		s->ip_optlen = (uint8_t)(ihl - 20);
+		memcpy(s->ip_opts, ip + 20, ihl - 20);
+	}
+	if (s->ip_proto == 1)
+		decode_icmp(s, off + ihl, avail - ihl);
 	if (s->ip_proto != 6)
 		return 1;
 	if (s->ip_frag & 0x3fff) {
@@ -267,6 +289,8 @@ static int decode_ipv6(struct tc_seg *s, size_t off)
 		pos += elen;
 	}
 	s->ip_proto = nh;
+	if (nh == 58 && pos <= avail)
+		decode_icmp(s, off + pos, avail - pos);
 	if (nh != 6)
 		return 1;
 	if (pos > avail) {

@@ -92,11 +92,19 @@ static size_t put_tcp(struct tc_seg *s, uint8_t *t, const uint8_t *opt, size_t o
 	return hlen + s->payload_len;
 }
 
+static size_t ipv4_hlen(const struct tc_seg *s)
+{
+	return 20 + ((size_t)s->ip_optlen + 3) / 4 * 4;
+}
+
 static size_t put_ipv4(struct tc_seg *s, uint8_t *ip, size_t tcplen, const struct tc_enc_opts *eo)
 {
+	size_t hl = ipv4_hlen(s);
+
 	if (!(eo && eo->ip_len_set))
-		s->ip_len = (uint16_t)(20 + tcplen);
-	ip[0] = 0x45;
+		s->ip_len = (uint16_t)(hl + tcplen);
+	ip[0] = (uint8_t)(0x40 | hl / 4);
+	memcpy(ip + 20, s->ip_opts, s->ip_optlen);     /* the rest stays 0: EOL padding */
 	ip[1] = s->tos;
 	wr16(ip + 2, s->ip_len);
 	wr16(ip + 4, s->ip_id);
@@ -106,10 +114,33 @@ static size_t put_ipv4(struct tc_seg *s, uint8_t *ip, size_t tcplen, const struc
 	wr16(ip + 10, 0);
 	memcpy(ip + 12, s->src.a, 4);
 	memcpy(ip + 16, s->dst.a, 4);
-	s->ip_cksum = eo && eo->ip_cksum_set ? eo->ip_cksum : tc_cksum_fold(tc_cksum_add(0, ip, 20));
+	s->ip_cksum = eo && eo->ip_cksum_set ? eo->ip_cksum : tc_cksum_fold(tc_cksum_add(0, ip, hl));
 	wr16(ip + 10, s->ip_cksum);
-	s->ip_cksum_status = tc_cksum_fold(tc_cksum_add(0, ip, 20)) == 0 ? TC_CK_OK : TC_CK_BAD;
-	return 20;
+	s->ip_cksum_status = tc_cksum_fold(tc_cksum_add(0, ip, hl)) == 0 ? TC_CK_OK : TC_CK_BAD;
+	return hl;
+}
+
+/* put_icmp - an ICMP or ICMPv6 message quoting @payload; returns its length. */
+static size_t put_icmp(struct tc_seg *s, uint8_t *m, const uint8_t *payload)
+{
+	uint32_t sum = 0;
+	size_t len = 8 + s->payload_len;
+
+	m[0] = s->icmp_type;
+	m[1] = s->icmp_code;
+	wr16(m + 2, 0);
+	wr32(m + 4, s->icmp_rest);
+	if (s->payload_len && payload)
+		memcpy(m + 8, payload, s->payload_len);
+	if (s->family == 6) {           /* ICMPv6 covers a pseudo header (RFC 8200 8.1) */
+		sum = tc_cksum_add(sum, s->src.a, 16);
+		sum = tc_cksum_add(sum, s->dst.a, 16);
+		sum += (uint32_t)len + 58;
+	}
+	s->cksum = tc_cksum_fold(tc_cksum_add(sum, m, len));
+	wr16(m + 2, s->cksum);
+	s->cksum_status = TC_CK_OK;
+	return len;
 }
 
 static size_t put_ipv6(struct tc_seg *s, uint8_t *ip, size_t tcplen, const struct tc_enc_opts *eo)
@@ -144,7 +175,9 @@ int tc_seg_encode(struct tc_seg *s, const uint8_t *payload, const struct tc_enc_
 		return tc_errf(err, errlen, "payload of %u bytes is too large", s->payload_len);
 	if (s->family != 4 && s->family != 6)
 		return tc_errf(err, errlen, "address family %d is not 4 or 6", s->family);
-	l3 = s->family == 4 ? 20 : 40;
+	if (s->ip_optlen > 40 || (s->ip_optlen && s->family != 4))
+		return tc_errf(err, errlen, "IP options: at most 40 bytes, IPv4 only");
+	l3 = s->family == 4 ? ipv4_hlen(s) : 40;
 	cap = l2 + l3 + 20 + optlen + s->payload_len;
 	tc_seg_free(s);
 	s->raw = tc_xcalloc(1, cap);
@@ -158,6 +191,16 @@ int tc_seg_encode(struct tc_seg *s, const uint8_t *payload, const struct tc_enc_
 	}
 	s->tcp_off = l2 + l3;
 	t = s->raw + s->tcp_off;
+	if (s->ip_proto == 1 || s->ip_proto == 58) {
+		tcplen = put_icmp(s, t, payload);
+		s->payload_off = s->tcp_off + 8;
+		s->raw_len = s->tcp_off + tcplen;
+		if (s->family == 4)
+			put_ipv4(s, s->raw + l2, tcplen, eo);
+		else
+			put_ipv6(s, s->raw + l2, tcplen, eo);
+		return 0;
+	}
 	tcplen = put_tcp(s, t, opt, optlen, payload, eo);
 	s->payload_off = s->tcp_off + 20 + optlen;
 	if (s->family == 4)

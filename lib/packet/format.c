@@ -140,6 +140,14 @@ char *tc_seg_format_tcpdump(const struct tc_seg *s, int verbose, char *buf, size
 		buf[0] = '\0';
 	tc_addr_format(&s->src, src, sizeof(src));
 	tc_addr_format(&s->dst, dst, sizeof(dst));
+	if (s->ip_proto == 1 || s->ip_proto == 58) {
+		sbf(&b, "%s %s > %s: ICMP%s type %u, code %u", s->family == 6 ? "IP6" : "IP", src, dst,
+		    s->ip_proto == 58 ? "6" : "", s->icmp_type, s->icmp_code);
+		if (s->icmp_rest)
+			sbf(&b, ", mtu %u", s->icmp_rest & 0xffff);
+		sbf(&b, ", length %u", 8 + s->payload_len);
+		return buf;
+	}
 	if (verbose)
 		ip_line(&b, s);
 	else
@@ -177,6 +185,13 @@ char *tc_seg_format_case(const struct tc_seg *s, uint32_t seq_base, uint32_t ack
 
 	if (len)
 		buf[0] = '\0';
+	if (s->ip_proto == 1 || s->ip_proto == 58) {
+		sbf(&b, "icmp%s type %u code %u", s->ip_proto == 58 ? "6" : "", s->icmp_type, s->icmp_code);
+		if (s->icmp_rest)
+			sbf(&b, " mtu %u", s->icmp_rest & 0xffff);
+		sbf(&b, " (quoting %u bytes)", s->payload_len);
+		return buf;
+	}
 	tc_flags_str(s->flags, fl, sizeof(fl));
 	sbf(&b, "%s %u:%u(%u)", strcmp(fl, "none") ? fl : "-", rs, rs + s->payload_len,
 	    s->payload_len);

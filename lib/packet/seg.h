@@ -80,6 +80,14 @@ struct tc_seg {
 	uint16_t ip_len;        /* IPv4 total length / IPv6 payload length, as on the wire */
 	uint16_t ip_cksum;
 	enum tc_cksum ip_cksum_status;
+	uint8_t ip_opts[40];    /* IPv4 options, as on the wire (padded to 4 when encoded) */
+	uint8_t ip_optlen;
+
+	/* ICMP and ICMPv6 (ip_proto 1 or 58): type, code, the 4 bytes after the checksum
+	 * (the next-hop MTU of "fragmentation needed", the MTU of "packet too big"); the
+	 * quoted packet is the payload. */
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_rest;
 
 	/* TCP */
 	uint16_t sport, dport;
@@ -143,8 +151,10 @@ int tc_seg_decode(struct tc_seg *s, const uint8_t *frame, size_t len, enum tc_li
  * tc_seg_encode - build s->raw from the view (options from s->opts, payload @payload
  * of s->payload_len bytes), computing lengths and checksums unless @eo asks for
  * deliberate errors (@eo may be NULL). Fills doff, ip_len, cksum and the checksum
- * status in the view. Returns 0, or -1 with @err filled when the view cannot be
- * encoded (more than 40 option bytes, payload too large).
+ * status in the view. With ip_proto 1 (IPv4) or 58 (IPv6) it builds an ICMP message
+ * instead: icmp_type, icmp_code, icmp_rest, and the payload as the quoted packet.
+ * Returns 0, or -1 with @err filled when the view cannot be encoded (more than 40
+ * option bytes, payload too large).
  */
 int tc_seg_encode(struct tc_seg *s, const uint8_t *payload, const struct tc_enc_opts *eo,
 		  char *err, size_t errlen);

@@ -134,6 +134,15 @@ static cJSON *trace_json(const struct tc_result *r, const struct tc_trace_ent *e
 		cJSON_AddItemToArray(opts, opt_json(&s->opts[i]));
 	add(j, "options", opts);
 	add_str(j, "checksum", ck_name(s->cksum_status));
+	if (s->ip_proto == 1 || s->ip_proto == 58) {
+		cJSON *ic = chk(cJSON_CreateObject());
+
+		add_num(ic, "type", s->icmp_type);
+		add_num(ic, "code", s->icmp_code);
+		add_num(ic, "rest", s->icmp_rest);
+		add_num(ic, "quoted", s->payload_len);
+		add(j, "icmp", ic);
+	}
 	if (e->line) {
 		snprintf(step, sizeof(step), "%s:%d", r->c->file, e->line);
 		add_str(j, "step", step);

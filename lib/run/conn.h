@@ -56,6 +56,10 @@ struct tc_conn {
 /* tc_build_send - the segment a send step describes, encoded; 0 or -1 (@err). */
 int tc_build_send(struct tc_conn *k, const struct tc_segpat *p, struct tc_seg *s, char *err, size_t errlen);
 
+/* tc_build_icmp - the ICMP error of @st quoting the target's segment @q, encoded. */
+int tc_build_icmp(struct tc_conn *k, const struct tc_step *st, const struct tc_seg *q, struct tc_seg *s,
+		  char *err, size_t errlen);
+
 /* tc_build_rst - a reset with @seq from the tester (teardown), encoded. */
 int tc_build_rst(struct tc_conn *k, uint32_t seq, struct tc_seg *s, char *err, size_t errlen);
 

@@ -252,6 +252,44 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 	return check_state(k, st);
 }
 
+/* do_icmp - send an ICMP error quoting the target's last segment that carried
+ * sequence space (data, SYN or FIN: one in flight), or its last segment at all. */
+static int do_icmp(struct tc_conn *k, const struct tc_step *st)
+{
+	const struct tc_seg *q = NULL;
+	struct tc_seg s;
+	char err[TC_ERRLEN];
+	uint64_t t;
+	int i, rc;
+
+	for (i = k->r->ntrace - 1; i >= 0 && !q; i--)
+		if (k->r->trace[i].seg.dir == TC_DIR_IN && tc_seg_len(&k->r->trace[i].seg))
+			q = &k->r->trace[i].seg;
+	for (i = k->r->ntrace - 1; i >= 0 && !q; i--)
+		if (k->r->trace[i].seg.dir == TC_DIR_IN)
+			q = &k->r->trace[i].seg;
+	if (!q) {
+		tc_result_set_reason(k->r, "%s:%d: no segment from the target to quote", k->c->file, st->line);
+		finish(k, TC_V_ERROR);
+		return -1;
+	}
+	rc = tc_build_icmp(k, st, q, &s, err, sizeof(err));
+	t = now(k);
+	if (rc == 0)
+		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
+	if (rc < 0) {
+		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
+		tc_seg_free(&s);
+		finish(k, TC_V_ERROR);
+		return -1;
+	}
+	s.dir = TC_DIR_OUT;
+	s.t_us = t;
+	tc_result_trace_add(k->r, &s, st->line, NULL);
+	tc_seg_free(&s);
+	return check_state(k, st);
+}
+
 /* try_match - match the target's segment @s against @p, binding the target's ISN on
  * its SYN; @why gets the mismatch. */
 static int try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
@@ -782,6 +820,10 @@ static void step_once(struct tc_conn *k, int *wait)
 		break;
 	case TC_STEP_AGENT: step_agent(k, st, wait); break;
 	case TC_STEP_MODEL: step_model(k, st, wait); break;
+	case TC_STEP_ICMP:
+		if (do_icmp(k, st) == 0)
+			next_step(k);
+		break;
 	case TC_STEP_ALT:
 		k->step_tcb = k->trk.t;
 		k->alt = st;

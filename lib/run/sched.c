@@ -29,7 +29,7 @@ static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 	rc = tc_seg_decode(&s, frame, len, tg->link);
 	s.t_us = t_us;
 	s.dir = TC_DIR_IN;
-	if (rc == 1 || !tc_addr_eq(&s.src, &tg->target) || !tc_addr_eq(&s.dst, &tg->tester)) {
+	if (rc == 1 || !tc_addr_eq(&s.src, &tg->target)) {
 		tc_seg_free(&s);        /* not ours: other traffic, ARP... */
 		return;
 	}

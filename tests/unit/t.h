@@ -33,7 +33,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 /* The list of tests, in the order they run. */
 #define TESTS(X) \
 	X(decode_vectors) X(decode_bounds) X(decode_options) X(format_vectors) \
-	X(encode_vectors) X(encode_roundtrip) X(encode_damage) X(checksum_partial) \
+	X(encode_vectors) X(encode_roundtrip) X(encode_damage) X(checksum_partial) X(encode_icmp_ipopts) \
 	X(parse_good) X(parse_bad) X(parse_repo_cases) X(parse_roundtrip_options) \
 	X(match_fields) X(match_options) \
 	X(track_paths) X(model_tables) X(model_paws) X(isn_statistics) \

@@ -72,6 +72,19 @@ void test_parse_good(struct t_ctx *t)
 	T_EQ_U(t, c->steps[9].seg.opts[1].dlen, 3);
 	tc_case_free(c);
 
+	/* ICMP errors and the IP fields of a send */
+	c = parse(HDR "> icmp frag-needed mtu 1280\n> S 0:0(0) ipsrc 2001:db8::9 ethdst broadcast ipopts 0x0101\n", err);
+	T_EQ_S(t, err, "");
+	if (c) {
+		T_EQ_U(t, c->steps[0].kind, TC_STEP_ICMP);
+		T_EQ_U(t, c->steps[0].icmp, TC_ICMP_FRAG_NEEDED);
+		T_EQ_U(t, c->steps[0].arg, 1280);
+		T_EQ_U(t, c->steps[1].seg.ipsrc.family, 6);
+		T_EQ_U(t, c->steps[1].seg.ethdst[5], 0xff);
+		T_EQ_U(t, c->steps[1].seg.ipoptlen, 2);
+		tc_case_free(c);
+	}
+
 	/* A closed port, relative numbers that wrap, negative values. */
 	c = parse(HDR "@port closed\n> . 1:1(0) ack -1\n< R -1:-1(0)\n", err);
 	T_EQ_S(t, err, "");
@@ -140,6 +153,11 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "@isn lots\n", "t.tcp:5:6: @isn needs a number below 2^32" },
 		{ HDR "@states LISTEN NOWHERE\n", "t.tcp:5:9: unknown state 'NOWHERE'" },
 		{ "@id a\n\0\n", "t.tcp:2:1: NUL byte in a text file" },
+		{ HDR "> icmp bogus\n", "t.tcp:5:8: unknown ICMP error 'bogus' (net-unreachable, host-unreachable, proto-unreachable, port-unreachable, frag-needed, source-quench, time-exceeded, param-problem, admin-prohibited)" },
+		{ HDR "> icmp frag-needed\n", "t.tcp:5:19: frag-needed needs 'mtu N'" },
+		{ HDR "> icmp port-unreachable mtu 5\n", "t.tcp:5:8: only frag-needed carries an MTU" },
+		{ HDR "> S 0:0(0) ipsrc 1.2.3\n", "t.tcp:5:18: expected an IPv4 or IPv6 address" },
+		{ HDR "> S 0:0(0) ethdst 11:22\n", "t.tcp:5:19: expected a MAC address (aa:bb:cc:dd:ee:ff) or broadcast" },
 		{ HDR "alt a\n< . 1:1(0)\nalt b\n< . 1:1(0)\nalt c\n< . 1:1(0)\nalt d\n< . 1:1(0)\nalt e\n< . 1:1(0)\n"
 		      "alt f\n< . 1:1(0)\nalt g\n< . 1:1(0)\nalt h\n< . 1:1(0)\nalt i\n< . 1:1(0)\nalt j\n< . 1:1(0)\n"
 		      "alt k\n< . 1:1(0)\nalt l\n< . 1:1(0)\nalt m\n< . 1:1(0)\nalt n\n< . 1:1(0)\nalt o\n< . 1:1(0)\n"

@@ -44,6 +44,18 @@ static void one(struct t_ctx *t, int family, uint16_t flags, int nopts, const st
 	}
 	memset(payload, 'z', sizeof(payload));
 	s.payload_len = sizeof(payload);
+	if (line < 0 && line > -1000) {                 /* IP options: NOP NOP Timestamp */
+		static const uint8_t o[] = { 1, 1, 0x44, 8, 5, 0, 0, 0, 0, 0 };
+
+		memcpy(s.ip_opts, o, sizeof(o));
+		s.ip_optlen = sizeof(o);
+		line = -line;
+	} else if (line < 0) {                          /* ICMP quoting the payload bytes */
+		s.ip_proto = family == 4 ? 1 : 58;
+		s.icmp_type = family == 4 ? 3 : 1;
+		s.icmp_code = 3;
+		line = -line - 1000;
+	}
 	if (eo && eo->ip_len_set)
 		s.ip_len = 1000;
 	if (tc_seg_encode(&s, payload, eo, err, sizeof(err)) < 0 ||
@@ -81,4 +93,7 @@ void test_libnet_frames(struct t_ctx *t)
 	one(t, 6, TC_FIN | TC_URG | TC_ECE | TC_CWR, 0, &bad_tcp, __LINE__);
 	one(t, 4, TC_ACK, 0, &odd_len, __LINE__);
 	one(t, 6, TC_ACK, 0, &odd_len, __LINE__);
+	one(t, 4, TC_SYN, 1, NULL, -__LINE__);          /* with IPv4 options */
+	one(t, 4, 0, 0, NULL, -1000 - __LINE__);         /* an ICMP error */
+	one(t, 6, 0, 0, NULL, -1000 - __LINE__);         /* an ICMPv6 error */
 }

@@ -413,3 +413,69 @@ void test_checksum_partial(struct t_ctx *t)
 	tc_seg_free(&d);
 	tc_seg_free(&e);
 }
+
+/* ICMP errors quoting a segment, and IPv4 options: encoded, decoded, checksummed. */
+void test_encode_icmp_ipopts(struct t_ctx *t)
+{
+	int fam;
+
+	for (fam = 4; fam <= 6; fam += 2) {
+		struct tc_seg q, e, d;
+		uint32_t sum = 0;
+		size_t l;
+
+		tc_seg_init(&q);
+		q.family = fam;
+		tc_addr_parse(&q.src, fam == 4 ? "198.18.0.2" : "2001:db8::2");
+		tc_addr_parse(&q.dst, fam == 4 ? "198.18.0.1" : "2001:db8::1");
+		q.flags = TC_ACK;
+		q.seq = 1000;
+		T_EQ_U(t, tc_seg_encode(&q, NULL, NULL, NULL, 0), 0);
+		tc_seg_init(&e);
+		e.family = fam;
+		e.src = q.dst;
+		e.dst = q.src;
+		e.ip_proto = fam == 4 ? 1 : 58;
+		e.icmp_type = fam == 4 ? 3 : 2;
+		e.icmp_code = fam == 4 ? 4 : 0;
+		e.icmp_rest = 1280;
+		e.payload_len = (uint32_t)(q.raw_len - 14);
+		T_EQ_U(t, tc_seg_encode(&e, q.raw + 14, NULL, NULL, 0), 0);
+		T_EQ_U(t, tc_seg_decode(&d, e.raw, e.raw_len, TC_LINK_ETH), 1);     /* not TCP */
+		T_EQ_U(t, d.ip_proto, fam == 4 ? 1 : 58);
+		T_EQ_U(t, d.icmp_type, e.icmp_type);
+		T_EQ_U(t, d.icmp_rest, 1280);
+		T_EQ_U(t, d.payload_len, q.raw_len - 14);
+		l = e.raw_len - e.tcp_off;
+		if (fam == 6) {
+			sum = tc_cksum_add(sum, e.src.a, 16);
+			sum = tc_cksum_add(sum, e.dst.a, 16);
+			sum += (uint32_t)l + 58;
+		}
+		T_EQ_U(t, tc_cksum_fold(tc_cksum_add(sum, e.raw + e.tcp_off, l)), 0);  /* a valid checksum */
+		tc_seg_free(&d);
+		tc_seg_free(&e);
+		tc_seg_free(&q);
+	}
+	{
+		struct tc_seg e, d;
+		static const uint8_t ts[] = { 0x44, 0x08, 0x05, 0x00, 0, 0, 0, 0, 0x01 };
+
+		tc_seg_init(&e);
+		tc_addr_parse(&e.src, "198.18.0.1");
+		tc_addr_parse(&e.dst, "198.18.0.2");
+		e.flags = TC_SYN;
+		memcpy(e.ip_opts, ts, sizeof(ts));
+		e.ip_optlen = sizeof(ts);               /* 9 bytes: padded to 12 */
+		T_EQ_U(t, tc_seg_encode(&e, NULL, NULL, NULL, 0), 0);
+		T_EQ_U(t, e.raw[14] & 0x0f, 8);         /* IHL: 20 + 12 bytes */
+		T_EQ_U(t, tc_seg_decode(&d, e.raw, e.raw_len, TC_LINK_ETH), 0);
+		T_EQ_S(t, d.problem, "");
+		T_EQ_U(t, d.ip_optlen, 12);
+		T_EQ_U(t, d.ip_opts[0], 0x44);
+		T_EQ_U(t, d.cksum_status, TC_CK_OK);
+		T_EQ_U(t, d.ip_cksum_status, TC_CK_OK);
+		tc_seg_free(&d);
+		tc_seg_free(&e);
+	}
+}
