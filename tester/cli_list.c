@@ -4,6 +4,7 @@
 #include "case/case.h"
 #include "case/matrix.h"
 #include "env/netns.h"
+#include "env/remote.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -137,5 +138,11 @@ int cli_cleanup(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	}
 	printf("removed %d stale namespace%s\n", n, n == 1 ? "" : "s");
+	n = tc_remote_cleanup_stale(err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "tcpconform: %s\n", err);
+		return TC_EXIT_USAGE;
+	}
+	printf("removed %d stale nftables table%s\n", n, n == 1 ? "" : "s");
 	return TC_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* cli: tcpconform run. Loads and selects the cases, builds the environment, runs
  * them, writes the reports, tears everything down (on errors and signals too). */
 #include "cli.h"
+#include "cli_run.h"
 
 #include "case/case.h"
 #include "case/matrix.h"
@@ -30,36 +31,6 @@ static void on_signal(int sig)
 	stop_flag = sig;
 }
 
-struct run_opts {
-	int jobs, fam[2];
-	const char *cases, *outdir, *agent;
-	char *sk[64], *sv[64];
-	int nsc;
-	uint64_t seed;
-	int verbose, quiet, color, strict, no_waivers, no_matrix, matrix;
-	const char *waiver_files[16];
-	int nwaiver_files;
-	char **globs;
-	int nglob;
-};
-
-struct run {
-	struct run_opts o;
-	struct tc_caseset set;
-	struct tc_case **sel;
-	int nsel;
-	struct tc_result *res;
-	int nres;
-	struct tc_run_info info;
-	char dir[PATH_MAX];
-	struct tc_netns ns;
-	struct tc_live *live;
-	struct tc_sched_stats stats;
-	struct tc_text_opts txt;
-	struct tc_waivers waivers;
-	int64_t wall_offset_us;         /* wall clock minus monotonic clock */
-};
-
 static int parse_num(const char *opt, const char *v, uint64_t max, uint64_t *out)
 {
 	if (!v || tc_parse_u64(v, max, out) < 0)
@@ -85,6 +56,25 @@ static int parse_sysctl(struct run_opts *o, const char *v)
 		return cli_usage_error("too many --sysctl options");
 	o->sk[o->nsc] = tc_xstrndup(v, (size_t)(eq - v));
 	o->sv[o->nsc++] = tc_xstrdup(eq + 1);
+	return 0;
+}
+
+/* remote_opts - the checks of --target: its family decides -4/-6; no --sysctl. */
+static int remote_opts(struct run_opts *o)
+{
+	struct tc_addr a;
+	char err[TC_ERRLEN];
+
+	if (tc_remote_check_target(o->target, &a, err, sizeof(err)) < 0)
+		return cli_usage_error("%s", err);
+	if (!o->port)
+		return cli_usage_error("--target needs --port P: a port that listens on the target");
+	if ((a.family == 4 && o->fam[1] && !o->fam[0]) || (a.family == 6 && o->fam[0] && !o->fam[1]))
+		return cli_usage_error("-%d does not go with the IPv%d target %s", a.family == 4 ? 6 : 4, a.family, o->target);
+	if (o->nsc)
+		return cli_usage_error("--sysctl sets the target namespace's sysctls: a remote host's cannot be set");
+	o->fam[0] = a.family == 4;
+	o->fam[1] = a.family == 6;
 	return 0;
 }
 
@@ -136,6 +126,29 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->color = 0;
 		} else if (!strcmp(a, "--strict")) {
 			o->strict = 1;
+		} else if (!strcmp(a, "--target")) {
+			if (opt_value(argc, argv, &i, &o->target))
+				return TC_EXIT_USAGE;
+		} else if (!strcmp(a, "--port") || !strcmp(a, "--closed-port")) {
+			if (opt_value(argc, argv, &i, &v) || parse_num(a, v, 65535, &n) || n == 0)
+				return n == 0 && v ? cli_usage_error("%s needs a number from 1 to 65535", a) : TC_EXIT_USAGE;
+			if (a[2] == 'p')
+				o->port = (uint16_t)n;
+			else
+				o->closed_port = (uint16_t)n;
+		} else if (!strcmp(a, "--iface")) {
+			if (opt_value(argc, argv, &i, &o->iface))
+				return TC_EXIT_USAGE;
+		} else if (!strcmp(a, "--source")) {
+			if (opt_value(argc, argv, &i, &o->source))
+				return TC_EXIT_USAGE;
+		} else if (!strcmp(a, "--rate")) {
+			if (opt_value(argc, argv, &i, &v) || parse_num(a, v, 100000, &n) || n == 0)
+				return n == 0 && v ? cli_usage_error("--rate needs packets per second, 1 to 100000") : TC_EXIT_USAGE;
+			o->rate = (int)n;
+			o->rate_set = 1;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
 		} else if (!strcmp(a, "--no-matrix")) {
 			o->no_matrix = 1;
 		} else if (!strcmp(a, "--matrix")) {
@@ -154,8 +167,12 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->globs[o->nglob++] = argv[i];
 		}
 	}
+	if (o->target)
+		return remote_opts(o);
+	if (o->port || o->closed_port || o->iface || o->source || o->rate_set || o->dry_run)
+		return cli_usage_error("--port, --closed-port, --iface, --source, --rate and --dry-run go with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
-		o->fam[0] = 1;
+		o->fam[0] = o->fam[1] = 1;      /* both families by default */
 	if (o->no_waivers && o->nwaiver_files)
 		return cli_usage_error("--waivers and --no-waivers exclude each other");
 	if (o->matrix && o->no_matrix)
@@ -305,6 +322,13 @@ static void on_done(void *arg, struct tc_result *r)
 		else
 			tc_result_add_note(r, "pcap not written: %s", err);
 	}
+	if (R->o.dry_run && r->verdict != TC_V_SKIP) {
+		r->verdict = TC_V_SKIP;
+		free(r->div_expected);
+		free(r->div_observed);
+		r->div_expected = r->div_observed = NULL;
+		tc_result_set_reason(r, "dry run: written to dry-run.pcap, nothing sent, nothing judged");
+	}
 	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
 	if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP && r->verdict != TC_V_XFAIL))
 		tc_text_case(stdout, r, &R->txt);
@@ -317,27 +341,30 @@ static void fill_info(struct run *R)
 	int f;
 
 	R->info.tool_version = TC_VERSION;
-	R->info.mode = "netns";
-	R->info.stack = "linux";
+	R->info.mode = R->o.dry_run ? "dry-run" : R->o.target ? "remote" : "netns";
+	R->info.stack = R->o.target ? "unknown" : "linux";
 	R->info.jobs = R->o.jobs;
 	R->info.seed = R->o.seed;
 	if (!R->info.started[0])
 		tc_wall_iso(NULL, R->info.started, sizeof(R->info.started));
-	if (uname(&u) == 0)
+	/* the kernel of the target: this machine's in a namespace; unknown for a remote host */
+	if (R->o.target)
+		snprintf(R->info.kernel, sizeof(R->info.kernel), "unknown (a remote host)");
+	else if (uname(&u) == 0)
 		snprintf(R->info.kernel, sizeof(R->info.kernel), "%s", u.release);
 	R->info.target_addr[0] = R->info.tester_addr[0] = '\0';
 	for (f = 0; f < 2; f++) {
 		char t[64], u2[64];
 		size_t l1 = strlen(R->info.target_addr), l2 = strlen(R->info.tester_addr);
 
-		if (!R->o.fam[f] || !R->ns.tg[f].family)
+		if (!R->tg[f] || !R->tg[f]->family)
 			continue;
-		tc_addr_format(&R->ns.tg[f].target, t, sizeof(t));
-		tc_addr_format(&R->ns.tg[f].tester, u2, sizeof(u2));
+		tc_addr_format(&R->tg[f]->target, t, sizeof(t));
+		tc_addr_format(&R->tg[f]->tester, u2, sizeof(u2));
 		snprintf(R->info.target_addr + l1, sizeof(R->info.target_addr) - l1, "%s%s", l1 ? " " : "", t);
 		snprintf(R->info.tester_addr + l2, sizeof(R->info.tester_addr) - l2, "%s%s", l2 ? " " : "", u2);
 	}
-	snprintf(R->info.iface, sizeof(R->info.iface), "%s", R->ns.if_tester);
+	snprintf(R->info.iface, sizeof(R->info.iface), "%s", R->remote ? R->rem.iface : R->ns.if_tester);
 }
 
 static void install_signals(void)
@@ -353,62 +380,10 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* setup - the environment and the live back-end; 0 or -1 (message printed). */
-static int setup(struct run *R)
-{
-	struct tc_netns_cfg cfg = { 0 };
-	struct tc_live_cfg lc = { 0 };
-	char err[TC_ERRLEN], agent[PATH_MAX];
-	ssize_t n;
-
-	if (R->o.agent) {
-		snprintf(agent, sizeof(agent), "%s", R->o.agent);
-	} else {
-		n = readlink("/proc/self/exe", agent, sizeof(agent) - 32);
-		agent[n > 0 ? n : 0] = '\0';
-		if (strrchr(agent, '/'))
-			strcpy(strrchr(agent, '/') + 1, "tcpconform-agent");
-	}
-	cfg.agent_path = agent;
-	cfg.sysctl_keys = R->o.sk;
-	cfg.sysctl_vals = R->o.sv;
-	cfg.nsysctl = R->o.nsc;
-	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tcpconform: cannot set up the network namespaces: %s\n", err);
-		return -1;
-	}
-	/* The snapshot outlives the namespaces: the report is written after teardown. */
-	R->info.sysctl_keys = R->ns.sc_keys;
-	R->info.sysctl_vals = R->ns.sc_vals;
-	R->info.nsysctl = R->ns.nsc;
-	R->ns.sc_keys = R->ns.sc_vals = NULL;
-	R->ns.nsc = 0;
-	lc.iface = R->ns.if_tester;
-	lc.tester[0] = R->ns.tg[0].tester;
-	lc.target[0] = R->ns.tg[0].target;
-	lc.tester[1] = R->ns.tg[1].tester;
-	lc.target[1] = R->ns.tg[1].target;
-	memcpy(lc.tester_mac, R->ns.tg[0].tester_mac, 6);
-	R->live = tc_live_open(&lc, err, sizeof(err));
-	if (!R->live) {
-		fprintf(stderr, "tcpconform: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static void teardown(struct run *R)
-{
-	tc_live_close(R->live);
-	R->live = NULL;
-	tc_netns_teardown(&R->ns);
-}
-
 /* run_cases - every selected case, once per family. 0, 1 (stopped), -1 (broken). */
 static int run_cases(struct run *R)
 {
-	struct tc_clock clock = { 0 };
-	struct tc_io io = tc_live_io(R->live);
+	struct tc_clock clock = { .fake = R->o.dry_run, .now_us = 1 };
 	struct tc_agentc ag = tc_agent_link_ops(R->ns.agent);
 	struct tc_sched_opts so = { 0 };
 	char err[TC_ERRLEN];
@@ -423,12 +398,13 @@ static int run_cases(struct run *R)
 	so.on_done = on_done;
 	so.arg = R;
 	for (f = 0; f < 2 && rc == 0; f++) {
-		struct tc_run_env env = { .tg = &R->ns.tg[f], .io = &io, .agent = &ag, .clock = &clock };
+		struct tc_run_env env = { .tg = R->tg[f], .io = &R->io, .agent = R->ns.agent ? &ag : NULL,
+					  .clock = &clock };
 
-		if (!R->o.fam[f])
+		if (!R->tg[f])
 			continue;
-		so.port_lo = (uint16_t)(20000 + 20000 * f);
-		so.port_hi = (uint16_t)(so.port_lo + 19999);
+		so.port_lo = R->remote ? R->rem.port_lo : (uint16_t)(20000 + 20000 * f);
+		so.port_hi = R->remote ? R->rem.port_hi : (uint16_t)(so.port_lo + 19999);
 		rc = tc_sched_run(R->sel, R->nsel, R->res + base, &env, &so, &R->stats, err, sizeof(err));
 		if (rc < 0)
 			fprintf(stderr, "tcpconform: the run broke: %s\n", err);
@@ -486,7 +462,7 @@ int cli_run(int argc, char **argv)
 		rc = select_cases(&R);
 	if (rc == 0)
 		rc = load_waivers(&R);
-	if (rc == 0 && geteuid() != 0)
+	if (rc == 0 && geteuid() != 0 && !R.o.dry_run)
 		rc = cli_usage_error("run needs root: it makes network namespaces and sends raw packets");
 	if (rc) {
 		free_run(&R);
@@ -515,13 +491,13 @@ int cli_run(int argc, char **argv)
 		free_run(&R);
 		return TC_EXIT_USAGE;
 	}
-	if (!stop_flag && setup(&R) == 0 && !stop_flag) {
+	if (!stop_flag && run_setup(&R) == 0 && !stop_flag) {
 		fill_info(&R);
 		rc = run_cases(&R);
 	} else {
 		rc = -1;
 	}
-	teardown(&R);
+	run_teardown(&R);
 	R.nres = R.nsel * nfam;         /* cases never reached stay "notrun" */
 	R.info.complete = rc == 0 && !stop_flag;
 	if (stop_flag)

@@ -14,7 +14,7 @@ static const struct mstate {
 	  "agent connect\n< S 0:0(0) <mss *, ...>                 => SYN-SENT\n" },
 	{ "SYN-RECEIVED", "syn_received", "listen", "RFC9293 3.10.7.4",
 	  "> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>          => SYN-RECEIVED\n" },
-	{ "ESTABLISHED", "established", "discard", "RFC9293 3.10.7.4",
+	{ "ESTABLISHED", "established", "listen", "RFC9293 3.10.7.4",
 	  "#E\n" },
 	{ "FIN-WAIT-1", "fin_wait_1", "discard", "RFC9293 3.10.7.4",
 	  "#E\nagent shutdown wr\n< F. 1:1(0) ack 1                        => FIN-WAIT-1\n" },

@@ -39,14 +39,26 @@ static void join_argv(char *const argv[], char *buf, size_t len)
 
 int tc_cmd(char *const argv[], char *err, size_t errlen)
 {
-	int pfd[2], status;
+	char out[512];
+
+	return tc_cmd_output(argv, NULL, out, sizeof(out), err, errlen);
+}
+
+int tc_cmd_output(char *const argv[], const char *input, char *out, size_t outlen, char *err, size_t errlen)
+{
+	int pfd[2], ifd[2] = { -1, -1 }, status;
 	pid_t pid;
-	char out[512], line[256];
+	char line[256];
 	ssize_t n;
 	size_t got = 0;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return tc_errf(err, errlen, "pipe: %s", strerror(errno));
+	if (input && pipe2(ifd, O_CLOEXEC) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return tc_errf(err, errlen, "pipe: %s", strerror(errno));
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(pfd[0]);
@@ -56,7 +68,7 @@ int tc_cmd(char *const argv[], char *err, size_t errlen)
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
 
-		dup2(devnull, 0);
+		dup2(input ? ifd[0] : devnull, 0);
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		execvp(argv[0], argv);
@@ -64,7 +76,13 @@ int tc_cmd(char *const argv[], char *err, size_t errlen)
 		_exit(127);
 	}
 	close(pfd[1]);
-	while ((n = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0 || (n < 0 && errno == EINTR))
+	if (input) {
+		close(ifd[0]);
+		if (write(ifd[1], input, strlen(input)) < 0)
+			got = 0;
+		close(ifd[1]);
+	}
+	while ((n = read(pfd[0], out + got, outlen - 1 - got)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0)
 			got += (size_t)n;
 	out[got] = '\0';
@@ -73,6 +91,8 @@ int tc_cmd(char *const argv[], char *err, size_t errlen)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (input && !got)
+		snprintf(out, outlen, "%s", "failed");
 	while (got && (out[got - 1] == '\n' || out[got - 1] == ' '))
 		out[--got] = '\0';
 	join_argv(argv, line, sizeof(line));

@@ -11,6 +11,10 @@
  */
 int tc_cmd(char *const argv[], char *err, size_t errlen);
 
+/* tc_cmd_output - as tc_cmd, with @input (may be NULL) on its standard input and its
+ * output (stdout and stderr) in @out. */
+int tc_cmd_output(char *const argv[], const char *input, char *out, size_t outlen, char *err, size_t errlen);
+
 /* tc_cmdf - tc_cmd on a command line split at blanks (no quoting: our arguments have
  * no blanks). printf-style. */
 int tc_cmdf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -5,12 +5,20 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
 struct tc_live {
 	pcap_t *pc;
-	libnet_t *ln;
+	libnet_t *ln;                   /* link layer, or raw IP (cfg.raw) */
+	/* neighbour resolution in progress */
+	struct tc_addr resolving;
+	uint8_t resolved_mac[6];
+	int resolved;
+	/* rate limit: a token bucket of one second */
+	double tokens;
+	uint64_t tokens_at;
 	struct tc_live_cfg cfg;
 	int fd;
 	/* during a drain */
@@ -60,17 +68,44 @@ static int build_frame(libnet_t *l, const struct tc_seg *s, char *err, size_t er
 	}
 	if (ip == -1)
 		return tc_errf(err, errlen, "libnet: %s", libnet_geterror(l));
+	if (s->link == TC_LINK_RAW)
+		return 0;               /* the kernel routes it and adds the link layer */
 	if (libnet_build_ethernet(s->eth_dst, s->eth_src, et, NULL, 0, l, 0) == -1)
 		return tc_errf(err, errlen, "libnet: %s", libnet_geterror(l));
 	return 0;
+}
+
+/* pace - wait until the rate limit lets one more packet go. */
+static void pace(struct tc_live *lv)
+{
+	uint64_t t = tc_now_us(NULL);
+	double rate = lv->cfg.rate;
+
+	if (rate <= 0)
+		return;
+	lv->tokens += (double)(t - lv->tokens_at) * rate / 1e6;
+	if (lv->tokens > rate)
+		lv->tokens = rate;
+	lv->tokens_at = t;
+	if (lv->tokens < 1) {
+		uint64_t us = (uint64_t)((1 - lv->tokens) * 1e6 / rate);
+		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+
+		nanosleep(&ts, NULL);
+		lv->tokens = 1;
+		lv->tokens_at = tc_now_us(NULL);
+	}
+	lv->tokens -= 1;
 }
 
 static int live_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen)
 {
 	struct tc_live *lv = ctx;
 
-	if (s->link != TC_LINK_ETH)
-		return tc_errf(err, errlen, "the live back-end sends Ethernet frames only");
+	if ((s->link == TC_LINK_RAW) != !!lv->cfg.raw)
+		return tc_errf(err, errlen, "a %s frame on a %s back-end", s->link == TC_LINK_RAW ? "bare IP" : "link-layer",
+			       lv->cfg.raw ? "raw IP" : "link-layer");
+	pace(lv);
 	if (build_frame(lv->ln, s, err, errlen) < 0)
 		return -1;
 	if (libnet_write(lv->ln) == -1)
@@ -100,12 +135,42 @@ static void answer_arp(struct tc_live *lv, const u_char *f, size_t len)
 	}
 }
 
+/* neighbour_reply - an ARP reply or an ICMPv6 neighbour advertisement for the
+ * address being resolved: keep its link-layer address. */
+static void neighbour_reply(struct tc_live *lv, const u_char *f, size_t len)
+{
+	const struct tc_addr *want = &lv->resolving;
+
+	if (want->family == 4 && len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2 &&
+	    !memcmp(f + 28, want->a, 4)) {
+		memcpy(lv->resolved_mac, f + 22, 6);
+		lv->resolved = 1;
+	}
+	/* IPv6, next header ICMPv6, type 136, target address, option 2 (target LL address) */
+	if (want->family == 6 && len >= 14 + 40 + 32 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 58 &&
+	    f[54] == 136 && !memcmp(f + 62, want->a, 16) && f[78] == 2 && f[79] == 1) {
+		memcpy(lv->resolved_mac, f + 80, 6);
+		lv->resolved = 1;
+	}
+}
+
 static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct tc_live *lv = (struct tc_live *)user;
+	size_t l2 = h->caplen >= 18 && bytes[12] == 0x81 && bytes[13] == 0x00 ? 18 : 14;
 
+	if (lv->resolving.family)
+		neighbour_reply(lv, bytes, h->caplen);
 	if (h->caplen >= 14 && bytes[12] == 0x08 && bytes[13] == 0x06) {
 		answer_arp(lv, bytes, h->caplen);
+		return;
+	}
+	if (!lv->cb)
+		return;
+	if (lv->cfg.raw) {              /* hand over the IP packet: the trace is bare IP */
+		if (h->caplen > l2)
+			lv->cb(lv->arg, bytes + l2, h->caplen - l2,
+			       (uint64_t)((int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec + lv->mono_minus_wall));
 		return;
 	}
 	/* The kernel's receive time, not ours: the trace shows the wire. */
@@ -146,7 +211,7 @@ struct tc_io tc_live_io(struct tc_live *lv)
 static void filter_text(const struct tc_live_cfg *c, char *buf, size_t len)
 {
 	char t[64], u[64];
-	size_t off = (size_t)snprintf(buf, len, "arp");
+	size_t off = (size_t)snprintf(buf, len, "arp or icmp6");
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -211,7 +276,10 @@ struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t er
 	/* Capture first: the filter is armed before anything can be injected. */
 	if (open_pcap(lv, err, errlen) < 0)
 		goto fail;
-	lv->ln = libnet_init(LIBNET_LINK, cfg->iface, eb);
+	lv->ln = libnet_init(!cfg->raw ? LIBNET_LINK : cfg->tester[0].family == 6 || cfg->tester[1].family == 6 ?
+			     LIBNET_RAW6 : LIBNET_RAW4, cfg->raw ? NULL : cfg->iface, eb);
+	lv->tokens = cfg->rate;
+	lv->tokens_at = tc_now_us(NULL);
 	if (!lv->ln) {
 		tc_errf(err, errlen, "libnet_init %s: %s", cfg->iface, eb);
 		goto fail;
@@ -266,4 +334,69 @@ int tc_libnet_frame(const char *iface, const struct tc_seg *s, uint8_t **out, si
 	}
 	libnet_destroy(l);
 	return rc;
+}
+
+int tc_live_resolve(struct tc_live *lv, const struct tc_addr *ip, uint8_t *mac, int ms, char *err, size_t errlen)
+{
+	const struct tc_addr *me = lv->cfg.tester[0].family == ip->family ? &lv->cfg.tester[0] : &lv->cfg.tester[1];
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, zero[6] = { 0 };
+	char a[64];
+	int try;
+
+	tc_addr_format(ip, a, sizeof(a));
+	lv->resolving = *ip;
+	lv->resolved = 0;
+	for (try = 0; try < 3 && !lv->resolved; try++) {
+		struct tc_seg ns;
+		uint64_t end;
+		int rc;
+
+		if (ip->family == 4) {
+			libnet_clear_packet(lv->ln);
+			rc = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, lv->cfg.tester_mac,
+					      me->a, zero, ip->a, NULL, 0, lv->ln, 0) == -1 ||
+			     libnet_build_ethernet(bcast, lv->cfg.tester_mac, ETHERTYPE_ARP, NULL, 0, lv->ln, 0) == -1 ||
+			     libnet_write(lv->ln) == -1;
+		} else {
+			uint8_t body[24 + 8];
+
+			/* a neighbour solicitation to the solicited-node group (RFC 4861 4.3) */
+			tc_seg_init(&ns);
+			ns.family = 6;
+			ns.ip_proto = 58;
+			ns.ttl = 255;
+			ns.src = *me;
+			tc_addr_parse(&ns.dst, "ff02::1:ff00:0");
+			memcpy(ns.dst.a + 13, ip->a + 13, 3);
+			memcpy(ns.eth_src, lv->cfg.tester_mac, 6);
+			ns.eth_dst[0] = ns.eth_dst[1] = 0x33;
+			memcpy(ns.eth_dst + 2, ns.dst.a + 12, 4);
+			ns.icmp_type = 135;
+			memcpy(body, ip->a, 16);
+			body[16] = 1;           /* source link-layer address */
+			body[17] = 1;
+			memcpy(body + 18, lv->cfg.tester_mac, 6);
+			ns.payload_len = 24;
+			rc = tc_seg_encode(&ns, body, NULL, err, errlen) < 0 || build_frame(lv->ln, &ns, err, errlen) < 0 ||
+			     libnet_write(lv->ln) == -1;
+			tc_seg_free(&ns);
+		}
+		if (rc) {
+			lv->resolving.family = 0;
+			return tc_errf(err, errlen, "cannot ask for %s on %s: %s", a, lv->cfg.iface, libnet_geterror(lv->ln));
+		}
+		end = tc_now_us(NULL) + (uint64_t)ms * 1000 / 3;
+		while (!lv->resolved && tc_now_us(NULL) < end) {
+			struct pollfd p = { .fd = lv->fd, .events = POLLIN };
+
+			poll(&p, 1, 20);
+			pcap_dispatch(lv->pc, -1, on_pcap, (u_char *)lv);
+		}
+	}
+	lv->resolving.family = 0;
+	if (!lv->resolved)
+		return tc_errf(err, errlen, "%s does not answer %s on %s", a, ip->family == 4 ? "ARP" : "neighbour solicitations",
+			       lv->cfg.iface);
+	memcpy(mac, lv->resolved_mac, 6);
+	return 0;
 }

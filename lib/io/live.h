@@ -17,6 +17,8 @@ struct tc_live_cfg {
 	struct tc_addr tester[2], target[2];    /* per family; family 0 = unused */
 	uint8_t tester_mac[6];
 	const struct tc_clock *clock;
+	int raw;                        /* send bare IP packets through the kernel's route */
+	int rate;                       /* packets per second at most (0: no limit) */
 };
 
 /* tc_live_open - open capture and injection on cfg->iface. NULL with @err on failure. */
@@ -25,6 +27,10 @@ void tc_live_close(struct tc_live *lv);
 
 /* tc_live_io - the io table over @lv. */
 struct tc_io tc_live_io(struct tc_live *lv);
+
+/* tc_live_resolve - the link-layer address of @ip on the link: ARP (IPv4) or neighbour
+ * discovery (IPv6), sent and awaited by the tester itself, up to @ms. 0 or -1. */
+int tc_live_resolve(struct tc_live *lv, const struct tc_addr *ip, uint8_t *mac, int ms, char *err, size_t errlen);
 
 /* tc_live_stats - frames the kernel dropped before we read them (pcap_stats). */
 unsigned tc_live_drops(struct tc_live *lv);

@@ -574,6 +574,10 @@ int tc_reply_matches(const struct tc_reply *r, const struct tc_seg *s)
 {
 	uint16_t mask = TC_FIN | TC_SYN | TC_RST | TC_ACK | TC_URG;     /* PSH, ECN bits aside */
 
+	/* an ACK that may ride on the target's own data may also ride on its FIN: the
+	 * application closed at once */
+	if (r->data_ok)
+		mask &= (uint16_t)~TC_FIN;
 	if ((s->flags & mask) != (r->flags & mask))
 		return 0;
 	if (s->payload_len && !r->data_ok)

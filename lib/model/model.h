@@ -52,7 +52,7 @@ struct tc_reply {
 	uint16_t flags;                 /* TC_ACK, TC_RST, TC_RST|TC_ACK or TC_SYN|TC_ACK */
 	int seq_any;                    /* the target picks it (a new ISS) */
 	uint32_t seq, ack;
-	int data_ok;                    /* the ACK may ride on data (piggybacked) */
+	int data_ok;                    /* the ACK may ride on data or a FIN (piggybacked) */
 	int ratelimited;                /* a rate limit may suppress it (RFC 5961 7) */
 };
 

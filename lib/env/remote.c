@@ -1,0 +1,268 @@
+/* env: the remote environment (a host the user names). */
+#include "env/remote.h"
+#include "env/cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_DIR "/run/tcpconform"
+#define TABLE_PREFIX "tcpconform_"
+#define RESERVED "net.ipv4.ip_local_reserved_ports"
+
+/* own_address - is @a an address of one of this host's interfaces? */
+static int own_address(const struct tc_addr *a)
+{
+	char *argv[] = { "ip", "-o", "addr", "show", NULL }, out[16384], err[TC_ERRLEN];
+	char *line, *save = NULL;
+
+	if (tc_cmd_output(argv, NULL, out, sizeof(out), err, sizeof(err)) < 0)
+		return 0;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, " inet6 "), buf[64];
+		struct tc_addr x;
+
+		if (!p)
+			p = strstr(line, " inet ");
+		if (!p)
+			continue;
+		p = strchr(p + 1, ' ') + 1;
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(p, "/ "), p);
+		if (tc_addr_parse(&x, buf) == 0 && tc_addr_eq(&x, a))
+			return 1;
+	}
+	return 0;
+}
+
+int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_t errlen)
+{
+	static const uint8_t zero[16] = { 0 };
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (tc_addr_parse(a, text) < 0)
+		return tc_errf(err, errlen, "--target needs an IPv4 or IPv6 address, not '%s'", text);
+	if (a->family == 4 && (a->a[0] & 0xf0) == 0xe0)
+		return tc_errf(err, errlen, "%s is a multicast address: a target is one host", text);
+	if (a->family == 6 && a->a[0] == 0xff)
+		return tc_errf(err, errlen, "%s is a multicast address: a target is one host", text);
+	if (a->family == 4 && !memcmp(a->a, bcast, 4))
+		return tc_errf(err, errlen, "%s is the broadcast address: a target is one host", text);
+	if (!memcmp(a->a, zero, a->family == 4 ? 4 : 16))
+		return tc_errf(err, errlen, "%s is the unspecified address: it names no host", text);
+	if ((a->family == 4 && a->a[0] == 127) || own_address(a))
+		return tc_errf(err, errlen, "%s is an address of this host: tcpconform would be testing itself "
+			       "(to test this machine's stack, run without --target)", text);
+	return 0;
+}
+
+/* route - the interface, source and next hop toward @a (ip route get). */
+static int route(struct tc_remote *r, const struct tc_addr *a, const char *source, char *err, size_t errlen)
+{
+	char addr[64], out[1024], *tok, *save = NULL, *prev = NULL;
+	char *argv[] = { "ip", r->tg.family == 6 ? "-6" : "-4", "-o", "route", "get", addr,
+			 source ? "from" : NULL, (char *)source, NULL };
+	int via = 0;
+
+	tc_addr_format(a, addr, sizeof(addr));
+	if (tc_cmd_output(argv, NULL, out, sizeof(out), err, errlen) < 0)
+		return tc_errf(err, errlen, "no route to %s: %s", addr, out);
+	if (!strncmp(out, "local ", 6) || !strncmp(out, "broadcast ", 10) || !strncmp(out, "multicast ", 10))
+		return tc_errf(err, errlen, "%s is a %.*s address here: refused", addr, (int)strcspn(out, " "), out);
+	r->next_hop = *a;
+	for (tok = strtok_r(out, " \n\\", &save); tok; prev = tok, tok = strtok_r(NULL, " \n\\", &save)) {
+		if (!prev)
+			continue;
+		if (!strcmp(prev, "via") && tc_addr_parse(&r->next_hop, tok) == 0)
+			via = 1;
+		else if (!strcmp(prev, "dev") && !r->iface[0])
+			snprintf(r->iface, sizeof(r->iface), "%s", tok);
+		else if (!strcmp(prev, "src") && !r->tg.tester.family)
+			tc_addr_parse(&r->tg.tester, tok);
+	}
+	if (!r->iface[0] || !r->tg.tester.family)
+		return tc_errf(err, errlen, "cannot tell the interface and source address toward %s", addr);
+	r->same_link = !via;
+	return 0;
+}
+
+static int read_mac(const char *iface, uint8_t *mac)
+{
+	char path[96];
+	unsigned m[6];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", iface);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]);
+	fclose(f);
+	if (n != 6)
+		return -1;
+	for (n = 0; n < 6; n++)
+		mac[n] = (uint8_t)m[n];
+	return 0;
+}
+
+/* ports_edit - add (@add) or remove the range lo-hi in ip_local_reserved_ports. */
+static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errlen)
+{
+	char cur[4096], next[4200] = "", range[32], *tok, *save = NULL;
+	size_t off = 0;
+
+	snprintf(range, sizeof(range), "%u-%u", lo, hi);
+	if (tc_sysctl_read(RESERVED, cur, sizeof(cur)) < 0)
+		return tc_errf(err, errlen, "cannot read %s", RESERVED);
+	for (tok = strtok_r(cur, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (strcmp(tok, range))
+			off += (size_t)snprintf(next + off, sizeof(next) - off, "%s%s", off ? "," : "", tok);
+	if (add)
+		snprintf(next + off, sizeof(next) - off, "%s%s", off ? "," : "", range);
+	return tc_sysctl_write(RESERVED, next[0] ? next : "\n", err, errlen);
+}
+
+static int nft_table(struct tc_remote *r, char *err, size_t errlen)
+{
+	char rules[1024], addr[64], out[512];
+	char *argv[] = { "nft", "-f", "-", NULL };
+
+	tc_addr_format(&r->tg.target, addr, sizeof(addr));
+	snprintf(rules, sizeof(rules),
+		 "table inet %s {\n"
+		 "  chain pre {\n"
+		 "    type filter hook prerouting priority -300; policy accept;\n"
+		 "    %s saddr %s tcp dport %u-%u drop\n"
+		 "  }\n"
+		 "}\n", r->table, r->tg.family == 6 ? "ip6" : "ip", addr, r->port_lo, r->port_hi);
+	if (tc_cmd_output(argv, rules, out, sizeof(out), err, errlen) < 0)
+		return -1;
+	r->nft_made = 1;
+	return 0;
+}
+
+static void state_write(struct tc_remote *r)
+{
+	FILE *f;
+
+	mkdir(STATE_DIR, 0755);
+	snprintf(r->state_path, sizeof(r->state_path), STATE_DIR "/remote-%d", (int)getpid());
+	f = fopen(r->state_path, "w");
+	if (!f)
+		return;
+	fprintf(f, "table %s\nports %u %u\n", r->table, r->port_lo, r->port_hi);
+	fclose(f);
+}
+
+int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	if (tc_remote_check_target(cfg->target, &r->tg.target, err, errlen) < 0)
+		return -1;
+	r->tg.family = r->tg.target.family;
+	r->tg.mode = "remote";
+	if (cfg->iface)
+		snprintf(r->iface, sizeof(r->iface), "%s", cfg->iface);
+	if (cfg->source && tc_addr_parse(&r->tg.tester, cfg->source) < 0)
+		return tc_errf(err, errlen, "--source needs an address, not '%s'", cfg->source);
+	if (cfg->source && r->tg.tester.family != r->tg.family)
+		return tc_errf(err, errlen, "--source %s is not of the target's address family", cfg->source);
+	if (route(r, &r->tg.target, cfg->source, err, errlen) < 0)
+		return -1;
+	if (read_mac(r->iface, r->tg.tester_mac) < 0 && r->same_link)
+		return tc_errf(err, errlen, "%s has no Ethernet address: cannot send on its link", r->iface);
+	r->tg.link = r->same_link ? TC_LINK_ETH : TC_LINK_RAW;
+	r->tg.ports[TC_PORT_LISTEN] = cfg->port;
+	r->tg.ports[TC_PORT_CLOSED] = cfg->closed_port;
+	r->port_lo = cfg->port_lo;
+	r->port_hi = cfg->port_hi;
+	snprintf(r->table, sizeof(r->table), TABLE_PREFIX "%d", (int)getpid());
+	if (cfg->dry_run)
+		return 0;
+	if (!tc_have_tool("nft"))
+		return tc_errf(err, errlen, "nft is not installed (make deps installs nftables)");
+	if (tc_remote_cleanup_stale(err, errlen) < 0)
+		return -1;
+	state_write(r);
+	if (nft_table(r, err, errlen) < 0 || ports_edit(r->port_lo, r->port_hi, 1, err, errlen) < 0) {
+		tc_remote_teardown(r);
+		return -1;
+	}
+	r->ports_reserved = 1;
+	return 0;
+}
+
+void tc_remote_teardown(struct tc_remote *r)
+{
+	char err[TC_ERRLEN];
+
+	if (r->nft_made)
+		tc_cmdf(err, sizeof(err), "nft delete table inet %s", r->table);
+	if (r->ports_reserved)
+		ports_edit(r->port_lo, r->port_hi, 0, err, sizeof(err));
+	r->nft_made = r->ports_reserved = 0;
+	if (r->state_path[0])
+		unlink(r->state_path);
+	r->state_path[0] = '\0';
+}
+
+static int alive(long pid)
+{
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "tcpconform", 10);
+}
+
+int tc_remote_cleanup_stale(char *err, size_t errlen)
+{
+	char *argv[] = { "nft", "list", "tables", NULL }, out[8192], *line, *save = NULL, e2[TC_ERRLEN];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	/* ports first: the state files say which ranges were whose */
+	d = opendir(STATE_DIR);
+	while (d && (de = readdir(d))) {
+		char path[300], table[64];
+		unsigned lo, hi;
+		long pid;
+		FILE *f;
+
+		if (strncmp(de->d_name, "remote-", 7) || (pid = atol(de->d_name + 7)) <= 0 || alive(pid))
+			continue;
+		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "table %63s ports %u %u", table, &lo, &hi) == 3)
+			ports_edit((uint16_t)lo, (uint16_t)hi, 0, e2, sizeof(e2));
+		if (f)
+			fclose(f);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	if (!tc_have_tool("nft") || tc_cmd_output(argv, NULL, out, sizeof(out), err, errlen) < 0)
+		return 0;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *t = strstr(line, TABLE_PREFIX);
+
+		if (!t || strncmp(line, "table inet ", 11) || alive(atol(t + strlen(TABLE_PREFIX))))
+			continue;
+		if (tc_cmdf(e2, sizeof(e2), "nft delete table inet %s", t) == 0)
+			n++;
+	}
+	return n;
+}

@@ -1,0 +1,52 @@
+/*
+ * env: the remote environment. A host the user names and does not control: no agent,
+ * no namespace. The tester sends from an address of its own host, so its own kernel
+ * would answer the target's segments with resets: an nftables table of tcpconform's
+ * own drops them before the local TCP sees them (capture still does), and the tester's
+ * port range is reserved (ip_local_reserved_ports) so that no local socket takes one.
+ * Both are undone at exit, on errors and signals; a killed run's are found and undone
+ * by the next start or by "tcpconform cleanup".
+ */
+#ifndef TC_ENV_REMOTE_H
+#define TC_ENV_REMOTE_H
+
+#include "run/runner.h"
+
+struct tc_remote_cfg {
+	const char *target;             /* an IPv4 or IPv6 literal */
+	uint16_t port, closed_port;     /* closed_port 0: none given */
+	const char *iface, *source;     /* NULL: from the route */
+	uint16_t port_lo, port_hi;      /* the tester's ports */
+	int dry_run;                    /* nothing is installed */
+};
+
+struct tc_remote {
+	struct tc_target tg;
+	char iface[32];
+	int same_link;                  /* link layer (next hop resolved by us); else raw IP */
+	struct tc_addr next_hop;        /* the target itself, or the gateway */
+	char table[48];
+	uint16_t port_lo, port_hi;
+	int nft_made, ports_reserved;
+	char state_path[128];
+};
+
+/*
+ * tc_remote_check_target - parse @text and refuse what must never be a target:
+ * multicast, broadcast, unspecified, and this host's own addresses (loopback
+ * included). 0 with *a filled, or -1 with @err (a sentence for the user).
+ */
+int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_t errlen);
+
+/* tc_remote_setup - route, source, interface; the drop table and the reserved ports.
+ * On failure everything made is undone. */
+int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen);
+
+/* tc_remote_teardown - delete the table, release the ports. Safe twice. */
+void tc_remote_teardown(struct tc_remote *r);
+
+/* tc_remote_cleanup_stale - undo what remote runs killed without their teardown left
+ * (tables named tcpconform_<pid>, their reserved ports). Returns how many, or -1. */
+int tc_remote_cleanup_stale(char *err, size_t errlen);
+
+#endif

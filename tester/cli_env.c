@@ -1,0 +1,134 @@
+/* cli: the environments of "tcpconform run": Linux in a pair of network namespaces
+ * (the default), a remote host (--target), or nothing at all (--dry-run). */
+#include "cli.h"
+#include "cli_run.h"
+
+#include "env/cmd.h"
+#include "io/agentc.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* setup_netns - the namespaces, the agent, and capture and injection in them. */
+static int setup_netns(struct run *R)
+{
+	struct tc_netns_cfg cfg = { 0 };
+	struct tc_live_cfg lc = { 0 };
+	char err[TC_ERRLEN], agent[PATH_MAX];
+	ssize_t n;
+
+	if (R->o.agent) {
+		snprintf(agent, sizeof(agent), "%s", R->o.agent);
+	} else {
+		n = readlink("/proc/self/exe", agent, sizeof(agent) - 32);
+		agent[n > 0 ? n : 0] = '\0';
+		if (strrchr(agent, '/'))
+			strcpy(strrchr(agent, '/') + 1, "tcpconform-agent");
+	}
+	cfg.agent_path = agent;
+	cfg.sysctl_keys = R->o.sk;
+	cfg.sysctl_vals = R->o.sv;
+	cfg.nsysctl = R->o.nsc;
+	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpconform: cannot set up the network namespaces: %s\n", err);
+		return -1;
+	}
+	/* The snapshot outlives the namespaces: the report is written after teardown. */
+	R->info.sysctl_keys = R->ns.sc_keys;
+	R->info.sysctl_vals = R->ns.sc_vals;
+	R->info.nsysctl = R->ns.nsc;
+	R->ns.sc_keys = R->ns.sc_vals = NULL;
+	R->ns.nsc = 0;
+	lc.iface = R->ns.if_tester;
+	lc.tester[0] = R->ns.tg[0].tester;
+	lc.target[0] = R->ns.tg[0].target;
+	lc.tester[1] = R->ns.tg[1].tester;
+	lc.target[1] = R->ns.tg[1].target;
+	memcpy(lc.tester_mac, R->ns.tg[0].tester_mac, 6);
+	R->live = tc_live_open(&lc, err, sizeof(err));
+	if (!R->live) {
+		fprintf(stderr, "tcpconform: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* setup_remote - the drop table, the reserved ports, and the path to the target. */
+static int setup_remote(struct run *R)
+{
+	struct tc_remote_cfg rc = { 0 };
+	struct tc_live_cfg lc = { 0 };
+	char err[TC_ERRLEN], path[PATH_MAX + 32];
+	int f;
+
+	rc.target = R->o.target;
+	rc.port = R->o.port;
+	rc.closed_port = R->o.closed_port;
+	rc.iface = R->o.iface;
+	rc.source = R->o.source;
+	rc.port_lo = (uint16_t)(20000 + (getpid() % 8) * 4000);
+	rc.port_hi = (uint16_t)(rc.port_lo + 3999);
+	rc.dry_run = R->o.dry_run;
+	if (tc_remote_setup(&R->rem, &rc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpconform: %s\n", err);
+		return -1;
+	}
+	R->remote = 1;
+	f = R->rem.tg.family == 6;
+	R->tg[f] = &R->rem.tg;
+	R->tg[!f] = NULL;
+	if (R->o.dry_run) {
+		snprintf(path, sizeof(path), "%s/dry-run.pcap", R->dir);
+		R->dry = tc_dry_open(path, R->rem.tg.link, err, sizeof(err));
+		if (!R->dry) {
+			fprintf(stderr, "tcpconform: %s\n", err);
+			return -1;
+		}
+		R->io = tc_dry_io(R->dry);
+		return 0;
+	}
+	lc.iface = R->rem.iface;
+	lc.tester[0] = R->rem.tg.tester;
+	lc.target[0] = R->rem.tg.target;
+	memcpy(lc.tester_mac, R->rem.tg.tester_mac, 6);
+	lc.raw = !R->rem.same_link;
+	lc.rate = R->o.rate_set ? R->o.rate : 200;
+	R->live = tc_live_open(&lc, err, sizeof(err));
+	if (!R->live) {
+		fprintf(stderr, "tcpconform: %s\n", err);
+		return -1;
+	}
+	if (R->rem.same_link && tc_live_resolve(R->live, &R->rem.next_hop, R->rem.tg.target_mac, 3000, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpconform: %s\n", err);
+		return -1;
+	}
+	R->io = tc_live_io(R->live);
+	return 0;
+}
+
+int run_setup(struct run *R)
+{
+	if (R->o.target)
+		return setup_remote(R);
+	if (setup_netns(R) < 0)
+		return -1;
+	R->tg[0] = R->o.fam[0] ? &R->ns.tg[0] : NULL;
+	R->tg[1] = R->o.fam[1] ? &R->ns.tg[1] : NULL;
+	R->io = tc_live_io(R->live);
+	return 0;
+}
+
+void run_teardown(struct run *R)
+{
+	tc_live_close(R->live);
+	R->live = NULL;
+	tc_dry_close(R->dry);
+	R->dry = NULL;
+	if (R->remote)
+		tc_remote_teardown(&R->rem);
+	else
+		tc_netns_teardown(&R->ns);
+}

@@ -1,0 +1,63 @@
+/* cli: the state of "tcpconform run", shared by cli_run.c (options, cases, reports)
+ * and cli_env.c (the environments: netns, remote, dry run). */
+#ifndef TC_CLI_RUN_H
+#define TC_CLI_RUN_H
+
+#include "case/case.h"
+#include "case/waiver.h"
+#include "env/netns.h"
+#include "env/remote.h"
+#include "io/dry.h"
+#include "io/live.h"
+#include "report/report.h"
+#include "run/sched.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+struct run_opts {
+	int jobs, fam[2];
+	const char *cases, *outdir, *agent;
+	char *sk[64], *sv[64];
+	int nsc;
+	uint64_t seed;
+	int verbose, quiet, color, strict, no_waivers, no_matrix, matrix;
+	/* remote mode */
+	const char *target, *iface, *source;
+	uint16_t port, closed_port;
+	int rate, rate_set, dry_run;
+	const char *waiver_files[16];
+	int nwaiver_files;
+	char **globs;
+	int nglob;
+};
+
+struct run {
+	struct run_opts o;
+	struct tc_caseset set;
+	struct tc_case **sel;
+	int nsel;
+	struct tc_result *res;
+	int nres;
+	struct tc_run_info info;
+	char dir[PATH_MAX];
+	struct tc_netns ns;
+	struct tc_remote rem;
+	int remote;
+	struct tc_live *live;
+	struct tc_dry *dry;
+	struct tc_io io;
+	const struct tc_target *tg[2];  /* per family, NULL when not run */
+	struct tc_sched_stats stats;
+	struct tc_text_opts txt;
+	struct tc_waivers waivers;
+	int64_t wall_offset_us;         /* wall clock minus monotonic clock */
+};
+
+/* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */
+int run_setup(struct run *R);
+
+/* run_teardown - undo run_setup, whatever it got to. */
+void run_teardown(struct run *R);
+
+#endif

@@ -1,0 +1,121 @@
+#!/bin/sh
+# End to end: the remote mode against a "remote" host the test builds itself: a target
+# namespace with a plain listener (tests/e2e/listener.py, no agent), reached from this
+# namespace through a router namespace (routed: raw IP injection), and the router itself
+# (on the link: ARP / neighbour discovery by the tester). Over IPv4 and IPv6. The runs
+# must pass what they can, skip the rest with reasons, and leave no nftables table and
+# no reserved ports, also when interrupted or killed.
+. "$(dirname "$0")/lib.sh"
+R=tcrt-$$-router
+T=tcrt-$$-target
+A=tcr$$a
+d=$(mktemp -d /tmp/tc-e2e-remote.XXXXXX)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	ip link del "$A" 2>/dev/null
+	ip netns del "$R" 2>/dev/null
+	ip netns del "$T" 2>/dev/null
+	[ -n "${TC_KEEP:-}" ] || rm -rf "$d"
+}
+trap cleanup EXIT INT TERM
+reserved() { cat /proc/sys/net/ipv4/ip_local_reserved_ports; }
+no_table() { ! nft list tables 2>/dev/null | grep -q tcpconform_; }
+before=$(reserved)
+
+ip netns add "$R" && ip netns add "$T" &&
+ip link add "$A" type veth peer name r0 netns "$R" &&
+ip -n "$R" link add r1 type veth peer name t0 netns "$T" &&
+ip addr add 198.51.100.1/24 dev "$A" && ip -6 addr add 2001:db8:a::1/64 dev "$A" nodad &&
+ip link set "$A" up &&
+ip -n "$R" addr add 198.51.100.2/24 dev r0 && ip -n "$R" -6 addr add 2001:db8:a::2/64 dev r0 nodad &&
+ip -n "$R" addr add 203.0.113.1/24 dev r1 && ip -n "$R" -6 addr add 2001:db8:b::1/64 dev r1 nodad &&
+ip -n "$R" link set lo up && ip -n "$R" link set r0 up && ip -n "$R" link set r1 up &&
+ip netns exec "$R" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward; echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' &&
+ip -n "$T" addr add 203.0.113.2/24 dev t0 && ip -n "$T" -6 addr add 2001:db8:b::2/64 dev t0 nodad &&
+ip -n "$T" link set lo up && ip -n "$T" link set t0 up &&
+ip -n "$T" route add default via 203.0.113.1 && ip -n "$T" -6 route add default via 2001:db8:b::1 &&
+ip route add 203.0.113.0/24 via 198.51.100.2 && ip -6 route add 2001:db8:b::/64 via 2001:db8:a::2 &&
+for ns in "$R" "$T"; do ethtool -K "$( [ "$ns" = "$R" ] && echo r1 || echo t0 )" -n "$ns" tx off >/dev/null 2>&1 || true; done
+check "remote: the test network is up" [ $? = 0 ]
+ethtool -K "$A" gro off >/dev/null 2>&1
+ip netns exec "$T" /usr/bin/python3 tests/e2e/listener.py 80 >"$d/lt" 2>&1 &
+pids="$pids $!"
+ip netns exec "$R" /usr/bin/python3 tests/e2e/listener.py 8080 >"$d/lr" 2>&1 &
+pids="$pids $!"
+wait_for 5 grep -q listening "$d/lt"
+wait_for 5 grep -q listening "$d/lr"
+ping -c1 -W2 203.0.113.2 >/dev/null 2>&1
+ping -6 -c1 -W2 2001:db8:b::2 >/dev/null 2>&1
+
+W=testcases/waivers/linux.waivers
+run_remote() {   # NAME ADDR PORT [options]
+	name=$1 addr=$2 port=$3; shift 3
+	"$TC" run --no-color -q --target "$addr" --port "$port" --closed-port 81 --waivers "$W" --rate 5000 \
+		-o "$d/$name" "$@" >"$d/$name.out" 2>&1
+	st=$?
+	rep="$d/$name/latest/report.json"
+	check "remote $name: exits 0 (no MUST failure)" [ "$st" = 0 ]
+	[ "$st" = 0 ] || tail -5 "$d/$name.out" | sed 's/^/# /'
+	check "remote $name: the report says remote, complete" \
+		[ "$(jget "$rep" '"\(.environment.mode) \(.complete)"')" = "remote true" ]
+	check "remote $name: cases passed, none failed or erred" \
+		[ "$(jget "$rep" '(.summary.pass > 20) and (.summary.fail + .summary.error == 0)')" = true ]
+	check "remote $name: the rest is skipped, each with its reason" \
+		jq -e '[.cases[]|select(.verdict=="skip")|.reason|test("agent|closed port|Linux|IPv")]|all and length > 0' "$rep"
+	check "remote $name: every case is named $(echo "$addr" | grep -q : && echo ipv6 || echo ipv4)" \
+		jq -e --arg f "$(echo "$addr" | grep -q : && echo ipv6 || echo ipv4)" '[.cases[].family==$f]|all' "$rep"
+	check "remote $name: no nftables table and no reserved ports are left" sh -c "! nft list tables | grep -q tcpconform_ && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" = '$before' ]"
+}
+run_remote routed4 203.0.113.2 80
+run_remote routed6 2001:db8:b::2 80
+run_remote link4 198.51.100.2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+run_remote link6 2001:db8:a::2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+check "remote: the routed run sent bare IP packets (the pcaps are raw IP)" \
+	sh -c "tcpdump -r '$d/routed4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>&1 | grep -q 'link-type RAW'"
+check "remote: the run on the link sent Ethernet frames to the router's address" \
+	sh -c "tcpdump -e -nn -r '$d/link4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>/dev/null | grep -q '198.51.100.2.8080'"
+
+# interrupted: SIGINT in the middle, then SIGKILL and a new start
+slow='tcp.isn.unpredictability'
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 --rate 200 -o "$d/int" "$slow" >/dev/null 2>&1 &
+p=$!
+wait_for 10 sh -c 'nft list tables | grep -q tcpconform_'
+check "remote: while it runs, its table and its reserved ports are there" \
+	sh -c "nft list tables | grep -q tcpconform_$p && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" != '$before' ]"
+kill -INT "$p"
+wait "$p"
+check "remote: SIGINT exits 130" [ $? = 130 ]
+check "remote: SIGINT leaves no table and no reserved ports" sh -c "! nft list tables | grep -q tcpconform_ && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" = '$before' ]"
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 --rate 200 -o "$d/kill" "$slow" >/dev/null 2>&1 &
+p=$!
+wait_for 10 sh -c 'nft list tables | grep -q tcpconform_'
+kill -KILL "$p"
+wait "$p" 2>/dev/null
+check "remote: SIGKILL leaves its table (nothing runs to remove it)" sh -c "nft list tables | grep -q tcpconform_$p"
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 -o "$d/after" tcp.rst.closed_port_syn >/dev/null 2>&1
+check "remote: the next start removes it and frees the ports" sh -c "! nft list tables | grep -q tcpconform_ && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" = '$before' ]"
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 --rate 200 -o "$d/kill2" "$slow" >/dev/null 2>&1 &
+p=$!
+wait_for 10 sh -c 'nft list tables | grep -q tcpconform_'
+kill -KILL "$p"
+wait "$p" 2>/dev/null
+"$TC" cleanup >"$d/cleanup.out" 2>&1
+check "remote: tcpconform cleanup removes a killed run's table and ports" \
+	sh -c "grep -q '^removed 1 stale nftables table$' '$d/cleanup.out' && ! nft list tables | grep -q tcpconform_ && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" = '$before' ]"
+[ -n "${TC_KEEP:-}" ] && cat "$d/cleanup.out"
+
+# refused targets, exit 2
+for a in 255.255.255.255 224.0.0.1 0.0.0.0 ff02::1 :: 198.51.100.1 127.0.0.1; do
+	"$TC" run --target "$a" --port 80 >/dev/null 2>"$d/err"
+	st=$?
+	check "remote: --target $a is refused with exit 2 and a reason" \
+		sh -c "[ $st = 2 ] && grep -qE 'multicast|broadcast|unspecified|address of this host' '$d/err'"
+done
+
+# dry run: a pcap of what would be sent, nothing on the wire, nothing installed
+"$TC" run --no-color -q --dry-run --target 203.0.113.2 --port 80 -o "$d/dry" 'tcp.handshake.*' >"$d/dry.out" 2>&1
+check "remote: --dry-run exits 0 and sends nothing" \
+	sh -c "[ $? = 0 ] && [ \$(tcpdump -r '$d/dry/latest/dry-run.pcap' 2>/dev/null | wc -l) -gt 0 ] && ! nft list tables | grep -q tcpconform_"
+check "remote: --dry-run's cases say so" jq -e '[.cases[]|.verdict=="skip" and (.reason|test("dry run"))]|all' "$d/dry/latest/report.json"
+check "remote: nothing left behind" [ -z "$(tc_leftovers)" ]
