@@ -86,6 +86,8 @@ int tc_segpat_build(const struct tc_segpat *p, struct tc_seg *s, uint32_t seq_ba
 		s->ttl = (uint8_t)p->ttl.v;
 	if (p->tos.set)
 		s->tos = (uint8_t)p->tos.v;
+	if (p->ecn.set)
+		s->tos = (uint8_t)((s->tos & ~3u) | p->ecn.v);
 	s->nopts = 0;
 	for (i = 0; i < (uint32_t)p->nopts; i++)
 		if (opt_from_pat(&p->opts[i], &s->opts[s->nopts++], ack_base, au, err, errlen) < 0)

@@ -68,6 +68,7 @@ struct tc_segpat {
 	uint16_t cksum_value;
 	enum tc_ck_req ipcksum;
 	struct tc_val doff, ttl, tos, iplen, rsvd;
+	struct tc_val ecn;      /* the ECN field: the low two bits of tos (RFC 3168 5) */
 	uint64_t after_us;      /* expect: not before this long after the step began */
 	unsigned seen;          /* parser bookkeeping: fields given once */
 	/* IP and link fields of a segment to send (MUST-50, MUST-57, MUST-63): */

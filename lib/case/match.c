@@ -162,6 +162,7 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 	    !num_field(&p->urp, s->urp, "urg", why, wl) ||
 	    !num_field(&p->ttl, s->ttl, "ttl", why, wl) ||
 	    !num_field(&p->tos, s->tos, "tos", why, wl) ||
+	    !num_field(&p->ecn, s->tos & 3u, "ecn", why, wl) ||
 	    !num_field(&p->rsvd, (s->flags >> 9) & 7, "reserved bits", why, wl))
 		return 0;
 	if (p->opts_given && !opts_fit(p, s, ack_base, why, wl))

@@ -421,8 +421,9 @@ static int parse_end(struct tc_lx *lx, struct pctx *pc, size_t at)
 	if (g->nbr < 2)
 		return tc_lx_fail(lx, at, "a group needs at least two alternatives");
 	for (int i = 0; i < g->nbr; i++)
-		if (g->br[i].steps[0].kind != TC_STEP_EXPECT || g->br[i].steps[0].kind == TC_STEP_MODEL)
-			return tc_lx_fail(lx, at, "alternative '%s' must start with an expected segment ('<')",
+		if (g->br[i].steps[0].kind != TC_STEP_EXPECT && g->br[i].steps[0].kind != TC_STEP_NOTHING)
+			return tc_lx_fail(lx, at,
+					  "alternative '%s' must start with an expected segment ('<') or '< nothing'",
 					  g->br[i].name);
 	pc->alt = NULL;
 	pc->steps = &pc->c->steps;

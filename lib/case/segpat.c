@@ -348,6 +348,27 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 
 	tc_lx_ws(lx);
 	at = lx->pos;
+	if (tc_lx_kw(lx, "ecn")) {              /* ecn not-ect|ect1|ect0|ce|0..3|* */
+		static const char *const names[] = { "not-ect", "ect1", "ect0", "ce" };
+
+		if (p->ecn.set)
+			return tc_lx_fail(lx, at, "'ecn' given twice");
+		tc_lx_ws(lx);
+		vat = lx->pos;
+		for (i = 0; i < TC_ARRAY_LEN(names); i++)
+			if (tc_lx_kw(lx, names[i])) {
+				p->ecn.set = 1;
+				p->ecn.v = (uint32_t)i;
+				return 1;
+			}
+		if (tc_lx_val(lx, &p->ecn, "ecn") < 0)
+			return -1;
+		if (is_send && p->ecn.any)
+			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for ecn");
+		if (!p->ecn.any && p->ecn.v > 3)
+			return tc_lx_fail(lx, vat, "ecn is not-ect, ect1, ect0, ce or 0 to 3, not %u", p->ecn.v);
+		return 1;
+	}
 	for (i = 0; i < TC_ARRAY_LEN(nums); i++) {
 		if (!tc_lx_kw(lx, nums[i].kw))
 			continue;

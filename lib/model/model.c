@@ -112,7 +112,7 @@ static void syn_options(struct tc_tcb *t, const struct tc_seg *s, int from_teste
 	if (from_tester) {
 		t->ws_tester = w;
 		t->ts_tester = ts && !ts->bad;
-		t->sack_tester = sk != NULL;
+		t->sack_tester = sk && !sk->bad;
 		if (t->ts_tester) {
 			t->have_ts_recent = 1;
 			t->ts_recent = ts->v.ts.val;
@@ -120,7 +120,7 @@ static void syn_options(struct tc_tcb *t, const struct tc_seg *s, int from_teste
 	} else {
 		t->ws_target = w;
 		t->ts_target = ts && !ts->bad;
-		t->sack_target = sk != NULL;
+		t->sack_target = sk && !sk->bad;
 	}
 }
 
@@ -517,8 +517,30 @@ static void arrive(struct outs *x)
 	const struct tc_tcb *t = x->t;
 	const struct tc_seg *s = x->s;
 
-	if (s->problem[0] || s->cksum_status == TC_CK_BAD || s->ip_cksum_status == TC_CK_BAD) {
+	if (tc_seg_unreadable(s) || s->cksum_status == TC_CK_BAD || s->ip_cksum_status == TC_CK_BAD) {
 		add(x, "rfc9293", "RFC9293 3.1 (MUST-3: a bad checksum is discarded)");
+		return;
+	}
+	if (t->st == TC_ST_CLOSED && t->passive) {
+		/* the connection came from a listening port, which still listens: a new
+		 * segment of the same 4-tuple meets the listener (3.10.7.2). Its state stays
+		 * CLOSED unless a SYN opens a new connection. */
+		struct tc_tcb l;
+		struct outs y = *x;
+		int i, n0 = x->n;
+
+		tc_tcb_init(&l, TC_ST_LISTEN);
+		y.t = &l;
+		arrive_listen(&y);
+		x->n = y.n;
+		for (i = n0; i < x->n; i++) {
+			if (x->o[i].next.st != TC_ST_LISTEN)
+				continue;
+			if (x->o[i].next.syn_pending)   /* SYN-RECEIVED once its SYN-ACK shows */
+				x->o[i].next.st = TC_ST_CLOSED;
+			else
+				x->o[i].next = *t;
+		}
 		return;
 	}
 	switch (t->st) {
@@ -533,7 +555,7 @@ void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 {
 	uint32_t end;
 
-	if (s->problem[0] || s->cksum_status == TC_CK_BAD)
+	if (tc_seg_unreadable(s) || s->cksum_status == TC_CK_BAD)
 		return;
 	if (s->flags & TC_RST) {
 		if (t->st != TC_ST_LISTEN)
@@ -548,7 +570,8 @@ void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 		syn_options(t, s, 0);
 		if (!(s->flags & TC_ACK) && t->st == TC_ST_CLOSED)
 			t->st = TC_ST_SYN_SENT;
-		else if ((s->flags & TC_ACK) && (t->st == TC_ST_LISTEN || t->st == TC_ST_SYN_SENT) &&
+		else if ((s->flags & TC_ACK) &&
+			 (t->st == TC_ST_LISTEN || t->st == TC_ST_SYN_SENT || t->st == TC_ST_CLOSED) &&
 			 (t->syn_pending || t->st == TC_ST_SYN_SENT))
 			t->st = TC_ST_SYN_RECEIVED;
 		t->syn_pending = 0;

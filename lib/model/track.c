@@ -25,52 +25,141 @@ void tc_track_init(struct tc_track *k, enum tc_state initial)
 
 void tc_track_forget(struct tc_track *k)
 {
-	k->npending = 0;
+	k->npend = 0;
 	k->t.st = TC_ST_CLOSED;
 	commit(k);
 }
 
-/* adopt - follow pending outcome @i (replacing the one assumed so far). */
-static void adopt(struct tc_track *k, int i)
+/* silent_choice - the outcome a segment that got no answer chose: if the one assumed
+ * wanted a reply that no rate limit explains, the silent one (when the RFCs allow
+ * silence at all). */
+static int silent_choice(const struct tc_pending *p)
 {
-	k->adopted = i;
-	k->t = k->pending[i].next;
-	k->npath = k->path_before;
-	commit(k);
+	const struct tc_outcome *a = &p->o[p->adopted];
+	int i;
+
+	if (!a->nreply || (a->reply.ratelimited && p->rl_explains))
+		return p->adopted;
+	for (i = 0; i < p->n; i++)
+		if (!p->o[i].nreply)
+			return i;
+	return p->adopted;
+}
+
+static int answered_by(const struct tc_pending *p, const struct tc_seg *s)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->o[i].nreply && tc_reply_matches(&p->o[i].reply, s))
+			return i;
+	return -1;
+}
+
+/*
+ * rebuild - replay the waiting segments over the TCB the first one arrived at: those
+ * before @upto got no answer; the one at @upto was answered by @answer (if not NULL);
+ * the rest keep the RFC's outcome until the target shows another.
+ */
+static void rebuild(struct tc_track *k, int upto, const struct tc_seg *answer)
+{
+	int i, line = k->line;
+
+	k->t = k->pend[0].before;
+	k->npath = k->pend[0].path_before;
+	for (i = 0; i < k->npend; i++) {
+		struct tc_pending *p = &k->pend[i];
+
+		if (i) {
+			p->before = k->t;
+			p->path_before = k->npath;
+			p->n = tc_model_arrive(&k->t, &p->seg, p->o, TC_MODEL_MAX_OUTCOMES);
+			p->adopted = 0;
+		}
+		if (i < upto)
+			p->adopted = silent_choice(p);
+		else if (i == upto && answer)
+			p->adopted = answered_by(p, answer) < 0 ? 0 : answered_by(p, answer);
+		else
+			p->adopted = 0;
+		k->t = p->o[p->adopted].next;
+		k->line = p->line;
+		commit(k);
+	}
+	k->line = line;
+}
+
+/* drop - the first @m waiting segments are done with. */
+static void drop(struct tc_track *k, int m)
+{
+	if (m >= k->npend) {
+		k->npend = 0;
+		return;
+	}
+	memmove(k->pend, k->pend + m, (size_t)(k->npend - m) * sizeof(k->pend[0]));
+	k->npend -= m;
+}
+
+/* settle_first - the first @m waiting segments got no answer. */
+static void settle_first(struct tc_track *k, int m)
+{
+	if (!m || !k->npend)
+		return;
+	rebuild(k, m, NULL);
+	drop(k, m);
 }
 
 void tc_track_settle(struct tc_track *k)
 {
-	int i;
-
-	/* The target stayed silent. If the outcome assumed so far wanted a reply that
-	 * no rate limit explains, the silent outcome is the one it chose. */
-	if (k->npending && k->pending[k->adopted].nreply && !k->pending[k->adopted].reply.ratelimited)
-		for (i = 0; i < k->npending; i++)
-			if (!k->pending[i].nreply) {
-				adopt(k, i);
-				break;
-			}
-	k->npending = 0;
+	settle_first(k, k->npend);
 }
 
 void tc_track_out(struct tc_track *k, const struct tc_seg *s)
 {
-	tc_track_settle(k);
-	k->npending = tc_model_arrive(&k->t, s, k->pending, TC_MODEL_MAX_OUTCOMES);
-	k->path_before = k->npath;
-	adopt(k, 0);            /* RFC 9293's outcome, until the target shows another */
+	struct tc_pending *p;
+	int m = 0;
+
+	/* what waited too long got no answer; and room for this one */
+	while (m < k->npend && s->t_us > k->pend[m].seg.t_us + TC_TRACK_ANSWER_US)
+		m++;
+	if (k->npend - m >= TC_TRACK_PENDING)
+		m = k->npend - TC_TRACK_PENDING + 1;
+	settle_first(k, m);
+
+	p = &k->pend[k->npend++];
+	memset(p, 0, sizeof(*p));
+	p->seg = *s;
+	p->seg.raw = NULL;              /* the view alone; the caller owns the bytes */
+	p->seg.raw_len = 0;
+	p->before = k->t;
+	p->path_before = k->npath;
+	p->line = k->line;
+	p->n = tc_model_arrive(&k->t, s, p->o, TC_MODEL_MAX_OUTCOMES);
+	if (p->n && p->o[0].nreply && p->o[0].reply.ratelimited) {
+		p->rl_explains = k->have_invalid && s->t_us - k->invalid_us < TC_TRACK_ANSWER_US;
+		k->have_invalid = 1;
+		k->invalid_us = s->t_us;
+	}
+	p->adopted = 0;                 /* RFC 9293's outcome, until the target shows another */
+	k->t = p->o[0].next;
+	commit(k);
 }
 
-static void describe(const struct tc_track *k, const struct tc_seg *s, char *buf, size_t len)
+const struct tc_outcome *tc_track_last(const struct tc_track *k, int *n)
+{
+	*n = k->npend ? k->pend[k->npend - 1].n : 0;
+	return k->npend ? k->pend[k->npend - 1].o : NULL;
+}
+
+static void describe(const struct tc_pending *p, const struct tc_seg *s, char *buf, size_t len)
 {
 	char fl[16];
 	size_t off = (size_t)snprintf(buf, len, "got [%s] seq %u ack %u; the RFCs allow",
 				      tc_flags_str(s->flags, fl, sizeof(fl)), s->seq, s->ack);
 	int i;
 
-	for (i = 0; i < k->npending && off < len; i++) {
-		const struct tc_outcome *o = &k->pending[i];
+	for (i = 0; i < p->n && off < len; i++) {
+		const struct tc_outcome *o = &p->o[i];
 
 		if (o->nreply && o->reply.seq_any)
 			off += (size_t)snprintf(buf + off, len - off, "%s %s: [%s] ack %u", i ? "," : "", o->name,
@@ -89,8 +178,8 @@ int tc_track_is_retransmission(const struct tc_track *k, const struct tc_seg *s)
 	uint32_t len = tc_seg_len(s);
 	int i;
 
-	for (i = 0; i < k->npending; i++)      /* an answer, however much it looks old */
-		if (k->pending[i].nreply && tc_reply_matches(&k->pending[i].reply, s))
+	for (i = 0; i < k->npend; i++)         /* an answer, however much it looks old */
+		if (answered_by(&k->pend[i], s) >= 0)
 			return 0;
 	if (!len || !k->t.have_iss || (s->flags & TC_RST) || tc_seq_gt(s->seq + len, k->t.snd_nxt))
 		return 0;
@@ -106,24 +195,35 @@ void tc_track_in(struct tc_track *k, const struct tc_seg *s)
 {
 	int i, found = -1;
 
-	if (s->problem[0] || s->cksum_status == TC_CK_BAD)
+	if (tc_seg_unreadable(s) || s->cksum_status == TC_CK_BAD)
 		return;
 	if (tc_track_is_retransmission(k, s))
 		return;                 /* its own timer, not an answer */
-	if (k->npending) {
-		for (i = 0; i < k->npending && found < 0; i++)
-			if (k->pending[i].nreply && tc_reply_matches(&k->pending[i].reply, s))
-				found = i;
-		if (found >= 0) {
-			if (found != k->adopted)
-				adopt(k, found);
-		} else if (k->pending[k->adopted].nreply && !k->unexplained_line &&
-			   !(s->payload_len || (s->flags & TC_FIN))) {
+	/* the answer to the oldest segment it fits: the target answers in order, and
+	 * what came before it got none */
+	for (i = 0; i < k->npend && found < 0; i++)
+		if (answered_by(&k->pend[i], s) >= 0)
+			found = i;
+	if (found >= 0) {
+		rebuild(k, found, s);
+		drop(k, found + 1);
+		if (s->flags & TC_RST) {
+			/* a RST that answers a segment (3.10.7: "send a reset") leaves the state
+			 * as the outcome says: SYN-RECEIVED stays, after a bad ACK */
+			commit(k);
+			return;
+		}
+	} else if (k->npend) {
+		for (i = 0; i < k->npend; i++) {
+			const struct tc_pending *p = &k->pend[i];
+
+			if (!p->o[p->adopted].nreply || k->unexplained_line || s->payload_len || (s->flags & TC_FIN))
+				continue;
 			/* the outcome assumed wanted a reply; this is not one the RFCs permit */
 			k->unexplained_line = k->line ? k->line : -1;
-			describe(k, s, k->unexplained, sizeof(k->unexplained));
+			describe(p, s, k->unexplained, sizeof(k->unexplained));
 		}
-		k->npending = 0;
+		k->npend = 0;
 	}
 	tc_model_sent(&k->t, s);
 	commit(k);

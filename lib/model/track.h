@@ -1,9 +1,14 @@
 /*
  * model: replaying a trace through the model. The tracker follows a connection as it
- * happens: each segment the tester sends gets the model's outcomes; the target's next
- * segment says which outcome it chose (or that it chose none the RFCs permit); the
+ * happens: each segment the tester sends gets the model's outcomes; the target's
+ * answer says which outcome it chose (or that it chose none the RFCs permit); the
  * target's own segments (its SYN, data, FIN, RST) move the TCB too. It names the
  * target's state after each event: the "observed" state path of a report. Pure.
+ *
+ * The tester may send again before the target answered (a stimulus, then at once a
+ * probe): the outcomes of the segments not yet answered wait in order, each with the
+ * TCB it arrived at, so that a late answer to an earlier segment is recognised; the
+ * TCB is then replayed over the segments that followed.
  */
 #ifndef TC_MODEL_TRACK_H
 #define TC_MODEL_TRACK_H
@@ -11,14 +16,28 @@
 #include "model/model.h"
 
 #define TC_TRACK_PATH 64
+#define TC_TRACK_PENDING 4              /* segments awaiting their answer */
+#define TC_TRACK_ANSWER_US 1000000      /* silence this long after a segment settles it */
+
+/* A segment of the tester's, not yet answered, and what the RFCs allow for it. */
+struct tc_pending {
+	struct tc_seg seg;              /* the segment (its view; no raw bytes) */
+	struct tc_tcb before;           /* the TCB it arrived at */
+	int path_before;                /* the path's length before it */
+	int line;                       /* the case-file line that sent it */
+	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+	int n;
+	int adopted;                    /* which outcome the TCB follows so far */
+	int rl_explains;                /* a rate limit may explain its silence: the
+					 * last such segment came less than 1 s before */
+};
 
 struct tc_track {
 	struct tc_tcb t;                        /* the TCB as observed so far */
-	/* The outcomes of the tester's last segment, until the target answers. */
-	struct tc_outcome pending[TC_MODEL_MAX_OUTCOMES];
-	int npending;
-	int adopted;                            /* which pending outcome the TCB follows */
-	int path_before;                        /* path length before that segment */
+	struct tc_pending pend[TC_TRACK_PENDING];   /* oldest first */
+	int npend;
+	int have_invalid;                       /* a segment a rate-limited reply answers was sent, */
+	uint64_t invalid_us;                    /* at this time */
 	/* The path: each state entered, in order, starting with the initial one, with
 	 * the case-file line of the step that entered it. */
 	enum tc_state path[TC_TRACK_PATH];
@@ -36,11 +55,15 @@ void tc_track_init(struct tc_track *k, enum tc_state initial);
 /* tc_track_out - the tester sent @s to the target. */
 void tc_track_out(struct tc_track *k, const struct tc_seg *s);
 
+/* tc_track_last - the outcomes of the tester's last segment while unanswered
+ * (NULL and 0 when it was answered or settled). */
+const struct tc_outcome *tc_track_last(const struct tc_track *k, int *n);
+
 /* tc_track_in - the target sent @s. */
 void tc_track_in(struct tc_track *k, const struct tc_seg *s);
 
-/* tc_track_settle - the tester's last segment got no answer (the case moves on, or
- * ends): settle which outcome that silence means. */
+/* tc_track_settle - the segments not answered got no answer (the case waited, or
+ * ends): settle which outcome each silence means. */
 void tc_track_settle(struct tc_track *k);
 
 /* tc_track_is_retransmission - is @s a segment the target sent before (data, SYN or

@@ -70,8 +70,8 @@ static void opt_values(struct tc_opt *o)
 	}
 }
 
-/* decode_options - parse @n option bytes at @p into s->opts (RFC 9293 3.1, 3.2). */
-static void decode_options(struct tc_seg *s, const uint8_t *p, size_t n)
+/* parse_options - parse @n option bytes at @p into s->opts (RFC 9293 3.1, 3.2). */
+static void parse_options(struct tc_seg *s, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
@@ -115,6 +115,15 @@ static void decode_options(struct tc_seg *s, const uint8_t *p, size_t n)
 		}
 		i += o->len;
 	}
+}
+
+/* decode_options - the options; a problem found in them alone is marked as such. */
+static void decode_options(struct tc_seg *s, const uint8_t *p, size_t n)
+{
+	int sound = !s->problem[0];
+
+	parse_options(s, p, n);
+	s->opt_problem = sound && s->problem[0];
 }
 
 /* decode_tcp - the TCP header at raw[off], @avail bytes of IP payload (already

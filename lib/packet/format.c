@@ -202,6 +202,8 @@ char *tc_seg_format_case(const struct tc_seg *s, uint32_t seq_base, uint32_t ack
 		sbf(&b, " urg %u", s->urp);
 	if (s->flags & (TC_RSV1 | TC_RSV2 | TC_RSV3))
 		sbf(&b, " rsvd %u", (s->flags >> 9) & 7);
+	if (s->tos)
+		sbf(&b, " tos %u", s->tos);
 	if (s->nopts) {
 		opts_str(s, ack_base, opts, sizeof(opts));
 		sbf(&b, " <%s>", opts);

@@ -104,7 +104,15 @@ struct tc_seg {
 
 	/* Empty when well formed; otherwise what is wrong (a finding about the sender). */
 	char problem[96];
+	/* The problem is in the options alone: the header and the data are sound, and a
+	 * receiver may process the segment, ignoring the options from the bad one on
+	 * (RFC 9293 MUST-7). */
+	uint8_t opt_problem;
 };
+
+/* tc_seg_unreadable - a receiver cannot process @s at all (a broken IP or TCP header,
+ * not just a bad option). */
+static inline int tc_seg_unreadable(const struct tc_seg *s) { return s->problem[0] && !s->opt_problem; }
 
 /* Encoding requests that go beyond the view: deliberate errors. */
 struct tc_enc_opts {

@@ -129,6 +129,7 @@ static cJSON *trace_json(const struct tc_result *r, const struct tc_trace_ent *e
 	add_num(j, "win", s->win);
 	add_num(j, "len", s->payload_len);
 	add_num(j, "ttl", s->ttl);
+	add_num(j, "tos", s->tos);
 	add_str(j, "family", s->family == 6 ? "ipv6" : "ipv4");
 	for (i = 0; i < s->nopts; i++)
 		cJSON_AddItemToArray(opts, opt_json(&s->opts[i]));

@@ -235,14 +235,31 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 		finish(k, TC_V_ERROR);
 		return -1;
 	}
+	/* What went on the wire, read back as the target reads it: a damaged data
+	 * offset or length, a bad checksum show in the trace and in the model. */
+	{
+		struct tc_seg d;
+
+		tc_seg_init(&d);
+		if (s.raw && tc_seg_decode(&d, s.raw, s.raw_len, s.link) == 0) {
+			tc_seg_free(&s);
+			s = d;
+		} else {
+			tc_seg_free(&d);
+		}
+	}
 	s.dir = TC_DIR_OUT;
 	s.t_us = t;
 	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
 		k->snd_nxt_t = s.seq + tc_seg_len(&s);
 	k->trk.line = st->line;
 	tc_track_out(&k->trk, &s);
-	k->nlast = k->trk.npending;
-	memcpy(k->last, k->trk.pending, sizeof(k->last));
+	{
+		const struct tc_outcome *o = tc_track_last(&k->trk, &k->nlast);
+
+		if (k->nlast)
+			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
+	}
 	if (k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited) {
 		k->invalid_us[1] = k->invalid_us[0];
 		k->invalid_us[0] = t;
@@ -375,6 +392,7 @@ static void step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		*wait = 1;
 		return;
 	}
+	tc_track_settle(&k->trk);       /* the silence settles what waited for an answer */
 	if (check_state(k, st) == 0)
 		next_step(k);
 }
@@ -509,7 +527,8 @@ static int alt_decide(struct tc_conn *k)
 	/* A branch whose expectations so far all came true and that now wants to act
 	 * (send, wait, agent): the first such, in file order, is the outcome. */
 	for (i = 0; i < g->nbr; i++)
-		if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].kind != TC_STEP_EXPECT) {
+		if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].kind != TC_STEP_EXPECT &&
+		    g->br[i].steps[k->bpc[i]].kind != TC_STEP_NOTHING) {
 			alt_commit(k, i);
 			return 1;
 		}
@@ -522,29 +541,35 @@ static void step_alt(struct tc_conn *k, int *wait)
 	const struct tc_seg *s;
 	char why[160], exp[600], obs[600];
 	unsigned matched = 0, state_off = 0;
-	uint64_t tmo = 0;
+	uint64_t tmo = 0, quiet = 0;
 	int i, idx;
 
 	if (alt_decide(k))
 		return;
 	s = queue_pop(k, &idx);
 	if (!s) {
-		/* each open branch waits as long as its own step says; the group, the longest */
+		/* each open branch waits as long as its own step says; the group, the longest;
+		 * but a branch that expects silence ends the wait when its silence is over */
 		for (i = 0; i < g->nbr; i++) {
 			const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
 			uint64_t d = st->dur_us ? st->dur_us : k->c->timeout_us;
 
-			if ((k->live & (1u << i)) && d > tmo)
+			if (!(k->live & (1u << i)))
+				continue;
+			if (st->kind == TC_STEP_NOTHING && (!quiet || d < quiet))
+				quiet = d;
+			else if (st->kind != TC_STEP_NOTHING && d > tmo)
 				tmo = d;
 		}
-		arm(k, tmo);
+		arm(k, quiet ? quiet : tmo);
 		*wait = 1;
 		return;
 	}
 	for (i = 0; i < g->nbr; i++) {
 		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
 
-		if (!(k->live & (1u << i)) || !try_match(k, &st->seg, s, why, sizeof(why)) ||
+		if (!(k->live & (1u << i)) || st->kind == TC_STEP_NOTHING ||
+		    !try_match(k, &st->seg, s, why, sizeof(why)) ||
 		    too_early(k, &st->seg, s, why, sizeof(why)))
 			continue;
 		/* a branch whose "=> STATE" the trace contradicts is not this outcome */
@@ -693,6 +718,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	if (quiet >= 0) {
 		add_alt_name(k, k->last[quiet].name);
 		k->nlast = 0;
+		tc_track_settle(&k->trk);
 		if (check_state(k, st) == 0)
 			next_step(k);
 		return;
@@ -925,7 +951,22 @@ void tc_conn_tick(struct tc_conn *k)
 		return;
 	if (k->alt) {
 		int i, first = -1, all_rl = 1;
+		unsigned quiet = 0;
 
+		/* the branches that expected silence got it; the others are over */
+		for (i = 0; i < k->alt->nbr; i++)
+			if ((k->live & (1u << i)) && k->alt->br[i].steps[k->bpc[i]].kind == TC_STEP_NOTHING)
+				quiet |= 1u << i;
+		if (quiet) {
+			for (i = 0; i < k->alt->nbr; i++)
+				if (quiet & (1u << i))
+					k->bpc[i]++;
+			k->live = quiet;
+			k->armed = 0;
+			tc_track_settle(&k->trk);
+			advance(k);
+			return;
+		}
 		for (i = 0; i < k->alt->nbr; i++) {
 			if (!(k->live & (1u << i)))
 				continue;

@@ -84,6 +84,15 @@ void test_match_fields(struct t_ctx *t)
 	NOMATCH("< S. 0:0(0) ack 1 win 65535", &s, "win is 64240, expected 65535");
 	NOMATCH("< S. 0:1(1) ack 1", &s, "length is 0, expected 1");
 	NOMATCH("< S. 0:0(0) ttl 1", &s, "ttl is 64, expected 1");
+	/* the ECN field is the low two bits of tos: DSCP aside */
+	s.tos = 0xb8 | 3;
+	MATCH("< S. 0:0(0) ecn ce", &s);
+	MATCH("< S. 0:0(0) ecn 3 tos 187", &s);
+	MATCH("< S. 0:0(0) ecn *", &s);
+	NOMATCH("< S. 0:0(0) ecn not-ect", &s, "ecn is 3, expected 0");
+	NOMATCH("< S. 0:0(0) ecn ect0", &s, "ecn is 3, expected 2");
+	NOMATCH("< S. 0:0(0) tos 0", &s, "tos is 187, expected 0");
+	s.tos = 0;
 	tc_seg_free(&s);
 
 	/* payload and sequence arithmetic across the wrap */

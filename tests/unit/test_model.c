@@ -119,3 +119,94 @@ void test_track_paths(struct t_ctx *t)
 	T_EQ_U(t, tc_state_from_name("TIME-WAIT"), TC_ST_TIME_WAIT);
 	T_EQ_U(t, (unsigned)tc_state_from_name("OPEN"), (unsigned)-1);
 }
+
+/* Late answers: the tester sends a stimulus and at once a probe; the target answers
+ * both, in order, after the probe went out. */
+void test_track_late_answers(struct t_ctx *t)
+{
+	struct tc_track k;
+	uint32_t x = 1000, y = 5000;
+
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_RST, x + 100, 0, 0);                 /* in window, not RCV.NXT: challenge ACK */
+	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 10);     /* the probe: data, ACK x+11 */
+	T_EQ_U(t, (unsigned)k.npend, 3);               /* the final ACK too, which wants nothing */
+	IN(&k, TC_ACK, y + 1, x + 1, 0);                /* the challenge ACK, late */
+	T_EQ_U(t, (unsigned)k.unexplained_line, 0);
+	T_EQ_U(t, (unsigned)k.npend, 1);
+	IN(&k, TC_ACK, y + 1, x + 11, 0);               /* the probe's ACK */
+	T_EQ_U(t, (unsigned)k.unexplained_line, 0);
+	T_EQ_U(t, (unsigned)k.npend, 0);
+	T_EQ_U(t, k.t.rcv_nxt, x + 11);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
+
+	/* an answer no waiting segment explains is still caught, with what was allowed */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	k.line = 7;
+	OUT(&k, TC_RST, x + 100, 0, 0);
+	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 10);
+	IN(&k, TC_ACK, y + 1, x + 5, 0);
+	T_EQ_U(t, (unsigned)k.unexplained_line, 7);
+	T_OK(t, strstr(k.unexplained, "got [.] seq 5001 ack 1005; the RFCs allow") != NULL);
+	T_OK(t, strstr(k.unexplained, "[.] seq 5001 ack 1001") != NULL);
+
+	/* the challenged SYN in ESTABLISHED: a RST answering it moves the TCB to
+	 * CLOSED, and the data sent after it is replayed over CLOSED */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_SYN, x + 50, 0, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
+	tc_track_settle(&k);
+	T_EQ_U(t, (unsigned)k.npend, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
+
+	/* silence for longer than an answer takes settles a segment: a later answer is
+	 * measured against the segments after it */
+	tc_track_init(&k, TC_ST_LISTEN);
+	{
+		struct tc_seg a = mk(TC_SYN, x, 0, 0), b;
+
+		a.t_us = 1;
+		tc_track_out(&k, &a);
+		b = mk(TC_SYN, x, 0, 0);
+		b.t_us = 1 + TC_TRACK_ANSWER_US + 1;
+		tc_track_out(&k, &b);
+		T_EQ_U(t, (unsigned)k.npend, 1);
+	}
+
+	/* a connection of a listening port, reset: the port's listener answers a new
+	 * SYN of the same 4-tuple; a bare ACK still gets a RST */
+	tc_track_init(&k, TC_ST_LISTEN);
+	OUT(&k, TC_SYN, x, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	OUT(&k, TC_RST, x + 1, 0, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSED");
+	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	{
+		int n;
+		const struct tc_outcome *o = tc_track_last(&k, &n);
+
+		T_EQ_U(t, (unsigned)n, 1);
+		T_EQ_U(t, o[0].reply.flags, TC_RST);
+		T_EQ_U(t, o[0].reply.seq, y + 1);
+	}
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSED");
+	OUT(&k, TC_SYN, x + 9000, 0, 0);
+	IN(&k, TC_SYN | TC_ACK, y + 7000, x + 9001, 0);
+	T_EQ_U(t, (unsigned)k.unexplained_line, 0);
+	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSED SYN-RECEIVED");
+	/* a closed port has no listener */
+	tc_track_init(&k, TC_ST_CLOSED);
+	OUT(&k, TC_SYN, x, 0, 0);
+	PATH(&k, "CLOSED");
+}

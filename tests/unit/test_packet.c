@@ -249,11 +249,11 @@ void test_format_vectors(struct t_ctx *t)
 		       "IP 172.16.12.2.23 > 172.16.12.1.49898: Flags [S.], seq 890558775, ack 1450082650, "
 		       "win 4128, options [mss 1460], length 0");
 		T_EQ_S(t, tc_seg_format_case(&s, 890558775, 1450082649, line, sizeof(line)),
-		       "S. 0:0(0) ack 1 win 4128 <mss 1460>");
+		       "S. 0:0(0) ack 1 win 4128 tos 192 <mss 1460>");
 		tc_seg_free(&s);
 		tc_seg_decode(&s, v[4].frame, v[4].len, TC_LINK_ETH);
 		T_EQ_S(t, tc_seg_format_case(&s, 890558775, 1450082649, line, sizeof(line)),
-		       "FP. 680:680(0) ack 62 win 4067");
+		       "FP. 680:680(0) ack 62 win 4067 tos 192");
 		tc_seg_free(&s);
 	}
 }

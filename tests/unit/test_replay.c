@@ -292,6 +292,28 @@ void test_replay_features(struct t_ctx *t)
 	T_EQ_U(t, r.res.end_us - r.res.start_us, 300000);
 	replay_free(&r);
 
+	/* an alternative may be silence: it wins when its window passes quietly, and dies
+	 * when a segment comes; no branch fits a wrong segment */
+	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\nalt quiet\n< nothing 400ms\n> P. 2:3(1) ack 1\n"
+		 "< . 1:1(0) ack 3\nalt acked\n< . 1:1(0) ack 2\nend\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n> P. 2:3(1)\n< . 1:1(0) ack 3\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "quiet");
+	replay_free(&r);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n< . 1:1(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "acked");
+	replay_free(&r);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n< R 1:1(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp:10: expected one of: [quiet] < nothing 400ms or [acked] < . 1:1(0) ack 2, "
+	       "got R 1:1(0) win 65535");
+	replay_free(&r);
+
 	/* "cksum bad" on an expectation demands a bad checksum */
 	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1 cksum bad\n");
 	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
