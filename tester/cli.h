@@ -17,6 +17,13 @@ int cli_coverage(int argc, char **argv);
  * executable (../testcases), ./testcases, or the installed share directory. */
 const char *cli_cases_dir(const char *given);
 
+struct tc_caseset;
+
+/* cli_load_cases - the cases of @dir (cli_cases_dir's choice when NULL), and the
+ * generated matrix if @matrix. Each bad file is named once on stderr. With @tolerant,
+ * bad files are skipped as long as some case loaded. 0 or TC_EXIT_USAGE. */
+int cli_load_cases(struct tc_caseset *set, const char *dir, int matrix, int tolerant);
+
 /* cli_usage_error - "tcpconform: MESSAGE" and a hint; returns TC_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

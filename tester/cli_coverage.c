@@ -78,16 +78,11 @@ static int cites(const struct tc_case *c, const char *id)
 	return 0;
 }
 
-static void print_error(void *arg, const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-}
-
 int cli_coverage(int argc, char **argv)
 {
 	struct tc_caseset set = { 0 };
 	struct req *reqs = NULL;
-	char err[TC_ERRLEN], path[4096];
+	char path[4096];
 	const char *dir = NULL;
 	int i, n = 0, wire = 0, covered = 0, verbose = 0, check = 0;
 
@@ -104,12 +99,8 @@ int cli_coverage(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/coverage/rfc9293.ids", cli_cases_dir(dir));
 	if (load_ids(path, &reqs, &n) < 0)
 		return TC_EXIT_USAGE;
-	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 ||
-	    tc_matrix_add(&set, err, sizeof(err)) < 0) {
-		if (!set.n)
-			fprintf(stderr, "%s\n", err);
+	if (cli_load_cases(&set, dir, 1, 0))
 		return TC_EXIT_USAGE;
-	}
 	for (i = 0; i < n; i++)
 		for (size_t k = 0; k < set.n; k++)
 			if (cites(set.v[k], reqs[i].id)) {

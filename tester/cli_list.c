@@ -12,15 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static void print_error(void *arg, const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-}
 
 int cli_list(int argc, char **argv)
 {
 	struct tc_caseset set = { 0 };
-	char err[TC_ERRLEN];
 	const char *dir = NULL;
 	int i, nglob = 0, shown = 0, no_matrix = 0, matrix = 0;
 	char **globs = argv + 1;
@@ -42,10 +37,7 @@ int cli_list(int argc, char **argv)
 	}
 	if (!matrix && (no_matrix || dir))
 		no_matrix = 1;
-	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 ||
-	    (!no_matrix && tc_matrix_add(&set, err, sizeof(err)) < 0)) {
-		if (!set.n || !no_matrix)
-			fprintf(stderr, "%s\n", err);
+	if (cli_load_cases(&set, dir, !no_matrix, 0)) {
 		tc_caseset_free(&set);
 		return TC_EXIT_USAGE;
 	}
@@ -72,7 +64,6 @@ int cli_list(int argc, char **argv)
 int cli_show(int argc, char **argv)
 {
 	struct tc_caseset set = { 0 };
-	char err[TC_ERRLEN];
 	const char *dir = NULL, *id = NULL;
 	int i, n;
 
@@ -97,10 +88,8 @@ int cli_show(int argc, char **argv)
 		}
 		free(text);
 	}
-	if (tc_caseset_load_dir(&set, cli_cases_dir(dir), print_error, NULL, err, sizeof(err)) < 0 && !set.n) {
-		fprintf(stderr, "%s\n", err);
+	if (cli_load_cases(&set, dir, 0, 1))
 		return TC_EXIT_USAGE;
-	}
 	for (size_t k = 0; k < set.n; k++) {
 		if (strcmp(set.v[k]->id, id))
 			continue;

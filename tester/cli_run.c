@@ -180,7 +180,8 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* load_waivers - the --waivers files, or else the stack's own file next to the cases. */
+/* load_waivers - the --waivers files, or else (in a namespace, where the stack is this
+ * machine's Linux) the stack's own file next to the cases. */
 static int load_waivers(struct run *R)
 {
 	char err[TC_ERRLEN], def[PATH_MAX];
@@ -193,8 +194,8 @@ static int load_waivers(struct run *R)
 			fprintf(stderr, "%s\n", err);
 			return TC_EXIT_USAGE;
 		}
-	if (R->o.nwaiver_files)
-		return 0;
+	if (R->o.nwaiver_files || R->o.target)
+		return 0;               /* a remote host's stack is not known: no default */
 	snprintf(def, sizeof(def), "%s/waivers/linux.waivers", cli_cases_dir(R->o.cases));
 	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -203,27 +204,14 @@ static int load_waivers(struct run *R)
 	return 0;
 }
 
-static void print_error(void *arg, const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-}
-
 /* select_cases - load the case files, keep those the globs name. */
 static int select_cases(struct run *R)
 {
-	char err[TC_ERRLEN];
 	size_t i;
 
-	if (tc_caseset_load_dir(&R->set, cli_cases_dir(R->o.cases), print_error, NULL, err, sizeof(err)) < 0) {
-		if (!R->set.n)
-			fprintf(stderr, "tcpconform: %s\n", err);
-		return TC_EXIT_USAGE;
-	}
 	/* the matrix comes with the shipped cases; with --cases DIR only on request */
-	if ((R->o.matrix || (!R->o.cases && !R->o.no_matrix)) && tc_matrix_add(&R->set, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tcpconform: the generated matrix does not parse: %s\n", err);
+	if (cli_load_cases(&R->set, R->o.cases, R->o.matrix || (!R->o.cases && !R->o.no_matrix), 0))
 		return TC_EXIT_USAGE;
-	}
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));
 	for (i = 0; i < R->set.n; i++)
 		if (tc_case_selected(R->set.v[i], R->o.globs, R->o.nglob))

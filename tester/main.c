@@ -1,5 +1,8 @@
 /* tcpconform: a raw-socket TCP conformance tester. */
 #include "cli.h"
+#include "case/case.h"
+#include "case/matrix.h"
+#include "util/util.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -11,9 +14,9 @@
 static const char usage[] =
 	"usage: tcpconform run [options] [CASE-ID or glob ...]\n"
 	"       tcpconform run --target ADDR --port P [--closed-port Q] [options] [CASE-ID ...]\n"
-	"       tcpconform list [glob ...]\n"
-	"       tcpconform show CASE-ID\n"
-	"       tcpconform coverage [-v] [--check]\n"
+	"       tcpconform list [--cases DIR] [--matrix | --no-matrix] [glob ...]\n"
+	"       tcpconform show [--cases DIR] CASE-ID\n"
+	"       tcpconform coverage [--cases DIR] [-v] [--check]\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -22,7 +25,7 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  run       run the cases (all, or those whose id matches a glob) against Linux in a\n"
-	"            throw-away pair of network namespaces (needs root)\n"
+	"            throw-away pair of network namespaces (needs root), or against --target\n"
 	"  list      list the cases: id, level, title (the generated tcp.matrix.* too)\n"
 	"  show      print a case's source (a matrix case's generated text)\n"
 	"  coverage  for each requirement id of RFC 9293 Appendix B, the cases that check it\n"
@@ -34,14 +37,20 @@ static const char usage[] =
 	"  -j, --jobs N        cases at once (default 16; each has its own port)\n"
 	"  -4, -6              IPv4 only, IPv6 only (default: both)\n"
 	"  --cases DIR         the case files (default: the testcases directory)\n"
+	"  --matrix            include the generated state x event matrix with --cases DIR\n"
+	"  --no-matrix         leave it out (it comes with the shipped cases: 450 per family)\n"
 	"  -o, --output DIR    where run directories go (default: reports)\n"
 	"  --sysctl KEY=VALUE  set a sysctl of the target's namespace first (repeatable)\n"
 	"  --seed N            seed of the tester's ISNs (default: from the clock)\n"
 	"  --waivers FILE      known deviations of the stack: their failures are xfail\n"
-	"                      (repeatable; default: CASES/waivers/linux.waivers)\n"
+	"                      (repeatable; default in a namespace: CASES/waivers/linux.waivers;\n"
+	"                      none for --target, whose stack is not known)\n"
 	"  --no-waivers        show the raw verdicts\n"
 	"  --strict            SHOULD and MAY failures also make the exit status 1\n"
-	"  --no-matrix         leave out the generated state x event matrix (450 cases)\n"
+	"  --agent PATH        the target-side agent (default: next to tcpconform)\n"
+	"  -v, --verbose       print each case's trace\n"
+	"  -q, --quiet         print failures and the summary only\n"
+	"  --no-color          no colours on the terminal\n"
 	"\n"
 	"a host you do not control (no agent; cases that need one, a closed port or Linux\n"
 	"are skipped, with the reason):\n"
@@ -52,15 +61,9 @@ static const char usage[] =
 	"  --iface IF, --source ADDR   the interface and address to send from (default: the route's)\n"
 	"  --rate N            packets per second at most (default 200)\n"
 	"  --dry-run           write what would be sent to dry-run.pcap; send nothing\n"
-	"  --matrix            include it with --cases DIR (it comes with the shipped cases)\n"
-	"  --agent PATH        the target-side agent (default: next to tcpconform)\n"
-	"  -v, --verbose       print each case's trace\n"
-	"  -q, --quiet         print failures and the summary only\n"
-	"  --no-color          no colours on the terminal\n"
 	"\n"
 	"exit status: 0 no unwaived MUST failure, 1 one (any failure with --strict), 2 usage or\n"
-	"environment error,\n"
-	"130 interrupted (the report says \"complete\": false).\n"
+	"environment error, 130 interrupted (the report says \"complete\": false).\n"
 	"Reports: OUTPUT/<run-id>/report.json, junit.xml, pcap/<case>.pcap; OUTPUT/latest.\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -73,6 +76,30 @@ int cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'tcpconform --help'.\n");
 	return TC_EXIT_USAGE;
+}
+
+static void print_load_error(void *count, const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);          /* file:line:col: message, as compilers say it */
+	++*(int *)count;
+}
+
+int cli_load_cases(struct tc_caseset *set, const char *dir, int matrix, int tolerant)
+{
+	char err[TC_ERRLEN];
+	int reported = 0;
+
+	if (tc_caseset_load_dir(set, cli_cases_dir(dir), print_load_error, &reported, err, sizeof(err)) < 0) {
+		if (!reported)
+			fprintf(stderr, "tcpconform: %s\n", err);
+		if (!tolerant || !set->n)
+			return TC_EXIT_USAGE;
+	}
+	if (matrix && tc_matrix_add(set, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpconform: the generated matrix does not parse: %s\n", err);
+		return TC_EXIT_USAGE;
+	}
+	return 0;
 }
 
 const char *cli_cases_dir(const char *given)
@@ -110,7 +137,7 @@ const char *cli_cases_dir(const char *given)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("a command is needed: run, list or cleanup");
+		return cli_usage_error("a command is needed: run, list, show, coverage or cleanup");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return TC_EXIT_OK;
@@ -129,5 +156,6 @@ int main(int argc, char **argv)
 		return cli_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "coverage"))
 		return cli_coverage(argc - 1, argv + 1);
-	return cli_usage_error("unknown command '%s' (expected run, list, cleanup, --help or --version)", argv[1]);
+	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, cleanup, --help or --version)",
+			       argv[1]);
 }

@@ -216,7 +216,7 @@ static int collect(const char *dir, char ***v, size_t *n, size_t *cap, char *err
 	return rc;
 }
 
-static int add_case(struct tc_caseset *set, struct tc_case *c, char *err, size_t errlen)
+int tc_caseset_add(struct tc_caseset *set, struct tc_case *c, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -241,7 +241,7 @@ int tc_caseset_load_dir(struct tc_caseset *set, const char *dir, void (*report)(
 	for (i = 0; i < n; i++) {
 		struct tc_case *c = tc_case_load(paths[i], msg, sizeof(msg));
 
-		if (c && add_case(set, c, msg, sizeof(msg)) < 0) {
+		if (c && tc_caseset_add(set, c, msg, sizeof(msg)) < 0) {
 			tc_case_free(c);
 			c = NULL;
 		}

@@ -215,6 +215,9 @@ struct tc_caseset {
 int tc_caseset_load_dir(struct tc_caseset *set, const char *dir, void (*report)(void *, const char *),
 			void *rctx, char *err, size_t errlen);
 
+/* tc_caseset_add - add @c (the set owns it then); -1 with @err if its id is taken. */
+int tc_caseset_add(struct tc_caseset *set, struct tc_case *c, char *err, size_t errlen);
+
 /* tc_caseset_free - free the cases and the array. */
 void tc_caseset_free(struct tc_caseset *set);
 

@@ -121,8 +121,10 @@ int tc_matrix_add(struct tc_caseset *set, char *err, size_t errlen)
 		free(text);
 		if (!c)
 			return -1;
-		tc_grow(&set->v, sizeof(*set->v), set->n, &set->cap);
-		set->v[set->n++] = c;
+		if (tc_caseset_add(set, c, err, errlen) < 0) {
+			tc_case_free(c);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -184,6 +184,8 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 
 		if (sp) {
 			*sp = '\0';
+			while (sp[1] == ' ' || sp[1] == '\t')
+				sp++;
 			if (strcmp(sp + 1, "same-port"))
 				return tc_lx_fail(lx, at + (size_t)(sp - val) + 1, "expected 'same-port' after the count");
 			c->same_port = 1;
@@ -470,6 +472,8 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 		c->timeout_us = 1000000;
 	if (c->analyze && c->samples < 2)
 		return tc_errf(err, errlen, "%s:%d:1: @analyze needs @samples", file, lines);
+	if (c->samples && !c->analyze)
+		return tc_errf(err, errlen, "%s:%d:1: @samples needs @analyze (isn-random or isn-clock)", file, lines);
 	return 0;
 }
 

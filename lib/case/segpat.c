@@ -295,6 +295,8 @@ static int parse_ip_field(struct tc_lx *lx, struct tc_segpat *p, size_t at)
 		int src = lx->s[at + 2] == 's';
 		struct tc_addr *a = src ? &p->ipsrc : &p->ipdst;
 
+		if (src ? p->ipsrc_set : p->ipdst_set)
+			return tc_lx_fail(lx, at, "'%s' given twice", src ? "ipsrc" : "ipdst");
 		tc_lx_ws(lx);
 		vat = lx->pos;
 		if (!addr_token(lx, buf, sizeof(buf)) || tc_addr_parse(a, buf) < 0)
@@ -306,6 +308,8 @@ static int parse_ip_field(struct tc_lx *lx, struct tc_segpat *p, size_t at)
 		return 1;
 	}
 	if (tc_lx_kw(lx, "ethdst")) {
+		if (p->ethdst_set)
+			return tc_lx_fail(lx, at, "'ethdst' given twice");
 		tc_lx_ws(lx);
 		vat = lx->pos;
 		p->ethdst_set = 1;
@@ -322,6 +326,8 @@ static int parse_ip_field(struct tc_lx *lx, struct tc_segpat *p, size_t at)
 		return 1;
 	}
 	if (tc_lx_kw(lx, "ipopts")) {
+		if (p->ipoptlen)
+			return tc_lx_fail(lx, at, "'ipopts' given twice");
 		if (tc_lx_hex(lx, p->ipopts, sizeof(p->ipopts), &p->ipoptlen) < 0)
 			return -1;
 		return 1;
@@ -383,7 +389,7 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			return -1;
 		if (is_send && v->any)
 			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for %s", nums[i].kw);
-		if (!v->any && v->v > nums[i].max)
+		if (!v->any && !v->nsym && v->v > nums[i].max)
 			return tc_lx_fail(lx, vat, "%s %u does not fit (at most %u)", nums[i].kw, v->v, nums[i].max);
 		return 1;
 	}

@@ -51,6 +51,8 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	k = trim(s);
 	v = trim(eq + 1);
 	if (!strcmp(k, "family")) {
+		if (x->family)
+			return tc_errf(err, errlen, "%s:%d:1: family given twice", path, line);
 		if (strcmp(v, "4") && strcmp(v, "6"))
 			return tc_errf(err, errlen, "%s:%d:%d: family is 4 or 6", path, line, (int)(v - s) + 1);
 		x->family = v[0] - '0';

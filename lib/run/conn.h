@@ -32,6 +32,7 @@ struct tc_conn {
 	int qh, qt;
 	uint32_t isn_t, isn_r;
 	int bound;                      /* the target's ISN is known */
+	int resolve_failed;             /* a TCB name of an expectation was not known yet */
 	uint32_t rcv_nxt_t;             /* the tester's RCV.NXT (absolute) */
 	int have_rcv;
 	uint32_t snd_nxt_t;             /* the tester's SND.NXT (absolute) */

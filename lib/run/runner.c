@@ -99,6 +99,8 @@ static int resolve(const struct tc_conn *k, const struct tc_segpat *in, struct t
 	    resolve_val(k, &out->ack, send ? target : tester, err, el) < 0 ||
 	    resolve_val(k, &out->win, 0, err, el) < 0)
 		return -1;
+	if (send && out->win.v > 65535)
+		return tc_errf(err, el, "win %u does not fit in 16 bits", out->win.v);
 	if (send && out->end.v - out->seq.v != out->len.v)
 		return tc_errf(err, el, "%u:%u is %u bytes, not (%u)", out->seq.v, out->end.v,
 			       out->end.v - out->seq.v, out->len.v);
@@ -317,8 +319,10 @@ static int try_match(struct tc_conn *k, const struct tc_segpat *pat, const struc
 	struct tc_segpat rp;
 	const struct tc_segpat *p = &rp;
 
-	if (resolve(k, pat, &rp, 0, why, wl) < 0)
+	if (resolve(k, pat, &rp, 0, why, wl) < 0) {
+		k->resolve_failed = 1;          /* the case's fault, not the target's */
 		return 0;
+	}
 	if (bind)
 		base = s->seq - (p->seq.any ? 0 : p->seq.v);
 	if (!tc_match(p, s, base, k->isn_t, why, wl))
@@ -364,7 +368,13 @@ static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	k->r->trace[idx].line = st->line;
+	k->resolve_failed = 0;
 	if (!try_match(k, &st->seg, s, why, sizeof(why)) || too_early(k, &st->seg, s, why, sizeof(why))) {
+		if (k->resolve_failed) {
+			tc_result_set_reason(k->r, "%s:%d: %s", k->c->file, st->line, why);
+			finish(k, TC_V_ERROR);
+			return;
+		}
 		rel_text(k, s, obs, sizeof(obs));
 		k->r->trace[idx].note = "unexpected";
 		diverge(k, st, obs, why, TC_V_FAIL);
@@ -568,10 +578,17 @@ static void step_alt(struct tc_conn *k, int *wait)
 	for (i = 0; i < g->nbr; i++) {
 		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
 
+		k->resolve_failed = 0;
 		if (!(k->live & (1u << i)) || st->kind == TC_STEP_NOTHING ||
 		    !try_match(k, &st->seg, s, why, sizeof(why)) ||
-		    too_early(k, &st->seg, s, why, sizeof(why)))
+		    too_early(k, &st->seg, s, why, sizeof(why))) {
+			if (k->resolve_failed) {
+				tc_result_set_reason(k->r, "%s:%d: %s", k->c->file, st->line, why);
+				finish(k, TC_V_ERROR);
+				return;
+			}
 			continue;
+		}
 		/* a branch whose "=> STATE" the trace contradicts is not this outcome */
 		if (st->state[0] && strcmp(st->state, tc_state_name(k->trk.t.st))) {
 			state_off |= 1u << i;
@@ -609,6 +626,9 @@ static void step_alt(struct tc_conn *k, int *wait)
 		}
 	k->live = matched;
 	k->armed = 0;
+	/* the branches' next steps begin now: their "after" and TCB names count from here */
+	k->step_t0 = now(k);
+	k->step_tcb = k->trk.t;
 }
 
 /* path_mismatch - the steps all matched, but the state path is not the one the
@@ -691,6 +711,10 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 			if (k->last[i].nreply && tc_reply_matches(&k->last[i].reply, s)) {
 				add_alt_name(k, k->last[i].name);
 				k->nlast = 0;
+				if (!k->bound && (s->flags & TC_SYN)) {   /* the SYN-ACK tells the ISN */
+					k->bound = 1;
+					k->isn_r = s->seq;
+				}
 				if (check_state(k, st) == 0)
 					next_step(k);
 				return;
@@ -715,6 +739,19 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	 * explains silence only after another invalid segment of this connection. */
 	if (!k->invalid_us[1] || k->invalid_us[0] - k->invalid_us[1] > TC_RATELIMIT_US)
 		all_rl = 0;
+	if (quiet >= 0 && all_rl) {
+		/* the reply may have been rate-limited, or the stack chose silence: the
+		 * model keeps the reply's outcome; the case goes on */
+		char name[80];
+
+		snprintf(name, sizeof(name), "%s (rate-limited?)", k->last[0].name);
+		add_alt_name(k, name);
+		k->nlast = 0;
+		tc_track_settle(&k->trk);
+		if (check_state(k, st) == 0)
+			next_step(k);
+		return;
+	}
 	if (quiet >= 0) {
 		add_alt_name(k, k->last[quiet].name);
 		k->nlast = 0;
@@ -766,6 +803,12 @@ static int sample_done(struct tc_conn *k)
 	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));
 	k->isns[k->sample].isn = k->isn_r;
 	k->isns[k->sample].t_us = k->r->trace[k->r->ntrace - 1].seg.t_us;
+	for (i = k->r->ntrace - 1; i >= 0; i--)        /* when the SYN that told it came */
+		if (k->r->trace[i].seg.dir == TC_DIR_IN && (k->r->trace[i].seg.flags & TC_SYN) &&
+		    k->r->trace[i].seg.seq == k->isn_r) {
+			k->isns[k->sample].t_us = k->r->trace[i].seg.t_us;
+			break;
+		}
 	k->sample++;
 	tc_conn_teardown(k);
 	if (k->sample == 3)
@@ -814,8 +857,6 @@ static void step_once(struct tc_conn *k, int *wait)
 			k->top.pc++;
 			return;
 		}
-		if (k->c->samples && sample_done(k))
-			return;
 		if (k->r->nst_expected && k->trk.npath) {
 			int i, same = k->r->nst_expected == k->trk.npath;
 
@@ -826,6 +867,8 @@ static void step_once(struct tc_conn *k, int *wait)
 				return;
 			}
 		}
+		if (k->c->samples && sample_done(k))
+			return;
 		finish(k, TC_V_PASS);
 		return;
 	}
@@ -963,7 +1006,9 @@ void tc_conn_tick(struct tc_conn *k)
 					k->bpc[i]++;
 			k->live = quiet;
 			k->armed = 0;
+			k->step_t0 = now(k);
 			tc_track_settle(&k->trk);
+			k->step_tcb = k->trk.t;
 			advance(k);
 			return;
 		}
@@ -1056,9 +1101,9 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 {
 	if (c->family && c->family != tg->family)
 		return c->family == 4 ? "an IPv4 case (@family 4)" : "an IPv6 case (@family 6)";
-	if (c->port == TC_PORT_ACTIVE)
-		return tg->have_agent ? NULL : "needs the target-side agent (the target opens the connection)";
-	if (!tg->ports[c->port])
+	if (c->port == TC_PORT_ACTIVE && !tg->have_agent)
+		return "needs the target-side agent (the target opens the connection)";
+	if (c->port != TC_PORT_ACTIVE && !tg->ports[c->port])
 		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
 		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :
 		       "needs a port with an agent behind it";

@@ -314,6 +314,32 @@ void test_replay_features(struct t_ctx *t)
 	       "got R 1:1(0) win 65535");
 	replay_free(&r);
 
+	/* "< model" on a SYN: the SYN-ACK it accepts binds the target's ISN for what follows */
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< model\n> . 1:1(0) ack 1\n",
+		HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.trace[2].seg.ack, r.res.target_isn + 1);
+	T_EQ_U(t, r.res.target_isn, r.res.trace[1].seg.seq);
+	replay_free(&r);
+
+	/* "< model" and silence where a rate limit explains it: the reply's outcome, noted */
+	snprintf(c, sizeof(c), "%s> R 5:5(0)\n< model\n> R 9:9(0)\n< model\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> R 5:5(0)\n< . 1:1(0) ack 1\n> R 9:9(0)\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, r.res.alternative, "rfc5961,rfc5961 (rate-limited?)");
+	T_EQ_S(t, r.res.st_observed[r.res.nst_observed - 1], "ESTABLISHED");
+	replay_free(&r);
+
+	/* a TCB name not known yet is the case's error, not the target's failure */
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n@port closed\n> . 1:1(0) ack 1\n"
+		"< R SND.NXT:SND.NXT(0)\n", "> . 1:1(0)\n< R 1:1(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "error");
+	T_EQ_S(t, r.res.reason, "r.tcp:7: SND.NXT is not known yet at this step");
+	replay_free(&r);
+
 	/* "cksum bad" on an expectation demands a bad checksum */
 	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1 cksum bad\n");
 	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
