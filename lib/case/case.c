@@ -136,7 +136,8 @@ void tc_case_free(struct tc_case *c)
 	free(c->title);
 	free_list(c->rfc, c->nrfc);
 	free_list(c->tags, c->ntags);
-	free_list(c->states, c->nstates);
+	for (int i = 0; i < c->npaths; i++)
+		free_list(c->paths[i], c->npathlen[i]);
 	free_steps(c->steps, c->nsteps);
 	free(c);
 }

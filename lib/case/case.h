@@ -80,6 +80,7 @@ struct tc_segpat {
 };
 
 #define TC_MAX_ALTS 16           /* alternatives in one group */
+#define TC_MAX_PATHS 8           /* state paths in @states */
 
 enum tc_step_kind {
 	TC_STEP_SEND = 1,       /* > ...                */
@@ -161,6 +162,11 @@ struct tc_case {
 	int ntags;
 	char **states;          /* @states: the expected path of the target's state */
 	int nstates;
+	/* @states A B | A C: paths the outcomes permit, each one acceptable (the first is
+	 * states/nstates) */
+	char **paths[TC_MAX_PATHS];
+	int npathlen[TC_MAX_PATHS];
+	int npaths;
 	enum tc_port port;
 	unsigned needs;
 	uint8_t isn_set;

@@ -162,10 +162,24 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		return 0;
 	case 6:
 		c->line_states = lx->line;
-		c->states = split_list(val, " \t", &c->nstates);
-		for (i = 0; i < c->nstates; i++)
-			if (!valid_state(c->states[i]))
-				return tc_lx_fail(lx, at, "unknown state '%s'", c->states[i]);
+		for (char *part = val, *bar; part; part = bar) {
+			int np = c->npaths;
+
+			bar = strchr(part, '|');
+			if (bar)
+				*bar++ = '\0';
+			if (np >= TC_MAX_PATHS)
+				return tc_lx_fail(lx, at, "at most %d state paths", TC_MAX_PATHS);
+			c->paths[np] = split_list(part, " \t", &c->npathlen[np]);
+			c->npaths++;
+			if (!c->npathlen[np])
+				return tc_lx_fail(lx, at, "an empty state path (paths are separated by '|')");
+			for (i = 0; i < c->npathlen[np]; i++)
+				if (!valid_state(c->paths[np][i]))
+					return tc_lx_fail(lx, at, "unknown state '%s'", c->paths[np][i]);
+		}
+		c->states = c->paths[0];
+		c->nstates = c->npathlen[0];
 		return 0;
 	case 7: c->tags = split_list(val, " \t,", &c->ntags); return 0;
 	case 8:

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 static void advance(struct tc_conn *k);
@@ -130,6 +131,34 @@ static void rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf,
 		tc_seg_format_case(s, isn_r, k->isn_t, buf, len);
 }
 
+/* choose_path - of the case's state paths, the one the trace followed, or else the
+ * one it followed longest; it becomes the report's expected path. 1 if followed. */
+static int choose_path(struct tc_conn *k)
+{
+	const struct tc_case *c = k->c;
+	int p, i, best = 0, best_len = -1;
+
+	for (p = 0; p < c->npaths; p++) {
+		for (i = 0; i < c->npathlen[p] && i < k->trk.npath; i++)
+			if (strcmp(c->paths[p][i], tc_state_name(k->trk.path[i])))
+				break;
+		if (i == c->npathlen[p] && i == k->trk.npath) {
+			best = p;
+			best_len = INT_MAX;
+			break;
+		}
+		if (i > best_len) {
+			best = p;
+			best_len = i;
+		}
+	}
+	if (c->npaths) {
+		k->r->st_expected = c->paths[best];
+		k->r->nst_expected = c->npathlen[best];
+	}
+	return best_len == INT_MAX;
+}
+
 static void finish(struct tc_conn *k, enum tc_verdict v)
 {
 	int i;
@@ -139,6 +168,7 @@ static void finish(struct tc_conn *k, enum tc_verdict v)
 	k->r->verdict = v;
 	k->r->end_us = now(k);
 	k->r->nst_observed = 0;
+	choose_path(k);
 	for (i = 0; i < k->trk.npath; i++)
 		k->r->st_observed[k->r->nst_observed++] = tc_state_name(k->trk.path[i]);
 	/* where the observed path leaves the expected one (or the model's) */
@@ -635,12 +665,14 @@ static void step_alt(struct tc_conn *k, int *wait)
  * case expects: fail, naming both paths. */
 static void path_mismatch(struct tc_conn *k)
 {
-	char exp[400] = "", obs[400] = "";
+	char exp[600] = "", obs[400] = "";
 	size_t eo = 0, oo = 0;
-	int i;
+	int i, p;
 
-	for (i = 0; i < k->r->nst_expected && eo < sizeof(exp); i++)
-		eo += (size_t)snprintf(exp + eo, sizeof(exp) - eo, "%s%s", i ? " " : "", k->r->st_expected[i]);
+	for (p = 0; p < k->c->npaths && eo < sizeof(exp); p++)
+		for (i = 0; i < k->c->npathlen[p] && eo < sizeof(exp); i++)
+			eo += (size_t)snprintf(exp + eo, sizeof(exp) - eo, "%s%s", i ? " " : p ? " or " : "",
+					       k->c->paths[p][i]);
 	for (i = 0; i < k->trk.npath && oo < sizeof(obs); i++)
 		oo += (size_t)snprintf(obs + oo, sizeof(obs) - oo, "%s%s", i ? " " : "",
 				       tc_state_name(k->trk.path[i]));
@@ -857,15 +889,9 @@ static void step_once(struct tc_conn *k, int *wait)
 			k->top.pc++;
 			return;
 		}
-		if (k->r->nst_expected && k->trk.npath) {
-			int i, same = k->r->nst_expected == k->trk.npath;
-
-			for (i = 0; same && i < k->trk.npath; i++)
-				same = !strcmp(k->r->st_expected[i], tc_state_name(k->trk.path[i]));
-			if (!same) {
-				path_mismatch(k);
-				return;
-			}
+		if (k->c->npaths && k->trk.npath && !choose_path(k)) {
+			path_mismatch(k);
+			return;
 		}
 		if (k->c->samples && sample_done(k))
 			return;

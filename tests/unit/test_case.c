@@ -148,6 +148,8 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "alt a\n< . 1:1(0)\nalt a\n", "t.tcp:7:1: alternative 'a' given twice" },
 		{ HDR "alt a\nalt b\n", "t.tcp:6:1: alternative 'a' has no steps" },
 		{ HDR "alt a\n< . 1:1(0)\nalt b\n> . 1:1(0)\nend\n", "t.tcp:9:1: alternative 'b' must start with an expected segment ('<') or '< nothing'" },
+		{ HDR "@states LISTEN | | CLOSED\n", "t.tcp:5:9: an empty state path (paths are separated by '|')" },
+		{ HDR "@states LISTEN | SYN-RCVD\n", "t.tcp:5:9: unknown state 'SYN-RCVD'" },
 		{ HDR "> . 1:1(0) ecn 4\n", "t.tcp:5:16: ecn is not-ect, ect1, ect0, ce or 0 to 3, not 4" },
 		{ HDR "> . 1:1(0) ecn *\n", "t.tcp:5:16: a segment to send needs a value, not '*', for ecn" },
 		{ HDR "< . 1:1(0) ecn ce ecn 1\n", "t.tcp:5:19: 'ecn' given twice" },

@@ -332,6 +332,25 @@ void test_replay_features(struct t_ctx *t)
 	T_EQ_S(t, r.res.st_observed[r.res.nst_observed - 1], "ESTABLISHED");
 	replay_free(&r);
 
+	/* several state paths: the one followed is the expected one; none followed: fail,
+	 * naming them all */
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n"
+		"@states LISTEN SYN-RECEIVED ESTABLISHED | LISTEN SYN-RECEIVED ESTABLISHED CLOSED\n"
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n> R 1:1(0)\n", HANDSHAKE "> R 1:1(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, r.res.nst_expected, 4);
+	replay_free(&r);
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n@states LISTEN CLOSED | LISTEN SYN-RECEIVED\n"
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n", HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp:5: expected the state path LISTEN CLOSED or LISTEN SYN-RECEIVED, "
+	       "the trace shows LISTEN SYN-RECEIVED ESTABLISHED");
+	T_EQ_U(t, r.res.nst_expected, 2);
+	T_EQ_S(t, r.res.st_expected[1], "SYN-RECEIVED");       /* the closer one */
+	replay_free(&r);
+
 	/* a TCB name not known yet is the case's error, not the target's failure */
 	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n@port closed\n> . 1:1(0) ack 1\n"
 		"< R SND.NXT:SND.NXT(0)\n", "> . 1:1(0)\n< R 1:1(0)\n", NULL))
