@@ -53,6 +53,7 @@ static int setup_netns(struct run *R)
 		fprintf(stderr, "tcpconform: %s\n", err);
 		return -1;
 	}
+	R->link_mtu = tc_live_mtu(R->ns.if_tester);
 	return 0;
 }
 
@@ -80,6 +81,7 @@ static int setup_remote(struct run *R)
 	f = R->rem.tg.family == 6;
 	R->tg[f] = &R->rem.tg;
 	R->tg[!f] = NULL;
+	R->link_mtu = tc_live_mtu(R->rem.iface);
 	if (R->o.dry_run) {
 		snprintf(path, sizeof(path), "%s/dry-run.pcap", R->dir);
 		R->dry = tc_dry_open(path, R->rem.tg.link, err, sizeof(err));

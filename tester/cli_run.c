@@ -263,9 +263,12 @@ static int make_run_dir(struct run *R)
 static int write_reports(struct run *R)
 {
 	char path[PATH_MAX + 32], err[TC_ERRLEN];
-	char *json = tc_report_json(&R->info, R->res, R->nres, &R->stats);
-	char *xml = NULL;
+	char *json, *xml = NULL;
 	int rc;
+
+	tc_path_analyze(R->res, R->nres, R->link_mtu, &R->path);
+	R->info.path = &R->path;
+	json = tc_report_json(&R->info, R->res, R->nres, &R->stats);
 
 	snprintf(path, sizeof(path), "%s/report.json", R->dir);
 	rc = tc_write_file_atomic(path, json, err, sizeof(err));
@@ -496,6 +499,8 @@ int cli_run(int argc, char **argv)
 	if (write_reports(&R) < 0)
 		rc = -2;
 	point_latest(&R);
+	for (int i = 0; i < R.path.n; i++)    /* before the summary: the verdicts may judge a middlebox */
+		printf("path [ipv%d]: %s\n", R.path.f[i].family, R.path.f[i].message);
 	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);
 	if (!R.info.complete)
 		printf("the run is incomplete (%s): the report says \"complete\": false\n", R.info.interrupted);

@@ -10,6 +10,7 @@
 #include "io/dry.h"
 #include "io/live.h"
 #include "report/report.h"
+#include "run/path.h"
 #include "run/sched.h"
 
 #include <limits.h>
@@ -52,6 +53,8 @@ struct run {
 	struct tc_text_opts txt;
 	struct tc_waivers waivers;
 	int64_t wall_offset_us;         /* wall clock minus monotonic clock */
+	int link_mtu;                   /* the MTU of the tester's link (0: unknown) */
+	struct tc_path_report path;     /* what the traces say about the path */
 };
 
 /* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */

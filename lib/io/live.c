@@ -8,6 +8,10 @@
 #include <poll.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 struct tc_live {
 	pcap_t *pc;
@@ -257,6 +261,21 @@ static int open_pcap(struct tc_live *lv, char *err, size_t errlen)
 	if (lv->fd < 0)
 		return tc_errf(err, errlen, "%s has no selectable descriptor", lv->cfg.iface);
 	return 0;
+}
+
+int tc_live_mtu(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
 }
 
 struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t errlen)

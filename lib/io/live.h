@@ -23,6 +23,9 @@ struct tc_live_cfg {
 
 /* tc_live_open - open capture and injection on cfg->iface. NULL with @err on failure. */
 struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t errlen);
+
+/* tc_live_mtu - the MTU of interface @ifname in the current namespace (0: unknown). */
+int tc_live_mtu(const char *ifname);
 void tc_live_close(struct tc_live *lv);
 
 /* tc_live_io - the io table over @lv. */

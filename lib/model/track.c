@@ -119,12 +119,14 @@ void tc_track_out(struct tc_track *k, const struct tc_seg *s)
 	struct tc_pending *p;
 	int m = 0;
 
-	/* what waited too long got no answer; and room for this one */
+	/* what waited too long got no answer */
 	while (m < k->npend && s->t_us > k->pend[m].seg.t_us + TC_TRACK_ANSWER_US)
 		m++;
-	if (k->npend - m >= TC_TRACK_PENDING)
-		m = k->npend - TC_TRACK_PENDING + 1;
 	settle_first(k, m);
+	/* room for this one: the oldest is given up, its outcome as assumed (a burst
+	 * longer than the queue says nothing about silence) */
+	if (k->npend >= TC_TRACK_PENDING)
+		drop(k, k->npend - TC_TRACK_PENDING + 1);
 
 	p = &k->pend[k->npend++];
 	memset(p, 0, sizeof(*p));

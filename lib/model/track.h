@@ -16,7 +16,7 @@
 #include "model/model.h"
 
 #define TC_TRACK_PATH 64
-#define TC_TRACK_PENDING 4              /* segments awaiting their answer */
+#define TC_TRACK_PENDING 24             /* segments awaiting their answer */
 #define TC_TRACK_ANSWER_US 1000000      /* silence this long after a segment settles it */
 
 /* A segment of the tester's, not yet answered, and what the RFCs allow for it. */

@@ -1,5 +1,6 @@
 /* report: report.json. Names here are a public interface: see reports/schema.json. */
 #include "report/report.h"
+#include "run/path.h"
 #include "packet/format.h"
 #include "util/util.h"
 
@@ -43,6 +44,26 @@ static cJSON *str_array(char *const *v, int n)
 
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, chk(cJSON_CreateString(v[i])));
+	return a;
+}
+
+static cJSON *u8_array(const uint8_t *v, int n)
+{
+	cJSON *a = chk(cJSON_CreateArray());
+	int i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, chk(cJSON_CreateNumber(v[i])));
+	return a;
+}
+
+static cJSON *u16_array(const uint16_t *v, int n)
+{
+	cJSON *a = chk(cJSON_CreateArray());
+	int i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, chk(cJSON_CreateNumber(v[i])));
 	return a;
 }
 
@@ -295,6 +316,35 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 		add_num(f, "count", st->malformed);
 		add_str(f, "first", st->first_malformed);
 		cJSON_AddItemToArray(fnd, f);
+	}
+	if (info->path) {
+		const struct tc_path_report *pr = info->path;
+		cJSON *pj = chk(cJSON_CreateObject());
+
+		for (i = 0; i < pr->n; i++) {
+			cJSON *f = chk(cJSON_CreateObject());
+
+			add_str(f, "kind", "path");
+			add_str(f, "what", pr->f[i].what);
+			add_str(f, "family", pr->f[i].family == 6 ? "ipv6" : "ipv4");
+			add_str(f, "message", pr->f[i].message);
+			add_str(f, "case", pr->f[i].case_id);
+			cJSON_AddItemToArray(fnd, f);
+		}
+		for (i = 0; i < 2; i++) {
+			const struct tc_path_family *pf = &pr->fam[i];
+			cJSON *fj;
+
+			if (!pf->family)
+				continue;
+			fj = chk(cJSON_CreateObject());
+			add(fj, "ttl_syn_ack", u8_array(pf->ttl_synack, pf->n_synack));
+			add(fj, "ttl_rst", u8_array(pf->ttl_rst, pf->n_rst));
+			add(fj, "ttl_other", u8_array(pf->ttl_other, pf->n_other));
+			add(fj, "mss", u16_array(pf->mss, pf->n_mss));
+			add(pj, i ? "ipv6" : "ipv4", fj);
+		}
+		add(root, "path", pj);
 	}
 	add(root, "findings", fnd);
 	for (i = 0; i < n; i++)

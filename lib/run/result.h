@@ -73,6 +73,8 @@ void tc_result_set_reason(struct tc_result *r, const char *fmt, ...) __attribute
 /* tc_result_add_note - append a line to the notes. */
 void tc_result_add_note(struct tc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct tc_path_report;
+
 /* A whole run: environment facts and all results. */
 struct tc_run_info {
 	const char *tool_version;
@@ -88,6 +90,7 @@ struct tc_run_info {
 	int jobs;
 	uint64_t seed;
 	char *interrupted;              /* why the run stopped early, or NULL */
+	const struct tc_path_report *path;      /* what the traces say about the path, or NULL */
 };
 
 struct tc_summary {

@@ -16,9 +16,19 @@ leftovers() {
 
 # tc_leftovers: namespaces of tcpconform runs, agent processes and our veth links that
 # are still around (prints them; empty when clean).
+# A namespace whose run is still alive (tcpconform-PID-..., PID a live tcpconform) is
+# not left behind: another run owns it (a developer's, on a shared machine).
+tc_live_owner() {   # NAME: 0 if its tcpconform-PID is a running tcpconform
+	_p=$(echo "$1" | sed -n 's/^tcpconform-\([0-9]*\)-.*/\1/p')
+	[ -n "$_p" ] && [ "$(cat /proc/"$_p"/comm 2>/dev/null)" = tcpconform ]
+}
 tc_leftovers() {
-	ip netns list 2>/dev/null | awk '{print $1}' | grep '^tcpconform-' || true
-	pgrep -x tcpconform-agen 2>/dev/null | sed 's/^/agent pid /' || true
+	for _ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^tcpconform-'); do
+		tc_live_owner "$_ns" || echo "$_ns"
+	done
+	for _a in $(pgrep -x tcpconform-agen 2>/dev/null); do
+		tc_live_owner "$(ip netns identify "$_a" 2>/dev/null)" || echo "agent pid $_a"
+	done
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^tcf-' || true
 }
 

@@ -65,6 +65,8 @@ run_remote() {   # NAME ADDR PORT [options]
 		jq -e '[.cases[]|select(.verdict=="skip")|.reason|test("agent|closed port|Linux|IPv")]|all and length > 0' "$rep"
 	check "remote $name: every case is named $(echo "$addr" | grep -q : && echo ipv6 || echo ipv4)" \
 		jq -e --arg f "$(echo "$addr" | grep -q : && echo ipv6 || echo ipv4)" '[.cases[].family==$f]|all' "$rep"
+	check "remote $name: a clean path: no path finding" \
+		jq -e '[.findings[]|select(.kind=="path")]|length == 0' "$rep"
 	check "remote $name: no nftables table and no reserved ports are left" sh -c "! nft list tables | grep -q tcpconform_ && [ \"\$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)\" = '$before' ]"
 }
 run_remote routed4 203.0.113.2 80
@@ -75,6 +77,35 @@ check "remote: the routed run sent bare IP packets (the pcaps are raw IP)" \
 	sh -c "tcpdump -r '$d/routed4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>&1 | grep -q 'link-type RAW'"
 check "remote: the run on the link sent Ethernet frames to the router's address" \
 	sh -c "tcpdump -e -nn -r '$d/link4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>/dev/null | grep -q '198.51.100.2.8080'"
+
+# a middlebox on the way: the router clamps the SYN-ACKs' MSS, overwrites their
+# timestamps with NOPs and rewrites the TTL of RSTs; the report must say so
+ip netns exec "$R" nft -f - <<EOF
+table inet mbox {
+	chain f { type filter hook forward priority 0;
+		ip saddr 203.0.113.2 tcp flags rst ip ttl set 200
+		ip6 saddr 2001:db8:b::2 tcp flags rst ip6 hoplimit set 200
+		tcp flags syn,ack / syn,ack tcp option maxseg size set 1000
+		tcp flags syn,ack / syn,ack reset tcp option timestamp
+	}
+}
+EOF
+check "remote: the middlebox rules are in place" [ $? = 0 ]
+for fam in 4 6; do
+	addr=203.0.113.2; [ $fam = 6 ] && addr=2001:db8:b::2
+	"$TC" run --no-color -q --target "$addr" --port 80 --closed-port 81 --rate 5000 -o "$d/mbox$fam" \
+		tcp.handshake.syn_ack_basic tcp.rst.closed_port_syn >"$d/mbox$fam.out" 2>&1
+	rep="$d/mbox$fam/latest/report.json"
+	for what in ttl mss options; do
+		check "remote: through a middlebox (IPv$fam), the report notes the path ($what)" \
+			jq -e --arg w "$what" --arg f "ipv$fam" '[.findings[]|select(.kind=="path" and .what==$w and .family==$f)]|length == 1' "$rep"
+	done
+	check "remote: through a middlebox (IPv$fam), the terminal says it too" \
+		grep -q "^path \[ipv$fam\]: the target's SYN-ACKs come with .* 63, its RSTs with 200" "$d/mbox$fam.out"
+	check "remote: through a middlebox (IPv$fam), the report lists what it saw" \
+		jq -e --arg f "ipv$fam" '.path[$f] | .ttl_syn_ack == [63] and .ttl_rst == [200] and .mss == [1000]' "$rep"
+done
+ip netns exec "$R" nft delete table inet mbox
 
 # interrupted: SIGINT in the middle, then SIGKILL and a new start
 slow='tcp.isn.unpredictability'

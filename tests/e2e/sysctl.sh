@@ -1,0 +1,67 @@
+#!/bin/sh
+# End to end: the tester sees the target's configuration. The same cases run with the
+# stock sysctls and with --sysctl turning off timestamps, SACK and window scaling, and
+# turning on RFC 1337: the alternatives the cases take and the options the SYN-ACKs
+# carry change as they must; the report records the sysctls. IPv4 and IPv6.
+. "$(dirname "$0")/lib.sh"
+d=$(mktemp -d /tmp/tc-e2e-sysctl.XXXXXX)
+trap 'rm -rf "$d"' EXIT INT TERM
+cases="tcp.handshake.synack_options_mirror tcp.options.ts_negotiation tcp.options.sack_perm_negotiation
+tcp.options.wscale_negotiated tcp.timewait.rst_assassination"
+
+run() {   # NAME [--sysctl K=V]
+	name=$1; shift
+	# shellcheck disable=SC2086
+	"$TC" run --no-color -q -o "$d/$name" "$@" $cases >"$d/$name.out" 2>&1
+	st=$?
+	check "sysctl $name: exits 0, every case passes (both families)" \
+		sh -c "[ $st = 0 ] && [ \"\$(jq '[.cases[]|select(.verdict==\"pass\")]|length' '$d/$name/latest/report.json')\" = 10 ]"
+	[ "$st" = 0 ] || sed 's/^/# /' "$d/$name.out" | tail -8
+}
+# alt NAME CASE: the alternative the case took, the same over IPv4 and IPv6
+alt() {
+	jq -r --arg id "$2" '[.cases[]|select(.id==$id)|.alternative]|unique|join("|")' "$d/$1/latest/report.json"
+}
+# synack_opts NAME: the option names of the first SYN-ACK of synack_options_mirror
+synack_opts() {
+	jq -r '[.cases[]|select(.id=="tcp.handshake.synack_options_mirror")|
+		([.trace[]|select(.dir=="in" and .flags=="S.")][0].options|map(.name)|join(","))]|unique|join("|")' \
+		"$d/$1/latest/report.json"
+}
+sysctl_of() { jq -r --arg k "$2" '.environment.sysctls[$k]' "$d/$1/latest/report.json"; }
+
+run stock
+check "sysctl stock: the SYN-ACK takes every option offered" [ "$(alt stock tcp.handshake.synack_options_mirror)" = ts_sack_ws ]
+check "sysctl stock: SYN-ACK options mss,sackOK,TS,nop,wscale" [ "$(synack_opts stock)" = "mss,sackOK,TS,nop,wscale" ]
+check "sysctl stock: timestamps, SACK and window scaling negotiated" \
+	[ "$(alt stock tcp.options.ts_negotiation) $(alt stock tcp.options.sack_perm_negotiation) $(alt stock tcp.options.wscale_negotiated)" = "with_ts with_sack with_ws" ]
+check "sysctl stock: a RST in TIME-WAIT closes it (tcp_rfc1337=0)" \
+	[ "$(alt stock tcp.timewait.rst_assassination) $(sysctl_of stock net.ipv4.tcp_rfc1337)" = "rfc9293 0" ]
+
+run no_ts --sysctl net.ipv4.tcp_timestamps=0
+check "sysctl tcp_timestamps=0: recorded in the report" [ "$(sysctl_of no_ts net.ipv4.tcp_timestamps)" = 0 ]
+check "sysctl tcp_timestamps=0: the SYN-ACK has no TS" [ "$(synack_opts no_ts)" = "mss,nop,nop,sackOK,nop,wscale" ]
+check "sysctl tcp_timestamps=0: the cases take the alternatives without TS" \
+	[ "$(alt no_ts tcp.handshake.synack_options_mirror) $(alt no_ts tcp.options.ts_negotiation)" = "sack_ws without_ts" ]
+
+run no_sack --sysctl net.ipv4.tcp_sack=0
+check "sysctl tcp_sack=0: recorded in the report" [ "$(sysctl_of no_sack net.ipv4.tcp_sack)" = 0 ]
+check "sysctl tcp_sack=0: the SYN-ACK has no sackOK" [ "$(synack_opts no_sack)" = "mss,nop,nop,TS,nop,wscale" ]
+check "sysctl tcp_sack=0: the cases take the alternatives without SACK" \
+	[ "$(alt no_sack tcp.handshake.synack_options_mirror) $(alt no_sack tcp.options.sack_perm_negotiation)" = "ts_ws without_sack" ]
+
+run no_ws --sysctl net.ipv4.tcp_window_scaling=0
+check "sysctl tcp_window_scaling=0: recorded in the report" [ "$(sysctl_of no_ws net.ipv4.tcp_window_scaling)" = 0 ]
+check "sysctl tcp_window_scaling=0: the SYN-ACK has no wscale" [ "$(synack_opts no_ws)" = "mss,sackOK,TS" ]
+check "sysctl tcp_window_scaling=0: the cases take the alternatives without it" \
+	[ "$(alt no_ws tcp.handshake.synack_options_mirror) $(alt no_ws tcp.options.wscale_negotiated)" = "ts_sack without_ws" ]
+
+run rfc1337 --sysctl net.ipv4.tcp_rfc1337=1
+check "sysctl tcp_rfc1337=1: recorded in the report" [ "$(sysctl_of rfc1337 net.ipv4.tcp_rfc1337)" = 1 ]
+check "sysctl tcp_rfc1337=1: a RST in TIME-WAIT is ignored, the FIN acknowledged" \
+	[ "$(alt rfc1337 tcp.timewait.rst_assassination)" = rfc1337 ]
+
+"$TC" run --sysctl net.ipv4.tcp_nonsense=1 tcp.data.echo >"$d/bad.out" 2>&1
+check "sysctl: an unknown key is an environment error (exit 2) naming it" \
+	sh -c "[ $? = 2 ] && grep -q 'tcp_nonsense' '$d/bad.out'"
+check "sysctl: nothing left behind" [ -z "$(tc_leftovers)" ]
