@@ -279,7 +279,7 @@ static const struct agent_verb verbs[] = {
 	  agent_check_connect, agent_cmd_connect, no_expire },
 	{ "sockopt", "PSV", "sockopt PP NAME VALUE [t=MS] (NAME: nodelay "
 	  "keepalive keepidle keepintvl keepcnt user_timeout rcvbuf sndbuf "
-	  "linger cork)", true, agent_check_sockopt, agent_cmd_sockopt,
+	  "linger cork oobinline)", true, agent_check_sockopt, agent_cmd_sockopt,
 	  no_expire },
 	{ "info", "P", "info PP [t=MS]", true, NULL, cmd_info, no_expire },
 };

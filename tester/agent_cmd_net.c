@@ -131,6 +131,7 @@ static const struct sockopt_def sockopts[] = {
 	{ "sndbuf", SOL_SOCKET, SO_SNDBUF },
 	{ "linger", SOL_SOCKET, SO_LINGER },
 	{ "cork", IPPROTO_TCP, TCP_CORK },
+	{ "oobinline", SOL_SOCKET, SO_OOBINLINE },     /* urgent data stays in the stream */
 };
 
 /* The option called @name, or NULL. */

@@ -70,7 +70,7 @@ static int setup_remote(struct run *R)
 	rc.closed_port = R->o.closed_port;
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
-	rc.port_lo = (uint16_t)(20000 + (getpid() % 8) * 4000);
+	rc.port_lo = (uint16_t)(20000 + tc_remote_next_block(8) * 4000);
 	rc.port_hi = (uint16_t)(rc.port_lo + 3999);
 	rc.dry_run = R->o.dry_run;
 	if (tc_remote_setup(&R->rem, &rc, err, sizeof(err)) < 0) {

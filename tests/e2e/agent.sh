@@ -214,6 +214,7 @@ expect "the first side sees EOF" "ok" eof 7001
 expect_state "the first closer is in TIME-WAIT (fd still open)" 7001 TIME-WAIT
 expect_state "the last closer is CLOSED" 40001 CLOSED
 expect "sockopt on a live connection" "ok" sockopt 40002 nodelay 1
+expect "sockopt oobinline" "ok" sockopt 40002 oobinline 1
 expect "noread" "ok" noread 40002
 expect "close the outgoing connection" "ok" close 7002
 expect "close its accepted side" "ok" close 40002
