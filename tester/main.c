@@ -146,6 +146,11 @@ int main(int argc, char **argv)
 		printf("tcpconform %s\n", TC_VERSION);
 		return TC_EXIT_OK;
 	}
+	for (int i = 2; i < argc; i++)           /* tcpconform run --help, list -h ... */
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return TC_EXIT_OK;
+		}
 	if (!strcmp(argv[1], "run"))
 		return cli_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))

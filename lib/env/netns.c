@@ -177,6 +177,11 @@ static int setup_target(struct tc_netns *e, const struct tc_netns_cfg *cfg, char
 	    tc_cmdf(err, errlen, "ip neigh replace 198.18.0.1 lladdr %s dev %s nud permanent", mt, i) < 0 ||
 	    tc_cmdf(err, errlen, "ip -6 neigh replace 2001:db8:7463::1 lladdr %s dev %s nud permanent", mt, i) < 0)
 		return -1;
+	/* Cases share the target and one tester address: a stack that caches RTT and
+	 * cwnd per destination would carry one case's measurements into the next (RTO
+	 * cases would depend on their order). --sysctl may set it back. */
+	if (tc_sysctl_write("net.ipv4.tcp_no_metrics_save", "1", err, errlen) < 0)
+		return -1;
 	for (k = 0; k < cfg->nsysctl; k++)
 		if (tc_sysctl_write(cfg->sysctl_keys[k], cfg->sysctl_vals[k], err, errlen) < 0)
 			return -1;
