@@ -147,6 +147,29 @@ static int nft_table(struct tc_remote *r, char *err, size_t errlen)
 	return 0;
 }
 
+int tc_remote_next_block(int nblocks)
+{
+	char path[] = STATE_DIR "/next-block";
+	FILE *f;
+	int b = -1;
+
+	mkdir(STATE_DIR, 0755);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &b) != 1)
+			b = -1;
+		fclose(f);
+	}
+	if (b < 0 || b >= nblocks)
+		b = (int)(getpid() % nblocks);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%d\n", (b + 1) % nblocks);
+		fclose(f);
+	}
+	return b;
+}
+
 static void state_write(struct tc_remote *r)
 {
 	FILE *f;

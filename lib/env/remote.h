@@ -38,6 +38,11 @@ struct tc_remote {
  */
 int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_t errlen);
 
+/* tc_remote_next_block - which of @nblocks blocks of tester ports this run takes: the
+ * one after the last run's, so that a run does not meet the connections an earlier
+ * run left on the target (in TIME-WAIT, or half open) on the same 4-tuples. */
+int tc_remote_next_block(int nblocks);
+
 /* tc_remote_setup - route, source, interface; the drop table and the reserved ports.
  * On failure everything made is undone. */
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen);

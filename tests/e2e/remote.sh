@@ -94,7 +94,7 @@ check "remote: the middlebox rules are in place" [ $? = 0 ]
 for fam in 4 6; do
 	addr=203.0.113.2; [ $fam = 6 ] && addr=2001:db8:b::2
 	"$TC" run --no-color -q --target "$addr" --port 80 --closed-port 81 --rate 5000 -o "$d/mbox$fam" \
-		tcp.handshake.syn_ack_basic tcp.rst.closed_port_syn >"$d/mbox$fam.out" 2>&1
+		tcp.handshake.synack_options_mirror tcp.rst.closed_port_syn >"$d/mbox$fam.out" 2>&1
 	rep="$d/mbox$fam/latest/report.json"
 	for what in ttl mss options; do
 		check "remote: through a middlebox (IPv$fam), the report notes the path ($what)" \
@@ -148,5 +148,6 @@ done
 "$TC" run --no-color -q --dry-run --target 203.0.113.2 --port 80 -o "$d/dry" 'tcp.handshake.*' >"$d/dry.out" 2>&1
 check "remote: --dry-run exits 0 and sends nothing" \
 	sh -c "[ $? = 0 ] && [ \$(tcpdump -r '$d/dry/latest/dry-run.pcap' 2>/dev/null | wc -l) -gt 0 ] && ! nft list tables | grep -q tcpconform_"
-check "remote: --dry-run's cases say so" jq -e '[.cases[]|.verdict=="skip" and (.reason|test("dry run"))]|all' "$d/dry/latest/report.json"
+check "remote: --dry-run judges nothing; the cases it sent say so" \
+	jq -e '([.cases[]|.verdict=="skip"]|all) and ([.cases[]|select(.reason|test("dry run"))]|length > 5)' "$d/dry/latest/report.json"
 check "remote: nothing left behind" [ -z "$(tc_leftovers)" ]
