@@ -213,9 +213,11 @@ static int select_cases(struct run *R)
 	if (cli_load_cases(&R->set, R->o.cases, R->o.matrix || (!R->o.cases && !R->o.no_matrix), 0))
 		return TC_EXIT_USAGE;
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));
-	for (i = 0; i < R->set.n; i++)
-		if (tc_case_selected(R->set.v[i], R->o.globs, R->o.nglob))
-			R->sel[R->nsel++] = R->set.v[i];
+	for (int last = 0; last < 2; last++)    /* the cases tagged "last" after all others */
+		for (i = 0; i < R->set.n; i++)
+			if (tc_case_has_tag(R->set.v[i], "last") == last &&
+			    tc_case_selected(R->set.v[i], R->o.globs, R->o.nglob))
+				R->sel[R->nsel++] = R->set.v[i];
 	if (!R->nsel) {
 		fprintf(stderr, "tcpconform: no case matches");
 		for (i = 0; i < (size_t)R->o.nglob; i++)

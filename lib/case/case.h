@@ -206,6 +206,14 @@ struct tc_case *tc_trace_parse(const char *file, const char *buf, size_t len, ch
 /* tc_case_load - read and parse one file; as tc_case_parse. */
 struct tc_case *tc_case_load(const char *path, char *err, size_t errlen);
 
+/* tc_runs_alone - a case tagged "serial" (its timing must not share the target) or
+ * "last" (it changes what the target keeps per destination, like the path MTU: it runs
+ * after every other case, which the caller orders so) runs with no other case. */
+static inline int tc_runs_alone(const struct tc_case *c)
+{
+	return tc_case_has_tag(c, "serial") || tc_case_has_tag(c, "last");
+}
+
 /* A set of cases, loaded from a directory tree. */
 struct tc_caseset {
 	struct tc_case **v;

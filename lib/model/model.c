@@ -298,8 +298,12 @@ static void tw_new_syn(struct outs *x)
 							    : tc_seq_gt(s->seq, x->t->rcv_nxt);
 	struct tc_outcome *o;
 
-	if ((s->flags & (TC_SYN | TC_ACK | TC_RST)) != TC_SYN || !newer)
+	if ((s->flags & (TC_SYN | TC_ACK | TC_RST)) != TC_SYN)
 		return;
+	if (!newer) {           /* an old duplicate: "silently drop" it */
+		add(x, "rfc6191", "RFC6191 2 (a SYN not newer than the last incarnation is dropped)");
+		return;
+	}
 	o = add(x, "rfc6191", "RFC6191 2; RFC9293 3.10.7.4 (fourth), MAY-2");
 	if (!o)
 		return;
@@ -464,6 +468,8 @@ static void arrive_sync(struct outs *x)
 
 	if (paws_reject(t, s)) {
 		ack_now(add(x, "rfc7323", "RFC7323 5.3 (PAWS)"), 1);
+		if (t->st == TC_ST_TIME_WAIT)
+			tw_new_syn(x);
 		return;
 	}
 	if (!tc_tcb_acceptable(t, s->seq, tc_seg_len(s))) {     /* first */

@@ -481,7 +481,10 @@ static void step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		finish(k, TC_V_ERROR);
 		return;
 	}
-	if (st->verb == TC_AG_FORGET) {
+	/* forget; or abort where RFC 9293 3.10.5 deletes the TCB without a word */
+	if (st->verb == TC_AG_FORGET ||
+	    (st->verb == TC_AG_ABORT && (k->trk.t.st == TC_ST_CLOSING || k->trk.t.st == TC_ST_LAST_ACK ||
+					k->trk.t.st == TC_ST_TIME_WAIT))) {
 		k->trk.line = st->line;
 		tc_track_forget(&k->trk);
 	}

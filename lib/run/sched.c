@@ -70,7 +70,7 @@ static void reap(struct sched *S)
 			continue;
 		}
 		tc_conn_teardown(k);
-		if (tc_case_has_tag(S->ares[i]->c, "serial"))
+		if (tc_runs_alone(S->ares[i]->c))
 			S->serial = 0;
 		if (S->o->on_done)
 			S->o->on_done(S->o->arg, S->ares[i]);
@@ -150,7 +150,7 @@ static void start_one(struct sched *S, struct tc_case *c, struct tc_result *r, u
 
 	S->act[S->nact] = k;
 	S->ares[S->nact++] = r;
-	if (tc_case_has_tag(c, "serial"))
+	if (tc_runs_alone(c))
 		S->serial = 1;
 	tc_conn_start(k);
 }
@@ -207,7 +207,7 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 			struct tc_case *c = cases[next];
 			const char *why = tc_case_unmet(c, env->tg);
 
-			if (!why && tc_case_has_tag(c, "serial") && S.nact > 0)
+			if (!why && tc_runs_alone(c) && S.nact > 0)
 				break;
 			if (why) {
 				res[next].verdict = TC_V_SKIP;

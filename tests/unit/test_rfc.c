@@ -155,7 +155,7 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_TIME_WAIT, F | A, 1, 2, 0, "rfc9293", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, S, 5000, 0, 0, "rfc9293,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, S, 3, 0, 0, "rfc5961,legacy,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
-	{ __LINE__, TC_ST_TIME_WAIT, S, -100, 0, 0, "rfc9293", A, 2, 2, 0, TC_ST_TIME_WAIT },
+	{ __LINE__, TC_ST_TIME_WAIT, S, -100, 0, 0, "rfc9293,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, A, 2, 2, 0, "rfc9293,ignore", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, F, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_CLOSE_WAIT, F | A, 2, 1, 0, "rfc9293,ignore", A, 1, 2, 0, TC_ST_CLOSE_WAIT },
