@@ -25,7 +25,9 @@ enum tc_sym {
 struct tc_val {
 	uint8_t set;            /* given in the file */
 	uint8_t any;            /* given as '*' */
-	uint32_t v;             /* the constant part */
+	uint32_t v;             /* the constant part (the low end of a range) */
+	uint8_t range;          /* given as LO..HI: any value from v to hi (expectations) */
+	uint32_t hi;
 	uint8_t nsym;
 	struct { int8_t sign; uint8_t sym; uint32_t div; } sym[TC_VAL_TERMS];
 };

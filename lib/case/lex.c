@@ -153,6 +153,22 @@ int tc_lx_num(struct tc_lx *lx, uint32_t *v, const char *what)
 	return 0;
 }
 
+/* range_tail - "..HI" after a number makes it a range. */
+static int range_tail(struct tc_lx *lx, struct tc_val *v, const char *what)
+{
+	size_t at = lx->pos;
+
+	if (lx->end - lx->pos < 2 || memcmp(lx->s + lx->pos, "..", 2))
+		return 0;
+	lx->pos += 2;
+	if (tc_lx_num(lx, &v->hi, what) < 0)
+		return -1;
+	if (v->hi < v->v)
+		return tc_lx_fail(lx, at, "the range %u..%u is empty", v->v, v->hi);
+	v->range = 1;
+	return 0;
+}
+
 int tc_lx_val(struct tc_lx *lx, struct tc_val *v, const char *what)
 {
 	v->set = 1;
@@ -160,7 +176,9 @@ int tc_lx_val(struct tc_lx *lx, struct tc_val *v, const char *what)
 		v->any = 1;
 		return 0;
 	}
-	return tc_lx_num(lx, &v->v, what);
+	if (tc_lx_num(lx, &v->v, what) < 0)
+		return -1;
+	return range_tail(lx, v, what);
 }
 
 int tc_lx_dur(struct tc_lx *lx, uint64_t *us)
@@ -347,6 +365,6 @@ int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
 			lx->pos++;
 			continue;
 		}
-		return 0;
+		return v->nsym || sign < 0 ? 0 : range_tail(lx, v, what);
 	}
 }

@@ -8,14 +8,17 @@
 
 static int val_ok(const struct tc_val *v, uint32_t got)
 {
-	return !v->set || v->any || v->v == got;
+	return !v->set || v->any || (v->range ? got >= v->v && got <= v->hi : v->v == got);
 }
 
 static int num_field(const struct tc_val *v, uint32_t got, const char *name, char *why, size_t wl)
 {
 	if (val_ok(v, got))
 		return 1;
-	tc_errf(why, wl, "%s is %u, expected %u", name, got, v->v);
+	if (v->range)
+		tc_errf(why, wl, "%s is %u, expected %u..%u", name, got, v->v, v->hi);
+	else
+		tc_errf(why, wl, "%s is %u, expected %u", name, got, v->v);
 	return 0;
 }
 

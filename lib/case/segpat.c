@@ -80,7 +80,10 @@ static int parse_seq(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 	}
 	if (is_send && (p->seq.any || p->end.any || p->len.any))
 		return tc_lx_fail(lx, start, "a segment to send needs a sequence number and length, not '*'");
+	if (is_send && (p->seq.range || p->end.range || p->len.range))
+		return tc_lx_fail(lx, start, "a segment to send needs a sequence number and length, not a range");
 	if (!p->seq.any && !p->end.any && !p->len.any && !p->seq.nsym && !p->end.nsym &&
+	    !p->seq.range && !p->end.range && !p->len.range &&
 	    p->end.v - p->seq.v != p->len.v)
 		return tc_lx_fail(lx, start, "%u:%u is %u bytes, not (%u)", p->seq.v, p->end.v,
 				  p->end.v - p->seq.v, p->len.v);
@@ -213,6 +216,11 @@ static int check_send_opt(struct tc_lx *lx, const struct tc_optpat *o, size_t at
 	for (i = 0; i < o->nsack; i++)
 		if (o->sack_l[i].any || o->sack_r[i].any)
 			return tc_lx_fail(lx, at, "SACK blocks to send need values, not '*'");
+	if (o->a.range || o->b.range)
+		return tc_lx_fail(lx, at, "option %s to send needs a value, not a range", n);
+	for (i = 0; i < o->nsack; i++)
+		if (o->sack_l[i].range || o->sack_r[i].range)
+			return tc_lx_fail(lx, at, "SACK blocks to send need values, not ranges");
 	if ((o->kind == TC_OPT_MSS && o->a.v > 65535) || (o->kind == TC_OPT_WSCALE && o->a.v > 255))
 		return tc_lx_fail(lx, at, "%s %u does not fit its option", n, o->a.v);
 	return 0;
@@ -369,8 +377,8 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			}
 		if (tc_lx_val(lx, &p->ecn, "ecn") < 0)
 			return -1;
-		if (is_send && p->ecn.any)
-			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for ecn");
+		if (is_send && (p->ecn.any || p->ecn.range))
+			return tc_lx_fail(lx, vat, "a segment to send needs one value for ecn");
 		if (!p->ecn.any && p->ecn.v > 3)
 			return tc_lx_fail(lx, vat, "ecn is not-ect, ect1, ect0, ce or 0 to 3, not %u", p->ecn.v);
 		return 1;
@@ -389,8 +397,11 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			return -1;
 		if (is_send && v->any)
 			return tc_lx_fail(lx, vat, "a segment to send needs a value, not '*', for %s", nums[i].kw);
-		if (!v->any && !v->nsym && v->v > nums[i].max)
-			return tc_lx_fail(lx, vat, "%s %u does not fit (at most %u)", nums[i].kw, v->v, nums[i].max);
+		if (is_send && v->range)
+			return tc_lx_fail(lx, vat, "a segment to send needs one value for %s, not a range", nums[i].kw);
+		if (!v->any && !v->nsym && (v->range ? v->hi : v->v) > nums[i].max)
+			return tc_lx_fail(lx, vat, "%s %u does not fit (at most %u)", nums[i].kw,
+					  v->range ? v->hi : v->v, nums[i].max);
 		return 1;
 	}
 	if (tc_lx_accept(lx, '<'))

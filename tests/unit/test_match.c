@@ -84,6 +84,10 @@ void test_match_fields(struct t_ctx *t)
 	NOMATCH("< S. 0:0(0) ack 1 win 65535", &s, "win is 64240, expected 65535");
 	NOMATCH("< S. 0:1(1) ack 1", &s, "length is 0, expected 1");
 	NOMATCH("< S. 0:0(0) ttl 1", &s, "ttl is 64, expected 1");
+	/* ranges: LO..HI */
+	MATCH("< S. 0:0(0) ack 1 win 1..64240 ttl 64..255", &s);
+	NOMATCH("< S. 0:0(0) win 1..64239", &s, "win is 64240, expected 1..64239");
+	NOMATCH("< S. 0:*(0..0) ttl 65..255", &s, "ttl is 64, expected 65..255");
 	/* the ECN field is the low two bits of tos: DSCP aside */
 	s.tos = 0xb8 | 3;
 	MATCH("< S. 0:0(0) ecn ce", &s);
