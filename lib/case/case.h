@@ -88,7 +88,7 @@ enum tc_step_kind {
 	TC_STEP_SEND = 1,       /* > ...                */
 	TC_STEP_EXPECT,         /* < ...                */
 	TC_STEP_NOTHING,        /* < nothing 500ms      */
-	TC_STEP_WAIT,           /* wait 200ms           */
+	TC_STEP_WAIT,           /* wait 200ms; ignore 200ms (what comes meanwhile is not judged) */
 	TC_STEP_AGENT,          /* agent close          */
 	TC_STEP_ALT,            /* alt NAME ... end     */
 	TC_STEP_MODEL,          /* < model: what the model predicts for the last send */
@@ -123,6 +123,7 @@ struct tc_step {
 	struct tc_segpat seg;   /* SEND, EXPECT */
 	uint64_t dur_us;        /* NOTHING, WAIT: duration; EXPECT: timeout (0: default) */
 	uint8_t ratelimited;    /* EXPECT, NOTHING: a rate limit may suppress the reply */
+	uint8_t ignore;         /* WAIT: the target's segments meanwhile are not judged */
 	char state[20];         /* "=> STATE": the target's state after this step */
 	/* AGENT */
 	enum tc_agent_verb verb;

@@ -358,7 +358,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 			return -1;
 		return parse_tail(lx, st);
 	}
-	if (tc_lx_kw(lx, "wait")) {
+	if (tc_lx_kw(lx, "wait") || (tc_lx_kw(lx, "ignore") && (st->ignore = 1))) {
 		st->kind = TC_STEP_WAIT;
 		if (tc_lx_dur(lx, &st->dur_us) < 0)
 			return -1;
@@ -382,7 +382,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	}
 	(*pc->nsteps)--;
 	free(st->text);
-	return tc_lx_fail(lx, at, "expected a step: '>' (send), '<' (expect), 'wait', 'agent', 'alt' or 'end'");
+	return tc_lx_fail(lx, at, "expected a step: '>' (send), '<' (expect), 'wait', 'ignore', 'agent', 'alt' or 'end'");
 }
 
 static int parse_alt(struct tc_lx *lx, struct pctx *pc, size_t at)

@@ -910,6 +910,14 @@ static void step_once(struct tc_conn *k, int *wait)
 	case TC_STEP_EXPECT: step_expect(k, st, wait); break;
 	case TC_STEP_NOTHING: step_nothing(k, st, wait); break;
 	case TC_STEP_WAIT:
+		if (st->ignore) {               /* taken as they come, not judged */
+			int idx;
+
+			while (queue_pop(k, &idx)) {
+				k->r->trace[idx].line = st->line;
+				k->r->trace[idx].note = "ignored";
+			}
+		}
 		arm(k, st->dur_us);
 		if (now(k) < k->deadline)
 			*wait = 1;

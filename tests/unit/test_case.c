@@ -141,7 +141,7 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "wait 5m\n", "t.tcp:5:6: a duration needs a unit: us, ms or s" },
 		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, noread, read, received N, eof, state STATE, connect, sockopt NAME N)" },
 		{ HDR "agent send\n", "t.tcp:5:11: expected a byte count (a number)" },
-		{ HDR "hello\n", "t.tcp:5:1: expected a step: '>' (send), '<' (expect), 'wait', 'agent', 'alt' or 'end'" },
+		{ HDR "hello\n", "t.tcp:5:1: expected a step: '>' (send), '<' (expect), 'wait', 'ignore', 'agent', 'alt' or 'end'" },
 		{ HDR "end\n", "t.tcp:5:1: 'end' without 'alt'" },
 		{ HDR "alt a\n< . 1:1(0)\n", "t.tcp:5:1: 'alt' group not closed with 'end'" },
 		{ HDR "alt a\n< . 1:1(0)\nend\n", "t.tcp:7:1: a group needs at least two alternatives" },

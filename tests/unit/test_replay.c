@@ -351,6 +351,15 @@ void test_replay_features(struct t_ctx *t)
 	T_EQ_S(t, r.res.st_expected[1], "SYN-RECEIVED");       /* the closer one */
 	replay_free(&r);
 
+	/* "ignore D": what comes meanwhile is taken, not judged; the next step sees what follows */
+	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\nignore 500ms\n< . 1:1(0) ack 2\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n< R 1:1(0)\nwait 600ms\n< . 1:1(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.trace[4].note ? r.res.trace[4].note : "", "ignored");
+	replay_free(&r);
+
 	/* a TCB name not known yet is the case's error, not the target's failure */
 	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n@port closed\n> . 1:1(0) ack 1\n"
 		"< R SND.NXT:SND.NXT(0)\n", "> . 1:1(0)\n< R 1:1(0)\n", NULL))
