@@ -386,7 +386,7 @@ static int run_cases(struct run *R)
 	so.seed = R->o.seed;
 	so.port_lo = 20000;
 	so.port_hi = 59999;
-	so.case_limit_us = 120 * 1000000ull;
+	so.case_limit_us = 300 * 1000000ull;   /* a safety net: every step has its own time */
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
