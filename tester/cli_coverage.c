@@ -6,6 +6,7 @@
 #include "case/matrix.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,21 +61,44 @@ static int load_ids(const char *path, struct req **out, int *n)
 	return 0;
 }
 
-/* cites - does @c's @rfc name requirement @id of RFC 9293 ("RFC9293 MUST-58", or a
- * range written "SHLD-15..17")? */
+/* cites - does @c's @rfc name requirement @id of RFC 9293? An id counts wherever it
+ * stands in an entry of RFC 9293 ("RFC9293 MUST-58", "RFC9293 3.6.1 (MAY-1: ...)"),
+ * also in the entries that follow it up to the next RFC ("...; SHLD-3: ..."), and a
+ * range "SHLD-15..17" names each id in it. */
 static int cites(const struct tc_case *c, const char *id)
 {
-	size_t l = strlen(id);
-	int i;
+	const char *dash = strchr(id, '-');
+	size_t pl = dash ? (size_t)(dash - id) : 0;
+	unsigned long want = dash ? strtoul(dash + 1, NULL, 10) : 0;
+	int i, in9293 = 0;
 
+	if (!dash)
+		return 0;
 	for (i = 0; i < c->nrfc; i++) {
 		const char *p = c->rfc[i];
 
-		if (strncmp(p, "RFC9293", 7) && strncmp(p, "RFC 9293", 8))
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "RFC", 3))
+			in9293 = !strncmp(p, "RFC9293", 7) || !strncmp(p, "RFC 9293", 8);
+		if (!in9293)
 			continue;
-		for (p = strstr(p, id); p; p = strstr(p + 1, id))
-			if (!(p[l] >= '0' && p[l] <= '9') && (p == c->rfc[i] || p[-1] == ' ' || p[-1] == ',' || p[-1] == ';'))
+		for (const char *r = p; (r = strchr(r, '-')) != NULL; r++) {  /* each PREFIX-N[..M] */
+			const char *start = r;
+			unsigned long lo, hi;
+			char *end;
+
+			while (start > p && start[-1] >= 'A' && start[-1] <= 'Z')
+				start--;
+			if ((size_t)(r - start) != pl || strncmp(start, id, pl) || !isdigit((unsigned char)r[1]) ||
+			    (start > p && (isalnum((unsigned char)start[-1]) || start[-1] == '-')))
+				continue;
+			lo = hi = strtoul(r + 1, &end, 10);
+			if (end[0] == '.' && end[1] == '.' && isdigit((unsigned char)end[2]))
+				hi = strtoul(end + 2, &end, 10);
+			if (!isalnum((unsigned char)*end) && want >= lo && want <= hi)
 				return 1;
+		}
 	}
 	return 0;
 }

@@ -83,8 +83,15 @@ static void parse_options(struct tc_seg *s, const uint8_t *p, size_t n)
 		if (o->kind == TC_OPT_EOL || o->kind == TC_OPT_NOP) {
 			o->len = 1;
 			i++;
-			if (o->kind == TC_OPT_EOL)
-				return;         /* the rest is padding */
+			if (o->kind == TC_OPT_EOL) {    /* the rest is padding, and zero (MUST-69) */
+				for (; i < n; i++)
+					if (p[i]) {
+						problem(s, "option padding after EOL is not zero (0x%02x at option byte %zu)",
+							p[i], i);
+						break;
+					}
+				return;
+			}
 			continue;
 		}
 		if (i + 1 >= n) {

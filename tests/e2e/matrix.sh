@@ -65,4 +65,19 @@ check "matrix: a SHOULD failure exits 0, and 1 with --strict" [ "$s1" = 0 -a "$s
 "$TC" coverage >"$d/cov" 2>&1
 check "coverage: every Appendix B id is listed (119), local ones with a reason" \
 	sh -c "grep -q '^119 ids: 89 observable on the wire' '$d/cov' && [ \$(grep -c '^MUST-\|^SHLD-\|^MAY-\|^REC-' '$d/cov') = 119 ]"
+check "coverage: every id observable on the wire has a case (--check exits 0)" "$TC" coverage --check
+mkdir -p "$d/cov_cases"
+cat >"$d/cov_cases/a.tcp" <<'EOF'
+@id      x.cov
+@title   T
+@rfc     RFC9293 3.6.1 (MAY-1; SHLD-3: "quoted"); RFC9293 SHLD-15..17; RFC5961 MUST-2
+@level   MUST
+@states  LISTEN
+> S 0:0(0)
+EOF
+"$TC" coverage --cases "$d/cov_cases" >"$d/cov2" 2>&1
+check "coverage: ids count inside parentheses, after ';' and in ranges; another RFC's do not" \
+	sh -c "grep -q '^MAY-1 .* 1  x.cov' '$d/cov2' && grep -q '^SHLD-3 .* 1  x.cov' '$d/cov2' &&
+	       grep -q '^SHLD-16 .* 1  x.cov' '$d/cov2' && grep -q '^SHLD-18 .* NOT COVERED' '$d/cov2' &&
+	       grep -q '^MUST-2 .* NOT COVERED' '$d/cov2'"
 check "matrix: nothing left behind" wait_for 5 clean

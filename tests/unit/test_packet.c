@@ -165,6 +165,7 @@ void test_decode_options(struct t_ctx *t)
 	static const uint8_t badlen[] = { 2, 5, 0x05, 0xb4, 0, 1, 1, 1 };
 	static const uint8_t pastend[] = { 1, 1, 8, 10, 0, 0 };
 	static const uint8_t zerolen[] = { 1, 1, 30, 0 };
+	static const uint8_t eolpad[] = { 2, 4, 0x05, 0xb4, 0, 0, 7, 0 };     /* a 7 in the padding */
 	uint8_t f[128];
 	struct tc_seg s;
 	char txt[256];
@@ -199,6 +200,13 @@ void test_decode_options(struct t_ctx *t)
 	n = frame_with_opts(f, zerolen, sizeof(zerolen), 6);
 	tc_seg_decode(&s, f, n, TC_LINK_ETH);
 	T_EQ_S(t, s.problem, "option kind 30 has length 0 (< 2)");
+	tc_seg_free(&s);
+
+	n = frame_with_opts(f, eolpad, sizeof(eolpad), 7);
+	tc_seg_decode(&s, f, n, TC_LINK_ETH);
+	T_EQ_S(t, s.problem, "option padding after EOL is not zero (0x07 at option byte 6)");
+	T_OK(t, s.opt_problem);
+	T_EQ_U(t, s.opts[0].v.mss, 1460);
 	tc_seg_free(&s);
 
 	n = frame_with_opts(f, zerolen, sizeof(zerolen), 4);
