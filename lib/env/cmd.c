@@ -165,3 +165,20 @@ int tc_sysctl_read(const char *key, char *buf, size_t len)
 			*p = ' ';
 	return 0;
 }
+
+int tc_owner_alive(long pid)
+{
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	if (pid == (long)getpid())
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "tcpconform", 10);
+}

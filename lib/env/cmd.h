@@ -28,4 +28,8 @@ int tc_sysctl_write(const char *key, const char *val, char *err, size_t errlen);
 /* tc_sysctl_read - its value (trimmed) into @buf; 0 or -1. */
 int tc_sysctl_read(const char *key, char *buf, size_t len);
 
+/* tc_owner_alive - is @pid this process or another running tcpconform? (What a stale
+ * namespace, table or state file names as its owner.) */
+int tc_owner_alive(long pid);
+
 #endif

@@ -85,24 +85,6 @@ static void del_ns(const char *name)
 	tc_cmdf(err, sizeof(err), "ip netns del %s", name);
 }
 
-/* owner_alive - is @pid a running tcpconform? */
-static int owner_alive(pid_t pid)
-{
-	char path[64], comm[64] = "";
-	FILE *f;
-
-	if (pid == getpid())
-		return 1;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "tcpconform", 10);
-}
-
 int tc_netns_cleanup_stale(char *err, size_t errlen)
 {
 	DIR *d = opendir(NS_DIR);
@@ -118,7 +100,7 @@ int tc_netns_cleanup_stale(char *err, size_t errlen)
 		if (strncmp(de->d_name, NS_PREFIX, strlen(NS_PREFIX)))
 			continue;
 		pid = strtol(de->d_name + strlen(NS_PREFIX), &end, 10);
-		if (end == de->d_name + strlen(NS_PREFIX) || *end != '-' || owner_alive((pid_t)pid))
+		if (end == de->d_name + strlen(NS_PREFIX) || *end != '-' || tc_owner_alive(pid))
 			continue;
 		del_ns(de->d_name);
 		n++;

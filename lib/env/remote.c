@@ -235,21 +235,6 @@ void tc_remote_teardown(struct tc_remote *r)
 	r->state_path[0] = '\0';
 }
 
-static int alive(long pid)
-{
-	char path[64], comm[64] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "tcpconform", 10);
-}
-
 int tc_remote_cleanup_stale(char *err, size_t errlen)
 {
 	char *argv[] = { "nft", "list", "tables", NULL }, out[8192], *line, *save = NULL, e2[TC_ERRLEN];
@@ -265,7 +250,7 @@ int tc_remote_cleanup_stale(char *err, size_t errlen)
 		long pid;
 		FILE *f;
 
-		if (strncmp(de->d_name, "remote-", 7) || (pid = atol(de->d_name + 7)) <= 0 || alive(pid))
+		if (strncmp(de->d_name, "remote-", 7) || (pid = atol(de->d_name + 7)) <= 0 || tc_owner_alive(pid))
 			continue;
 		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
 		f = fopen(path, "r");
@@ -282,7 +267,7 @@ int tc_remote_cleanup_stale(char *err, size_t errlen)
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *t = strstr(line, TABLE_PREFIX);
 
-		if (!t || strncmp(line, "table inet ", 11) || alive(atol(t + strlen(TABLE_PREFIX))))
+		if (!t || strncmp(line, "table inet ", 11) || tc_owner_alive(atol(t + strlen(TABLE_PREFIX))))
 			continue;
 		if (tc_cmdf(e2, sizeof(e2), "nft delete table inet %s", t) == 0)
 			n++;

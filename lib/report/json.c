@@ -47,16 +47,6 @@ static cJSON *str_array(char *const *v, int n)
 	return a;
 }
 
-static cJSON *u8_array(const uint8_t *v, int n)
-{
-	cJSON *a = chk(cJSON_CreateArray());
-	int i;
-
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, chk(cJSON_CreateNumber(v[i])));
-	return a;
-}
-
 static cJSON *u16_array(const uint16_t *v, int n)
 {
 	cJSON *a = chk(cJSON_CreateArray());
@@ -338,9 +328,9 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 			if (!pf->family)
 				continue;
 			fj = chk(cJSON_CreateObject());
-			add(fj, "ttl_syn_ack", u8_array(pf->ttl_synack, pf->n_synack));
-			add(fj, "ttl_rst", u8_array(pf->ttl_rst, pf->n_rst));
-			add(fj, "ttl_other", u8_array(pf->ttl_other, pf->n_other));
+			add(fj, "ttl_syn_ack", u16_array(pf->ttl_synack, pf->n_synack));
+			add(fj, "ttl_rst", u16_array(pf->ttl_rst, pf->n_rst));
+			add(fj, "ttl_other", u16_array(pf->ttl_other, pf->n_other));
 			add(fj, "mss", u16_array(pf->mss, pf->n_mss));
 			add(pj, i ? "ipv6" : "ipv4", fj);
 		}

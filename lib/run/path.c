@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void add_u8(uint8_t *v, int *n, uint8_t x)
+/* add - @x to the distinct values v[0..*n) (at most TC_PATH_MAX_VALUES). */
+static void add(uint16_t *v, int *n, uint16_t x)
 {
 	int i;
 
@@ -15,18 +16,7 @@ static void add_u8(uint8_t *v, int *n, uint8_t x)
 		v[(*n)++] = x;
 }
 
-static void add_u16(uint16_t *v, int *n, uint16_t x)
-{
-	int i;
-
-	for (i = 0; i < *n; i++)
-		if (v[i] == x)
-			return;
-	if (*n < TC_PATH_MAX_VALUES)
-		v[(*n)++] = x;
-}
-
-static int disjoint(const uint8_t *a, int na, const uint8_t *b, int nb)
+static int disjoint(const uint16_t *a, int na, const uint16_t *b, int nb)
 {
 	int i, j;
 
@@ -39,7 +29,7 @@ static int disjoint(const uint8_t *a, int na, const uint8_t *b, int nb)
 	return 1;
 }
 
-static void list_u8(const uint8_t *v, int n, char *buf, size_t len)
+static void list(const uint16_t *v, int n, char *buf, size_t len)
 {
 	size_t off = 0;
 	int i;
@@ -166,18 +156,18 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 			if ((s->flags & (TC_SYN | TC_ACK | TC_RST)) == (TC_SYN | TC_ACK)) {
 				const struct tc_opt *m = tc_opt_find(s, TC_OPT_MSS);
 
-				add_u8(pf->ttl_synack, &pf->n_synack, s->ttl);
+				add(pf->ttl_synack, &pf->n_synack, s->ttl);
 				if (m && !m->bad) {
-					add_u16(pf->mss, &pf->n_mss, m->v.mss);
+					add(pf->mss, &pf->n_mss, m->v.mss);
 					if (!mss_case[s->family == 6])
 						mss_case[s->family == 6] = r->c ? r->c->id : "?";
 				}
 			} else if (s->flags & TC_RST) {
-				add_u8(pf->ttl_rst, &pf->n_rst, s->ttl);
+				add(pf->ttl_rst, &pf->n_rst, s->ttl);
 				if (!rst_case[s->family == 6])
 					rst_case[s->family == 6] = r->c ? r->c->id : "?";
 			} else {
-				add_u8(pf->ttl_other, &pf->n_other, s->ttl);
+				add(pf->ttl_other, &pf->n_other, s->ttl);
 			}
 		}
 		one_case(r, out);
@@ -192,25 +182,22 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 			continue;
 		if (disjoint(pf->ttl_synack, pf->n_synack, pf->ttl_rst, pf->n_rst) &&
 		    (f = finding(out, "ttl", fam, rst_case[k]))) {
-			list_u8(pf->ttl_synack, pf->n_synack, a, sizeof(a));
-			list_u8(pf->ttl_rst, pf->n_rst, b, sizeof(b));
+			list(pf->ttl_synack, pf->n_synack, a, sizeof(a));
+			list(pf->ttl_rst, pf->n_rst, b, sizeof(b));
 			snprintf(f->message, sizeof(f->message),
 				 "the target's SYN-ACKs come with %s %s, its RSTs with %s (%s): something on the way "
 				 "answers for it or rewrites its RSTs", k ? "hop limit" : "TTL", a, b, rst_case[k]);
 		}
 		if (disjoint(pf->ttl_synack, pf->n_synack, pf->ttl_other, pf->n_other) &&
 		    (f = finding(out, "ttl", fam, NULL))) {
-			list_u8(pf->ttl_synack, pf->n_synack, a, sizeof(a));
-			list_u8(pf->ttl_other, pf->n_other, b, sizeof(b));
+			list(pf->ttl_synack, pf->n_synack, a, sizeof(a));
+			list(pf->ttl_other, pf->n_other, b, sizeof(b));
 			snprintf(f->message, sizeof(f->message),
 				 "the target's SYN-ACKs come with %s %s, its other segments with %s: they do not take "
 				 "the same way, or something rewrites them", k ? "hop limit" : "TTL", a, b);
 		}
 		if (pf->n_mss > 1 && (f = finding(out, "mss", fam, mss_case[k]))) {
-			size_t off = 0;
-
-			for (j = 0; j < pf->n_mss; j++)
-				off += (size_t)snprintf(a + off, sizeof(a) - off, "%s%u", j ? ", " : "", pf->mss[j]);
+			list(pf->mss, pf->n_mss, a, sizeof(a));
 			snprintf(f->message, sizeof(f->message),
 				 "the target's SYN-ACKs announce different MSS values (%s): a middlebox clamps some", a);
 		}

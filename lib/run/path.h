@@ -24,7 +24,7 @@ struct tc_path_finding {
 /* What the target's segments showed, per family. */
 struct tc_path_family {
 	int family;                     /* 0: no segment of this family */
-	uint8_t ttl_synack[TC_PATH_MAX_VALUES], ttl_rst[TC_PATH_MAX_VALUES], ttl_other[TC_PATH_MAX_VALUES];
+	uint16_t ttl_synack[TC_PATH_MAX_VALUES], ttl_rst[TC_PATH_MAX_VALUES], ttl_other[TC_PATH_MAX_VALUES];
 	int n_synack, n_rst, n_other;
 	uint16_t mss[TC_PATH_MAX_VALUES];       /* MSS values of the target's SYN-ACKs */
 	int n_mss;
