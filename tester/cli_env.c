@@ -97,6 +97,7 @@ static int setup_remote(struct run *R)
 	lc.target[0] = R->rem.tg.target;
 	memcpy(lc.tester_mac, R->rem.tg.tester_mac, 6);
 	lc.raw = !R->rem.same_link;
+	lc.only_targets = 1;
 	lc.rate = R->o.rate_set ? R->o.rate : 200;
 	R->live = tc_live_open(&lc, err, sizeof(err));
 	if (!R->live) {

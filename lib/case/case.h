@@ -153,6 +153,8 @@ enum {
 	TC_NEED_CLOSED_PORT = 1 << 1,
 	TC_NEED_AGENT = 1 << 2,
 	TC_NEED_LINUX = 1 << 3,     /* judges Linux-only facts (agent state, sysctls) */
+	TC_NEED_NETNS = 1 << 4,     /* sends what only the namespaces' own link may carry: another
+				     * source or destination, a damaged IP header (set by the parser) */
 };
 
 struct tc_case {

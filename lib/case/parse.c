@@ -356,6 +356,10 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		if (tc_parse_segpat(lx, &st->seg, pc->trace ? c == '<' : c == '>', &st->dur_us,
 				    &st->ratelimited) < 0)
 			return -1;
+		if (st->kind == TC_STEP_SEND && !pc->trace &&
+		    (st->seg.ipsrc_set || st->seg.ipdst_set || st->seg.ethdst_set || st->seg.iplen.set ||
+		     st->seg.ipcksum != TC_CKREQ_AUTO))
+			pc->c->needs |= TC_NEED_NETNS;
 		return parse_tail(lx, st);
 	}
 	if (tc_lx_kw(lx, "wait") || (tc_lx_kw(lx, "ignore") && (st->ignore = 1))) {

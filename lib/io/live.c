@@ -109,6 +109,15 @@ static int live_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen
 	if ((s->link == TC_LINK_RAW) != !!lv->cfg.raw)
 		return tc_errf(err, errlen, "a %s frame on a %s back-end", s->link == TC_LINK_RAW ? "bare IP" : "link-layer",
 			       lv->cfg.raw ? "raw IP" : "link-layer");
+	if (lv->cfg.only_targets) {
+		int i, ok = 0;
+
+		for (i = 0; i < 2; i++)
+			ok |= tc_addr_eq(&s->dst, &lv->cfg.target[i]) && tc_addr_eq(&s->src, &lv->cfg.tester[i]);
+		if (!ok)
+			return tc_errf(err, errlen, "refused: a packet to or from another address than the target's "
+				       "and the tester's");
+	}
 	pace(lv);
 	if (build_frame(lv->ln, s, err, errlen) < 0)
 		return -1;

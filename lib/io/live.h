@@ -19,6 +19,8 @@ struct tc_live_cfg {
 	const struct tc_clock *clock;
 	int raw;                        /* send bare IP packets through the kernel's route */
 	int rate;                       /* packets per second at most (0: no limit) */
+	int only_targets;               /* refuse a packet to any other address than target[],
+					 * or from any other than tester[] (a host on a real network) */
 };
 
 /* tc_live_open - open capture and injection on cfg->iface. NULL with @err on failure. */
