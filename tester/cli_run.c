@@ -167,16 +167,16 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->globs[o->nglob++] = argv[i];
 		}
 	}
+	if (o->no_waivers && o->nwaiver_files)
+		return cli_usage_error("--waivers and --no-waivers exclude each other");
+	if (o->matrix && o->no_matrix)
+		return cli_usage_error("--matrix and --no-matrix exclude each other");
 	if (o->target)
 		return remote_opts(o);
 	if (o->port || o->closed_port || o->iface || o->source || o->rate_set || o->dry_run)
 		return cli_usage_error("--port, --closed-port, --iface, --source, --rate and --dry-run go with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
 		o->fam[0] = o->fam[1] = 1;      /* both families by default */
-	if (o->no_waivers && o->nwaiver_files)
-		return cli_usage_error("--waivers and --no-waivers exclude each other");
-	if (o->matrix && o->no_matrix)
-		return cli_usage_error("--matrix and --no-matrix exclude each other");
 	return 0;
 }
 

@@ -489,7 +489,7 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 	if (!c->timeout_us)
 		c->timeout_us = 1000000;
 	if (c->analyze && c->samples < 2)
-		return tc_errf(err, errlen, "%s:%d:1: @analyze needs @samples", file, lines);
+		return tc_errf(err, errlen, "%s:%d:1: @analyze needs @samples 2 or more", file, lines);
 	if (c->samples && !c->analyze)
 		return tc_errf(err, errlen, "%s:%d:1: @samples needs @analyze (isn-random or isn-clock)", file, lines);
 	return 0;

@@ -379,8 +379,9 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 			return -1;
 		if (is_send && (p->ecn.any || p->ecn.range))
 			return tc_lx_fail(lx, vat, "a segment to send needs one value for ecn");
-		if (!p->ecn.any && p->ecn.v > 3)
-			return tc_lx_fail(lx, vat, "ecn is not-ect, ect1, ect0, ce or 0 to 3, not %u", p->ecn.v);
+		if (!p->ecn.any && (p->ecn.range ? p->ecn.hi : p->ecn.v) > 3)
+			return tc_lx_fail(lx, vat, "ecn is not-ect, ect1, ect0, ce or 0 to 3, not %u",
+					  p->ecn.range ? p->ecn.hi : p->ecn.v);
 		return 1;
 	}
 	for (i = 0; i < TC_ARRAY_LEN(nums); i++) {

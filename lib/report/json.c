@@ -127,11 +127,11 @@ static cJSON *trace_json(const struct tc_result *r, const struct tc_trace_ent *e
 		add_num(j, "reserved", (s->flags >> 9) & 7);
 	add_num(j, "seq", s->seq);
 	add_num(j, "ack", s->ack);
-	if (out || r->target_isn_known)
+	if ((out || r->target_isn_known) && s->ip_proto == 6)
 		add_num(j, "rel_seq", s->seq - seq_base);
-	else
+	else                    /* not known yet; or an ICMP message, which has none */
 		add(j, "rel_seq", cJSON_CreateNull());
-	if (!(s->flags & TC_ACK))
+	if (!(s->flags & TC_ACK) || s->ip_proto != 6)
 		add(j, "rel_ack", cJSON_CreateNull());
 	else if (!out || r->target_isn_known)
 		add_num(j, "rel_ack", s->ack - ack_base);

@@ -4,16 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
-/* add - @x to the distinct values v[0..*n) (at most TC_PATH_MAX_VALUES). */
-static void add(uint16_t *v, int *n, uint16_t x)
+/* add - @x to the distinct values v[0..*n) (at most TC_PATH_MAX_VALUES): its index if it
+ * is new, -1 if it was there (or there is no room). */
+static int add(uint16_t *v, int *n, uint16_t x)
 {
 	int i;
 
 	for (i = 0; i < *n; i++)
 		if (v[i] == x)
-			return;
-	if (*n < TC_PATH_MAX_VALUES)
-		v[(*n)++] = x;
+			return -1;
+	if (*n >= TC_PATH_MAX_VALUES)
+		return -1;
+	v[*n] = x;
+	return (*n)++;
 }
 
 static int disjoint(const uint16_t *a, int na, const uint16_t *b, int nb)
@@ -138,7 +141,7 @@ static void one_case(const struct tc_result *r, struct tc_path_report *out)
 
 void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc_path_report *out)
 {
-	const char *rst_case[2] = { NULL, NULL }, *mss_case[2] = { NULL, NULL };
+	const char *rst_case[2] = { NULL, NULL }, *mss_case[2][TC_PATH_MAX_VALUES] = { { NULL } };
 	int i, k;
 
 	memset(out, 0, sizeof(*out));
@@ -157,11 +160,10 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 				const struct tc_opt *m = tc_opt_find(s, TC_OPT_MSS);
 
 				add(pf->ttl_synack, &pf->n_synack, s->ttl);
-				if (m && !m->bad) {
-					add(pf->mss, &pf->n_mss, m->v.mss);
-					if (!mss_case[s->family == 6])
-						mss_case[s->family == 6] = r->c ? r->c->id : "?";
-				}
+				int at = m && !m->bad ? add(pf->mss, &pf->n_mss, m->v.mss) : -1;
+
+				if (at >= 0)            /* the first case that showed this value */
+					mss_case[s->family == 6][at] = r->c ? r->c->id : "?";
 			} else if (s->flags & TC_RST) {
 				add(pf->ttl_rst, &pf->n_rst, s->ttl);
 				if (!rst_case[s->family == 6])
@@ -176,7 +178,7 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 		struct tc_path_family *pf = &out->fam[k];
 		struct tc_path_finding *f;
 		char a[64], b[64];
-		int fam = k ? 6 : 4, hdr = k ? 60 : 40, j, low = 0;
+		int fam = k ? 6 : 4, hdr = k ? 60 : 40, j, hi = -1, lo = -1;
 
 		if (!pf->family)
 			continue;
@@ -196,18 +198,23 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 				 "the target's SYN-ACKs come with %s %s, its other segments with %s: they do not take "
 				 "the same way, or something rewrites them", k ? "hop limit" : "TTL", a, b);
 		}
-		if (pf->n_mss > 1 && (f = finding(out, "mss", fam, mss_case[k]))) {
+		for (j = 0; j < pf->n_mss; j++) {
+			if (hi < 0 || pf->mss[j] > pf->mss[hi])
+				hi = j;
+			if (lo < 0 || pf->mss[j] < pf->mss[lo])
+				lo = j;
+		}
+		if (pf->n_mss > 1 && (f = finding(out, "mss", fam, mss_case[k][lo]))) {
 			list(pf->mss, pf->n_mss, a, sizeof(a));
 			snprintf(f->message, sizeof(f->message),
-				 "the target's SYN-ACKs announce different MSS values (%s): a middlebox clamps some", a);
+				 "the target's SYN-ACKs announce different MSS values (%s; %u first in %s): a middlebox "
+				 "clamps some", a, pf->mss[lo], mss_case[k][lo]);
 		}
-		for (j = 0; j < pf->n_mss; j++)
-			if (!low || pf->mss[j] > low)
-				low = pf->mss[j];
-		if (link_mtu > hdr && low && low < link_mtu - hdr && (f = finding(out, "mss", fam, mss_case[k])))
+		if (hi >= 0 && link_mtu > hdr && pf->mss[hi] < link_mtu - hdr &&
+		    (f = finding(out, "mss", fam, mss_case[k][hi])))
 			snprintf(f->message, sizeof(f->message),
-				 "the target announces MSS %d, less than the %d that this side's link (MTU %d) allows "
-				 "(%s): its own link is smaller, or a middlebox clamps MSS", low, link_mtu - hdr, link_mtu,
-				 mss_case[k]);
+				 "the target announces MSS %u, less than the %d that this side's link (MTU %d) allows "
+				 "(%s): its own link is smaller, or a middlebox clamps MSS", pf->mss[hi], link_mtu - hdr,
+				 link_mtu, mss_case[k][hi]);
 	}
 }

@@ -868,8 +868,15 @@ static int sample_done(struct tc_conn *k)
 	k->nlast = 0;
 	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
 	k->snd_nxt_t = k->isn_t;
-	if (!k->c->same_port)
+	if (!k->c->same_port) {
+		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
+			tc_result_set_reason(k->r, "%s: sample %d: no tester port left in the run's range", k->c->file,
+					     k->sample + 1);
+			finish(k, TC_V_ERROR);
+			return 1;
+		}
 		k->tport = k->env->next_port++;
+	}
 	tc_track_init(&k->trk, k->trk.path[0]);
 	k->step_t0 = now(k);
 	k->step_tcb = k->trk.t;

@@ -197,6 +197,7 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 		goto out;
 	}
 	env->next_port = (uint16_t)(o->port_lo + (uint32_t)n);
+	env->port_hi = o->port_hi;
 	while (next < n || S.nact > 0) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");

@@ -9,7 +9,7 @@ mkdir "$d/cases" "$d/should"
 # syn_ack_basic with "ack 2" where Linux (rightly) says "ack 1"
 sed 's/^< S\. 0:0(0) ack 1 /< S. 0:0(0) ack 2 /; s/^@id .*/@id wrong.synack_ack/' \
 	testcases/handshake/syn_ack_basic.tcp >"$d/cases/wrong.tcp"
-"$TC" run --no-color --cases "$d/cases" -o "$d/out" >"$d/stdout" 2>&1
+"$TC" run --no-color -4 --cases "$d/cases" -o "$d/out" >"$d/stdout" 2>&1
 st=$?
 check "diagnostics: a MUST failure exits 1" [ "$st" = 1 ]
 rep="$d/out/latest/report.json"
@@ -33,7 +33,7 @@ check "diagnostics: the half-open connection was reset at the end" \
 
 # The same wrong expectation at level SHOULD: reported, exit 0.
 sed 's/^@level .*/@level SHOULD/' "$d/cases/wrong.tcp" >"$d/should/wrong.tcp"
-"$TC" run --no-color --cases "$d/should" -o "$d/out2" >"$d/stdout2" 2>&1
+"$TC" run --no-color -4 --cases "$d/should" -o "$d/out2" >"$d/stdout2" 2>&1
 st=$?
 check "diagnostics: a SHOULD failure alone exits 0" [ "$st" = 0 ]
 check "diagnostics: and is counted apart" [ "$(jget "$d/out2/latest/report.json" '.summary.fail_should')" = 1 ]

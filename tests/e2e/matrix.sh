@@ -16,12 +16,12 @@ check "matrix: the shown text runs from a file and passes" \
 # the waived cells, raw: they fail, exit 1
 ids="tcp.matrix.established.fin.below tcp.matrix.time_wait.fin.left tcp.matrix.time_wait.syn_fin.inside"
 # shellcheck disable=SC2086
-"$TC" run --no-color --no-waivers -o "$d/raw" $ids >"$d/raw.out" 2>&1
+"$TC" run --no-color -4 --no-waivers -o "$d/raw" $ids >"$d/raw.out" 2>&1
 st=$?
 check "matrix: without waivers the known deviations fail (exit 1)" \
 	[ "$st" = 1 -a "$(jget "$d/raw/latest/report.json" .summary.fail)" = 3 ]
 # shellcheck disable=SC2086
-"$TC" run --no-color -o "$d/w" $ids >"$d/w.out" 2>&1
+"$TC" run --no-color -4 -o "$d/w" $ids >"$d/w.out" 2>&1
 st=$?
 check "matrix: with Linux's waivers they are xfail (exit 0)" \
 	[ "$st" = 0 -a "$(jget "$d/w/latest/report.json" .summary.xfail)" = 3 ]
@@ -39,7 +39,7 @@ match = this text is not in the failure
 reason = excuses a case that passes
 ref = none
 W
-"$TC" run --no-color --waivers "$d/mine.waivers" -o "$d/m" tcp.matrix.established.fin.below \
+"$TC" run --no-color -4 --waivers "$d/mine.waivers" -o "$d/m" tcp.matrix.established.fin.below \
 	tcp.matrix.established.rst.inside >"$d/m.out" 2>&1
 st=$?
 check "matrix: a waiver that does not match the failure leaves it a fail (exit 1)" \

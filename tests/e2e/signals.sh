@@ -22,11 +22,11 @@ cp testcases/rst/closed_port_syn.tcp "$d/cases/"
 
 # running PID: the run has started its cases (its agent is up and a case is waiting)
 running() {
-	ip netns list | grep -q "^tcpconform-$1-target" && pgrep -x tcpconform-agen >/dev/null
+	ip netns list | grep -q "^tcpconform-$1-target" && [ -n "$(ip netns pids "tcpconform-$1-target" 2>/dev/null)" ]
 }
 
 for sig in INT TERM; do
-	"$TC" run --no-color --cases "$d/cases" -o "$d/$sig" >"$d/$sig.out" 2>&1 &
+	"$TC" run --no-color -4 --cases "$d/cases" -o "$d/$sig" >"$d/$sig.out" 2>&1 &
 	pid=$!
 	wait_for 10 running "$pid" && sleep 0.3
 	kill -s "$sig" "$pid"
@@ -42,12 +42,13 @@ for sig in INT TERM; do
 	check "signals: SIG$sig: nothing left behind" [ -z "$(tc_leftovers)" ]
 done
 
-"$TC" run --no-color --cases "$d/cases" -o "$d/KILL" >/dev/null 2>&1 &
+"$TC" run --no-color -4 --cases "$d/cases" -o "$d/KILL" >/dev/null 2>&1 &
 pid=$!
 wait_for 10 running "$pid" && sleep 0.3
 kill -s KILL "$pid"
 wait "$pid" 2>/dev/null
-check "signals: SIGKILL: the agent dies with the tester" wait_for 5 sh -c '! pgrep -x tcpconform-agen'
+check "signals: SIGKILL: the agent dies with the tester" \
+	wait_for 5 sh -c "[ -z \"\$(ip netns pids tcpconform-$pid-target 2>/dev/null)\" ]"
 check "signals: SIGKILL: the report on disk says incomplete" [ "$(jget "$d/KILL"/*/report.json .complete)" = false ]
 check "signals: SIGKILL: and lists the cases it was to run, as notrun" \
 	[ "$(jget "$d/KILL"/*/report.json '[.cases[]|.verdict]|join(",")')" = "notrun,notrun" ]

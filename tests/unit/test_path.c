@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-static struct tc_case the_case = { .id = "tcp.x" };
+static struct tc_case the_case = { .id = "tcp.x" }, other_case = { .id = "tcp.y" };
 
 static void add(struct tc_result *r, enum tc_dir dir, uint16_t flags, uint8_t ttl, const char *opts)
 {
@@ -108,13 +108,14 @@ void test_path_findings(struct t_ctx *t)
 	handshake(&r[0], "m", 64);
 	add(&r[0], TC_DIR_IN, TC_ACK, 64, "e");
 	handshake(&r[1], "c", 64);
+	r[1].c = &other_case;                   /* the one with the odd value is named */
 	tc_path_analyze(r, 2, 0, &p);
 	f = find(&p, "options");
 	T_OK(t, f && !strcmp(f->message, "the target's segments carry timestamps that its SYN-ACK did not (tcp.x): "
 			     "the SYN-ACK's option was removed on the way"));
 	f = find(&p, "mss");
-	T_OK(t, f && !strcmp(f->message, "the target's SYN-ACKs announce different MSS values (1460, 1000): a "
-			     "middlebox clamps some"));
+	T_OK(t, f && !strcmp(f->message, "the target's SYN-ACKs announce different MSS values (1460, 1000; 1000 "
+			     "first in tcp.y): a middlebox clamps some"));
 	tc_result_free(&r[0]);
 	tc_result_free(&r[1]);
 }
