@@ -70,8 +70,15 @@ static int setup_remote(struct run *R)
 	rc.closed_port = R->o.closed_port;
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
-	rc.port_lo = (uint16_t)(20000 + tc_remote_next_block(8) * 4000);
-	rc.port_hi = (uint16_t)(rc.port_lo + 3999);
+	f = tc_remote_next_block(8);
+	if (f < 0) {
+		fprintf(stderr, "tcpconform: every block of tester ports (%d-%d) has reserved ports "
+			"(net.ipv4.ip_local_reserved_ports); 'tcpconform cleanup' frees those of killed runs\n",
+			TC_REMOTE_PORT_BASE, TC_REMOTE_PORT_BASE + 8 * TC_REMOTE_BLOCK - 1);
+		return -1;
+	}
+	rc.port_lo = (uint16_t)(TC_REMOTE_PORT_BASE + f * TC_REMOTE_BLOCK);
+	rc.port_hi = (uint16_t)(rc.port_lo + TC_REMOTE_BLOCK - 1);
 	rc.dry_run = R->o.dry_run;
 	if (tc_remote_setup(&R->rem, &rc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tcpconform: %s\n", err);

@@ -111,21 +111,79 @@ static int read_mac(const char *iface, uint8_t *mac)
 	return 0;
 }
 
+/* The reserved ports as a bitmap: the kernel prints ranges its own way (it merges
+ * neighbours: 20000-23999,24000-27999 reads back as 20000-27999), so they are edited
+ * as numbers, not as text. */
+static int ports_read(uint8_t *map, char *err, size_t errlen)
+{
+	char cur[8192], *tok, *save = NULL;
+
+	memset(map, 0, 8192);
+	if (tc_sysctl_read(RESERVED, cur, sizeof(cur)) < 0)
+		return tc_errf(err, errlen, "cannot read %s", RESERVED);
+	for (tok = strtok_r(cur, ", \n", &save); tok; tok = strtok_r(NULL, ", \n", &save)) {
+		unsigned long a = strtoul(tok, NULL, 10), b = a;
+		const char *dash = strchr(tok, '-');
+
+		if (dash)
+			b = strtoul(dash + 1, NULL, 10);
+		for (; a <= b && a < 65536; a++)
+			map[a / 8] |= (uint8_t)(1u << (a % 8));
+	}
+	return 0;
+}
+
+static int ports_write(const uint8_t *map, char *err, size_t errlen)
+{
+	static char next[65536 * 12 / 2];
+	size_t off = 0;
+	unsigned p = 0;
+
+	next[0] = '\0';
+	while (p < 65536) {
+		unsigned q;
+
+		if (!(map[p / 8] & (1u << (p % 8)))) {
+			p++;
+			continue;
+		}
+		for (q = p; q + 1 < 65536 && (map[(q + 1) / 8] & (1u << ((q + 1) % 8))); q++)
+			;
+		off += (size_t)snprintf(next + off, sizeof(next) - off, q > p ? "%s%u-%u" : "%s%u", off ? "," : "", p, q);
+		p = q + 1;
+	}
+	return tc_sysctl_write(RESERVED, next[0] ? next : "\n", err, errlen);
+}
+
 /* ports_edit - add (@add) or remove the range lo-hi in ip_local_reserved_ports. */
 static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errlen)
 {
-	char cur[4096], next[4200] = "", range[32], *tok, *save = NULL;
-	size_t off = 0;
+	uint8_t map[8192];
+	unsigned p;
 
-	snprintf(range, sizeof(range), "%u-%u", lo, hi);
-	if (tc_sysctl_read(RESERVED, cur, sizeof(cur)) < 0)
-		return tc_errf(err, errlen, "cannot read %s", RESERVED);
-	for (tok = strtok_r(cur, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		if (strcmp(tok, range))
-			off += (size_t)snprintf(next + off, sizeof(next) - off, "%s%s", off ? "," : "", tok);
-	if (add)
-		snprintf(next + off, sizeof(next) - off, "%s%s", off ? "," : "", range);
-	return tc_sysctl_write(RESERVED, next[0] ? next : "\n", err, errlen);
+	if (ports_read(map, err, errlen) < 0)
+		return -1;
+	for (p = lo; p <= hi; p++)
+		if (add)
+			map[p / 8] |= (uint8_t)(1u << (p % 8));
+		else
+			map[p / 8] &= (uint8_t)~(1u << (p % 8));
+	return ports_write(map, err, errlen);
+}
+
+/* ports_free - no port of [lo, hi] is reserved yet (so that ours can be undone whole). */
+static int ports_free(uint16_t lo, uint16_t hi)
+{
+	uint8_t map[8192];
+	char err[TC_ERRLEN];
+	unsigned p;
+
+	if (ports_read(map, err, sizeof(err)) < 0)
+		return 0;
+	for (p = lo; p <= hi; p++)
+		if (map[p / 8] & (1u << (p % 8)))
+			return 0;
+	return 1;
 }
 
 static int nft_table(struct tc_remote *r, char *err, size_t errlen)
@@ -151,7 +209,7 @@ int tc_remote_next_block(int nblocks)
 {
 	char path[] = STATE_DIR "/next-block";
 	FILE *f;
-	int b = -1;
+	int b = -1, k;
 
 	mkdir(STATE_DIR, 0755);
 	f = fopen(path, "r");
@@ -162,6 +220,13 @@ int tc_remote_next_block(int nblocks)
 	}
 	if (b < 0 || b >= nblocks)
 		b = (int)(getpid() % nblocks);
+	for (k = 0; k < nblocks; k++)           /* a block nobody reserved any port of */
+		if (ports_free((uint16_t)(TC_REMOTE_PORT_BASE + ((b + k) % nblocks) * TC_REMOTE_BLOCK),
+			       (uint16_t)(TC_REMOTE_PORT_BASE + ((b + k) % nblocks + 1) * TC_REMOTE_BLOCK - 1)))
+			break;
+	if (k == nblocks)
+		return -1;
+	b = (b + k) % nblocks;
 	f = fopen(path, "w");
 	if (f) {
 		fprintf(f, "%d\n", (b + 1) % nblocks);

@@ -38,9 +38,14 @@ struct tc_remote {
  */
 int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_t errlen);
 
+#define TC_REMOTE_PORT_BASE 20000        /* tester ports: blocks of 4000 from here */
+#define TC_REMOTE_BLOCK 4000
+
 /* tc_remote_next_block - which of @nblocks blocks of tester ports this run takes: the
  * one after the last run's, so that a run does not meet the connections an earlier
- * run left on the target (in TIME-WAIT, or half open) on the same 4-tuples. */
+ * run left on the target (in TIME-WAIT, or half open) on the same 4-tuples; and one
+ * none of whose ports is reserved already (by another run, or by the host's owner).
+ * -1 if there is none. */
 int tc_remote_next_block(int nblocks);
 
 /* tc_remote_setup - route, source, interface; the drop table and the reserved ports.
