@@ -187,6 +187,27 @@ static enum agent_step cmd_reading(struct agent *a, struct agent_req *r,
 	return AGENT_DONE;
 }
 
+/* take PP N: the application reads at most N bytes now, reading on or off: ok COUNT
+ * (what it got; 0 when nothing was there). */
+static enum agent_step cmd_take(struct agent *a, struct agent_req *r, struct agent_conn *c)
+{
+	uint64_t got = 0;
+
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	while (got < r->n) {
+		size_t want = r->n - got > AGENT_IOBUF ? AGENT_IOBUF : (size_t)(r->n - got);
+		ssize_t n = recv(c->fd, a->iobuf, want, MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		got += (uint64_t)n;
+	}
+	c->nread += got;
+	agent_reply(a, r->id, "ok %" PRIu64, got);
+	return AGENT_DONE;
+}
+
 /* received PP N: ok COUNT once COUNT >= N bytes were read. */
 static enum agent_step cmd_received(struct agent *a, struct agent_req *r,
 				    struct agent_conn *c)
@@ -271,6 +292,7 @@ static const struct agent_verb verbs[] = {
 	{ "noread", "P", "noread PP [t=MS]", true, NULL, cmd_reading,
 	  no_expire },
 	{ "read", "P", "read PP [t=MS]", true, NULL, cmd_reading, no_expire },
+	{ "take", "PN", "take PP N [t=MS]", true, NULL, cmd_take, no_expire },
 	{ "received", "PN", "received PP N [t=MS]", true, NULL, cmd_received,
 	  expire_received },
 	{ "eof", "P", "eof PP [t=MS]", true, NULL, cmd_eof, expire_eof },
