@@ -373,36 +373,46 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* run_cases - every selected case, once per family. 0, 1 (stopped), -1 (broken). */
+/* run_cases - every selected case, once per family, the two families side by side (the
+ * IPv4 and the IPv6 run of a case start together; the report lists all IPv4 entries
+ * first). 0, 1 (stopped), -1 (broken). */
 static int run_cases(struct run *R)
 {
 	struct tc_clock clock = { .fake = R->o.dry_run, .now_us = 1 };
 	struct tc_agentc ag = tc_agent_link_ops(R->ns.agent);
 	struct tc_sched_opts so = { 0 };
+	struct tc_run_env env[2];
+	struct tc_sched_item *items = tc_xcalloc((size_t)R->nsel * 2 + 1, sizeof(*items));
 	char err[TC_ERRLEN];
-	int f, rc = 0, base = 0;
+	int f, i, n = 0, nfam = 0, fi[2] = { -1, -1 }, rc;
 
 	so.jobs = R->o.jobs;
 	so.seed = R->o.seed;
-	so.port_lo = 20000;
-	so.port_hi = 59999;
 	so.case_limit_us = 300 * 1000000ull;   /* a safety net: every step has its own time */
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
-	for (f = 0; f < 2 && rc == 0; f++) {
-		struct tc_run_env env = { .tg = R->tg[f], .io = &R->io, .agent = R->ns.agent ? &ag : NULL,
-					  .clock = &clock };
-
+	for (f = 0; f < 2; f++) {
+		memset(&env[f], 0, sizeof(env[f]));
 		if (!R->tg[f])
 			continue;
-		so.port_lo = R->remote ? R->rem.port_lo : (uint16_t)(20000 + 20000 * f);
-		so.port_hi = R->remote ? R->rem.port_hi : (uint16_t)(so.port_lo + 19999);
-		rc = tc_sched_run(R->sel, R->nsel, R->res + base, &env, &so, &R->stats, err, sizeof(err));
-		if (rc < 0)
-			fprintf(stderr, "tcpconform: the run broke: %s\n", err);
-		base += R->nsel;
+		env[f].tg = R->tg[f];
+		env[f].io = &R->io;
+		env[f].agent = R->ns.agent ? &ag : NULL;
+		env[f].clock = &clock;
+		env[f].port_lo = R->remote ? R->rem.port_lo : (uint16_t)(20000 + 20000 * f);
+		env[f].port_hi = R->remote ? R->rem.port_hi : (uint16_t)(env[f].port_lo + 19999);
+		fi[f] = nfam++;
 	}
+	for (i = 0; i < R->nsel; i++)
+		for (f = 0; f < 2; f++)
+			if (fi[f] >= 0)
+				items[n++] = (struct tc_sched_item){ .c = R->sel[i], .r = &R->res[fi[f] * R->nsel + i],
+								     .env = &env[f] };
+	rc = tc_sched_run(items, n, &so, &R->stats, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "tcpconform: the run broke: %s\n", err);
+	free(items);
 	return rc;
 }
 

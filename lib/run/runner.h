@@ -31,8 +31,8 @@ struct tc_run_env {
 	struct tc_clock *clock;
 	uint32_t next_agent_id;
 	uint16_t next_ip_id;
-	uint16_t next_port;             /* tester ports beyond the cases', for @samples, */
-	uint16_t port_hi;               /* up to this one */
+	uint16_t port_lo, port_hi;      /* the tester ports of its cases: one each, never reused */
+	uint16_t next_port;             /* the ports beyond the cases', for @samples (set by the scheduler) */
 	int verbose;
 };
 

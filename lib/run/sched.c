@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_ENVS 4
+
 struct sched {
-	struct tc_run_env *env;
+	struct tc_run_env *env;         /* the first: its io, agent and clock serve all */
+	struct tc_run_env *envs[MAX_ENVS];      /* every environment: their targets */
+	int nenv;
 	const struct tc_sched_opts *o;
 	struct tc_sched_stats *stats;
 	struct tc_conn **act;
@@ -29,7 +33,10 @@ static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 	rc = tc_seg_decode(&s, frame, len, tg->link);
 	s.t_us = t_us;
 	s.dir = TC_DIR_IN;
-	if (rc == 1 || !tc_addr_eq(&s.src, &tg->target)) {
+	for (i = 0; rc != 1 && i < S->nenv; i++)
+		if (tc_addr_eq(&s.src, &S->envs[i]->tg->target))
+			break;
+	if (rc == 1 || i == S->nenv) {
 		tc_seg_free(&s);        /* not ours: other traffic, ARP... */
 		return;
 	}
@@ -143,10 +150,11 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	return 0;
 }
 
-static void start_one(struct sched *S, struct tc_case *c, struct tc_result *r, uint16_t port,
-		      struct tc_rng *rng)
+static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
 {
-	struct tc_conn *k = tc_conn_new(c, r, S->env, port, tc_rng_u32(rng));
+	struct tc_case *c = it->c;
+	struct tc_result *r = it->r;
+	struct tc_conn *k = tc_conn_new(c, r, it->env, port, tc_rng_u32(rng));
 
 	S->act[S->nact] = k;
 	S->ares[S->nact++] = r;
@@ -176,28 +184,40 @@ static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
 	reap(S);
 }
 
-int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, struct tc_run_env *env,
-		 const struct tc_sched_opts *o, struct tc_sched_stats *stats, char *err, size_t errlen)
+int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched_opts *o,
+		 struct tc_sched_stats *stats, char *err, size_t errlen)
 {
-	struct sched S = { .env = env, .o = o, .stats = stats };
+	struct sched S = { .env = n ? items[0].env : NULL, .o = o, .stats = stats };
 	struct tc_rng rng;
-	uint32_t range = (uint32_t)(o->port_hi - o->port_lo) + 1;
-	int next = 0, jobs = o->jobs < 1 ? 1 : o->jobs, rc = 0;
+	uint16_t *port = tc_xcalloc((size_t)n + 1, sizeof(*port));
+	int next = 0, jobs = o->jobs < 1 ? 1 : o->jobs, rc = 0, i, e;
 
 	memset(stats, 0, sizeof(*stats));
 	tc_rng_seed(&rng, o->seed);
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
-	for (int i = 0; i < n; i++) {
-		tc_result_init(&res[i], cases[i]);
-		res[i].family = env->tg->family;
+	for (i = 0; i < n; i++) {
+		struct tc_run_env *env = items[i].env;
+
+		tc_result_init(items[i].r, items[i].c);
+		items[i].r->family = env->tg->family;
+		for (e = 0; e < S.nenv && S.envs[e] != env; e++)
+			;
+		if (e == S.nenv) {
+			if (S.nenv == MAX_ENVS) {
+				rc = tc_errf(err, errlen, "more than %d environments in one run", MAX_ENVS);
+				goto out;
+			}
+			S.envs[S.nenv++] = env;
+			env->next_port = env->port_lo;
+		}
+		if (!env->next_port || env->next_port > env->port_hi) {
+			rc = tc_errf(err, errlen, "the cases need more tester ports than %u-%u", env->port_lo,
+				     env->port_hi);
+			goto out;
+		}
+		port[i] = env->next_port++;     /* the rest of the range serves @samples */
 	}
-	if ((uint32_t)n > range) {
-		rc = tc_errf(err, errlen, "%d cases need %d tester ports; the range has %u", n, n, range);
-		goto out;
-	}
-	env->next_port = (uint16_t)(o->port_lo + (uint32_t)n);
-	env->port_hi = o->port_hi;
 	while (next < n || S.nact > 0) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");
@@ -205,18 +225,18 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 			break;
 		}
 		while (S.nact < jobs && next < n && !S.serial) {
-			struct tc_case *c = cases[next];
-			const char *why = tc_case_unmet(c, env->tg);
+			const struct tc_sched_item *it = &items[next];
+			const char *why = tc_case_unmet(it->c, it->env->tg);
 
-			if (!why && tc_runs_alone(c) && S.nact > 0)
+			if (!why && tc_runs_alone(it->c) && S.nact > 0)
 				break;
 			if (why) {
-				res[next].verdict = TC_V_SKIP;
-				tc_result_set_reason(&res[next], "%s", why);
+				it->r->verdict = TC_V_SKIP;
+				tc_result_set_reason(it->r, "%s", why);
 				if (o->on_done)
-					o->on_done(o->arg, &res[next]);
+					o->on_done(o->arg, it->r);
 			} else {
-				start_one(&S, c, &res[next], (uint16_t)(o->port_lo + (uint32_t)next), &rng);
+				start_one(&S, it, port[next], &rng);
 			}
 			next++;
 		}
@@ -233,6 +253,7 @@ int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, str
 		reap(&S);
 	}
 out:
+	free(port);
 	free(S.act);
 	free(S.ares);
 	return rc;

@@ -1,7 +1,9 @@
 /*
  * run: the scheduler. Runs many cases at once, each on its own tester port, in one
  * thread: poll() on the capture and the agent channel, demultiplex segments by port,
- * fire deadlines. Cases tagged "serial" run alone.
+ * fire deadlines. Cases tagged "serial" or "last" run alone. The cases of one run may
+ * have several environments (IPv4 and IPv6 targets behind the same capture and agent):
+ * they run side by side.
  */
 #ifndef TC_RUN_SCHED_H
 #define TC_RUN_SCHED_H
@@ -13,7 +15,6 @@
 struct tc_sched_opts {
 	int jobs;                       /* cases at once (>= 1) */
 	uint64_t seed;                  /* tester ISNs come from it */
-	uint16_t port_lo, port_hi;      /* tester ports, one per case, never reused */
 	uint64_t case_limit_us;         /* a case still running after this is an error */
 	volatile sig_atomic_t *stop;    /* set from a signal handler: stop now */
 	/* on_done - called once per case as soon as its verdict is final. */
@@ -28,13 +29,21 @@ struct tc_sched_stats {
 	char first_malformed[160];
 };
 
+/* One case to run: its result and its environment (the target of its family). Every
+ * environment of a run shares the io, the agent and the clock of the first. */
+struct tc_sched_item {
+	struct tc_case *c;
+	struct tc_result *r;            /* initialised by the scheduler */
+	struct tc_run_env *env;
+};
+
 /*
- * tc_sched_run - run the @n cases (results into @res, initialised here) against
- * env->tg. Returns 0 when every case ran, 1 when stopped by *o->stop (the cases not
- * finished are TC_V_NOTRUN), -1 when the environment broke (@err says how; the cases
- * in flight are TC_V_ERROR, the others TC_V_NOTRUN).
+ * tc_sched_run - run the @n cases, in this order (as far as -j and the cases that run
+ * alone allow). Returns 0 when every case ran, 1 when stopped by *o->stop (the cases
+ * not finished are TC_V_NOTRUN), -1 when the environment broke (@err says how; the
+ * cases in flight are TC_V_ERROR, the others TC_V_NOTRUN).
  */
-int tc_sched_run(struct tc_case *const *cases, int n, struct tc_result *res, struct tc_run_env *env,
-		 const struct tc_sched_opts *o, struct tc_sched_stats *stats, char *err, size_t errlen);
+int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched_opts *o,
+		 struct tc_sched_stats *stats, char *err, size_t errlen);
 
 #endif

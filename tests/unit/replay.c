@@ -32,7 +32,7 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	struct tc_io io;
 	struct tc_agentc ag;
 	struct tc_run_env env = { 0 };
-	struct tc_case *cases[1];
+	struct tc_sched_item item;
 
 	memset(r, 0, sizeof(*r));
 	if (case_text)
@@ -58,13 +58,15 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	env.io = &io;
 	env.agent = &ag;
 	env.clock = &r->clock;
+	env.port_lo = 20000;
+	env.port_hi = 20010;
 	so.jobs = 1;
 	so.seed = 1;
-	so.port_lo = 20000;
-	so.port_hi = 20010;
 	so.case_limit_us = 60000000;
-	cases[0] = r->c;
-	if (tc_sched_run(cases, 1, &r->res, &env, &so, &r->stats, r->err, sizeof(r->err)) != 0)
+	item.c = r->c;
+	item.r = &r->res;
+	item.env = &env;
+	if (tc_sched_run(&item, 1, &so, &r->stats, r->err, sizeof(r->err)) != 0)
 		return -1;
 	if (tc_fake_error(r->peer)[0]) {
 		snprintf(r->err, sizeof(r->err), "trace: %s", tc_fake_error(r->peer));
