@@ -34,7 +34,7 @@ static size_t repeats(const struct tc_isn_sample *s, size_t n, int *zero)
 int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 {
 	double sigma, chi = 0, expect;
-	size_t bins[256] = { 0 }, ones, close = 0, i;
+	size_t bins[256] = { 0 }, ones, close = 0, alike = 0, again = 0, i;
 	int b, zero;
 
 	if (n < 200)
@@ -69,8 +69,37 @@ int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len
 	if ((double)close / (double)(n - 1) > 0.05)
 		return tc_errf(why, len, "%zu of %zu consecutive ISNs lie within 2^24 of each other "
 			       "(chance: 1 in 128): a counter or a clock shows through", close, n - 1), 0;
+	/* a counter with any step, or a clock with any rate, however its bits look: the
+	 * steps between consecutive ISNs are alike; by chance two steps in a row lie
+	 * within 2^24 of each other 1 time in 128 */
+	for (i = 2; i < n; i++) {
+		int32_t dd = (int32_t)((s[i].isn - s[i - 1].isn) - (s[i - 1].isn - s[i - 2].isn));
+
+		alike += dd > -(1 << 24) && dd < (1 << 24);
+	}
+	if ((double)alike / (double)(n - 2) > 0.05)
+		return tc_errf(why, len, "%zu of %zu steps between consecutive ISNs lie within 2^24 of the step "
+			       "before (chance: 1 in 128): a counter or a clock with a constant step shows through",
+			       alike, n - 2), 0;
+	/* a clock at any rate, read at coarse times: the change from one step to the next
+	 * is the rate times a few ticks, so the same changes come again; by chance, among
+	 * n 32-bit values, hardly one */
+	{
+		uint32_t *dd = tc_xmalloc(n * sizeof(*dd));
+
+		for (i = 2; i < n; i++)
+			dd[i - 2] = (s[i].isn - s[i - 1].isn) - (s[i - 1].isn - s[i - 2].isn);
+		qsort(dd, n - 2, sizeof(*dd), cmp_u32);
+		for (i = 1; i < n - 2; i++)
+			again += dd[i] == dd[i - 1];
+		free(dd);
+	}
+	if ((double)again / (double)(n - 2) > 0.05)
+		return tc_errf(why, len, "%zu of %zu changes between consecutive steps of the ISN repeat a change "
+			       "seen before (by chance: hardly one): a clock or a counter shows through", again, n - 2), 0;
 	tc_errf(why, len, "%zu ISNs: no repeats, bits balanced, top byte chi-square %.0f (255 df), "
-		"%zu consecutive pairs within 2^24", n, chi, close);
+		"%zu consecutive pairs within 2^24, %zu alike steps, %zu repeated changes of step",
+		n, chi, close, alike, again);
 	return 1;
 }
 

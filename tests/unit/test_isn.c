@@ -54,6 +54,33 @@ void test_isn_statistics(struct t_ctx *t)
 			s[i].isn = (uint32_t)(s[i].t_us * 4099u) ^ (uint32_t)(i * 2654435761u & 0xff);
 		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
 	}
+	{                                               /* a counter with any odd step: the steps */
+		struct tc_rng r;
+		int i, k, missed = 0;
+
+		tc_rng_seed(&r, 7);
+		for (k = 0; k < 200; k++) {
+			uint32_t step = tc_rng_u32(&r) | 1u, base = tc_rng_u32(&r);
+
+			for (i = 0; i < N; i++)
+				s[i].isn = base + step * (uint32_t)i;
+			missed += tc_isn_random(s, N, why, sizeof(why));
+		}
+		T_EQ_U(t, missed, 0);
+		for (i = 0; i < N; i++)                 /* the golden-ratio step */
+			s[i].isn = 0x01234567u + 0x9e3779b1u * (uint32_t)i;
+		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+		T_EQ_S(t, why, "1998 of 1998 steps between consecutive ISNs lie within 2^24 of the step before "
+			       "(chance: 1 in 128): a counter or a clock with a constant step shows through");
+		for (i = 0; i < N; i++)                 /* a clock at an odd rate: steps vary with the gaps */
+			s[i].isn = (uint32_t)(s[i].t_us * 2654435761u);
+		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+		T_OK(t, strstr(why, "changes between consecutive steps of the ISN repeat") != NULL);
+		for (i = 0; i < N; i++)                 /* and with a random part per 4-tuple: passes */
+			s[i].isn = (uint32_t)(s[i].t_us * 2654435761u) + tc_rng_u32(&r);
+		if (!tc_isn_random(s, N, why, sizeof(why)))
+			t_fail(t, __FILE__, __LINE__, "RFC 6528 ISNs (clock + random per tuple) rejected: %s", why);
+	}
 	gen(s, 3, 1);
 	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
 	T_EQ_S(t, why, "1999 of 2000 ISNs repeat");
