@@ -282,3 +282,4 @@ check "the agent wrote nothing on stderr" [ ! -s "$tmp/agent.err" ]
 cleanup
 left=$(leftovers "tcagtest-$$")
 check "no namespace or link left behind" [ -z "$left" ]
+tc_end

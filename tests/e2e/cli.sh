@@ -59,3 +59,4 @@ check "cli: its report says incomplete, environment error" \
 	[ "$(jget "$d/out/latest/report.json" '"\(.complete) \(.interrupted)"')" = "false environment error" ]
 check "cli: and its cases are not run" [ "$(jget "$d/out/latest/report.json" '.summary.notrun')" -gt 0 ]
 check "cli: nothing left behind" [ -z "$(tc_leftovers)" ]
+tc_end

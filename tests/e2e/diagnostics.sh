@@ -38,3 +38,4 @@ st=$?
 check "diagnostics: a SHOULD failure alone exits 0" [ "$st" = 0 ]
 check "diagnostics: and is counted apart" [ "$(jget "$d/out2/latest/report.json" '.summary.fail_should')" = 1 ]
 check "diagnostics: nothing left behind" [ -z "$(tc_leftovers)" ]
+tc_end

@@ -5,6 +5,8 @@ TC=${TC:-$TC_BUILD/tcpconform}
 AGENT=${AGENT:-$TC_BUILD/tcpconform-agent}
 
 ok()   { echo "ok - $*"; }
+# tc_end: the script's last line; tests/run.sh counts a script without it as failed
+tc_end() { echo "# end"; }
 fail() { echo "not ok - $*"; }
 # check NAME CMD...: ok when CMD exits 0 (its output is not shown)
 check() { _cn=$1; shift; if "$@" >/dev/null 2>&1; then ok "$_cn"; else fail "$_cn"; fi; }

@@ -81,3 +81,4 @@ check "coverage: ids count inside parentheses, after ';' and in ranges; another 
 	       grep -q '^SHLD-16 .* 1  x.cov' '$d/cov2' && grep -q '^SHLD-18 .* NOT COVERED' '$d/cov2' &&
 	       grep -q '^MUST-2 .* NOT COVERED' '$d/cov2'"
 check "matrix: nothing left behind" wait_for 5 clean
+tc_end

@@ -175,3 +175,4 @@ check "remote: --dry-run exits 0 and sends nothing" \
 check "remote: --dry-run judges nothing; the cases it sent say so" \
 	jq -e '([.cases[]|.verdict=="skip"]|all) and ([.cases[]|select(.reason|test("dry run"))]|length > 5)' "$d/dry/latest/report.json"
 check "remote: nothing left behind" [ -z "$(tc_leftovers)" ]
+tc_end

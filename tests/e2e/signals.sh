@@ -65,3 +65,4 @@ wait "$pid" 2>/dev/null
 check "signals: tcpconform cleanup removes a killed run's namespaces" \
 	sh -c "'$TC' cleanup | grep -q '^removed 2 stale namespaces$'"
 check "signals: nothing left behind" wait_for 5 clean
+tc_end

@@ -73,3 +73,4 @@ jq '.cases[0].verdict="maybe"' "$rep" >"$out/broken.json"
 check "suite: and a report with a verdict \"maybe\" does not" \
 	sh -c "! /usr/bin/python3 tests/e2e/validate.py reports/schema.json '$out/broken.json'"
 check "suite: nothing left behind after three runs" [ -z "$(tc_leftovers)" ]
+tc_end

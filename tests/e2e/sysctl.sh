@@ -65,3 +65,4 @@ check "sysctl tcp_rfc1337=1: a RST in TIME-WAIT is ignored, the FIN acknowledged
 check "sysctl: an unknown key is an environment error (exit 2) naming it" \
 	sh -c "[ $? = 2 ] && grep -q 'tcp_nonsense' '$d/bad.out'"
 check "sysctl: nothing left behind" [ -z "$(tc_leftovers)" ]
+tc_end
