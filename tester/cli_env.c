@@ -48,6 +48,7 @@ static int setup_netns(struct run *R)
 	lc.tester[1] = R->ns.tg[1].tester;
 	lc.target[1] = R->ns.tg[1].target;
 	memcpy(lc.tester_mac, R->ns.tg[0].tester_mac, 6);
+	lc.answer_arp = 1;              /* the tester's address is no kernel's there */
 	R->live = tc_live_open(&lc, err, sizeof(err));
 	if (!R->live) {
 		fprintf(stderr, "tcpconform: %s\n", err);

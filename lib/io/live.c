@@ -126,17 +126,20 @@ static int live_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen
 	return 0;
 }
 
-/* answer_arp - an ARP request for the tester's IPv4 address gets our MAC. */
+/* answer_arp - the target's ARP request for the tester's IPv4 address gets our MAC
+ * (only when cfg.answer_arp: nobody else is ever answered). */
 static void answer_arp(struct tc_live *lv, const u_char *f, size_t len)
 {
-	const struct tc_addr *me = lv->cfg.tester[0].family == 4 ? &lv->cfg.tester[0] : &lv->cfg.tester[1];
+	int v4 = lv->cfg.tester[0].family == 4 ? 0 : 1;
+	const struct tc_addr *me = &lv->cfg.tester[v4], *them = &lv->cfg.target[v4];
 	const uint8_t *a = f + 14;
 
-	if (len < 42 || me->family != 4)
+	if (!lv->cfg.answer_arp || lv->cfg.raw || len < 42 || me->family != 4 || them->family != 4)
 		return;
-	/* htype 1, ptype IPv4, hlen 6, plen 4, op request, target protocol address ours */
+	/* htype 1, ptype IPv4, hlen 6, plen 4, op request, sender the target, target
+	 * protocol address ours */
 	if (a[0] != 0 || a[1] != 1 || a[2] != 8 || a[3] != 0 || a[4] != 6 || a[5] != 4 ||
-	    a[6] != 0 || a[7] != 1 || memcmp(a + 24, me->a, 4))
+	    a[6] != 0 || a[7] != 1 || memcmp(a + 14, them->a, 4) || memcmp(a + 24, me->a, 4))
 		return;
 	libnet_clear_packet(lv->ln);
 	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REPLY, lv->cfg.tester_mac, me->a,
