@@ -47,6 +47,14 @@ int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_
 
 	if (tc_addr_parse(a, text) < 0)
 		return tc_errf(err, errlen, "--target needs an IPv4 or IPv6 address, not '%s'", text);
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	static const uint8_t loop6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+
+	/* ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible; not :: and ::1) */
+	if (a->family == 6 && (!memcmp(a->a, mapped, 12) ||
+			       (!memcmp(a->a, zero, 12) && memcmp(a->a, zero, 16) && memcmp(a->a, loop6, 16))))
+		return tc_errf(err, errlen, "%s is an IPv4 address written as IPv6: give the IPv4 address itself", text);
 	if (a->family == 4 && (a->a[0] & 0xf0) == 0xe0)
 		return tc_errf(err, errlen, "%s is a multicast address: a target is one host", text);
 	if (a->family == 6 && a->a[0] == 0xff)
@@ -171,7 +179,37 @@ static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errle
 	return ports_write(map, err, errlen);
 }
 
-/* ports_free - no port of [lo, hi] is reserved yet (so that ours can be undone whole). */
+/* tc_remote_ports_used - does a TCP socket of this host (any state, IPv4 or IPv6) have a local
+ * port in [lo, hi]? The drop table would cut its traffic from the target. */
+int tc_remote_ports_used(uint16_t lo, uint16_t hi)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f = fopen(files[i], "r");
+		unsigned port;
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			/* "  sl  local_address rem_address   st ...": the local port follows the ':' */
+			char *c = strchr(line, ':');
+
+			c = c ? strchr(c + 1, ':') : NULL;
+			if (c && sscanf(c + 1, "%x", &port) == 1 && port >= lo && port <= hi) {
+				fclose(f);
+				return 1;
+			}
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+/* ports_free - no port of [lo, hi] is reserved yet (so that ours can be undone whole),
+ * and no socket of this host uses one (its segments from the target would be dropped). */
 static int ports_free(uint16_t lo, uint16_t hi)
 {
 	uint8_t map[8192];
@@ -183,7 +221,7 @@ static int ports_free(uint16_t lo, uint16_t hi)
 	for (p = lo; p <= hi; p++)
 		if (map[p / 8] & (1u << (p % 8)))
 			return 0;
-	return 1;
+	return !tc_remote_ports_used(lo, hi);
 }
 
 static int nft_table(struct tc_remote *r, char *err, size_t errlen)

@@ -48,6 +48,11 @@ int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_
  * -1 if there is none. */
 int tc_remote_next_block(int nblocks);
 
+/* tc_remote_ports_used - does a TCP socket of this host (any state, IPv4 or IPv6) have
+ * a local port in [lo, hi]? A block with one is passed over: the drop table would cut
+ * that socket's traffic from the target. */
+int tc_remote_ports_used(uint16_t lo, uint16_t hi);
+
 /* tc_remote_setup - route, source, interface; the drop table and the reserved ports.
  * On failure everything made is undone. */
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen);
