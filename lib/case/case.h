@@ -154,7 +154,8 @@ enum {
 	TC_NEED_AGENT = 1 << 2,
 	TC_NEED_LINUX = 1 << 3,     /* judges Linux-only facts (agent state, sysctls) */
 	TC_NEED_NETNS = 1 << 4,     /* sends what only the namespaces' own link may carry: another
-				     * source or destination, a damaged IP header (set by the parser) */
+				     * source or destination, a damaged IP header (set by the parser);
+				     * an IP option naming the namespaces' addresses (@needs netns) */
 };
 
 struct tc_case {

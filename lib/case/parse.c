@@ -115,8 +115,10 @@ static int meta_needs(struct tc_lx *lx, struct tc_case *c, const char *val, size
 			c->needs |= TC_NEED_AGENT;
 		else if (!strcmp(v[i], "linux"))
 			c->needs |= TC_NEED_LINUX;
+		else if (!strcmp(v[i], "netns"))
+			c->needs |= TC_NEED_NETNS;
 		else if (!rc)
-			rc = tc_lx_fail(lx, at, "unknown need '%s' (open-port, closed-port, agent, linux)", v[i]);
+			rc = tc_lx_fail(lx, at, "unknown need '%s' (open-port, closed-port, agent, linux, netns)", v[i]);
 	}
 	for (i = 0; i < n; i++)
 		free(v[i]);

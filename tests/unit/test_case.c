@@ -158,7 +158,7 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "< . 1:1(0) ttl 1..300\n", "t.tcp:5:16: ttl 300 does not fit (at most 255)" },
 		{ HDR "< . 1:1(0) ecn ce ecn 1\n", "t.tcp:5:19: 'ecn' given twice" },
 		{ HDR "@port nowhere\n", "t.tcp:5:7: unknown port 'nowhere' (listen, echo, discard, send, close, abort, noread, closed, active)" },
-		{ HDR "@needs wings\n", "t.tcp:5:8: unknown need 'wings' (open-port, closed-port, agent, linux)" },
+		{ HDR "@needs wings\n", "t.tcp:5:8: unknown need 'wings' (open-port, closed-port, agent, linux, netns)" },
 		{ HDR "@isn lots\n", "t.tcp:5:6: @isn needs a number below 2^32" },
 		{ HDR "@states LISTEN NOWHERE\n", "t.tcp:5:9: unknown state 'NOWHERE'" },
 		{ "@id a\n\0\n", "t.tcp:2:1: NUL byte in a text file" },
