@@ -292,6 +292,7 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 		if (k->nlast)
 			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
 	}
+	k->out_us = t;
 	if (k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited) {
 		k->invalid_us[1] = k->invalid_us[0];
 		k->invalid_us[0] = t;
@@ -579,6 +580,19 @@ static int alt_decide(struct tc_conn *k)
 	return 0;
 }
 
+/*
+ * rate_limit_may_explain - can a rate limit explain that the tester's last segment got
+ * no reply? Only if another segment of this connection that a limited reply answers
+ * was sent less than TC_RATELIMIT_US before it (Linux: one such reply per socket per
+ * tcp_invalid_ratelimit, RFC 5961 7): the first never is.
+ */
+static int rate_limit_may_explain(const struct tc_conn *k)
+{
+	uint64_t before = k->invalid_us[0] == k->out_us ? k->invalid_us[1] : k->invalid_us[0];
+
+	return before && k->out_us - before <= TC_RATELIMIT_US;
+}
+
 static void step_alt(struct tc_conn *k, int *wait)
 {
 	const struct tc_step *g = k->alt;
@@ -773,7 +787,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	}
 	/* A rate limit (one such reply per 500 ms and connection, as RFC 5961 7 allows)
 	 * explains silence only after another invalid segment of this connection. */
-	if (!k->invalid_us[1] || k->invalid_us[0] - k->invalid_us[1] > TC_RATELIMIT_US)
+	if (!rate_limit_may_explain(k))
 		all_rl = 0;
 	if (quiet >= 0 && all_rl) {
 		/* the reply may have been rate-limited, or the stack chose silence: the
@@ -1034,6 +1048,7 @@ void tc_conn_tick(struct tc_conn *k)
 	const struct tc_step *st;
 	char obs[96], exp[600];
 	struct tc_step fake;
+	int rl;
 
 	if (k->done || !k->armed || now(k) < k->deadline)
 		return;
@@ -1064,6 +1079,7 @@ void tc_conn_tick(struct tc_conn *k)
 				first = i;
 			all_rl &= k->alt->br[i].steps[k->bpc[i]].ratelimited;
 		}
+		all_rl &= rate_limit_may_explain(k);
 		fake = *k->alt;
 		alt_expects(k, exp, sizeof(exp));
 		fake.text = exp;
@@ -1077,8 +1093,9 @@ void tc_conn_tick(struct tc_conn *k)
 	if (st->kind == TC_STEP_EXPECT) {
 		snprintf(obs, sizeof(obs), "nothing within %llu ms",
 			 (unsigned long long)(st->dur_us ? st->dur_us : k->c->timeout_us) / 1000);
-		diverge(k, st, obs, st->ratelimited ? "a rate limit may have suppressed the reply" : NULL,
-			st->ratelimited ? TC_V_INCONCLUSIVE : TC_V_FAIL);
+		rl = st->ratelimited && rate_limit_may_explain(k);
+		diverge(k, st, obs, rl ? "a rate limit may have suppressed the reply" : NULL,
+			rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
 		return;
 	}
 	if (st->kind == TC_STEP_AGENT) {

@@ -163,10 +163,39 @@ void test_replay_ratelimited(struct t_ctx *t)
 
 	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL, HANDSHAKE "> P. 1:11(10)\n", NULL))
 		return;
-	T_EQ_S(t, verdict(&r), "inconclusive");
+	/* the first segment that a limited reply answers: no limit can have been reached */
+	T_EQ_S(t, verdict(&r), "fail");
 	T_EQ_S(t, r.res.reason, "testcases/data/ack_above_snd_nxt.tcp:13: expected < . 1:1(0) ack 1 ratelimited, "
-	       "got nothing within 1000 ms (a rate limit may have suppressed the reply)");
+	       "got nothing within 1000 ms");
 	replay_free(&r);
+
+	/* a second one 100 ms after the first: the limit may explain its silence */
+	{
+		const char *c = "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n"
+				"> . 1:1(0) ack 1001\n< . 1:1(0) ack 1 ratelimited\nwait 100ms\n"
+				"> . 1:1(0) ack 1002\n< . 1:1(0) ack 1 ratelimited\n";
+		const char *tr = HANDSHAKE "> . 1:1(0) ack 1001\n< . 1:1(0) ack 1\nwait 100ms\n> . 1:1(0) ack 1002\n";
+
+		if (RUN(&r, NULL, c, tr, NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "inconclusive");
+		T_EQ_S(t, r.res.reason, "r.tcp:12: expected < . 1:1(0) ack 1 ratelimited, got nothing within 1000 ms "
+		       "(a rate limit may have suppressed the reply)");
+		replay_free(&r);
+	}
+	/* the same with 1.5 s between them: no limit explains it */
+	{
+		const char *c = "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n"
+				"> . 1:1(0) ack 1001\n< . 1:1(0) ack 1 ratelimited\nwait 1500ms\n"
+				"> . 1:1(0) ack 1002\n< . 1:1(0) ack 1 ratelimited\n";
+		const char *tr = HANDSHAKE "> . 1:1(0) ack 1001\n< . 1:1(0) ack 1\nwait 1500ms\n> . 1:1(0) ack 1002\n";
+
+		if (RUN(&r, NULL, c, tr, NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "fail");
+		T_EQ_S(t, r.res.reason, "r.tcp:12: expected < . 1:1(0) ack 1 ratelimited, got nothing within 1000 ms");
+		replay_free(&r);
+	}
 
 	/* the data taken in spite of the bad ACK: fail at the second expectation */
 	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
@@ -283,13 +312,21 @@ void test_replay_features(struct t_ctx *t)
 	T_EQ_S(t, r.res.alternative, "right");
 	replay_free(&r);
 
-	/* each branch waits as long as its own "within"; all ratelimited: inconclusive */
+	/* each branch waits as long as its own "within"; all ratelimited, after another
+	 * segment a limited reply answers: inconclusive; without one: fail */
+	snprintf(c, sizeof(c), "%s> . 1:1(0) ack 1001\n< . 1:1(0) ack 1\n> . 1:1(0) ack 1002\nalt a\n"
+		 "< . 1:1(0) ack 1 within 200ms ratelimited\nalt b\n< R 1:1(0) within 300ms ratelimited\nend\n", hs);
+	if (RUN(&r, NULL, c, HANDSHAKE "> . 1:1(0) ack 1001\n< . 1:1(0) ack 1\n> . 1:1(0) ack 1002\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "inconclusive");
+	T_EQ_U(t, r.res.end_us - r.res.start_us, 300000);
+	replay_free(&r);
 	snprintf(c, sizeof(c), "%s> P. 1:2(1) ack 1\nalt a\n< . 1:1(0) ack 2 within 200ms ratelimited\nalt b\n"
 		 "< R 1:1(0) within 300ms ratelimited\nend\n", hs);
 	if (RUN(&r, NULL, c, HANDSHAKE "> P. 1:2(1)\n", NULL))
 		return;
-	T_EQ_S(t, verdict(&r), "inconclusive");
-	T_EQ_U(t, r.res.end_us - r.res.start_us, 300000);
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && !strstr(r.res.reason, "rate limit"));
 	replay_free(&r);
 
 	/* an alternative may be silence: it wins when its window passes quietly, and dies
