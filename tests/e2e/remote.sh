@@ -174,5 +174,7 @@ check "remote: --dry-run exits 0 and sends nothing" \
 	sh -c "[ $? = 0 ] && [ \$(tcpdump -r '$d/dry/latest/dry-run.pcap' 2>/dev/null | wc -l) -gt 0 ] && ! nft list tables | grep -q tcpconform_"
 check "remote: --dry-run judges nothing; the cases it sent say so" \
 	jq -e '([.cases[]|.verdict=="skip"]|all) and ([.cases[]|select(.reason|test("dry run"))]|length > 5)' "$d/dry/latest/report.json"
+check "remote: the dry run's report validates against reports/schema.json" \
+	/usr/bin/python3 tests/e2e/validate.py reports/schema.json "$d/dry/latest/report.json"
 check "remote: nothing left behind" [ -z "$(tc_leftovers)" ]
 tc_end
