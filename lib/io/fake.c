@@ -21,6 +21,8 @@ struct tc_fake {
 	int have_isn_t, bound, started;
 	uint16_t first_tport;           /* the tester's port when the peer speaks first */
 	uint16_t tport;
+	int wrong_line;                 /* tc_fake_wrong_port */
+	uint16_t wrong_port;
 	struct tc_seg *sent;
 	int nsent;
 	size_t cap_sent;
@@ -29,6 +31,12 @@ struct tc_fake {
 	size_t cap_q;
 	char err[TC_ERRLEN];
 };
+
+void tc_fake_wrong_port(struct tc_fake *f, int line, uint16_t port)
+{
+	f->wrong_line = line;
+	f->wrong_port = port;
+}
 
 struct tc_fake *tc_fake_new(const struct tc_case *trace, const struct tc_target *tg, uint32_t isn_r,
 			    struct tc_clock *clk)
@@ -76,6 +84,8 @@ static void queue_reply(struct tc_fake *f, const struct tc_step *st, uint64_t at
 	/* the port the tester talks to, or an ephemeral one when the peer opened */
 	d->s.sport = f->nsent && f->sent[f->nsent - 1].dport ? f->sent[f->nsent - 1].dport : 41000;
 	d->s.dport = f->tport;
+	if (f->wrong_line && st->line == f->wrong_line)
+		d->s.sport = f->wrong_port;
 	au.ack = f->isn_t;
 	/* Like the tester, the peer numbers absolutely until it has sent its SYN. */
 	if (st->seg.flags & TC_SYN)

@@ -25,6 +25,10 @@ struct tc_io tc_fake_io(struct tc_fake *f);
 int tc_fake_nsent(const struct tc_fake *f);
 const struct tc_seg *tc_fake_sent(const struct tc_fake *f, int i);
 
+/* tc_fake_wrong_port - the reply of trace line @line comes from port @port instead of
+ * the case's (a broken stack, or another connection of the target). */
+void tc_fake_wrong_port(struct tc_fake *f, int line, uint16_t port);
+
 /* tc_fake_error - the first problem of the script (a send it could not build), or "". */
 const char *tc_fake_error(const struct tc_fake *f);
 

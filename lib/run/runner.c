@@ -340,6 +340,16 @@ static int do_icmp(struct tc_conn *k, const struct tc_step *st)
 	return check_state(k, st);
 }
 
+/* port_ok - the segment comes from the case's port on the target (the capture hands
+ * a case what reaches its tester port, from whichever port of the target). */
+static int port_ok(const struct tc_conn *k, const struct tc_seg *s, char *why, size_t wl)
+{
+	if (!k->rport || s->sport == k->rport)
+		return 1;
+	snprintf(why, wl, "source port is %u, expected %u", s->sport, k->rport);
+	return 0;
+}
+
 /* try_match - match the target's segment @s against @p, binding the target's ISN on
  * its SYN; @why gets the mismatch. */
 static int try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
@@ -354,6 +364,8 @@ static int try_match(struct tc_conn *k, const struct tc_segpat *pat, const struc
 		k->resolve_failed = 1;          /* the case's fault, not the target's */
 		return 0;
 	}
+	if (!port_ok(k, s, why, wl))
+		return 0;
 	if (bind)
 		base = s->seq - (p->seq.any ? 0 : p->seq.v);
 	if (!tc_match(p, s, base, k->isn_t, why, wl))
@@ -756,8 +768,11 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	while (s && k->r->trace[idx].note && !strcmp(k->r->trace[idx].note, "retransmission"))
 		s = queue_pop(k, &idx);
 	if (s) {
+		char pwhy[64];
+		int pok = port_ok(k, s, pwhy, sizeof(pwhy));
+
 		k->r->trace[idx].line = st->line;
-		for (i = 0; i < k->nlast; i++)
+		for (i = 0; i < k->nlast && pok; i++)
 			if (k->last[i].nreply && tc_reply_matches(&k->last[i].reply, s)) {
 				add_alt_name(k, k->last[i].name);
 				k->nlast = 0;
@@ -771,7 +786,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 			}
 		k->r->trace[idx].note = "unexpected";
 		rel_text(k, s, obs, sizeof(obs));
-		diverge(k, &show, obs, NULL, TC_V_FAIL);
+		diverge(k, &show, obs, pok ? NULL : pwhy, TC_V_FAIL);
 		return;
 	}
 	arm(k, st->dur_us);

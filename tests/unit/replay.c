@@ -25,6 +25,15 @@ static void target(struct tc_target *tg)
 	tg->mode = "replay";
 }
 
+static int wrong_line;
+static uint16_t wrong_port;
+
+void replay_wrong_port(int line, uint16_t port)
+{
+	wrong_line = line;
+	wrong_port = port;
+}
+
 int replay_run(struct replay *r, const char *case_path, const char *case_text, const char *trace_text,
 	       const char *agent_fail)
 {
@@ -49,6 +58,9 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	r->clock.now_us = 1000000;
 	/* The target's ISN is near the wrap, so relative arithmetic is exercised. */
 	r->peer = tc_fake_new(r->trace, &r->tg, 4294967000u, &r->clock);
+	if (wrong_line)
+		tc_fake_wrong_port(r->peer, wrong_line, wrong_port);
+	wrong_line = 0;
 	r->agent = tc_fake_agent_new();
 	if (agent_fail)
 		tc_fake_agent_fail(r->agent, agent_fail, "no connection from port 20000");

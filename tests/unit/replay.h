@@ -25,4 +25,8 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	       const char *agent_fail);
 void replay_free(struct replay *r);
 
+/* replay_wrong_port - the next replay_run's peer sends the reply of trace line @line
+ * from port @port (once). */
+void replay_wrong_port(int line, uint16_t port);
+
 #endif

@@ -206,6 +206,40 @@ void test_replay_ratelimited(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* Replies are the case's only when they come from its port on the target. */
+void test_replay_ports(struct t_ctx *t)
+{
+	struct replay r;
+	const char *tr = HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11 win 64230\n";
+
+	replay_wrong_port(2, 4242);                     /* the SYN-ACK from another port */
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/handshake/syn_ack_basic.tcp:10: expected < S. 0:0(0) ack 1 <mss *, ...> "
+	       "=> SYN-RECEIVED, got S. 0:0(0) ack 1 win 64240 <mss 1460> (source port is 4242, expected 9)");
+	replay_free(&r);
+	replay_wrong_port(5, 4242);                     /* the ACK of the data */
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, ":13: expected < . 1:1(0) ack 11") &&
+		strstr(r.res.reason, "(source port is 4242, expected 9)"));
+	replay_free(&r);
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");                 /* once only */
+	replay_free(&r);
+	/* "< model" steps too */
+	replay_wrong_port(2, 4242);
+	if (RUN(&r, NULL, "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< model\n",
+		"> S 0:0(0)\n< S. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(source port is 4242, expected 9)"));
+	replay_free(&r);
+}
+
 void test_replay_agent(struct t_ctx *t)
 {
 	struct replay r;
