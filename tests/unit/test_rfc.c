@@ -83,6 +83,9 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_LISTEN, S | R, 0, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_LISTEN, A, 1, 77, 0, "rfc9293", R, 77, 0, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_LISTEN, S | A, 0, 77, 0, "rfc9293", R, 77, 0, 0, TC_ST_LISTEN },
+	/* third: SYN-ACK; the state is SYN-RECEIVED once the SYN-ACK is sent (whose ISS the
+	 * model learns from it): until then LISTEN with the SYN pending, see
+	 * test_model_listen_syn */
 	{ __LINE__, TC_ST_LISTEN, S, 0, 0, 0, "rfc9293", S | A, 0, 1, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_LISTEN, S | F, 0, 0, 0, "rfc9293,discard", S | A, 0, 1, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_LISTEN, F, 1, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_LISTEN },
@@ -252,4 +255,70 @@ void test_model_paws(struct t_ctx *t)
 	T_EQ_U(t, n, 1);
 	T_EQ_U(t, o[0].nreply, 0);
 	T_EQ_U(t, o[0].next.st, TC_ST_ESTABLISHED);
+}
+
+/* LISTEN, third: the SYN is taken (IRS, RCV.NXT), and the SYN-ACK the target sends
+ * sets ISS and SND.NXT and enters SYN-RECEIVED (3.10.7.2: "ISS should be selected and
+ * a SYN segment sent ... The connection state should be changed to SYN-RECEIVED"). */
+void test_model_listen_syn(struct t_ctx *t)
+{
+	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+	struct tc_tcb k;
+	struct tc_seg s;
+	int n;
+
+	tcb(&k, TC_ST_LISTEN);
+	tc_seg_init(&s);
+	s.flags = TC_SYN;
+	s.seq = X;
+	s.win = 65535;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, n, 1);
+	T_EQ_U(t, o[0].next.have_irs, 1);
+	T_EQ_U(t, o[0].next.rcv_nxt, X + 1);
+	T_EQ_U(t, o[0].reply.ack, X + 1);
+	T_EQ_U(t, o[0].reply.seq_any, 1);               /* the ISS is the target's choice */
+	k = o[0].next;
+	s.flags = TC_SYN | TC_ACK;                      /* the target's SYN-ACK */
+	s.seq = Y;
+	s.ack = X + 1;
+	tc_model_sent(&k, &s);
+	T_EQ_S(t, tc_state_name(k.st), "SYN-RECEIVED");
+	T_EQ_U(t, k.iss, Y);
+	T_EQ_U(t, k.snd_nxt, Y + 1);
+	/* a SYN-ACK out of nowhere (no SYN pending) does not enter SYN-RECEIVED */
+	tcb(&k, TC_ST_LISTEN);
+	tc_model_sent(&k, &s);
+	T_EQ_S(t, tc_state_name(k.st), "LISTEN");
+}
+
+/* 3.10.7.4 Table 6: the four cases of the acceptability test, with RCV.NXT just below
+ * 2^32 so that the window crosses the wrap. */
+void test_model_acceptable(struct t_ctx *t)
+{
+	static const struct { uint32_t wnd; int32_t seq; uint32_t len; int ok; int line; } acc[] = {
+		/* length 0, window 0: only SEG.SEQ = RCV.NXT */
+		{ 0, 0, 0, 1, __LINE__ }, { 0, 1, 0, 0, __LINE__ }, { 0, -1, 0, 0, __LINE__ },
+		/* length 0, window > 0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND */
+		{ 100, 0, 0, 1, __LINE__ }, { 100, 99, 0, 1, __LINE__ }, { 100, 100, 0, 0, __LINE__ },
+		{ 100, -1, 0, 0, __LINE__ },
+		/* length > 0, window 0: never */
+		{ 0, 0, 1, 0, __LINE__ }, { 0, 0, 10, 0, __LINE__ }, { 0, -5, 10, 0, __LINE__ },
+		/* length > 0, window > 0: the first or the last byte inside the window */
+		{ 100, 0, 10, 1, __LINE__ }, { 100, 95, 10, 1, __LINE__ }, { 100, -5, 10, 1, __LINE__ },
+		{ 100, -10, 10, 0, __LINE__ }, { 100, 100, 10, 0, __LINE__ }, { 100, -9, 10, 1, __LINE__ },
+		{ 100, 99, 1, 1, __LINE__ }, { 100, -20, 200, 0, __LINE__ },
+	};
+	struct tc_tcb k;
+	size_t i;
+
+	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++) {
+		tcb(&k, TC_ST_ESTABLISHED);
+		k.rcv_nxt = 0xffffffc0u;                /* 64 below the wrap */
+		k.rcv_wnd = acc[i].wnd;
+		if (tc_tcb_acceptable(&k, k.rcv_nxt + (uint32_t)acc[i].seq, acc[i].len) != acc[i].ok)
+			t_fail(t, __FILE__, acc[i].line, "window %u, SEG.SEQ RCV.NXT%+d, length %u: %s, expected %s",
+			       acc[i].wnd, acc[i].seq, acc[i].len, acc[i].ok ? "refused" : "accepted",
+			       acc[i].ok ? "accepted" : "refused");
+	}
 }
