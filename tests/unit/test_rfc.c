@@ -148,10 +148,18 @@ static const struct row rows[] = {
 	/* CLOSING */
 	{ __LINE__, TC_ST_CLOSING, A, 2, 2, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_CLOSING, A, 2, 1, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSING },
+	{ __LINE__, TC_ST_CLOSING, R, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
+	{ __LINE__, TC_ST_CLOSING, F | A, 1, 1, 0, "rfc9293", A, 2, 2, 0, TC_ST_CLOSING },     /* old FIN: unacceptable */
+	{ __LINE__, TC_ST_CLOSING, P | A, 2, 1, 10, "rfc9293,ack", NONE, 0, 0, 0, TC_ST_CLOSING },  /* text ignored */
+	{ __LINE__, TC_ST_CLOSING, S, 2, 0, 0, "rfc5961,legacy", A, 2, 2, 0, TC_ST_CLOSING },
 	/* LAST-ACK */
 	{ __LINE__, TC_ST_LAST_ACK, A, 2, 2, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_LAST_ACK, R, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_LAST_ACK, R, 3, 0, 0, "rfc5961,legacy", A, 2, 2, 0, TC_ST_LAST_ACK },
+	{ __LINE__, TC_ST_LAST_ACK, A, 2, 1, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_LAST_ACK },     /* FIN not acked yet */
+	{ __LINE__, TC_ST_LAST_ACK, F | A, 1, 1, 0, "rfc9293", A, 2, 2, 0, TC_ST_LAST_ACK },   /* old FIN: unacceptable */
+	{ __LINE__, TC_ST_LAST_ACK, P | A, 2, 1, 10, "rfc9293,ack", NONE, 0, 0, 0, TC_ST_LAST_ACK }, /* text ignored */
+	{ __LINE__, TC_ST_LAST_ACK, S, 2, 0, 0, "rfc5961,legacy", A, 2, 2, 0, TC_ST_LAST_ACK },
 	/* TIME-WAIT (RCV.NXT X+2) */
 	{ __LINE__, TC_ST_TIME_WAIT, R, 2, 0, 0, "rfc9293,rfc1337", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_TIME_WAIT, R, 3, 0, 0, "rfc5961,rfc1337,legacy", A, 2, 2, 0, TC_ST_TIME_WAIT },
