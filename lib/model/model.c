@@ -57,7 +57,7 @@ static struct tc_outcome *add(struct outs *x, const char *name, const char *rule
 	return o;
 }
 
-/* The replies of RFC 9293 (the shorthands of CATALOG.md 0.2). */
+/* The replies of RFC 9293. */
 static void ack_now(struct tc_outcome *o, int ratelimited)
 {
 	o->nreply = 1;

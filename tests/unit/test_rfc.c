@@ -1,6 +1,6 @@
-/* The model against RFC 9293 3.10.7, one table per state, written from the RFC's text
- * (CATALOG.md 1.2 and 3.4 give the anchors). Both ISNs sit a few bytes below 2^32, so
- * every relative number below crosses the wrap. */
+/* The model against RFC 9293 3.10.7, one table per state, written from the RFC's text.
+ * Both ISNs sit a few bytes below 2^32, so every relative number below crosses the
+ * wrap. */
 #include "t.h"
 
 #include "model/model.h"
