@@ -130,8 +130,10 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			if (opt_value(argc, argv, &i, &o->target))
 				return TC_EXIT_USAGE;
 		} else if (!strcmp(a, "--port") || !strcmp(a, "--closed-port")) {
-			if (opt_value(argc, argv, &i, &v) || parse_num(a, v, 65535, &n) || n == 0)
-				return n == 0 && v ? cli_usage_error("%s needs a number from 1 to 65535", a) : TC_EXIT_USAGE;
+			if (opt_value(argc, argv, &i, &v) || parse_num(a, v, 65535, &n))
+				return TC_EXIT_USAGE;
+			if (n == 0)
+				return cli_usage_error("%s needs a number from 1 to 65535", a);
 			if (a[2] == 'p')
 				o->port = (uint16_t)n;
 			else
@@ -182,6 +184,21 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 
 /* load_waivers - the --waivers files, or else (in a namespace, where the stack is this
  * machine's Linux) the stack's own file next to the cases. */
+/* waiver_error - a parse error is file:line:col: message, as compilers print; the
+ * rest say who speaks. */
+static int waiver_error(const char *err)
+{
+	const char *c = strchr(err, ':');
+	unsigned l, col;
+	char sep;
+
+	if (c && sscanf(c, ":%u:%u%c", &l, &col, &sep) == 3 && sep == ':')
+		fprintf(stderr, "%s\n", err);
+	else
+		fprintf(stderr, "tcpconform: %s\n", err);
+	return TC_EXIT_USAGE;
+}
+
 static int load_waivers(struct run *R)
 {
 	char err[TC_ERRLEN], def[PATH_MAX];
@@ -190,17 +207,13 @@ static int load_waivers(struct run *R)
 	if (R->o.no_waivers)
 		return 0;
 	for (i = 0; i < R->o.nwaiver_files; i++)
-		if (tc_waivers_load(&R->waivers, R->o.waiver_files[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return TC_EXIT_USAGE;
-		}
+		if (tc_waivers_load(&R->waivers, R->o.waiver_files[i], err, sizeof(err)) < 0)
+			return waiver_error(err);
 	if (R->o.nwaiver_files || R->o.target)
 		return 0;               /* a remote host's stack is not known: no default */
 	snprintf(def, sizeof(def), "%s/waivers/linux.waivers", cli_cases_dir(R->o.cases));
-	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return TC_EXIT_USAGE;
-	}
+	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0)
+		return waiver_error(err);
 	return 0;
 }
 
@@ -223,6 +236,12 @@ static int select_cases(struct run *R)
 		for (i = 0; i < (size_t)R->o.nglob; i++)
 			fprintf(stderr, " '%s'", R->o.globs[i]);
 		fprintf(stderr, " (tcpconform list shows the ids)\n");
+		for (i = 0; i < (size_t)R->o.nglob; i++)
+			if (strchr(R->o.globs[i], '/') || strstr(R->o.globs[i], ".tcp")) {
+				fprintf(stderr, "tcpconform: run takes case ids or globs of ids, not files; "
+					"the cases of a directory of your own run with --cases DIR\n");
+				break;
+			}
 		return TC_EXIT_USAGE;
 	}
 	return 0;
@@ -466,7 +485,9 @@ int cli_run(int argc, char **argv)
 	if (rc == 0)
 		rc = load_waivers(&R);
 	if (rc == 0 && geteuid() != 0 && !R.o.dry_run)
-		rc = cli_usage_error("run needs root: it makes network namespaces and sends raw packets");
+		rc = cli_usage_error(R.o.target ? "run needs root: it sends raw packets and installs an nftables table "
+				     "(or try --dry-run, which needs none)"
+				   : "run needs root: it makes network namespaces and sends raw packets");
 	if (rc) {
 		free_run(&R);
 		return rc;

@@ -32,6 +32,17 @@ expect_err "cli: a missing case directory" 2 "/nonexistent/cases: No such file o
 	"$TC" run --cases /nonexistent/cases
 expect_err "cli: an id that matches nothing" 2 "no case matches 'no.such.case'" "$TC" run no.such.case
 expect_err "cli: list with a glob that matches nothing" 2 "no case matches 'zzz\*'" "$TC" list 'zzz*'
+expect_err "cli: a file name given to run: ids are expected, --cases runs a directory" 2 \
+	"run takes case ids or globs of ids, not files; the cases of a directory of your own run with --cases DIR" \
+	"$TC" run testcases/data/echo.tcp
+expect_err "cli: --port abc says what it expects, once" 2 "^tcpconform: --port needs a number from 1 to 65535$" \
+	"$TC" run --port abc
+check "cli: --port abc prints its error once" [ "$(grep -c 'needs a number' "$d/e")" = 1 ]
+expect_err "cli: a missing waiver file" 2 "^tcpconform: /nonexistent.waivers: No such file or directory$" \
+	"$TC" run --waivers /nonexistent.waivers tcp.data.echo
+printf 'garbage\n' >"$d/bad.waivers"
+expect_err "cli: a broken waiver file is file:line:col: message" 2 "^$d/bad.waivers:1:1: " \
+	"$TC" run --waivers "$d/bad.waivers" tcp.data.echo
 nrst=$(grep -l '^@id *tcp\.rst\.' testcases/*/*.tcp | wc -l)
 check "cli: list with a glob ($nrst tcp.rst.* cases)" sh -c "[ \$('$TC' list 'tcp.rst.*' | wc -l) = $nrst ]"
 
