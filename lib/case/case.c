@@ -101,6 +101,7 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 static void free_segpat(struct tc_segpat *p)
 {
 	free(p->payload);
+	free(p->opts);
 }
 
 static void free_steps(struct tc_step *v, int n)

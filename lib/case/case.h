@@ -60,8 +60,9 @@ struct tc_segpat {
 	struct tc_val ack, win, urp;
 	uint8_t opts_given;     /* an option list was written */
 	uint8_t opts_more;      /* "..." in the list: other options may follow */
-	int nopts;
-	struct tc_optpat opts[TC_MAX_OPTS];
+	int nopts;                      /* at most TC_MAX_OPTS */
+	struct tc_optpat *opts;         /* owned, nopts of them (a case holds thousands of
+					 * patterns: each its own size) */
 	uint8_t payload_given;
 	uint8_t *payload;       /* owned */
 	uint32_t payload_len;

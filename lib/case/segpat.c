@@ -244,6 +244,8 @@ static int parse_opts(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 				return tc_lx_fail(lx, lx->pos, "'...' must come last in an option list");
 			if (p->nopts >= TC_MAX_OPTS)
 				return tc_lx_fail(lx, lx->pos, "too many options");
+			p->opts = tc_xrealloc(p->opts, (size_t)(p->nopts + 1) * sizeof(*p->opts));
+			memset(&p->opts[p->nopts], 0, sizeof(*p->opts));
 			if (parse_opt(lx, &p->opts[p->nopts++]) < 0)
 				return -1;
 			if (is_send && check_send_opt(lx, &p->opts[p->nopts - 1], at) < 0)
