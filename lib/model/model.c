@@ -496,8 +496,10 @@ static void arrive_sync(struct outs *x)
 	}
 	o = add(x, "rfc9293", "RFC9293 3.10.7.4");
 	ts = tc_opt_find(s, TC_OPT_TS);
-	if (ts && !ts->bad && t->ts_tester && t->ts_target && tc_seq_le(s->seq, t->rcv_nxt)) {
-		o->next.ts_recent = ts->v.ts.val;       /* RFC 7323 4.3 */
+	if (ts && !ts->bad && t->ts_tester && t->ts_target &&
+	    tc_seq_le(s->seq, t->have_last_ack ? t->last_ack_sent : t->rcv_nxt) &&
+	    (!t->have_ts_recent || tc_seq_ge(ts->v.ts.val, t->ts_recent))) {
+		o->next.ts_recent = ts->v.ts.val;       /* RFC 7323 4.3 (2) */
 		o->next.have_ts_recent = 1;
 	}
 	if (ack_step(x, o))
@@ -506,6 +508,26 @@ static void arrive_sync(struct outs *x)
 
 static void arrive(struct outs *x);
 
+/* echo - the TSecr a reply must carry (RFC 7323 3.2, 4.3): TS.Recent as the segment
+ * left it, in every non-RST reply once both SYNs offered timestamps; a SYN-ACK echoes
+ * the SYN's TSval, if it takes timestamps at all. */
+static void echo(struct tc_outcome *o)
+{
+	const struct tc_tcb *n = &o->next;
+	struct tc_reply *r = &o->reply;
+
+	if (!o->nreply || (r->flags & TC_RST) || !(r->flags & TC_ACK) || !n->ts_tester || !n->have_ts_recent)
+		return;
+	if (r->flags & TC_SYN) {
+		r->ecr_set = r->ecr_if_ts = 1;
+	} else {
+		if (!n->ts_target)
+			return;
+		r->ecr_set = 1;
+	}
+	r->ecr = n->ts_recent;
+}
+
 int tc_model_arrive(const struct tc_tcb *t, const struct tc_seg *s, struct tc_outcome *out, int max)
 {
 	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES + 2];
@@ -513,8 +535,10 @@ int tc_model_arrive(const struct tc_tcb *t, const struct tc_seg *s, struct tc_ou
 	int i;
 
 	arrive(&x);
-	for (i = 0; i < x.n && i < max; i++)
+	for (i = 0; i < x.n && i < max; i++) {
 		out[i] = o[i];
+		echo(&out[i]);
+	}
 	return i;
 }
 
@@ -568,6 +592,10 @@ void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 			t->st = TC_ST_CLOSED;
 		return;
 	}
+	if (s->flags & TC_ACK) {
+		t->have_last_ack = 1;
+		t->last_ack_sent = s->ack;
+	}
 	if (s->flags & TC_SYN) {
 		t->have_iss = 1;
 		t->iss = t->snd_una = s->seq;
@@ -613,5 +641,15 @@ int tc_reply_matches(const struct tc_reply *r, const struct tc_seg *s)
 		return 0;
 	if (!r->seq_any && s->seq != r->seq)
 		return 0;
-	return !(r->flags & TC_ACK) || s->ack == r->ack;
+	if ((r->flags & TC_ACK) && s->ack != r->ack)
+		return 0;
+	if (r->ecr_set) {
+		const struct tc_opt *ts = tc_opt_find(s, TC_OPT_TS);
+
+		if (!ts || ts->bad)
+			return r->ecr_if_ts;
+		if (ts->v.ts.ecr != r->ecr)
+			return 0;
+	}
+	return 1;
 }

@@ -42,6 +42,10 @@ struct tc_tcb {
 	int sack_tester, sack_target;
 	int have_ts_recent;
 	uint32_t ts_recent;             /* the tester's last accepted TSval (RFC 7323) */
+	int have_last_ack;
+	uint32_t last_ack_sent;         /* the ACK of the target's last segment: RFC 7323
+					 * 4.3 takes a TSval only from a segment at or
+					 * below it (Linux: rcv_wup) */
 	int syn_pending;                /* LISTEN: a SYN was sent, its SYN-ACK not yet seen */
 	int nholes;                     /* out-of-order data held: [hl, hr) above rcv_nxt */
 	uint32_t hl[TC_TCB_HOLES], hr[TC_TCB_HOLES];
@@ -54,6 +58,11 @@ struct tc_reply {
 	uint32_t seq, ack;
 	int data_ok;                    /* the ACK may ride on data or a FIN (piggybacked) */
 	int ratelimited;                /* a rate limit may suppress it (RFC 5961 7) */
+	/* RFC 7323 3.2, 4.3: with timestamps on, every non-RST segment carries TSopt and
+	 * its TSecr echoes TS.Recent. A SYN-ACK echoes the SYN's TSval if it carries
+	 * TSopt at all (the target may not take timestamps): ecr_if_ts. */
+	int ecr_set, ecr_if_ts;
+	uint32_t ecr;
 };
 
 struct tc_outcome {

@@ -58,8 +58,11 @@ static int answered_by(const struct tc_pending *p, const struct tc_seg *s)
 
 /*
  * rebuild - replay the waiting segments over the TCB the first one arrived at: those
- * before @upto got no answer; the one at @upto was answered by @answer (if not NULL);
- * the rest keep the RFC's outcome until the target shows another.
+ * before @upto got no answer; the one at @upto was answered by @answer (if not NULL),
+ * which the target sent before it took the segments after it (or it would have
+ * answered those: it answers in order), so the answer moves the TCB there (its ACK is
+ * Last.ACK.sent, its data SND.NXT); the rest keep the RFC's outcome until the target
+ * shows another. A RST answer leaves the TCB as the outcome says (see tc_track_in).
  */
 static void rebuild(struct tc_track *k, int upto, const struct tc_seg *answer)
 {
@@ -85,6 +88,11 @@ static void rebuild(struct tc_track *k, int upto, const struct tc_seg *answer)
 		k->t = p->o[p->adopted].next;
 		k->line = p->line;
 		commit(k);
+		if (i == upto && answer && !(answer->flags & TC_RST)) {
+			k->line = line;
+			tc_model_sent(&k->t, answer);
+			commit(k);
+		}
 	}
 	k->line = line;
 }
@@ -207,14 +215,13 @@ void tc_track_in(struct tc_track *k, const struct tc_seg *s)
 		if (answered_by(&k->pend[i], s) >= 0)
 			found = i;
 	if (found >= 0) {
+		/* the answer moved the TCB in its place (rebuild); a RST that answers a
+		 * segment (3.10.7: "send a reset") leaves the state as the outcome says:
+		 * SYN-RECEIVED stays, after a bad ACK */
 		rebuild(k, found, s);
 		drop(k, found + 1);
-		if (s->flags & TC_RST) {
-			/* a RST that answers a segment (3.10.7: "send a reset") leaves the state
-			 * as the outcome says: SYN-RECEIVED stays, after a bad ACK */
-			commit(k);
-			return;
-		}
+		commit(k);
+		return;
 	} else if (k->npend) {
 		for (i = 0; i < k->npend; i++) {
 			const struct tc_pending *p = &k->pend[i];

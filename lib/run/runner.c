@@ -733,6 +733,9 @@ static void reply_text(const struct tc_conn *k, const struct tc_outcome *o, char
 		snprintf(buf, len, "[%s] %s %u:%u(0)", o->name, fl, o->reply.seq - base, o->reply.seq - base);
 	if (o->reply.flags & TC_ACK)
 		snprintf(buf + strlen(buf), len - strlen(buf), " ack %u", o->reply.ack - k->isn_t);
+	if (o->reply.ecr_set)
+		snprintf(buf + strlen(buf), len - strlen(buf), " <TS val * ecr %u, ...>%s", o->reply.ecr,
+			 o->reply.ecr_if_ts ? " (if it takes timestamps)" : "");
 }
 
 /* model_expects - "one of: [rfc5961] . 1:1(0) ack 1 or [legacy] nothing". */

@@ -330,3 +330,99 @@ void test_model_acceptable(struct t_ctx *t)
 			       acc[i].ok ? "accepted" : "refused");
 	}
 }
+
+/* RFC 7323 3.2 and 4.3: the TSecr each reply must carry. TS.Recent takes a TSval only
+ * from a segment at or below Last.ACK.sent, so a delayed ACK echoes the first segment
+ * it covers; replies to unacceptable segments, RSTs and SYNs echo it unchanged. */
+void test_model_ts_echo(struct t_ctx *t)
+{
+	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+	struct tc_tcb k, k1;
+	struct tc_seg s, reply;
+	int n;
+
+	/* LISTEN: the SYN-ACK echoes the SYN's TSval, if it carries TSopt */
+	tcb(&k, TC_ST_LISTEN);
+	tc_seg_init(&s);
+	s.flags = TC_SYN;
+	s.seq = X;
+	s.win = 65535;
+	tc_opt_ts(&s.opts[0], 1000, 0);
+	s.nopts = 1;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, n, 1);
+	T_EQ_U(t, o[0].reply.ecr_set, 1);
+	T_EQ_U(t, o[0].reply.ecr_if_ts, 1);
+	T_EQ_U(t, o[0].reply.ecr, 1000);
+	tc_seg_init(&reply);
+	reply.flags = TC_SYN | TC_ACK;
+	reply.seq = Y;
+	reply.ack = X + 1;
+	T_EQ_U(t, tc_reply_matches(&o[0].reply, &reply), 1);   /* no TSopt: timestamps refused */
+	tc_opt_ts(&reply.opts[0], 77, 1000);
+	reply.nopts = 1;
+	T_EQ_U(t, tc_reply_matches(&o[0].reply, &reply), 1);
+	tc_opt_ts(&reply.opts[0], 77, 999);
+	T_EQ_U(t, tc_reply_matches(&o[0].reply, &reply), 0);   /* the wrong echo */
+
+	/* ESTABLISHED, timestamps on, TS.Recent 1000, the last ACK sent at X+1 */
+	tcb(&k, TC_ST_ESTABLISHED);
+	k.ts_tester = k.ts_target = k.have_ts_recent = 1;
+	k.ts_recent = 1000;
+	k.have_last_ack = 1;
+	k.last_ack_sent = X + 1;
+	tc_seg_init(&s);
+	s.flags = TC_ACK | TC_PSH;
+	s.seq = X + 1;
+	s.ack = Y + 1;
+	s.win = 65535;
+	s.payload_len = 10;
+	tc_opt_ts(&s.opts[0], 1010, 5);
+	s.nopts = 1;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_OK(t, n >= 1 && o[0].nreply && o[0].reply.ecr_set && !o[0].reply.ecr_if_ts);
+	T_EQ_U(t, o[0].reply.ecr, 1010);                      /* at Last.ACK.sent: taken */
+	k1 = o[0].next;
+	s.seq = X + 11;                                        /* the next, before any ACK */
+	tc_opt_ts(&s.opts[0], 1020, 5);
+	n = tc_model_arrive(&k1, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_OK(t, n >= 1 && o[0].nreply && o[0].reply.ecr_set);
+	T_EQ_U(t, o[0].reply.ecr, 1010);                      /* above it: the delayed ACK echoes 1010 */
+	tc_seg_init(&reply);                                    /* the target's ACK of both */
+	reply.flags = TC_ACK;
+	reply.seq = Y + 1;
+	reply.ack = X + 21;
+	reply.win = 1000;
+	tc_opt_ts(&reply.opts[0], 88, 1010);
+	reply.nopts = 1;
+	T_EQ_U(t, tc_reply_matches(&o[0].reply, &reply), 1);
+	reply.nopts = 0;
+	T_EQ_U(t, tc_reply_matches(&o[0].reply, &reply), 0);   /* TSopt missing: not allowed */
+	k1 = o[0].next;
+	tc_model_sent(&k1, &reply);
+	T_EQ_U(t, k1.last_ack_sent, X + 21);
+	s.seq = X + 21;                                        /* after that ACK: taken again */
+	tc_opt_ts(&s.opts[0], 1030, 5);
+	n = tc_model_arrive(&k1, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, o[0].reply.ecr, 1030);
+
+	/* out of order (a hole at X+1): the duplicate ACK echoes TS.Recent unchanged */
+	s.seq = X + 101;
+	tc_opt_ts(&s.opts[0], 1040, 5);
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_OK(t, n >= 1 && o[0].nreply && o[0].reply.ecr_set);
+	T_EQ_U(t, o[0].reply.ecr, 1000);
+	/* a RST inside the window: the challenge ACK echoes it unchanged too */
+	tc_seg_init(&s);
+	s.flags = TC_RST;
+	s.seq = X + 50;
+	tc_opt_ts(&s.opts[0], 1050, 0);
+	s.nopts = 1;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_OK(t, n >= 1 && o[0].nreply && (o[0].reply.flags & TC_ACK) && o[0].reply.ecr_set);
+	T_EQ_U(t, o[0].reply.ecr, 1000);
+	/* without timestamps on both sides: no echo asked */
+	k.ts_target = 0;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_OK(t, n >= 1 && o[0].nreply && !o[0].reply.ecr_set);
+}
