@@ -4,7 +4,8 @@
  * For a segment arriving at the target, tc_model_arrive() lists every outcome the RFCs
  * permit, each named: the reply the target sends (or none) and its TCB afterwards.
  * It covers the acceptability test (3.10.7.4, Table 6), RFC 5961 (challenge ACKs for
- * RST, SYN and the ACK range), RFC 7323 (PAWS), RFC 1337 and RFC 6191 in TIME-WAIT.
+ * RST, SYN and the ACK range), RFC 7323 (PAWS, and the TSecr each reply echoes),
+ * RFC 1337 and RFC 6191 in TIME-WAIT.
  * The first outcome is the one RFC 9293 describes for a stack with RFC 5961; the
  * others are the alternatives it or its companions permit. tc_model_sent() moves the
  * TCB for a segment the target sends of its own accord (its SYN, data, FIN, RST).
