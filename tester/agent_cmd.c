@@ -176,6 +176,28 @@ static void expire_send(struct agent *a, struct agent_req *r,
 		    r->n - (r->target - c->written), r->n);
 }
 
+/* urgent PP: the application sends the next pattern byte as urgent data (MSG_OOB),
+ * once all it queued before is in the socket; ok SEQ (the byte's offset in the
+ * stream, from 0). */
+static enum agent_step cmd_urgent(struct agent *a, struct agent_req *r,
+				  struct agent_conn *c)
+{
+	char byte;
+
+	if (agent_reply_if_closed(a, r, c))
+		return AGENT_DONE;
+	if (c->written < c->queued)
+		return AGENT_WAIT;      /* the ordinary data first, in order */
+	byte = (char)('a' + c->pattern % 26);
+	if (send(c->fd, &byte, 1, MSG_OOB | MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+		return reply_rc(a, r, -1, "urgent: send(MSG_OOB)");
+	agent_reply(a, r->id, "ok %" PRIu64, c->written);
+	c->pattern++;
+	c->queued++;
+	c->written++;
+	return AGENT_DONE;
+}
+
 /* noread PP / read PP: stop or resume reading. */
 static enum agent_step cmd_reading(struct agent *a, struct agent_req *r,
 				   struct agent_conn *c)
@@ -289,6 +311,7 @@ static const struct agent_verb verbs[] = {
 	  no_expire },
 	{ "send", "PN", "send PP N [t=MS] (N <= 67108864)", true, check_send,
 	  cmd_send, expire_send },
+	{ "urgent", "P", "urgent PP [t=MS]", true, NULL, cmd_urgent, no_expire },
 	{ "noread", "P", "noread PP [t=MS]", true, NULL, cmd_reading,
 	  no_expire },
 	{ "read", "P", "read PP [t=MS]", true, NULL, cmd_reading, no_expire },

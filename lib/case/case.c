@@ -51,7 +51,7 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 		{ "read", TC_AG_READ, 0 }, { "received", TC_AG_RECEIVED, 1 },
 		{ "eof", TC_AG_EOF, 0 }, { "state", TC_AG_STATE, 3 },
 		{ "connect", TC_AG_CONNECT, 0 }, { "sockopt", TC_AG_SOCKOPT, 4 },
-		{ "take", TC_AG_TAKE, 1 },
+		{ "take", TC_AG_TAKE, 1 }, { "urgent", TC_AG_URGENT, 0 },
 	};
 	char w[32];
 	size_t i, at;
@@ -64,7 +64,7 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 			break;
 	if (i == TC_ARRAY_LEN(verbs))
 		return tc_lx_fail(lx, at, "unknown agent action '%s' (close, abort, forget, shutdown, send N, "
-				  "noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)", w);
+				  "urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)", w);
 	st->verb = verbs[i].v;
 	switch (verbs[i].arg) {
 	case 1:

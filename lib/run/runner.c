@@ -463,6 +463,7 @@ static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, si
 	case TC_AG_NOREAD: snprintf(cmd, len, "noread %u", k->tport); break;
 	case TC_AG_READ: snprintf(cmd, len, "read %u", k->tport); break;
 	case TC_AG_TAKE: snprintf(cmd, len, "take %u %u", k->tport, st->arg); break;
+	case TC_AG_URGENT: snprintf(cmd, len, "urgent %u", k->tport); break;
 	case TC_AG_RECEIVED: snprintf(cmd, len, "received %u %u", k->tport, st->arg); break;
 	case TC_AG_EOF: snprintf(cmd, len, "eof %u", k->tport); break;
 	case TC_AG_STATE: snprintf(cmd, len, "state %u", k->tport); break;

@@ -139,7 +139,7 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "< . 1:1(0) => OPEN\n", "t.tcp:5:15: unknown state 'OPEN' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)" },
 		{ HDR "< nothing 5\n", "t.tcp:5:11: a duration needs a unit: us, ms or s" },
 		{ HDR "wait 5m\n", "t.tcp:5:6: a duration needs a unit: us, ms or s" },
-		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)" },
+		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)" },
 		{ HDR "agent send\n", "t.tcp:5:11: expected a byte count (a number)" },
 		{ HDR "hello\n", "t.tcp:5:1: expected a step: '>' (send), '<' (expect), 'wait', 'ignore', 'agent', 'alt' or 'end'" },
 		{ HDR "end\n", "t.tcp:5:1: 'end' without 'alt'" },
