@@ -90,6 +90,28 @@ static char **split_list(const char *s, const char *seps, int *n)
 	return v;
 }
 
+/* split_refs - @rfc: references separated by ';', except inside parentheses and quotes
+ * ("RFC9293 3.10.7.4 (sixth; in TIME-WAIT)" is one reference). */
+static char **split_refs(const char *s, int *n)
+{
+	char *copy = tc_xstrdup(s), *p, **v;
+	int depth = 0, quoted = 0;
+
+	for (p = copy; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == '(')
+			depth++;
+		else if (!quoted && *p == ')' && depth)
+			depth--;
+		else if (!quoted && !depth && *p == ';')
+			*p = '\x1f';           /* a separator no reference holds */
+	}
+	v = split_list(copy, "\x1f", n);
+	free(copy);
+	return v;
+}
+
 static int valid_id(const char *s)
 {
 	if (!*s || *s == '.')
@@ -147,7 +169,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		c->line_id = lx->line;
 		return 0;
 	case 1: c->title = tc_xstrdup(val); return 0;
-	case 2: c->rfc = split_list(val, ";", &c->nrfc); return 0;
+	case 2: c->rfc = split_refs(val, &c->nrfc); return 0;
 	case 3:
 		for (i = TC_LEVEL_MUST; i <= TC_LEVEL_MAY; i++)
 			if (!strcmp(val, tc_level_name((enum tc_level)i))) {

@@ -200,10 +200,36 @@ void test_parse_repo_cases(struct t_ctx *t)
 
 	T_EQ_U(t, tc_caseset_load_dir(&set, "testcases", NULL, NULL, err, sizeof(err)), 0);
 	T_EQ_S(t, err, "");
-	T_OK(t, set.n >= 13);
+	T_OK(t, set.n >= 140);                          /* the catalogue, besides the matrix */
 	for (i = 0; i < set.n; i++) {
-		T_OK(t, set.v[i]->nrfc > 0 && !strncmp(set.v[i]->rfc[0], "RFC", 3));
-		T_OK(t, set.v[i]->nstates > 0);
+		const struct tc_case *c = set.v[i];
+		int j;
+
+		/* every case cites an RFC, names its level and its state path, has a title and
+		 * a step, and an id of the tcp.GROUP.NAME form */
+		for (j = 0; j < c->nrfc; j++)
+			if (strncmp(c->rfc[j], "RFC", 3))
+				t_fail(t, __FILE__, __LINE__, "%s: reference '%s' names no RFC", c->file, c->rfc[j]);
+		if (!c->nrfc || !c->nstates || !c->nsteps || !c->title || !*c->title ||
+		    strncmp(c->id, "tcp.", 4) || !strchr(c->id + 4, '.'))
+			t_fail(t, __FILE__, __LINE__, "%s: incomplete metadata or id '%s'", c->file, c->id);
+	}
+	{                                               /* the seed cases, under their ids */
+		static const char *const seed[] = {
+			"tcp.handshake.syn_ack_basic", "tcp.data.echo", "tcp.data.ooo_dupack_and_reassembly",
+			"tcp.data.ack_above_snd_nxt", "tcp.data.ack_below_snd_una_ignored",
+			"tcp.close.passive_close", "tcp.close.active_close", "tcp.close.three_way",
+			"tcp.close.fin_with_data", "tcp.rst.after_session_clear", "tcp.rst.closed_port_syn",
+			"tcp.rst.closed_port_ack", "tcp.handshake.listen_rst_ignored",
+		};
+		size_t s;
+
+		for (s = 0; s < sizeof(seed) / sizeof(seed[0]); s++) {
+			for (i = 0; i < set.n && strcmp(set.v[i]->id, seed[s]); i++)
+				;
+			if (i == set.n)
+				t_fail(t, __FILE__, __LINE__, "the seed case %s is missing", seed[s]);
+		}
 	}
 	tc_caseset_free(&set);
 	/* two files with one id: an error naming both */

@@ -107,9 +107,6 @@ void test_match_fields(struct t_ctx *t)
 	tc_seg_free(&s);
 
 	/* checksums and malformed segments never fit, unless asked */
-	seg(&s, TC_ACK, 1, 1, NULL);
-	s.raw[s.tcp_off + 16] ^= 0xff;
-	tc_seg_free(&s);
 	{
 		struct tc_seg e, d;
 		struct tc_enc_opts eo = { .tcp_cksum_set = 1, .tcp_cksum = 0xdead };
