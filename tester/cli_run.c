@@ -529,6 +529,7 @@ int cli_run(int argc, char **argv)
 	else if (rc < 0)
 		R.info.interrupted = "environment error";
 	tc_wall_iso(NULL, R.info.finished, sizeof(R.info.finished));
+	R.info.wall_s = (double)(tc_now_us(NULL) - t0) / 1e6;
 	if (write_reports(&R) < 0)
 		rc = -2;
 	point_latest(&R);

@@ -112,9 +112,13 @@ char *tc_report_junit(const struct tc_run_info *info, const struct tc_result *re
 
 	b.s[0] = '\0';
 	tc_summarize(res, n, &s);
+	/* the suite's time is the run's wall time: cases run side by side, so the sum of
+	 * theirs is larger (it stands in when the wall time is unknown) */
 	for (i = 0; i < n; i++)
 		if (res[i].end_us > res[i].start_us)
 			total += (double)(res[i].end_us - res[i].start_us) / 1e6;
+	if (info->wall_s > 0)
+		total = info->wall_s;
 	bput(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	bput(&b, "<testsuites name=\"tcpconform\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
 	     n, s.fail, s.error, s.skip + s.inconclusive + s.notrun + s.xfail, total);

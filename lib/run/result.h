@@ -86,6 +86,7 @@ struct tc_run_info {
 	char **sysctl_keys, **sysctl_vals;
 	int nsysctl;
 	char started[40], finished[40];
+	double wall_s;                  /* the run's wall time (0: unknown) */
 	int complete;                   /* every selected case ran */
 	int jobs;
 	uint64_t seed;
