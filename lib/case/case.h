@@ -181,7 +181,7 @@ struct tc_case {
 	int family;             /* @family 4 or 6: runs over that family only (0: both) */
 	int samples;            /* @samples N: run the steps N times and judge them together */
 	int same_port;          /* @samples N same-port: every time from one tester port */
-	enum tc_analysis { TC_AN_NONE = 0, TC_AN_ISN_RANDOM, TC_AN_ISN_CLOCK } analyze;
+	enum tc_analysis { TC_AN_NONE = 0, TC_AN_ISN_RANDOM, TC_AN_ISN_CLOCK, TC_AN_TS_CLOCK } analyze;
 	uint64_t timeout_us;    /* default expect timeout */
 	struct tc_step *steps;
 	int nsteps;

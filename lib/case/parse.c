@@ -238,8 +238,10 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 			c->analyze = TC_AN_ISN_RANDOM;
 		else if (!strcmp(val, "isn-clock"))
 			c->analyze = TC_AN_ISN_CLOCK;
+		else if (!strcmp(val, "ts-clock"))
+			c->analyze = TC_AN_TS_CLOCK;
 		else
-			return tc_lx_fail(lx, at, "@analyze is isn-random or isn-clock");
+			return tc_lx_fail(lx, at, "@analyze is isn-random, isn-clock or ts-clock");
 		return 0;
 	default:
 		return -1;
@@ -515,7 +517,7 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 	if (c->analyze && c->samples < 2)
 		return tc_errf(err, errlen, "%s:%d:1: @analyze needs @samples 2 or more", file, lines);
 	if (c->samples && !c->analyze)
-		return tc_errf(err, errlen, "%s:%d:1: @samples needs @analyze (isn-random or isn-clock)", file, lines);
+		return tc_errf(err, errlen, "%s:%d:1: @samples needs @analyze (isn-random, isn-clock or ts-clock)", file, lines);
 	return 0;
 }
 

@@ -129,3 +129,36 @@ int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 	tc_errf(why, len, "%zu ISNs of one 4-tuple grew monotonically, %.0f per second", n, rate);
 	return 1;
 }
+
+int tc_ts_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
+{
+	size_t i, with = 0;
+	double secs, rate, ticks;
+
+	for (i = 0; i < n; i++)
+		with += s[i].has_ts != 0;
+	if (n < 2)
+		return tc_errf(why, len, "%zu samples are too few (2 at least)", n), 0;
+	if (!with)
+		return tc_errf(why, len, "no SYN-ACK of %zu carried TSopt: the target takes no timestamps, "
+			       "so it has no timestamp clock to judge", n), 1;
+	if (with < n)
+		return tc_errf(why, len, "TSopt in %zu of %zu SYN-ACKs to the same offer", with, n), 0;
+	for (i = 1; i < n; i++)
+		if ((int32_t)(s[i].tsval - s[i - 1].tsval) < 0)
+			return tc_errf(why, len, "the timestamp clock went back between attempts %zu and %zu "
+				       "(TSval %u, then %u)", i, i + 1, s[i - 1].tsval, s[i].tsval), 0;
+	secs = (double)(s[n - 1].t_us - s[0].t_us) / 1e6;
+	if (secs < 1.5)
+		return tc_errf(why, len, "the samples span %.3f s: too short to measure a clock (1.5 s at least)",
+			       secs), 0;
+	ticks = (double)(uint32_t)(s[n - 1].tsval - s[0].tsval);
+	rate = ticks / secs;
+	/* one tick either way: the first and the last reading may sit at either end of
+	 * theirs */
+	if ((ticks + 1) / secs < 0.9 || (ticks - 1) / secs > 1100)
+		return tc_errf(why, len, "the timestamp clock ticks %.1f times a second (RFC 7323 5.4: from 1 to 1000)",
+			       rate), 0;
+	tc_errf(why, len, "%zu TSvals over %.2f s: a clock that never went back, %.1f ticks a second", n, secs, rate);
+	return 1;
+}

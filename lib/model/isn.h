@@ -19,6 +19,8 @@
 struct tc_isn_sample {
 	uint64_t t_us;
 	uint32_t isn;
+	int has_ts;             /* the SYN-ACK carried TSopt, with TSval: */
+	uint32_t tsval;
 };
 
 /* tc_isn_random - 1 if @n samples look unpredictable, 0 if not; @why says which test
@@ -28,5 +30,13 @@ int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len
 /* tc_isn_clock - 1 if the samples (one 4-tuple) grow with time as a clock of at least
  * 250 000 ticks per second, 0 if not, with @why. */
 int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
+
+/* tc_ts_clock - 1 if the TSvals of the SYN-ACKs come from one clock that never goes
+ * back and ticks between once a second and once a millisecond (RFC 7323 5.4: "in the
+ * range 1 ms to 1 sec per tick"; 10% and one tick either way for the measure), 0 if
+ * not, with @why.
+ * A target that takes no timestamps (no TSopt in any SYN-ACK) passes, saying so; one
+ * that takes them now and then does not. The samples must span 1.5 s at least. */
+int tc_ts_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
 
 #endif

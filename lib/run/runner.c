@@ -834,12 +834,17 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		all_rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
 }
 
-/* analyse - the verdict of a sampled case, from its ISNs. */
+/* analyse - the verdict of a sampled case, from its ISNs (or the TSvals beside them). */
 static void analyse(struct tc_conn *k)
 {
+	static const char *const want[] = {
+		[TC_AN_ISN_RANDOM] = "unpredictable ISNs", [TC_AN_ISN_CLOCK] = "ISNs that grow with a clock",
+		[TC_AN_TS_CLOCK] = "a timestamp clock of 1 to 1000 ticks a second that never goes back",
+	};
 	char why[300];
 	int ok = k->c->analyze == TC_AN_ISN_CLOCK ? tc_isn_clock(k->isns, (size_t)k->sample, why, sizeof(why))
-						 : tc_isn_random(k->isns, (size_t)k->sample, why, sizeof(why));
+		 : k->c->analyze == TC_AN_TS_CLOCK ? tc_ts_clock(k->isns, (size_t)k->sample, why, sizeof(why))
+						    : tc_isn_random(k->isns, (size_t)k->sample, why, sizeof(why));
 
 	if (ok) {
 		tc_result_add_note(k->r, "%s", why);
@@ -849,8 +854,7 @@ static void analyse(struct tc_conn *k)
 	free(k->r->div_expected);
 	free(k->r->div_observed);
 	k->r->div_line = k->c->line_id;
-	k->r->div_expected = tc_xstrdup(k->c->analyze == TC_AN_ISN_CLOCK ? "ISNs that grow with a clock" :
-					"unpredictable ISNs");
+	k->r->div_expected = tc_xstrdup(want[k->c->analyze]);
 	k->r->div_observed = tc_xstrdup(why);
 	tc_result_set_reason(k->r, "%s: %d samples: %s", k->c->file, k->sample, why);
 	finish(k, TC_V_FAIL);
@@ -871,11 +875,17 @@ static int sample_done(struct tc_conn *k)
 	}
 	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));
 	k->isns[k->sample].isn = k->isn_r;
+	k->isns[k->sample].has_ts = 0;
+	k->isns[k->sample].tsval = 0;
 	k->isns[k->sample].t_us = k->r->trace[k->r->ntrace - 1].seg.t_us;
 	for (i = k->r->ntrace - 1; i >= 0; i--)        /* when the SYN that told it came */
 		if (k->r->trace[i].seg.dir == TC_DIR_IN && (k->r->trace[i].seg.flags & TC_SYN) &&
 		    k->r->trace[i].seg.seq == k->isn_r) {
+			const struct tc_opt *ts = tc_opt_find(&k->r->trace[i].seg, TC_OPT_TS);
+
 			k->isns[k->sample].t_us = k->r->trace[i].seg.t_us;
+			k->isns[k->sample].has_ts = ts && !ts->bad;
+			k->isns[k->sample].tsval = ts && !ts->bad ? ts->v.ts.val : 0;
 			break;
 		}
 	k->sample++;

@@ -105,3 +105,49 @@ void test_isn_statistics(struct t_ctx *t)
 	T_OK(t, strstr(why, "went unchanged") != NULL);
 	free(s);
 }
+
+/* The timestamp clock (RFC 7323 5.4): 1 to 1000 ticks a second, never back. */
+void test_ts_clock(struct t_ctx *t)
+{
+	struct tc_isn_sample s[100];
+	char why[300];
+	int i;
+
+	for (i = 0; i < 100; i++) {                     /* an attempt every 20 ms: 1.98 s */
+		s[i].t_us = 5000000 + (uint64_t)i * 20000;
+		s[i].isn = 0;
+		s[i].has_ts = 1;
+		s[i].tsval = 0xfffff000u + (uint32_t)(s[i].t_us / 1000);   /* 1 kHz, wrapping */
+	}
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 1);
+	T_OK(t, strstr(why, "a clock that never went back, 1000.0 ticks a second") != NULL);
+	for (i = 0; i < 100; i++)                       /* 10 kHz: too fast */
+		s[i].tsval = (uint32_t)(s[i].t_us / 100);
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "the timestamp clock ticks 10000.0 times a second (RFC 7323 5.4: from 1 to 1000)");
+	for (i = 0; i < 100; i++)                       /* 1 Hz: the slowest allowed */
+		s[i].tsval = 77 + (uint32_t)(s[i].t_us / 1000000);
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 1);
+	for (i = 0; i < 100; i++)                       /* stopped */
+		s[i].tsval = 77;
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "the timestamp clock ticks 0.0 times a second (RFC 7323 5.4: from 1 to 1000)");
+	for (i = 0; i < 100; i++)                       /* random per attempt: goes back */
+		s[i].tsval = (uint32_t)(i * 2654435761u);
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "the timestamp clock went back between attempts") != NULL);
+	s[7].has_ts = 0;                                /* TSopt now and then */
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 0);
+	T_EQ_S(t, why, "TSopt in 99 of 100 SYN-ACKs to the same offer");
+	for (i = 0; i < 100; i++)                       /* never: nothing to judge */
+		s[i].has_ts = 0;
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 1);
+	T_OK(t, strstr(why, "takes no timestamps") != NULL);
+	for (i = 0; i < 100; i++) {                     /* a span too short to tell */
+		s[i].has_ts = 1;
+		s[i].t_us = 5000000 + (uint64_t)i * 100;
+		s[i].tsval = 5;
+	}
+	T_EQ_U(t, tc_ts_clock(s, 100, why, sizeof(why)), 0);
+	T_OK(t, strstr(why, "too short to measure") != NULL);
+}
