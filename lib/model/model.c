@@ -365,6 +365,23 @@ static void syn_sync(struct outs *x)
 }
 
 /* fifth, check the ACK field. Returns 1 to go on to the text and the FIN. */
+/* take_tsval - RFC 7323 4.3 (2): TS.Recent takes SEG.TSval if SEG.TSval >= TS.Recent
+ * and SEG.SEQ =< Last.ACK.sent. Only for a segment whose ACK is acceptable
+ * (SND.UNA =< SEG.ACK =< SND.NXT): one dropped for its ACK leaves it (so does Linux,
+ * which takes it in tcp_ack(), after those checks). */
+static void take_tsval(const struct outs *x, struct tc_tcb *next)
+{
+	const struct tc_tcb *t = x->t;
+	const struct tc_opt *ts = tc_opt_find(x->s, TC_OPT_TS);
+
+	if (ts && !ts->bad && t->ts_tester && t->ts_target &&
+	    tc_seq_le(x->s->seq, t->have_last_ack ? t->last_ack_sent : t->rcv_nxt) &&
+	    (!t->have_ts_recent || tc_seq_ge(ts->v.ts.val, t->ts_recent))) {
+		next->ts_recent = ts->v.ts.val;
+		next->have_ts_recent = 1;
+	}
+}
+
 static int ack_step(struct outs *x, struct tc_outcome *o)
 {
 	const struct tc_seg *s = x->s;
@@ -389,6 +406,8 @@ static int ack_step(struct outs *x, struct tc_outcome *o)
 		if (c)
 			ack_now(c, 1);
 	}
+	if (tc_seq_ge(s->ack, t->snd_una))
+		take_tsval(x, t);
 	if (tc_seq_gt(s->ack, t->snd_una))
 		t->snd_una = s->ack;
 	tester_window(t, s);
@@ -463,7 +482,6 @@ static void arrive_sync(struct outs *x)
 {
 	const struct tc_seg *s = x->s;
 	const struct tc_tcb *t = x->t;
-	const struct tc_opt *ts;
 	struct tc_outcome *o;
 
 	if (paws_reject(t, s)) {
@@ -495,13 +513,6 @@ static void arrive_sync(struct outs *x)
 		return;
 	}
 	o = add(x, "rfc9293", "RFC9293 3.10.7.4");
-	ts = tc_opt_find(s, TC_OPT_TS);
-	if (ts && !ts->bad && t->ts_tester && t->ts_target &&
-	    tc_seq_le(s->seq, t->have_last_ack ? t->last_ack_sent : t->rcv_nxt) &&
-	    (!t->have_ts_recent || tc_seq_ge(ts->v.ts.val, t->ts_recent))) {
-		o->next.ts_recent = ts->v.ts.val;       /* RFC 7323 4.3 (2) */
-		o->next.have_ts_recent = 1;
-	}
 	if (ack_step(x, o))
 		text_fin(x, o);
 }

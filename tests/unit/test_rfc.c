@@ -421,6 +421,38 @@ void test_model_ts_echo(struct t_ctx *t)
 	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
 	T_OK(t, n >= 1 && o[0].nreply && (o[0].reply.flags & TC_ACK) && o[0].reply.ecr_set);
 	T_EQ_U(t, o[0].reply.ecr, 1000);
+	/* a segment dropped for its ACK leaves TS.Recent: an ACK above SND.NXT, one below
+	 * SND.UNA - MAX.SND.WND (the RFC 5961 challenge), and a duplicate ACK below SND.UNA
+	 * (Linux too takes the TSval only from an acceptable ACK) */
+	{
+		static const struct { int32_t ack; uint16_t flags; uint32_t len; } bad[] = {
+			{ 1000, TC_ACK | TC_PSH, 10 }, { -70000, TC_ACK | TC_PSH, 10 }, { 0, TC_ACK | TC_PSH, 10 },
+		};
+		size_t b;
+
+		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			struct tc_tcb kk = k;
+
+			kk.snd_una = Y + 1;
+			kk.snd_nxt = Y + 1;
+			tc_seg_init(&s);
+			s.flags = bad[b].flags;
+			s.seq = X + 1;
+			s.ack = Y + (uint32_t)bad[b].ack;
+			s.win = 65535;
+			s.payload_len = bad[b].len;
+			tc_opt_ts(&s.opts[0], 1060, 5);
+			s.nopts = 1;
+			n = tc_model_arrive(&kk, &s, o, TC_MODEL_MAX_OUTCOMES);
+			if (n < 1 || o[n - 1].next.ts_recent != 1000)
+				t_fail(t, __FILE__, __LINE__, "ACK Y%+d: TS.Recent %u, expected 1000", bad[b].ack,
+				       n ? o[n - 1].next.ts_recent : 0);
+			for (int j = 0; j < n; j++)
+				if (o[j].nreply && o[j].reply.ecr_set && o[j].reply.ecr != 1000)
+					t_fail(t, __FILE__, __LINE__, "ACK Y%+d: outcome %s echoes %u, expected 1000",
+					       bad[b].ack, o[j].name, o[j].reply.ecr);
+		}
+	}
 	/* without timestamps on both sides: no echo asked */
 	k.ts_target = 0;
 	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
