@@ -47,7 +47,8 @@ struct tc_conn {
 	/* Segments the model expects a rate-limited reply to ("invalid" ones): when the
 	 * last two were sent, to tell whether a limit can explain a missing reply. */
 	uint64_t invalid_us[2];
-	uint64_t out_us;                /* when the tester's last segment was sent */
+	uint64_t out_us;                /* when the tester's last segment was sent, */
+	int out_invalid;                /* and whether a limited reply answers it */
 	int done, torn_down;
 	/* @samples: the runs done, their ISNs, and the trace kept (the first three). */
 	int sample;

@@ -293,7 +293,8 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
 	}
 	k->out_us = t;
-	if (k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited) {
+	k->out_invalid = k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited;
+	if (k->out_invalid) {
 		k->invalid_us[1] = k->invalid_us[0];
 		k->invalid_us[0] = t;
 	}
@@ -601,7 +602,7 @@ static int alt_decide(struct tc_conn *k)
  */
 static int rate_limit_may_explain(const struct tc_conn *k)
 {
-	uint64_t before = k->invalid_us[0] == k->out_us ? k->invalid_us[1] : k->invalid_us[0];
+	uint64_t before = k->out_invalid ? k->invalid_us[1] : k->invalid_us[0];
 
 	return before && k->out_us - before <= TC_RATELIMIT_US;
 }
@@ -1030,6 +1031,17 @@ void tc_conn_start(struct tc_conn *k)
 	advance(k);
 }
 
+/* enqueue - trace entry @idx waits for the step that judges it. */
+static void enqueue(struct tc_conn *k, int idx)
+{
+	if (k->qt - k->qh >= TC_QUEUE) {
+		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");
+		return;
+	}
+	k->queue[k->qt++ % TC_QUEUE] = idx;
+	advance(k);
+}
+
 void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 {
 	int idx;
@@ -1045,6 +1057,13 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 	k->r->trace[idx].seg.dir = TC_DIR_IN;
 	if (!k->rport)
 		k->rport = s->sport;    /* an active open by the target names its port */
+	if (s->sport != k->rport) {
+		/* another connection's, or a broken stack's: not this connection's (its
+		 * numbers, timestamps and model stay as they are); the step that meets it
+		 * fails with "source port is ..." */
+		enqueue(k, idx);
+		return;
+	}
 	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
 		uint32_t end = s->seq + tc_seg_len(s);
 
@@ -1064,12 +1083,7 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 	    tc_track_is_retransmission(&k->trk, s))
 		k->r->trace[idx].note = "retransmission";
 	tc_track_in(&k->trk, s);
-	if (k->qt - k->qh >= TC_QUEUE) {
-		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");
-		return;
-	}
-	k->queue[k->qt++ % TC_QUEUE] = idx;
-	advance(k);
+	enqueue(k, idx);
 }
 
 void tc_conn_tick(struct tc_conn *k)
