@@ -182,8 +182,6 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* load_waivers - the --waivers files, or else (in a namespace, where the stack is this
- * machine's Linux) the stack's own file next to the cases. */
 /* waiver_error - a parse error is file:line:col: message, as compilers print; the
  * rest say who speaks. */
 static int waiver_error(const char *err)
@@ -199,6 +197,8 @@ static int waiver_error(const char *err)
 	return TC_EXIT_USAGE;
 }
 
+/* load_waivers - the --waivers files, or else (in a namespace, where the stack is this
+ * machine's Linux) the stack's own file next to the cases. */
 static int load_waivers(struct run *R)
 {
 	char err[TC_ERRLEN], def[PATH_MAX];

@@ -200,7 +200,7 @@ void test_parse_repo_cases(struct t_ctx *t)
 
 	T_EQ_U(t, tc_caseset_load_dir(&set, "testcases", NULL, NULL, err, sizeof(err)), 0);
 	T_EQ_S(t, err, "");
-	T_OK(t, set.n >= 140);                          /* the catalogue, besides the matrix */
+	T_OK(t, set.n >= 140);                          /* the hand-written cases, besides the matrix */
 	for (i = 0; i < set.n; i++) {
 		const struct tc_case *c = set.v[i];
 		int j;
@@ -214,8 +214,8 @@ void test_parse_repo_cases(struct t_ctx *t)
 		    strncmp(c->id, "tcp.", 4) || !strchr(c->id + 4, '.'))
 			t_fail(t, __FILE__, __LINE__, "%s: incomplete metadata or id '%s'", c->file, c->id);
 	}
-	{                                               /* the seed cases, under their ids */
-		static const char *const seed[] = {
+	{                                               /* the core cases, under their ids */
+		static const char *const core[] = {
 			"tcp.handshake.syn_ack_basic", "tcp.data.echo", "tcp.data.ooo_dupack_and_reassembly",
 			"tcp.data.ack_above_snd_nxt", "tcp.data.ack_below_snd_una_ignored",
 			"tcp.close.passive_close", "tcp.close.active_close", "tcp.close.three_way",
@@ -224,11 +224,11 @@ void test_parse_repo_cases(struct t_ctx *t)
 		};
 		size_t s;
 
-		for (s = 0; s < sizeof(seed) / sizeof(seed[0]); s++) {
-			for (i = 0; i < set.n && strcmp(set.v[i]->id, seed[s]); i++)
+		for (s = 0; s < sizeof(core) / sizeof(core[0]); s++) {
+			for (i = 0; i < set.n && strcmp(set.v[i]->id, core[s]); i++)
 				;
 			if (i == set.n)
-				t_fail(t, __FILE__, __LINE__, "the seed case %s is missing", seed[s]);
+				t_fail(t, __FILE__, __LINE__, "the core case %s is missing", core[s]);
 		}
 	}
 	tc_caseset_free(&set);
