@@ -71,10 +71,19 @@ static int setup_remote(struct run *R)
 	rc.closed_port = R->o.closed_port;
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
-	f = R->o.dry_run ? 0 : tc_remote_next_block(8);    /* a dry run changes nothing, not even that */
+	{
+		struct tc_addr t;
+
+		if (tc_addr_parse(&t, R->o.target) < 0) {
+			fprintf(stderr, "tcpconform: --target needs an IPv4 or IPv6 address, not '%s'\n", R->o.target);
+			return -1;
+		}
+		/* a dry run changes nothing, not even which block the next run takes */
+		f = R->o.dry_run ? 0 : tc_remote_next_block(8, &t);
+	}
 	if (f < 0) {
 		fprintf(stderr, "tcpconform: every block of tester ports (%d-%d) has reserved ports "
-			"(net.ipv4.ip_local_reserved_ports) or ports in use by this host's sockets; "
+			"(net.ipv4.ip_local_reserved_ports) or ports of this host's connections to the target; "
 			"'tcpconform cleanup' frees those of killed runs\n",
 			TC_REMOTE_PORT_BASE, TC_REMOTE_PORT_BASE + 8 * TC_REMOTE_BLOCK - 1);
 		return -1;

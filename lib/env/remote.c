@@ -179,38 +179,63 @@ static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errle
 	return ports_write(map, err, errlen);
 }
 
-/* tc_remote_ports_used - does a TCP socket of this host (any state, IPv4 or IPv6) have a local
- * port in [lo, hi]? The drop table would cut its traffic from the target. */
-int tc_remote_ports_used(uint16_t lo, uint16_t hi)
+/* hex_addr - an address as /proc/net/tcp{,6} prints it: 32-bit words in host order,
+ * each as 8 hex digits. The number of bytes, or 0. */
+static size_t hex_addr(const char *h, uint8_t *out)
+{
+	size_t n = strlen(h), w;
+
+	if (n != 8 && n != 32)
+		return 0;
+	for (w = 0; w < n / 8; w++) {
+		char word[9];
+		uint32_t v;
+
+		memcpy(word, h + 8 * w, 8);
+		word[8] = '\0';
+		v = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(out + 4 * w, &v, 4);
+	}
+	return n / 2;
+}
+
+int tc_remote_ports_used(const struct tc_addr *peer, uint16_t lo, uint16_t hi)
 {
 	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-	char line[512];
-	size_t i;
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	char line[512], la[40], ra[40];
+	unsigned lport, rport;
+	uint8_t a[16];
+	size_t i, n;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		FILE *f = fopen(files[i], "r");
-		unsigned port;
+		int used = 0;
 
 		if (!f)
 			continue;
-		while (fgets(line, sizeof(line), f)) {
-			/* "  sl  local_address rem_address   st ...": the local port follows the ':' */
-			char *c = strchr(line, ':');
-
-			c = c ? strchr(c + 1, ':') : NULL;
-			if (c && sscanf(c + 1, "%x", &port) == 1 && port >= lo && port <= hi) {
-				fclose(f);
-				return 1;
-			}
+		/* "  sl  local_address rem_address   st ...", addresses as HEX:PORT */
+		while (!used && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, " %*s %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x", la, &lport, ra, &rport) != 4 ||
+			    lport < lo || lport > hi || !(n = hex_addr(ra, a)))
+				continue;
+			if (peer->family == 4)
+				used = (n == 4 && !memcmp(a, peer->a, 4)) ||
+				       (n == 16 && !memcmp(a, mapped, 12) && !memcmp(a + 12, peer->a, 4));
+			else
+				used = n == 16 && !memcmp(a, peer->a, 16);
 		}
 		fclose(f);
+		if (used)
+			return 1;
 	}
 	return 0;
 }
 
 /* ports_free - no port of [lo, hi] is reserved yet (so that ours can be undone whole),
- * and no socket of this host uses one (its segments from the target would be dropped). */
-static int ports_free(uint16_t lo, uint16_t hi)
+ * and no socket of this host talks to @target from one (its segments from the target
+ * would be dropped). */
+static int ports_free(const struct tc_addr *target, uint16_t lo, uint16_t hi)
 {
 	uint8_t map[8192];
 	char err[TC_ERRLEN];
@@ -221,7 +246,7 @@ static int ports_free(uint16_t lo, uint16_t hi)
 	for (p = lo; p <= hi; p++)
 		if (map[p / 8] & (1u << (p % 8)))
 			return 0;
-	return !tc_remote_ports_used(lo, hi);
+	return !tc_remote_ports_used(target, lo, hi);
 }
 
 static int nft_table(struct tc_remote *r, char *err, size_t errlen)
@@ -243,7 +268,7 @@ static int nft_table(struct tc_remote *r, char *err, size_t errlen)
 	return 0;
 }
 
-int tc_remote_next_block(int nblocks)
+int tc_remote_next_block(int nblocks, const struct tc_addr *target)
 {
 	char path[] = STATE_DIR "/next-block";
 	FILE *f;
@@ -259,7 +284,7 @@ int tc_remote_next_block(int nblocks)
 	if (b < 0 || b >= nblocks)
 		b = (int)(getpid() % nblocks);
 	for (k = 0; k < nblocks; k++)           /* a block nobody reserved any port of */
-		if (ports_free((uint16_t)(TC_REMOTE_PORT_BASE + ((b + k) % nblocks) * TC_REMOTE_BLOCK),
+		if (ports_free(target, (uint16_t)(TC_REMOTE_PORT_BASE + ((b + k) % nblocks) * TC_REMOTE_BLOCK),
 			       (uint16_t)(TC_REMOTE_PORT_BASE + ((b + k) % nblocks + 1) * TC_REMOTE_BLOCK - 1)))
 			break;
 	if (k == nblocks)

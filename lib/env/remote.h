@@ -44,14 +44,14 @@ int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_
 /* tc_remote_next_block - which of @nblocks blocks of tester ports this run takes: the
  * one after the last run's, so that a run does not meet the connections an earlier
  * run left on the target (in TIME-WAIT, or half open) on the same 4-tuples; and one
- * none of whose ports is reserved already (by another run, or by the host's owner).
- * -1 if there is none. */
-int tc_remote_next_block(int nblocks);
+ * none of whose ports is reserved already (by another run, or by the host's owner),
+ * nor used by a connection of this host to @target. -1 if there is none. */
+int tc_remote_next_block(int nblocks, const struct tc_addr *target);
 
-/* tc_remote_ports_used - does a TCP socket of this host (any state, IPv4 or IPv6) have
- * a local port in [lo, hi]? A block with one is passed over: the drop table would cut
- * that socket's traffic from the target. */
-int tc_remote_ports_used(uint16_t lo, uint16_t hi);
+/* tc_remote_ports_used - does a TCP socket of this host (any state, IPv4, IPv6 or
+ * IPv4-mapped) talk to @peer from a local port in [lo, hi]? A block with one is passed
+ * over: the drop table would cut that socket's traffic from the target. */
+int tc_remote_ports_used(const struct tc_addr *peer, uint16_t lo, uint16_t hi);
 
 /* tc_remote_setup - route, source, interface; the drop table and the reserved ports.
  * On failure everything made is undone. */

@@ -45,21 +45,32 @@ void test_remote_targets(struct t_ctx *t)
 
 void test_remote_ports_used(struct t_ctx *t)
 {
-	struct sockaddr_in sa = { 0 };
+	struct sockaddr_in sa = { 0 }, ca = { 0 };
 	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	uint16_t p;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), cfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct tc_addr lo1, lo2;
+	uint16_t p, q;
 
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-		t->skipped = "cannot open a listening socket";
-		if (fd >= 0)
-			close(fd);
-		return;
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd < 0 || cfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &sl) < 0 ||
+	    connect(cfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(cfd, (struct sockaddr *)&ca, &(socklen_t){ sizeof(ca) }) < 0) {
+		t->skipped = "cannot open a connection over loopback";
+		goto out;
 	}
-	p = ntohs(sa.sin_port);
-	T_EQ_U(t, tc_remote_ports_used(p, p), 1);
-	T_EQ_U(t, tc_remote_ports_used(p > 10 ? p - 10 : 0, p), 1);
-	close(fd);
-	T_EQ_U(t, tc_remote_ports_used(p, p), 0);          /* closed from LISTEN: gone at once */
+	p = ntohs(ca.sin_port);                         /* the client's port, talking to 127.0.0.1 */
+	tc_addr_parse(&lo1, "127.0.0.1");
+	tc_addr_parse(&lo2, "127.0.0.2");
+	T_EQ_U(t, tc_remote_ports_used(&lo1, p, p), 1);
+	T_EQ_U(t, tc_remote_ports_used(&lo1, p > 10 ? p - 10 : 0, p), 1);
+	T_EQ_U(t, tc_remote_ports_used(&lo2, p, p), 0);          /* not to that peer */
+	q = (uint16_t)(p + 1 == ntohs(sa.sin_port) ? p + 2 : p + 1);    /* not the listener's */
+	T_EQ_U(t, tc_remote_ports_used(&lo1, q, q), 0);          /* not from that port */
+out:
+	if (cfd >= 0)
+		close(cfd);
+	if (lfd >= 0)
+		close(lfd);
 }
