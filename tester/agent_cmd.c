@@ -189,8 +189,11 @@ static enum agent_step cmd_urgent(struct agent *a, struct agent_req *r,
 	if (c->written < c->queued)
 		return AGENT_WAIT;      /* the ordinary data first, in order */
 	byte = (char)('a' + c->pattern % 26);
-	if (send(c->fd, &byte, 1, MSG_OOB | MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+	if (send(c->fd, &byte, 1, MSG_OOB | MSG_DONTWAIT | MSG_NOSIGNAL) != 1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return AGENT_WAIT;      /* the send buffer is full: again when it drains */
 		return reply_rc(a, r, -1, "urgent: send(MSG_OOB)");
+	}
 	agent_reply(a, r->id, "ok %" PRIu64, c->written);
 	c->pattern++;
 	c->queued++;
