@@ -130,7 +130,8 @@ static int fake_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen
 	if (f->pc >= f->tr->nsteps)
 		return 0;               /* the script has nothing more to say */
 	st = &f->tr->steps[f->pc++];
-	if (!f->have_isn_t) {
+	/* a SYN starts a connection (the runs of a sampled case: one after another) */
+	if (!f->have_isn_t || (s->flags & (TC_SYN | TC_ACK)) == TC_SYN) {
 		f->isn_t = s->seq - st->seg.seq.v;
 		f->have_isn_t = 1;
 	}

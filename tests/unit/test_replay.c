@@ -238,6 +238,32 @@ void test_replay_ports(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* A sampled case: each run's SYN-ACK gives a sample, its TSval included; ts-clock
+ * judges them. The peer plays the runs one after another. */
+void test_replay_samples(struct t_ctx *t)
+{
+	static const char *c = "@id f\n@title T\n@rfc R\n@level SHOULD\n@states LISTEN SYN-RECEIVED\n"
+			       "@samples 2 same-port\n@analyze ts-clock\n"
+			       "> S 0:0(0) <mss 1460, nop, nop, TS val 1 ecr 0>\n< S. 0:0(0) ack 1 <mss *, ...>\nwait 2s\n";
+	struct replay r;
+	char tr[400];
+
+	snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val %u ecr 1>\n> R 1:1(0)\n"
+		 "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val %u ecr 1>\n> R 1:1(0)\n", 1000u, 3000u);
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_OK(t, r.res.notes && strstr(r.res.notes, "2 TSvals over 2.00 s: a clock that never went back, 1000.0 ticks a second"));
+	replay_free(&r);
+	snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val %u ecr 1>\n> R 1:1(0)\n"
+		 "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val %u ecr 1>\n> R 1:1(0)\n", 1000u, 500u);
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp: 2 samples: the timestamp clock went back between attempts 1 and 2 (TSval 1000, then 500)");
+	replay_free(&r);
+}
+
 void test_replay_agent(struct t_ctx *t)
 {
 	struct replay r;
