@@ -225,6 +225,23 @@ static void add_alt_name(struct tc_conn *k, const char *name)
 	snprintf(k->r->alternative + l, sizeof(k->r->alternative) - l, "%s%s", l ? "," : "", name);
 }
 
+/* inject - send @s, built with result @rc (its error in @err, TC_ERRLEN long), and
+ * note in *@t the moment of injection, taken before the write. A failure ends the
+ * case as an error, and frees @s. */
+static int inject(struct tc_conn *k, const struct tc_step *st, struct tc_seg *s, int rc, char *err, uint64_t *t)
+{
+	*t = now(k);
+	if (rc == 0)
+		rc = k->env->io->ops->send(k->env->io->ctx, s, err, TC_ERRLEN);
+	if (rc < 0) {
+		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
+		tc_seg_free(s);
+		finish(k, TC_V_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
 /* check_state - the "=> STATE" of a step against the tracker. 0 if fine. */
 static int check_state(struct tc_conn *k, const struct tc_step *st)
 {
@@ -258,15 +275,8 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 		rc = tc_build_send(k, &p, &s, err, sizeof(err));
 	else
 		tc_seg_init(&s);
-	t = now(k);             /* the moment of injection, before the write */
-	if (rc == 0)
-		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
-	if (rc < 0) {
-		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
-		tc_seg_free(&s);
-		finish(k, TC_V_ERROR);
+	if (inject(k, st, &s, rc, err, &t) < 0)
 		return -1;
-	}
 	/* What went on the wire, read back as the target reads it: a damaged data
 	 * offset or length, a bad checksum show in the trace and in the model. */
 	{
@@ -325,15 +335,8 @@ static int do_icmp(struct tc_conn *k, const struct tc_step *st)
 		return -1;
 	}
 	rc = tc_build_icmp(k, st, q, &s, err, sizeof(err));
-	t = now(k);
-	if (rc == 0)
-		rc = k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err));
-	if (rc < 0) {
-		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
-		tc_seg_free(&s);
-		finish(k, TC_V_ERROR);
+	if (inject(k, st, &s, rc, err, &t) < 0)
 		return -1;
-	}
 	s.dir = TC_DIR_OUT;
 	s.t_us = t;
 	tc_result_trace_add(k->r, &s, st->line, NULL);
