@@ -38,23 +38,21 @@ check "sysctl stock: timestamps, SACK and window scaling negotiated" \
 check "sysctl stock: a RST in TIME-WAIT closes it (tcp_rfc1337=0)" \
 	[ "$(alt stock tcp.timewait.rst_assassination) $(sysctl_of stock net.ipv4.tcp_rfc1337)" = "rfc9293 0" ]
 
-run no_ts --sysctl net.ipv4.tcp_timestamps=0
-check "sysctl tcp_timestamps=0: recorded in the report" [ "$(sysctl_of no_ts net.ipv4.tcp_timestamps)" = 0 ]
-check "sysctl tcp_timestamps=0: the SYN-ACK has no TS" [ "$(synack_opts no_ts)" = "mss,nop,nop,sackOK,nop,wscale" ]
-check "sysctl tcp_timestamps=0: the cases take the alternatives without TS" \
-	[ "$(alt no_ts tcp.handshake.synack_options_mirror) $(alt no_ts tcp.options.ts_negotiation)" = "sack_ws without_ts" ]
-
-run no_sack --sysctl net.ipv4.tcp_sack=0
-check "sysctl tcp_sack=0: recorded in the report" [ "$(sysctl_of no_sack net.ipv4.tcp_sack)" = 0 ]
-check "sysctl tcp_sack=0: the SYN-ACK has no sackOK" [ "$(synack_opts no_sack)" = "mss,nop,nop,TS,nop,wscale" ]
-check "sysctl tcp_sack=0: the cases take the alternatives without SACK" \
-	[ "$(alt no_sack tcp.handshake.synack_options_mirror) $(alt no_sack tcp.options.sack_perm_negotiation)" = "ts_ws without_sack" ]
-
-run no_ws --sysctl net.ipv4.tcp_window_scaling=0
-check "sysctl tcp_window_scaling=0: recorded in the report" [ "$(sysctl_of no_ws net.ipv4.tcp_window_scaling)" = 0 ]
-check "sysctl tcp_window_scaling=0: the SYN-ACK has no wscale" [ "$(synack_opts no_ws)" = "mss,sackOK,TS" ]
-check "sysctl tcp_window_scaling=0: the cases take the alternatives without it" \
-	[ "$(alt no_ws tcp.handshake.synack_options_mirror) $(alt no_ws tcp.options.wscale_negotiated)" = "ts_sack without_ws" ]
+# feature_off NAME KEY WHAT SYNACK CASE1 CASE2 ALTS: with KEY=0 the run records it,
+# the SYN-ACK options are SYNACK, and the two cases take the alternatives ALTS
+feature_off() {
+	run "$1" --sysctl "$2=0"
+	check "sysctl ${2#net.ipv4.}=0: recorded in the report" [ "$(sysctl_of "$1" "$2")" = 0 ]
+	check "sysctl ${2#net.ipv4.}=0: the SYN-ACK has no $3" [ "$(synack_opts "$1")" = "$4" ]
+	check "sysctl ${2#net.ipv4.}=0: the cases take the alternatives without $3" \
+		[ "$(alt "$1" "$5") $(alt "$1" "$6")" = "$7" ]
+}
+feature_off no_ts net.ipv4.tcp_timestamps TS "mss,nop,nop,sackOK,nop,wscale" \
+	tcp.handshake.synack_options_mirror tcp.options.ts_negotiation "sack_ws without_ts"
+feature_off no_sack net.ipv4.tcp_sack sackOK "mss,nop,nop,TS,nop,wscale" \
+	tcp.handshake.synack_options_mirror tcp.options.sack_perm_negotiation "ts_ws without_sack"
+feature_off no_ws net.ipv4.tcp_window_scaling wscale "mss,sackOK,TS" \
+	tcp.handshake.synack_options_mirror tcp.options.wscale_negotiated "ts_sack without_ws"
 
 run rfc1337 --sysctl net.ipv4.tcp_rfc1337=1
 check "sysctl tcp_rfc1337=1: recorded in the report" [ "$(sysctl_of rfc1337 net.ipv4.tcp_rfc1337)" = 1 ]
