@@ -35,6 +35,9 @@ static void path_is(struct t_ctx *t, const struct tc_track *k, const char *want,
 #define PATH(k, w) path_is(t, k, w, __LINE__)
 #define OUT(k, f, s, a, l) do { struct tc_seg _s = mk(f, s, a, l); tc_track_out(k, &_s); } while (0)
 #define IN(k, f, s, a, l) do { struct tc_seg _s = mk(f, s, a, l); tc_track_in(k, &_s); } while (0)
+/* ESTABLISH - a passive open from LISTEN: SYN (ISN x), SYN-ACK (ISS y), ACK */
+#define ESTABLISH(k, x, y) do { tc_track_init(k, TC_ST_LISTEN); OUT(k, TC_SYN, x, 0, 0); \
+		IN(k, TC_SYN | TC_ACK, y, (x) + 1, 0); OUT(k, TC_ACK, (x) + 1, (y) + 1, 0); } while (0)
 
 void test_track_paths(struct t_ctx *t)
 {
@@ -42,10 +45,7 @@ void test_track_paths(struct t_ctx *t)
 	uint32_t x = 0xfffffff0u, y = 0xfffffffeu;     /* both ISNs about to wrap */
 
 	/* passive open, data, passive close */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 100);    /* crosses 2^32 */
 	T_EQ_U(t, k.t.rcv_nxt, x + 101);
 	OUT(&k, TC_FIN | TC_ACK, x + 101, y + 1, 0);
@@ -55,30 +55,21 @@ void test_track_paths(struct t_ctx *t)
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED");
 
 	/* active close: FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	IN(&k, TC_FIN | TC_ACK, y + 1, x + 1, 0);
 	OUT(&k, TC_ACK, x + 1, y + 2, 0);
 	OUT(&k, TC_FIN | TC_ACK, x + 1, y + 2, 0);
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT");
 
 	/* FIN+ACK in FIN-WAIT-1: straight to TIME-WAIT; a FIN without the ACK: CLOSING */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	IN(&k, TC_FIN | TC_ACK, y + 1, x + 1, 0);
 	OUT(&k, TC_FIN | TC_ACK, x + 1, y + 1, 0);      /* does not ack the FIN */
 	OUT(&k, TC_ACK, x + 2, y + 2, 0);
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT");
 
 	/* RFC 5961: an in-window RST not at RCV.NXT changes nothing; the exact one resets */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_RST, x + 5, 0, 0);
 	OUT(&k, TC_SYN, x + 1, 0, 0);
 	OUT(&k, TC_ACK, x + 1, y + 1000, 0);            /* acks unsent data: dropped */
@@ -95,10 +86,7 @@ void test_track_paths(struct t_ctx *t)
 	PATH(&k, "LISTEN SYN-RECEIVED LISTEN");
 
 	/* out-of-order data is held: the hole filled, RCV.NXT jumps over both */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_ACK, x + 11, y + 1, 10);
 	T_EQ_U(t, k.t.rcv_nxt, x + 1);
 	OUT(&k, TC_ACK, x + 1, y + 1, 10);
@@ -127,10 +115,7 @@ void test_track_late_answers(struct t_ctx *t)
 	struct tc_track k;
 	uint32_t x = 1000, y = 5000;
 
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_RST, x + 100, 0, 0);                 /* in window, not RCV.NXT: challenge ACK */
 	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 10);     /* the probe: data, ACK x+11 */
 	T_EQ_U(t, (unsigned)k.npend, 3);               /* the final ACK too, which wants nothing */
@@ -144,10 +129,7 @@ void test_track_late_answers(struct t_ctx *t)
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
 
 	/* an answer no waiting segment explains is still caught, with what was allowed */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	k.line = 7;
 	OUT(&k, TC_RST, x + 100, 0, 0);
 	OUT(&k, TC_ACK | TC_PSH, x + 1, y + 1, 10);
@@ -158,10 +140,7 @@ void test_track_late_answers(struct t_ctx *t)
 
 	/* the challenged SYN in ESTABLISHED: a RST answering it moves the TCB to
 	 * CLOSED, and the data sent after it is replayed over CLOSED */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_SYN, x + 50, 0, 0);
 	OUT(&k, TC_ACK, x + 1, y + 1, 0);
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED");
@@ -185,10 +164,7 @@ void test_track_late_answers(struct t_ctx *t)
 
 	/* a connection of a listening port, reset: the port's listener answers a new
 	 * SYN of the same 4-tuple; a bare ACK still gets a RST */
-	tc_track_init(&k, TC_ST_LISTEN);
-	OUT(&k, TC_SYN, x, 0, 0);
-	IN(&k, TC_SYN | TC_ACK, y, x + 1, 0);
-	OUT(&k, TC_ACK, x + 1, y + 1, 0);
+	ESTABLISH(&k, x, y);
 	OUT(&k, TC_RST, x + 1, 0, 0);
 	PATH(&k, "LISTEN SYN-RECEIVED ESTABLISHED CLOSED");
 	OUT(&k, TC_ACK, x + 1, y + 1, 0);
