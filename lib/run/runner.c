@@ -914,6 +914,8 @@ static int sample_done(struct tc_conn *k)
 	k->bound = 0;
 	k->have_rcv = 0;
 	k->nlast = 0;
+	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
+	k->out_invalid = 0;
 	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
 	k->snd_nxt_t = k->isn_t;
 	if (!k->c->same_port) {
