@@ -22,6 +22,25 @@ static int num_field(const struct tc_val *v, uint32_t got, const char *name, cha
 	return 0;
 }
 
+/* ecn_field - the ECN field (the low two bits of the TOS / traffic class byte, RFC 3168
+ * 5): the diagnostic names the codepoints and shows the whole byte, whose DSCP is not
+ * compared. */
+static int ecn_field(const struct tc_val *v, uint8_t tos, char *why, size_t wl)
+{
+	static const char *const cp[4] = { "not-ect", "ect1", "ect0", "ce" };
+	unsigned e = tos & 3u;
+
+	if (val_ok(v, e))
+		return 1;
+	if (v->range)
+		tc_errf(why, wl, "ecn is %s, expected %s..%s; tos 0x%02x, its DSCP %u not compared", cp[e],
+			cp[v->v & 3], cp[v->hi & 3], tos, tos >> 2);
+	else
+		tc_errf(why, wl, "ecn is %s, expected %s; tos 0x%02x, its DSCP %u not compared", cp[e], cp[v->v & 3],
+			tos, tos >> 2);
+	return 0;
+}
+
 /* opt_fits - does the observed option @o fit the pattern @q? */
 static int opt_fits(const struct tc_optpat *q, const struct tc_opt *o, uint32_t ack_base,
 		    char *why, size_t wl)
@@ -165,7 +184,7 @@ int tc_match(const struct tc_segpat *p, const struct tc_seg *s, uint32_t seq_bas
 	    !num_field(&p->urp, s->urp, "urg", why, wl) ||
 	    !num_field(&p->ttl, s->ttl, "ttl", why, wl) ||
 	    !num_field(&p->tos, s->tos, "tos", why, wl) ||
-	    !num_field(&p->ecn, s->tos & 3u, "ecn", why, wl) ||
+	    !ecn_field(&p->ecn, s->tos, why, wl) ||
 	    !num_field(&p->rsvd, (s->flags >> 9) & 7, "reserved bits", why, wl))
 		return 0;
 	if (p->opts_given && !opts_fit(p, s, ack_base, why, wl))

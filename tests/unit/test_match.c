@@ -93,8 +93,8 @@ void test_match_fields(struct t_ctx *t)
 	MATCH("< S. 0:0(0) ecn ce", &s);
 	MATCH("< S. 0:0(0) ecn 3 tos 187", &s);
 	MATCH("< S. 0:0(0) ecn *", &s);
-	NOMATCH("< S. 0:0(0) ecn not-ect", &s, "ecn is 3, expected 0");
-	NOMATCH("< S. 0:0(0) ecn ect0", &s, "ecn is 3, expected 2");
+	NOMATCH("< S. 0:0(0) ecn not-ect", &s, "ecn is ce, expected not-ect; tos 0xbb, its DSCP 46 not compared");
+	NOMATCH("< S. 0:0(0) ecn ect0", &s, "ecn is ce, expected ect0; tos 0xbb, its DSCP 46 not compared");
 	NOMATCH("< S. 0:0(0) tos 0", &s, "tos is 187, expected 0");
 	s.tos = 0;
 	tc_seg_free(&s);

@@ -1,0 +1,109 @@
+/* Unit tests of verdicts that must blame the right cause: ECN checks that look at the
+ * ECN field alone, replies captured before the segment they would answer, and an agent
+ * that cannot do what a case asks. Offline, against the scripted peer. */
+#include "t.h"
+
+#include "replay.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+
+static int run(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
+	       const char *agent_fail, int line)
+{
+	if (replay_run(r, path, text, trace, agent_fail) < 0) {
+		t_fail(t, __FILE__, line, "replay failed: %s", r->err);
+		replay_free(r);
+		return -1;
+	}
+	return 0;
+}
+#define RUN(r, path, text, trace, fail) run(t, r, path, text, trace, fail, __LINE__)
+
+/* RFC 3168 6.1.1 constrains the ECN field (the low two bits of the TOS byte), not the
+ * DSCP: a SYN-ACK with DSCP 2 (tos 8) and Not-ECT passes every ECN case; one with
+ * ECT(1) fails, and the diagnostic names the ECN field. */
+void test_ecn_field_only(struct t_ctx *t)
+{
+	static const struct { const char *path, *trace; } c[] = {
+		{ "testcases/ecn/setup_synack.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/setup_synack.tcp", "> S 0:0(0)\n< S.E 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/cwr_only_syn.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/ece_only_syn.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/ae_bit_syn.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/syn_ect_marked.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n" },
+		{ "testcases/ecn/no_ecn_without_setup.tcp", "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n"
+		  "< P. 1:1001(1000) ack 1 tos 8\n< P. 1001:2001(1000) ack 1 tos 8\n> . 1:1(0) ack 2001\n" },
+	};
+	struct replay r;
+	char tr[400];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(tr, sizeof(tr), "%s", c[i].trace);    /* DSCP 2, Not-ECT: libslirp's */
+		if (RUN(&r, c[i].path, NULL, tr, NULL))
+			return;
+		if (strcmp(tc_verdict_name(r.res.verdict), "pass"))
+			t_fail(t, __FILE__, __LINE__, "%s with tos 8: %s: %s", c[i].path,
+			       tc_verdict_name(r.res.verdict), r.res.reason ? r.res.reason : "");
+		replay_free(&r);
+	}
+	/* DSCP 2 with ECT(1) on the SYN-ACK: the ECN field is wrong, and the reason says so */
+	if (RUN(&r, "testcases/ecn/cwr_only_syn.tcp", NULL,
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460> tos 9\n> . 1:1(0)\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/ecn/cwr_only_syn.tcp:10: expected < S. 0:0(0) ack 1 <mss *, ...> ecn not-ect, "
+	       "got S. 0:0(0) ack 1 win 65535 tos 9 <mss 1460> (ecn is ect1, expected not-ect; "
+	       "tos 0x09, its DSCP 2 not compared)");
+	replay_free(&r);
+	/* CE marked data from the tester goes out as tos 3 */
+	if (RUN(&r, "testcases/ecn/ce_echo.tcp", NULL,
+		"> S 0:0(0)\n< S.E 0:0(0) ack 1 <mss 1460> tos 8\n> . 1:1(0)\n> P. 1:11(10)\n< .E 1:1(0) ack 11 tos 8\n"
+		"> P. 11:21(10)\n< .E 1:1(0) ack 21\n> P.W 21:31(10)\n< . 1:1(0) ack 31\n> P. 31:41(10)\n"
+		"< . 1:1(0) ack 41 tos 8\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_U(t, tc_fake_sent(r.peer, 2)->tos, 3);
+	T_EQ_U(t, tc_fake_sent(r.peer, 3)->tos, 2);
+	replay_free(&r);
+}
+
+/* whole_tos - the line of a "<" step of @st (or its branches) that compares the whole
+ * tos byte, or 0. */
+static int whole_tos(const struct tc_step *st, int n)
+{
+	int i, j, l;
+
+	for (i = 0; i < n; i++) {
+		if (st[i].kind == TC_STEP_EXPECT && st[i].seg.tos.set && !st[i].seg.tos.any)
+			return st[i].line;
+		for (j = 0; j < st[i].nbr; j++)
+			if ((l = whole_tos(st[i].br[j].steps, st[i].br[j].nsteps)))
+				return l;
+	}
+	return 0;
+}
+
+/* No shipped case compares the whole TOS byte of a reply unless it cites a rule on the
+ * DSCP (RFC 2474): the ECN rules constrain the two ECN bits alone ('ecn'). */
+void test_cases_tos_scope(struct t_ctx *t)
+{
+	struct tc_caseset set = { 0 };
+	char err[TC_ERRLEN] = "";
+	size_t i;
+
+	T_EQ_U(t, tc_caseset_load_dir(&set, "testcases", NULL, NULL, err, sizeof(err)), 0);
+	for (i = 0; i < set.n; i++) {
+		const struct tc_case *c = set.v[i];
+		int j, dscp = 0, l = whole_tos(c->steps, c->nsteps);
+
+		for (j = 0; j < c->nrfc; j++)
+			dscp |= !strncmp(c->rfc[j], "RFC2474", 7);
+		if (l && !dscp)
+			t_fail(t, __FILE__, __LINE__, "%s:%d: 'tos' compares the DSCP too; the rule speaks of the ECN "
+			       "field: 'ecn'", c->file, l);
+	}
+	tc_caseset_free(&set);
+}
