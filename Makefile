@@ -99,4 +99,5 @@ clean:
 
 .PHONY: all deps run unit test asan fuzz golden install clean
 
+-include tester/lwip/lwip.mk
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
