@@ -2,7 +2,7 @@
  * tester/agent.c: tcpconform-agent's entry point: command line, listeners,
  * and the poll() loop. See agent.h for the pieces, and the usage text below.
  *
- *   tcpconform-agent [--backlog N] (--ctl-fd FD | --ctl-stdio)
+ *   tcpconform-agent [--backlog N] [--proxy NAME] (--ctl-fd FD | --ctl-stdio)
  *                    --listen MODE:PORT [--listen MODE:PORT ...]
  *
  * Exit status: 0 on control-channel EOF or `quit`, 1 on a setup or runtime
@@ -25,9 +25,11 @@
 #include "agent.h"
 
 static const char usage_text[] =
-	"usage: tcpconform-agent [--backlog N] (--ctl-fd FD | --ctl-stdio)\n"
+	"usage: tcpconform-agent [--backlog N] [--proxy NAME] (--ctl-fd FD | --ctl-stdio)\n"
 	"                        --listen MODE:PORT [--listen MODE:PORT ...]\n"
-	"  MODE: echo, discard, send:N, close, abort, noread; PORT: 1-65535\n";
+	"  MODE: echo, discard, send:N, close, abort, noread; PORT: 1-65535\n"
+	"  --proxy NAME: the tested stack is proxy NAME's, whose host side our sockets\n"
+	"  are: verbs that would reach only that side answer 'err unsupported'\n";
 
 /* What the command line asks for. */
 struct agent_opts {
@@ -105,6 +107,7 @@ static int parse_args(int argc, char **argv, struct agent *a,
 		{ "ctl-fd", required_argument, NULL, 'f' },
 		{ "ctl-stdio", no_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "proxy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -132,6 +135,9 @@ static int parse_args(int argc, char **argv, struct agent *a,
 			break;
 		case 'l':
 			rc = add_listen_arg(a, optarg);
+			break;
+		case 'p':
+			a->proxy = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -117,10 +117,12 @@ struct agent_verb {
 			       struct agent_conn *c);
 	void (*expire)(struct agent *a, struct agent_req *r,
 		       struct agent_conn *c);
+	bool via_proxy;		/* still means something behind a proxy (--proxy) */
 };
 
 struct agent {
 	int backlog;
+	const char *proxy;		/* --proxy NAME, or NULL */
 	bool stdio;
 	bool quit;
 	bool warned_accept;

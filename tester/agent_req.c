@@ -87,6 +87,12 @@ static int req_parse(struct agent *a, struct agent_req *r, char **tok, int n)
 		agent_reply(a, r->id, "err unknown verb %s", tok[0]);
 		return -1;
 	}
+	if (a->proxy && !r->verb->via_proxy) {
+		agent_reply(a, r->id, "err unsupported: behind %s, '%s' would act on "
+			    "the proxy's host-side socket, not on the tested stack",
+			    a->proxy, r->verb->name);
+		return -1;
+	}
 	if (n > 1 && strncmp(tok[n - 1], "t=", 2) == 0) {
 		if (agent_parse_u64(tok[n - 1] + 2, AGENT_T_MAX, &ms) != 0) {
 			agent_reply(a, r->id, "err usage: t=MS (0 to %u)",

@@ -12,28 +12,33 @@
 #include <string.h>
 #include <unistd.h>
 
-/* setup_netns - the namespaces, the agent, and capture and injection in them. */
+static int open_live(struct run *R);
+
+/* setup_netns - the namespaces, the stack and its agent, and capture and injection in
+ * them. */
 static int setup_netns(struct run *R)
 {
+	const struct tc_stack_info *si = tc_stack_info(R->stack);
 	struct tc_netns_cfg cfg = { 0 };
-	struct tc_live_cfg lc = { 0 };
 	char err[TC_ERRLEN], agent[PATH_MAX];
 	ssize_t n;
 
-	if (R->o.agent) {
+	if (R->o.agent && R->stack != TC_STACK_LWIP && R->stack != TC_STACK_GVISOR) {
 		snprintf(agent, sizeof(agent), "%s", R->o.agent);
 	} else {
 		n = readlink("/proc/self/exe", agent, sizeof(agent) - 32);
 		agent[n > 0 ? n : 0] = '\0';
 		if (strrchr(agent, '/'))
-			strcpy(strrchr(agent, '/') + 1, "tcpconform-agent");
+			strcpy(strrchr(agent, '/') + 1, si->program);
 	}
+	cfg.stack = R->stack;
 	cfg.agent_path = agent;
 	cfg.sysctl_keys = R->o.sk;
 	cfg.sysctl_vals = R->o.sv;
 	cfg.nsysctl = R->o.nsc;
+	cfg.verbose = R->o.verbose;
 	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tcpconform: cannot set up the network namespaces: %s\n", err);
+		fprintf(stderr, "tcpconform: cannot set up %s in network namespaces: %s\n", si->title, err);
 		return -1;
 	}
 	/* The snapshot outlives the namespaces: the report is written after teardown. */
@@ -42,6 +47,17 @@ static int setup_netns(struct run *R)
 	R->info.nsysctl = R->ns.nsc;
 	R->ns.sc_keys = R->ns.sc_vals = NULL;
 	R->ns.nsc = 0;
+	return open_live(R);
+}
+
+/* open_live - capture and injection on the tester's link; a proxy's MAC is asked for
+ * (ARP, neighbour discovery) before the first case. */
+static int open_live(struct run *R)
+{
+	struct tc_live_cfg lc = { 0 };
+	char err[TC_ERRLEN];
+
+	tc_live_close(R->live);
 	lc.iface = R->ns.if_tester;
 	lc.tester[0] = R->ns.tg[0].tester;
 	lc.target[0] = R->ns.tg[0].target;
@@ -54,7 +70,16 @@ static int setup_netns(struct run *R)
 		fprintf(stderr, "tcpconform: %s\n", err);
 		return -1;
 	}
+	R->io = tc_live_io(R->live);
 	R->link_mtu = tc_live_mtu(R->ns.if_tester);
+	if (!tc_stack_info(R->stack)->proxy)
+		return 0;
+	for (int f = 0; f < 2; f++)
+		if (R->o.fam[f] && tc_live_resolve(R->live, &R->ns.tg[f].target, R->ns.tg[f].target_mac, 3000,
+						   err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: %s\n", err);
+			return -1;
+		}
 	return 0;
 }
 
@@ -138,7 +163,6 @@ int run_setup(struct run *R)
 		return -1;
 	R->tg[0] = R->o.fam[0] ? &R->ns.tg[0] : NULL;
 	R->tg[1] = R->o.fam[1] ? &R->ns.tg[1] : NULL;
-	R->io = tc_live_io(R->live);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "env/netns.h"
 #include "io/agentc.h"
 #include "io/live.h"
+#include "report/stackmx.h"
 #include "report/report.h"
 #include "run/sched.h"
 #include "util/util.h"
@@ -75,6 +76,36 @@ static int remote_opts(struct run_opts *o)
 		return cli_usage_error("--sysctl sets the target namespace's sysctls: a remote host's cannot be set");
 	o->fam[0] = a.family == 4;
 	o->fam[1] = a.family == 6;
+	return 0;
+}
+
+/* parse_stacks - "lwip", "lwip,gvisor" or "all" (every stack, Linux first). */
+static int parse_stacks(struct run_opts *o, const char *v)
+{
+	char buf[256], *save = NULL, *t;
+
+	if (!strcmp(v, "all")) {
+		for (int i = 0; i < TC_STACK__COUNT; i++)
+			o->stacks[i] = (enum tc_stack)i;
+		o->nstack = TC_STACK__COUNT;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", v);
+	o->nstack = 0;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		enum tc_stack s;
+		int dup = 0;
+
+		if (tc_stack_parse(t, &s) < 0)
+			return cli_usage_error("--stack takes %s, a comma list of them, or all (got '%s')",
+					       tc_stack_names(), t);
+		for (int i = 0; i < o->nstack; i++)
+			dup |= o->stacks[i] == s;
+		if (!dup)
+			o->stacks[o->nstack++] = s;
+	}
+	if (!o->nstack)
+		return cli_usage_error("--stack takes %s, a comma list of them, or all", tc_stack_names());
 	return 0;
 }
 
@@ -151,6 +182,9 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->rate_set = 1;
 		} else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
+		} else if (!strcmp(a, "--stack")) {
+			if (opt_value(argc, argv, &i, &v) || parse_stacks(o, v))
+				return TC_EXIT_USAGE;
 		} else if (!strcmp(a, "--no-matrix")) {
 			o->no_matrix = 1;
 		} else if (!strcmp(a, "--matrix")) {
@@ -173,8 +207,16 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 		return cli_usage_error("--waivers and --no-waivers exclude each other");
 	if (o->matrix && o->no_matrix)
 		return cli_usage_error("--matrix and --no-matrix exclude each other");
+	if (o->target && o->nstack)
+		return cli_usage_error("--stack starts a stack on this machine; --target probes a host that runs its own");
 	if (o->target)
 		return remote_opts(o);
+	if (!o->nstack)
+		o->stacks[o->nstack++] = TC_STACK_LINUX;
+	for (i = 0; i < o->nstack; i++)
+		if (o->stacks[i] != TC_STACK_LINUX && o->nsc)
+			return cli_usage_error("--sysctl sets the Linux target's sysctls: %s is not Linux",
+					       tc_stack_info(o->stacks[i])->name);
 	if (o->port || o->closed_port || o->iface || o->source || o->rate_set || o->dry_run)
 		return cli_usage_error("--port, --closed-port, --iface, --source, --rate and --dry-run go with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
@@ -197,8 +239,8 @@ static int waiver_error(const char *err)
 	return TC_EXIT_USAGE;
 }
 
-/* load_waivers - the --waivers files, or else (in a namespace, where the stack is this
- * machine's Linux) the stack's own file next to the cases. */
+/* load_waivers - the --waivers files, or else (a stack the tool started) the stack's
+ * own file next to the cases: CASES/waivers/STACK.waivers. */
 static int load_waivers(struct run *R)
 {
 	char err[TC_ERRLEN], def[PATH_MAX];
@@ -211,7 +253,7 @@ static int load_waivers(struct run *R)
 			return waiver_error(err);
 	if (R->o.nwaiver_files || R->o.target)
 		return 0;               /* a remote host's stack is not known: no default */
-	snprintf(def, sizeof(def), "%s/waivers/linux.waivers", cli_cases_dir(R->o.cases));
+	snprintf(def, sizeof(def), "%s/waivers/%s.waivers", cli_cases_dir(R->o.cases), tc_stack_info(R->stack)->name);
 	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0)
 		return waiver_error(err);
 	return 0;
@@ -272,7 +314,10 @@ static int make_run_dir(struct run *R)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(R->dir, sizeof(R->dir), "%s/%s-%d", R->o.outdir, stamp, (int)getpid());
+	if (R->o.run_name)
+		snprintf(R->dir, sizeof(R->dir), "%s/%s", R->o.outdir, R->o.run_name);
+	else
+		snprintf(R->dir, sizeof(R->dir), "%s/%s-%d", R->o.outdir, stamp, (int)getpid());
 	snprintf(pcap, sizeof(pcap), "%s/pcap", R->dir);
 	if (mkdir_p(pcap) < 0) {
 		fprintf(stderr, "tcpconform: cannot create %s: %s\n", pcap, strerror(errno));
@@ -305,20 +350,26 @@ static int write_reports(struct run *R)
 	return rc;
 }
 
-/* point_latest - OUTPUT/latest -> this run, replaced atomically. */
-static void point_latest(struct run *R)
+/* point_latest_at - OUTDIR/latest -> @dir (a run directory in OUTDIR), replaced
+ * atomically. */
+static void point_latest_at(const char *outdir, const char *dir)
 {
 	char link[PATH_MAX + 16], tmp[PATH_MAX + 32];
-	const char *base = strrchr(R->dir, '/');
+	const char *base = strrchr(dir, '/');
 
-	base = base ? base + 1 : R->dir;
-	snprintf(link, sizeof(link), "%s/latest", R->o.outdir);
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", R->o.outdir, (int)getpid());
+	base = base ? base + 1 : dir;
+	snprintf(link, sizeof(link), "%s/latest", outdir);
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", outdir, (int)getpid());
 	unlink(tmp);
 	if (symlink(base, tmp) < 0 || rename(tmp, link) < 0) {
 		fprintf(stderr, "tcpconform: cannot point %s at %s: %s\n", link, base, strerror(errno));
 		unlink(tmp);
 	}
+}
+
+static void point_latest(struct run *R)
+{
+	point_latest_at(R->o.outdir, R->dir);
 }
 
 static void on_done(void *arg, struct tc_result *r)
@@ -354,7 +405,7 @@ static void fill_info(struct run *R)
 
 	R->info.tool_version = TC_VERSION;
 	R->info.mode = R->o.dry_run ? "dry-run" : R->o.target ? "remote" : "netns";
-	R->info.stack = R->o.target ? "unknown" : "linux";
+	R->info.stack = R->o.target ? "unknown" : tc_stack_info(R->stack)->name;
 	R->info.jobs = R->o.jobs;
 	R->info.seed = R->o.seed;
 	if (!R->info.started[0])
@@ -364,6 +415,8 @@ static void fill_info(struct run *R)
 		snprintf(R->info.kernel, sizeof(R->info.kernel), "unknown (a remote host)");
 	else if (uname(&u) == 0)
 		snprintf(R->info.kernel, sizeof(R->info.kernel), "%s", u.release);
+	if (!R->o.target)
+		tc_stack_version(R->stack, R->info.stack_version, sizeof(R->info.stack_version));
 	R->info.target_addr[0] = R->info.tester_addr[0] = '\0';
 	for (f = 0; f < 2; f++) {
 		char t[64], u2[64];
@@ -471,15 +524,21 @@ static void free_run(struct run *R)
 	tc_waivers_free(&R->waivers);
 }
 
-int cli_run(int argc, char **argv)
+/* run_one - the whole run against one stack: cases, environment, reports. Its
+ * verdicts go into @mx (when not NULL) as column @col. The exit status. */
+static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stackmx *mx, int col)
 {
 	struct run R;
 	uint64_t t0 = tc_now_us(NULL);
-	int rc, nfam;
+	int rc = 0, nfam;
 
 	memset(&R, 0, sizeof(R));
 	R.ns.orig_ns = -1;
-	rc = parse_opts(&R.o, argc, argv);
+	R.ns.tap_fd = -1;
+	R.o = *o;
+	R.stack = stack;
+	if (stop_flag)
+		return TC_EXIT_INTERRUPTED;
 	if (rc == 0)
 		rc = select_cases(&R);
 	if (rc == 0)
@@ -532,7 +591,10 @@ int cli_run(int argc, char **argv)
 	R.info.wall_s = (double)(tc_now_us(NULL) - t0) / 1e6;
 	if (write_reports(&R) < 0)
 		rc = -2;
-	point_latest(&R);
+	if (!mx)
+		point_latest(&R);
+	else
+		tc_stackmx_add(mx, col, R.res, R.nres);
 	for (int i = 0; i < R.path.n; i++)    /* before the summary: the verdicts may judge a middlebox */
 		printf("path [ipv%d]: %s\n", R.path.f[i].family, R.path.f[i].message);
 	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);
@@ -540,5 +602,64 @@ int cli_run(int argc, char **argv)
 		printf("the run is incomplete (%s): the report says \"complete\": false\n", R.info.interrupted);
 	rc = rc == -2 ? TC_EXIT_USAGE : exit_code(&R, rc);
 	free_run(&R);
+	return rc;
+}
+
+/* worse - the exit status of two runs together: interrupted, then usage, then fail. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { [TC_EXIT_OK] = 0, [TC_EXIT_FAIL] = 1, [TC_EXIT_USAGE] = 2 };
+
+	if (a == TC_EXIT_INTERRUPTED || b == TC_EXIT_INTERRUPTED)
+		return TC_EXIT_INTERRUPTED;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct tc_stackmx mx;
+	char parent[PATH_MAX], stamp[32], path[PATH_MAX + 32], err[TC_ERRLEN];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = 0, i;
+
+	memset(&o, 0, sizeof(o));
+	rc = parse_opts(&o, argc, argv);
+	if (rc)
+		return rc;
+	if (o.nstack <= 1)
+		return run_one(&o, o.target ? TC_STACK_LINUX : o.stacks[0], NULL, 0);
+	/* several stacks: OUTPUT/<stamp>-<pid>/STACK/ each, and the matrix beside them */
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(parent, sizeof(parent), "%s/%s-%d", o.outdir, stamp, (int)getpid());
+	tc_stackmx_init(&mx);
+	for (i = 0; i < o.nstack; i++)
+		tc_stackmx_column(&mx, tc_stack_info(o.stacks[i])->name);
+	for (i = 0; i < o.nstack && !stop_flag; i++) {
+		struct run_opts one = o;
+
+		one.outdir = parent;
+		one.run_name = tc_stack_info(o.stacks[i])->name;
+		printf("== %s\n", tc_stack_info(o.stacks[i])->title);
+		fflush(stdout);
+		rc = worse(rc, run_one(&one, o.stacks[i], &mx, i));
+	}
+	snprintf(path, sizeof(path), "%s/matrix.json", parent);
+	{
+		char *json = tc_stackmx_json(&mx);
+
+		if (tc_write_file_atomic(path, json, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: %s\n", err);
+			rc = worse(rc, TC_EXIT_USAGE);
+		}
+		free(json);
+	}
+	printf("\n");
+	tc_stackmx_text(stdout, &mx, o.color);
+	printf("matrix: %s\n", path);
+	point_latest_at(o.outdir, parent);
+	tc_stackmx_free(&mx);
 	return rc;
 }

@@ -19,6 +19,7 @@
 struct run_opts {
 	int jobs, fam[2];
 	const char *cases, *outdir, *agent;
+	const char *run_name;           /* the run directory's name in outdir (NULL: a stamp) */
 	char *sk[64], *sv[64];
 	int nsc;
 	uint64_t seed;
@@ -27,6 +28,8 @@ struct run_opts {
 	const char *target, *iface, *source;
 	uint16_t port, closed_port;
 	int rate, rate_set, dry_run;
+	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
+	int nstack;
 	const char *waiver_files[16];
 	int nwaiver_files;
 	char **globs;
@@ -35,6 +38,7 @@ struct run_opts {
 
 struct run {
 	struct run_opts o;
+	enum tc_stack stack;            /* the one this run tests */
 	struct tc_caseset set;
 	struct tc_case **sel;
 	int nsel;

@@ -6,11 +6,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -111,18 +115,19 @@ int tc_netns_cleanup_stale(char *err, size_t errlen)
 
 static void fill_target(struct tc_netns *e, struct tc_target *tg, int family)
 {
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+
 	memset(tg, 0, sizeof(*tg));
 	tg->family = family;
 	tg->link = TC_LINK_ETH;
-	tc_addr_parse(&tg->tester, family == 4 ? "198.18.0.1" : "2001:db8:7463::1");
-	tc_addr_parse(&tg->target, family == 4 ? "198.18.0.2" : "2001:db8:7463::2");
+	tc_addr_parse(&tg->tester, family == 4 ? si->tester4 : si->tester6);
+	tc_addr_parse(&tg->target, family == 4 ? si->target4 : si->target6);
 	memcpy(tg->tester_mac, mac_tester, 6);
-	memcpy(tg->target_mac, mac_target, 6);
+	memcpy(tg->target_mac, mac_target, 6);  /* a proxy's is learnt after setup */
 	memcpy(tg->ports, agent_ports, sizeof(agent_ports));
 	tg->have_agent = 1;
-	tg->is_linux = 1;
+	tg->is_linux = e->stack == TC_STACK_LINUX;
 	tg->mode = "netns";
-	(void)e;
 }
 
 static void macstr(const uint8_t *m, char *buf, size_t len)
@@ -216,19 +221,60 @@ static void snapshot(struct tc_netns *e, const struct tc_netns_cfg *cfg)
 		}
 }
 
-/* spawn_agent - start the agent in the current (target) namespace, wait for "ready". */
-static int spawn_agent(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen)
+/* spawn - fork and exec @argv (looked up in PATH) in the current namespace, in a
+ * process group of its own (Ctrl-C reaches us, and we stop it ourselves), killed when
+ * we die; @fds[i] becomes descriptor 3 + i; its output goes to /dev/null unless
+ * @verbose. The pid, or -1 with @err. */
+static pid_t spawn(char *const argv[], const int *fds, int nfds, int verbose, char *err, size_t errlen)
 {
-	char ports[TC_PORT__COUNT][32];
-	char *argv[24];
-	int sv[2], n = 0, ready = 0;
-	pid_t parent = getpid();
+	pid_t parent = getpid(), pid = fork();
 
-	if (access(cfg->agent_path, X_OK) < 0)
-		return tc_errf(err, errlen, "agent %s: %s (build it with make)", cfg->agent_path, strerror(errno));
+	if (pid < 0)
+		return tc_errf(err, errlen, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int hi[4], i, null = open("/dev/null", O_RDWR);
+		sigset_t none;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);       /* as a shell would start it (pasta checks) */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (i = 0; i < nfds && i < 4; i++)     /* out of the way of 3.. first */
+			hi[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD, 64) : -1;
+		for (i = 0; i < nfds && i < 4; i++)
+			if (hi[i] >= 0)
+				dup2(hi[i], 3 + i);
+		if (null >= 0 && !verbose) {
+			dup2(null, 1);
+			if (!strchr(argv[0], '/'))       /* a proxy's chatter; our agents speak up */
+				dup2(null, 2);
+		}
+		execvp(argv[0], argv);
+		dprintf(2, "tcpconform: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* spawn_agent - start the stack's agent in the current (target) namespace, wait for
+ * "ready". The stack agents get the TAP and the link's addresses; the Linux agent
+ * behind a proxy is told so (the verbs that would reach only the proxy's host side
+ * answer "unsupported"). */
+static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen)
+{
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+	char ports[TC_PORT__COUNT][32], mac[24], mt[24], neigh[2][80], addr[2][64];
+	char *argv[40];
+	int sv[2], fds[2], n = 0, ready = 0;
+
+	if (access(e->agent_path, X_OK) < 0)
+		return tc_errf(err, errlen, "%s: %s (%s builds it)", e->agent_path, strerror(errno), si->build);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return tc_errf(err, errlen, "socketpair: %s", strerror(errno));
-	argv[n++] = (char *)cfg->agent_path;
+	argv[n++] = e->agent_path;
 	argv[n++] = "--ctl-fd";
 	argv[n++] = "3";
 	snprintf(ports[0], sizeof(ports[0]), "echo:%u", agent_ports[TC_PORT_ECHO]);
@@ -241,30 +287,181 @@ static int spawn_agent(struct tc_netns *e, const struct tc_netns_cfg *cfg, char 
 		argv[n++] = "--listen";
 		argv[n++] = ports[i];
 	}
+	if (e->tap_fd >= 0) {
+		macstr(mac_target, mac, sizeof(mac));
+		snprintf(addr[0], sizeof(addr[0]), "%s/24", si->target4);
+		snprintf(addr[1], sizeof(addr[1]), "%s/64", si->target6);
+		macstr(mac_tester, mt, sizeof(mt));
+		snprintf(neigh[0], sizeof(neigh[0]), "%s=%s", si->tester4, mt);
+		snprintf(neigh[1], sizeof(neigh[1]), "%s=%s", si->tester6, mt);
+		argv[n++] = "--tap-fd";
+		argv[n++] = "4";
+		argv[n++] = "--mac";
+		argv[n++] = mac;
+		argv[n++] = "--addr";
+		argv[n++] = addr[0];
+		argv[n++] = "--addr";
+		argv[n++] = addr[1];
+		argv[n++] = "--neigh";
+		argv[n++] = neigh[0];
+		argv[n++] = "--neigh";
+		argv[n++] = neigh[1];
+	}
+	if (si->proxy) {
+		argv[n++] = "--proxy";
+		argv[n++] = (char *)si->name;
+	}
 	argv[n] = NULL;
-	e->agent_pid = fork();
-	if (e->agent_pid < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return tc_errf(err, errlen, "fork: %s", strerror(errno));
-	}
-	if (e->agent_pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		setpgid(0, 0);  /* Ctrl-C reaches us, and we stop the agent ourselves */
-		dup2(sv[1], 3);
-		execv(cfg->agent_path, argv);
-		dprintf(2, "tcpconform: cannot run %s: %s\n", cfg->agent_path, strerror(errno));
-		_exit(127);
-	}
+	fds[0] = sv[1];
+	fds[1] = e->tap_fd;
+	e->agent_pid = spawn(argv, fds, e->tap_fd >= 0 ? 2 : 1, verbose, err, errlen);
 	close(sv[1]);
+	if (e->agent_pid < 0) {
+		e->agent_pid = 0;
+		close(sv[0]);
+		return -1;
+	}
 	e->agent = tc_agent_link_new(sv[0]);
 	if (tc_agent_link_wait_ready(e->agent, 5000, &ready, err, errlen) < 0)
 		return -1;
 	if (ready != 6)
 		return tc_errf(err, errlen, "the agent opened %d listeners of 6", ready);
 	return 0;
+}
+
+/* open_tap - attach to the TAP @name of the current namespace (persistent: it
+ * outlives the stack's processes, and the capture on it with them). */
+static int open_tap(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return tc_errf(err, errlen, "/dev/net/tun: %s", strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		close(fd);
+		return tc_errf(err, errlen, "attach to %s: %s", name, strerror(errno));
+	}
+	return fd;
+}
+
+/* exit_text - what a process's wait status says, for people. */
+static void exit_text(const char *who, int st, char *buf, size_t len)
+{
+	if (WIFSIGNALED(st))
+		snprintf(buf, len, "%s was killed by SIG%s%s", who, sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?",
+			 WCOREDUMP(st) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "%s exited with status %d", who, WEXITSTATUS(st));
+}
+
+/* start_proxy - slirp4netns or pasta in the current (sealed target) namespace; the
+ * TAP it serves is in the tester's namespace. Waits until it is up. */
+static int start_proxy(struct tc_netns *e, int verbose, char *err, size_t errlen)
+{
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+	char path[128], why[128];
+	int p[2] = { -1, -1 }, st;
+	uint64_t end = tc_now_us(NULL) + 5000000;
+
+	snprintf(path, sizeof(path), NS_DIR "/%s", e->ns_tester);
+	if (e->stack == TC_STACK_SLIRP) {
+		char *argv[] = { "slirp4netns", "--ready-fd", "3", "--disable-dns", "--cidr", "198.18.0.0/24",
+				 "--enable-ipv6", "--netns-type=path", path, e->if_tester, NULL };
+
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return tc_errf(err, errlen, "pipe: %s", strerror(errno));
+		e->proxy_pid = spawn(argv, &p[1], 1, verbose, err, errlen);
+		close(p[1]);
+	} else {
+		char *argv[] = { "pasta", "-f", "-q", "--runas", "0:0", "-m", "1500", "--netns", path,
+				 "-I", e->if_tester, "-i", "tcf-host", "-a", (char *)si->tester4, "-n", "24",
+				 "-g", (char *)si->target4, "-a", (char *)si->tester6, "-g", (char *)si->target6,
+				 "-t", "none", "-u", "none", "-T", "none", "-U", "none",
+				 "--no-dhcp", "--no-dhcpv6", "--no-ra", NULL };
+
+		e->proxy_pid = spawn(argv, NULL, 0, verbose, err, errlen);
+	}
+	if (e->proxy_pid < 0) {
+		e->proxy_pid = 0;
+		if (p[0] >= 0)
+			close(p[0]);
+		return -1;
+	}
+	for (;;) {     /* slirp4netns writes to its ready fd; pasta's TAP appears */
+		char c;
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+
+		if (p[0] >= 0 ? poll(&pf, 1, 20) > 0 && read(p[0], &c, 1) == 1
+			      : tc_cmdf(why, sizeof(why), "ip -n %s link show %s", e->ns_tester, e->if_tester) == 0)
+			break;
+		if (waitpid(e->proxy_pid, &st, WNOHANG) == e->proxy_pid) {
+			e->proxy_pid = 0;
+			exit_text(si->proxy, st, why, sizeof(why));
+			if (p[0] >= 0)
+				close(p[0]);
+			return tc_errf(err, errlen, "%s before it was up", why);
+		}
+		if (tc_now_us(NULL) > end) {
+			if (p[0] >= 0)
+				close(p[0]);
+			return tc_errf(err, errlen, "%s was not up after 5 s", si->proxy);
+		}
+		if (p[0] < 0)
+			usleep(20000);
+	}
+	if (p[0] >= 0)
+		close(p[0]);
+	return 0;
+}
+
+/* start_stack - the stack's processes in the target namespace: the agent (with the
+ * TAP for lwip and gvisor), then the proxy of slirp and passt. */
+static int start_stack(struct tc_netns *e, int verbose, char *err, size_t errlen)
+{
+	if (enter_ns(e->ns_target, err, errlen) < 0 || spawn_agent(e, verbose, err, errlen) < 0)
+		return -1;
+	if (tc_stack_info(e->stack)->proxy && start_proxy(e, verbose, err, errlen) < 0)
+		return -1;
+	if (enter_ns(e->ns_tester, err, errlen) < 0)
+		return -1;
+	if (e->stack == TC_STACK_PASST)         /* pasta made the TAP: bring it up */
+		return tc_cmdf(err, errlen, "ip link set %s up", e->if_tester);
+	return 0;
+}
+
+/* setup_stack - a stack other than Linux: a sealed target namespace (loopback only),
+ * a TAP in the tester's namespace, and the stack's processes. */
+static int setup_stack(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen)
+{
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+
+	if (si->proxy && !tc_have_tool(si->proxy))
+		return tc_errf(err, errlen, "%s is not installed (%s installs it)", si->proxy, si->build);
+	/* the tester's kernel takes no IPv6 on the TAP: no address, no router solicitation */
+	if (enter_ns(e->ns_tester, err, errlen) < 0 || tc_cmdf(err, errlen, "ip link set lo up") < 0 ||
+	    tc_sysctl_write("net.ipv6.conf.all.disable_ipv6", "1", err, errlen) < 0 ||
+	    tc_sysctl_write("net.ipv6.conf.default.disable_ipv6", "1", err, errlen) < 0)
+		return -1;
+	if (e->stack != TC_STACK_PASST &&       /* pasta wants to make its own */
+	    (tc_cmdf(err, errlen, "ip tuntap add dev %s mode tap", e->if_tester) < 0 ||
+	     tc_cmdf(err, errlen, "ip link set %s up", e->if_tester) < 0))
+		return -1;
+	if (!si->proxy && (e->tap_fd = open_tap(e->if_tester, err, errlen)) < 0)
+		return -1;
+	if (enter_ns(e->ns_target, err, errlen) < 0 || tc_cmdf(err, errlen, "ip link set lo up") < 0)
+		return -1;
+	/* pasta copies its addresses from a host interface: one looped onto itself */
+	if (e->stack == TC_STACK_PASST &&
+	    (tc_cmdf(err, errlen, "ip link add tcf-host type veth peer name tcf-host2") < 0 ||
+	     tc_cmdf(err, errlen, "ip addr add 198.18.0.3/24 dev tcf-host") < 0 ||
+	     tc_cmdf(err, errlen, "ip -6 addr add 2001:db8:7463::3/64 dev tcf-host nodad") < 0 ||
+	     tc_cmdf(err, errlen, "ip link set tcf-host up") < 0 || tc_cmdf(err, errlen, "ip link set tcf-host2 up") < 0))
+		return -1;
+	return start_stack(e, cfg->verbose, err, errlen);
 }
 
 int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen)
@@ -274,6 +471,9 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 
 	memset(e, 0, sizeof(*e));
 	e->orig_ns = -1;
+	e->tap_fd = -1;
+	e->stack = cfg->stack;
+	snprintf(e->agent_path, sizeof(e->agent_path), "%s", cfg->agent_path);
 	for (i = 0; i < TC_ARRAY_LEN(tools); i++)
 		if (!tc_have_tool(tools[i]))
 			return tc_errf(err, errlen, "%s is not installed (make deps installs it)", tools[i]);
@@ -292,10 +492,19 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 	if (!e->made_tester)
 		goto fail;
 	e->made_target = tc_cmdf(err, errlen, "ip netns add %s", e->ns_target) == 0;
-	if (!e->made_target || make_links(e, err, errlen) < 0 || setup_target(e, cfg, err, errlen) < 0)
+	if (!e->made_target)
+		goto fail;
+	if (e->stack != TC_STACK_LINUX) {
+		if (setup_stack(e, cfg, err, errlen) < 0)
+			goto fail;
+		tc_cmdf(err, errlen, "ethtool -K %s gro off tx off", e->if_tester);     /* a TAP may have none */
+		err[0] = '\0';
+		return 0;
+	}
+	if (make_links(e, err, errlen) < 0 || setup_target(e, cfg, err, errlen) < 0)
 		goto fail;
 	snapshot(e, cfg);
-	if (spawn_agent(e, cfg, err, errlen) < 0)
+	if (spawn_agent(e, cfg->verbose, err, errlen) < 0)
 		goto fail;
 	if (enter_ns(e->ns_tester, err, errlen) < 0 ||
 	    tc_cmdf(err, errlen, "ip link set lo up") < 0 ||
@@ -309,18 +518,61 @@ fail:
 	return -1;
 }
 
-void tc_netns_teardown(struct tc_netns *e)
+/* reap - has @pid exited? 1 with @why, 0 if it runs (or is none). */
+static int reap_one(pid_t *pid, const char *who, char *why, size_t whylen)
 {
-	int st, i;
+	int st;
 
-	if (e->agent_pid > 0) {
-		kill(e->agent_pid, SIGKILL);
-		while (waitpid(e->agent_pid, &st, 0) < 0 && errno == EINTR)
+	if (*pid <= 0 || waitpid(*pid, &st, WNOHANG) != *pid)
+		return 0;
+	*pid = 0;
+	exit_text(who, st, why, whylen);
+	return 1;
+}
+
+int tc_netns_alive(struct tc_netns *e, char *why, size_t whylen)
+{
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+	const char *agent = strrchr(e->agent_path, '/') ? strrchr(e->agent_path, '/') + 1 : e->agent_path;
+
+	if (reap_one(&e->proxy_pid, si->proxy ? si->proxy : "the proxy", why, whylen) ||
+	    reap_one(&e->agent_pid, agent, why, whylen))
+		return 0;
+	return 1;
+}
+
+/* stop_procs - kill the stack's processes and wait for them. */
+static void stop_procs(struct tc_netns *e)
+{
+	pid_t *p[2] = { &e->proxy_pid, &e->agent_pid };
+	int st;
+
+	for (int i = 0; i < 2; i++) {
+		if (*p[i] <= 0)
+			continue;
+		kill(*p[i], SIGKILL);
+		while (waitpid(*p[i], &st, 0) < 0 && errno == EINTR)
 			;
-		e->agent_pid = 0;
+		*p[i] = 0;
 	}
 	tc_agent_link_free(e->agent);
 	e->agent = NULL;
+}
+
+int tc_netns_restart(struct tc_netns *e, char *err, size_t errlen)
+{
+	stop_procs(e);
+	return start_stack(e, 0, err, errlen);
+}
+
+void tc_netns_teardown(struct tc_netns *e)
+{
+	int i;
+
+	stop_procs(e);
+	if (e->tap_fd >= 0)
+		close(e->tap_fd);
+	e->tap_fd = -1;
 	if (e->orig_ns >= 0) {
 		if (setns(e->orig_ns, CLONE_NEWNET) < 0)
 			fprintf(stderr, "tcpconform: cannot return to the original namespace: %s\n", strerror(errno));

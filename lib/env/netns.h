@@ -8,6 +8,7 @@
 #ifndef TC_ENV_NETNS_H
 #define TC_ENV_NETNS_H
 
+#include "env/stack.h"
 #include "run/runner.h"
 
 #include <sys/types.h>
@@ -15,7 +16,8 @@
 struct tc_agent_link;
 
 struct tc_netns_cfg {
-	const char *agent_path;         /* the tcpconform-agent executable */
+	enum tc_stack stack;            /* the target stack (linux: the kernel, on a veth) */
+	const char *agent_path;         /* the stack's agent program (see env/stack.h) */
 	char **sysctl_keys, **sysctl_vals;      /* set in the target namespace first */
 	int nsysctl;
 	int verbose;
@@ -26,7 +28,11 @@ struct tc_netns {
 	char if_tester[16], if_target[16];
 	int orig_ns;                    /* our namespace before setns (-1: not saved) */
 	int made_tester, made_target;
+	enum tc_stack stack;
 	pid_t agent_pid;
+	pid_t proxy_pid;                /* slirp4netns, pasta (0: none) */
+	int tap_fd;                     /* our hold on the TAP of lwip and gvisor (-1: none) */
+	char agent_path[4096];
 	struct tc_agent_link *agent;
 	struct tc_target tg[2];         /* [0] IPv4, [1] IPv6 */
 	/* The target's net.ipv4.tcp_* sysctls, read after the overrides. */
@@ -40,6 +46,14 @@ struct tc_netns {
  * removed and @err says what failed.
  */
 int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen);
+
+/* tc_netns_alive - are the stack's processes (its agent, its proxy) still running?
+ * 1, or 0 with @why ("pasta exited: killed by SIGFPE"); reaps what exited. */
+int tc_netns_alive(struct tc_netns *e, char *why, size_t whylen);
+
+/* tc_netns_restart - stop the stack's processes and start them again on the same
+ * link (a stack that died or hangs); the agent channel is new. 0 or -1 with @err. */
+int tc_netns_restart(struct tc_netns *e, char *err, size_t errlen);
 
 /* tc_netns_teardown - stop the agent, remove both namespaces, return to the original
  * namespace. Safe to call twice, and on a half-built environment. Async-signal-safe

@@ -151,6 +151,52 @@ static void answer_arp(struct tc_live *lv, const u_char *f, size_t len)
 	}
 }
 
+/* answer_ns - a neighbour solicitation for the tester's IPv6 address gets a solicited
+ * advertisement with our MAC (RFC 4861 7.2.4), when cfg.answer_arp: a stack on a TAP
+ * asks for the tester's address before it answers. Only the tester's address is
+ * ever answered, and only to the asker. */
+static void answer_ns(struct tc_live *lv, const u_char *f, size_t len)
+{
+	const struct tc_addr *me = lv->cfg.tester[1].family == 6 ? &lv->cfg.tester[1] : &lv->cfg.tester[0];
+	static const uint8_t unspec[16];
+	uint8_t body[24];
+	struct tc_seg na;
+	char err[TC_ERRLEN];
+
+	if (!lv->cfg.answer_arp || lv->cfg.raw || me->family != 6 || len < 14 + 40 + 24 ||
+	    f[12] != 0x86 || f[13] != 0xdd || f[20] != 58 || f[54] != 135 || memcmp(f + 62, me->a, 16))
+		return;
+	tc_seg_init(&na);
+	na.family = 6;
+	na.ip_proto = 58;
+	na.ttl = 255;
+	na.src = *me;
+	if (memcmp(f + 22, unspec, 16)) {
+		na.dst.family = 6;
+		memcpy(na.dst.a, f + 22, 16);
+		memcpy(na.eth_dst, f + 6, 6);
+		na.icmp_rest = 0x60000000;      /* solicited, override */
+	} else {                                /* from ::, to all nodes (7.2.4) */
+		tc_addr_parse(&na.dst, "ff02::1");
+		na.eth_dst[0] = na.eth_dst[1] = 0x33;
+		na.eth_dst[5] = 1;
+		na.icmp_rest = 0x20000000;
+	}
+	memcpy(na.eth_src, lv->cfg.tester_mac, 6);
+	na.icmp_type = 136;
+	memcpy(body, me->a, 16);
+	body[16] = 2;                           /* target link-layer address */
+	body[17] = 1;
+	memcpy(body + 18, lv->cfg.tester_mac, 6);
+	na.payload_len = 24;
+	if (tc_seg_encode(&na, body, NULL, err, sizeof(err)) < 0 || build_frame(lv->ln, &na, err, sizeof(err)) < 0 ||
+	    libnet_write(lv->ln) == -1) {
+		lv->failed = 1;
+		snprintf(lv->err, sizeof(lv->err), "neighbour advertisement: %s", libnet_geterror(lv->ln));
+	}
+	tc_seg_free(&na);
+}
+
 /* neighbour_reply - an ARP reply or an ICMPv6 neighbour advertisement for the
  * address being resolved: keep its link-layer address. */
 static void neighbour_reply(struct tc_live *lv, const u_char *f, size_t len)
@@ -181,6 +227,8 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 		answer_arp(lv, bytes, h->caplen);
 		return;
 	}
+	if (h->caplen > 54 && bytes[12] == 0x86 && bytes[13] == 0xdd && bytes[20] == 58 && bytes[54] == 135)
+		answer_ns(lv, bytes, h->caplen);        /* and on: the trace may want it */
 	if (!lv->cb)
 		return;
 	if (lv->cfg.raw) {              /* hand over the IP packet: the trace is bare IP */

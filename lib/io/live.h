@@ -21,8 +21,9 @@ struct tc_live_cfg {
 	int rate;                       /* packets per second at most (0: no limit) */
 	int only_targets;               /* refuse a packet to any other address than target[],
 					 * or from any other than tester[] (a host on a real network) */
-	int answer_arp;                 /* answer the target's ARP requests for tester[]'s IPv4
-					 * address (the namespaces: no kernel owns it there) */
+	int answer_arp;                 /* answer the target's ARP requests and neighbour
+					 * solicitations for tester[]'s addresses (the namespaces:
+					 * no kernel owns them there) */
 };
 
 /* tc_live_open - open capture and injection on cfg->iface. NULL with @err on failure. */
