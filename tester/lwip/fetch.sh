@@ -77,7 +77,10 @@ echo "lwip: apt-get source --download-only lwip"
 
 # Unpack the upstream tarball only: lwIP as released (Debian's patches are for
 # its own shared-library build).
-orig=$(ls "$apt/pkg"/lwip_*.orig.tar.* 2>/dev/null | head -n 1)
+orig=
+for f in "$apt/pkg"/lwip_*.orig.tar.*; do
+	[ -f "$f" ] && orig=$f
+done
 [ -n "$orig" ] || no_source "no orig tarball in $apt/pkg"
 rm -rf "$dir/lwip.tmp"
 mkdir -p "$dir/lwip.tmp"
