@@ -99,5 +99,6 @@ clean:
 
 .PHONY: all deps run unit test asan fuzz golden install clean
 
+-include tester/gvisor/gvisor.mk
 -include tester/lwip/lwip.mk
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
