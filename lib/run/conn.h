@@ -49,6 +49,16 @@ struct tc_conn {
 	uint64_t invalid_us[2];
 	uint64_t out_us;                /* when the tester's last segment was sent, */
 	int out_invalid;                /* and whether a limited reply answers it */
+	/* Replies and the segments they answer. A run is the segments the tester sends
+	 * after an expectation was met: the steps after it wait on them. A reply (a segment
+	 * without sequence space) captured before the run's first segment went out answers
+	 * what came before, never a step after it. */
+	int run_open;                   /* a run has begun since the last expectation was met */
+	uint64_t run_us;                /* when its first segment was sent (0: none yet) */
+	int run_line;                   /* and the line of that send */
+	int met_line;                   /* the line of the last expectation met (0: none) */
+	const struct tc_step *quiet_st; /* the last "< nothing" met, and its window */
+	uint64_t quiet_t0, quiet_t1;
 	int done, torn_down;
 	/* @samples: the runs done, their ISNs, and the trace kept (the first three). */
 	int sample;

@@ -49,6 +49,23 @@ static void next_step(struct tc_conn *k)
 	k->step_tcb = k->trk.t;
 }
 
+/* met - an expectation of line @line was met: the tester's next segment begins a new run. */
+static void met(struct tc_conn *k, int line)
+{
+	k->run_open = 0;
+	k->met_line = line;
+}
+
+/* run_send - the tester sent a segment at @t for the step of @line. */
+static void run_send(struct tc_conn *k, int line, uint64_t t)
+{
+	if (k->run_open)
+		return;
+	k->run_open = 1;
+	k->run_us = t;
+	k->run_line = line;
+}
+
 /* sym_value - the value of a TCB name when the step began (absolute for sequence
  * numbers); -1 if the trace has not shown it yet. */
 static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
@@ -303,6 +320,7 @@ static int do_send(struct tc_conn *k, const struct tc_step *st)
 			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
 	}
 	k->out_us = t;
+	run_send(k, st->line, t);
 	k->out_invalid = k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited;
 	if (k->out_invalid) {
 		k->invalid_us[1] = k->invalid_us[0];
@@ -337,6 +355,7 @@ static int do_icmp(struct tc_conn *k, const struct tc_step *st)
 	rc = tc_build_icmp(k, st, q, &s, err, sizeof(err));
 	if (inject(k, st, &s, rc, err, &t) < 0)
 		return -1;
+	run_send(k, st->line, t);
 	s.dir = TC_DIR_OUT;
 	s.t_us = t;
 	tc_result_trace_add(k->r, &s, st->line, NULL);
@@ -402,6 +421,43 @@ static const struct tc_seg *queue_pop(struct tc_conn *k, int *idx)
 	return &k->r->trace[*idx].seg;
 }
 
+/*
+ * early - the target's segment @idx is a reply (no sequence space: an ACK, a RST)
+ * captured before the tester sent the first segment of the run the current step waits
+ * on: it cannot answer that run. It belongs to what came before: a "< nothing" whose
+ * window it fell in fails there; otherwise it is an unexpected segment after the last
+ * expectation met. 1 if so (the case is over).
+ */
+static int early(struct tc_conn *k, int idx)
+{
+	const struct tc_seg *s = &k->r->trace[idx].seg;
+	char obs[600], why[200], exp[120];
+	struct tc_step fake;
+	uint64_t dt;
+
+	if (!k->run_us || s->t_us >= k->run_us || tc_seg_len(s) || (k->rport && s->sport != k->rport))
+		return 0;
+	dt = k->run_us - s->t_us;
+	rel_text(k, s, obs, sizeof(obs));
+	k->r->trace[idx].note = "unexpected";
+	if (k->quiet_st && s->t_us >= k->quiet_t0 && s->t_us < k->quiet_t1) {
+		k->r->trace[idx].line = k->quiet_st->line;
+		snprintf(why, sizeof(why), "captured %llu ms after this step began, inside its window; it reached "
+			 "the tester after line %d was sent", (unsigned long long)(s->t_us - k->quiet_t0) / 1000,
+			 k->run_line);
+		diverge(k, k->quiet_st, obs, why, TC_V_FAIL);
+		return 1;
+	}
+	fake = (struct tc_step){ .line = k->met_line ? k->met_line : k->run_line };
+	snprintf(exp, sizeof(exp), "nothing more before line %d is sent", k->run_line);
+	fake.text = exp;
+	snprintf(why, sizeof(why), "captured %llu us before the segment of line %d was sent: it cannot answer "
+		 "it, nor any step after it", (unsigned long long)dt, k->run_line);
+	k->r->trace[idx].line = fake.line;
+	diverge(k, &fake, obs, why, TC_V_FAIL);
+	return 1;
+}
+
 static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
 	const struct tc_seg *s;
@@ -414,6 +470,8 @@ static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		*wait = 1;
 		return;
 	}
+	if (early(k, idx))
+		return;
 	k->r->trace[idx].line = st->line;
 	k->resolve_failed = 0;
 	if (!try_match(k, &st->seg, s, why, sizeof(why)) || too_early(k, &st->seg, s, why, sizeof(why))) {
@@ -427,6 +485,7 @@ static void step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		diverge(k, st, obs, why, TC_V_FAIL);
 		return;
 	}
+	met(k, st->line);
 	if (check_state(k, st) == 0)
 		next_step(k);
 }
@@ -437,6 +496,8 @@ static void step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 	int idx;
 	const struct tc_seg *s = queue_pop(k, &idx);
 
+	if (s && early(k, idx))
+		return;
 	if (s) {
 		k->r->trace[idx].line = st->line;
 		k->r->trace[idx].note = "unexpected";
@@ -450,6 +511,10 @@ static void step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	tc_track_settle(&k->trk);       /* the silence settles what waited for an answer */
+	met(k, st->line);
+	k->quiet_st = st;
+	k->quiet_t0 = k->deadline - st->dur_us;
+	k->quiet_t1 = k->deadline;
 	if (check_state(k, st) == 0)
 		next_step(k);
 }
@@ -640,6 +705,8 @@ static void step_alt(struct tc_conn *k, int *wait)
 		*wait = 1;
 		return;
 	}
+	if (early(k, idx))
+		return;
 	for (i = 0; i < g->nbr; i++) {
 		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
 
@@ -691,6 +758,7 @@ static void step_alt(struct tc_conn *k, int *wait)
 		}
 	k->live = matched;
 	k->armed = 0;
+	met(k, k->r->trace[idx].line);
 	/* the branches' next steps begin now: their "after" and TCB names count from here */
 	k->step_t0 = now(k);
 	k->step_tcb = k->trk.t;
@@ -775,6 +843,8 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	s = queue_pop(k, &idx);
 	while (s && k->r->trace[idx].note && !strcmp(k->r->trace[idx].note, "retransmission"))
 		s = queue_pop(k, &idx);
+	if (s && early(k, idx))
+		return;
 	if (s) {
 		char pwhy[64];
 		int pok = port_ok(k, s, pwhy, sizeof(pwhy));
@@ -788,6 +858,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 					k->bound = 1;
 					k->isn_r = s->seq;
 				}
+				met(k, st->line);
 				if (check_state(k, st) == 0)
 					next_step(k);
 				return;
@@ -821,6 +892,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		add_alt_name(k, name);
 		k->nlast = 0;
 		tc_track_settle(&k->trk);
+		met(k, st->line);
 		if (check_state(k, st) == 0)
 			next_step(k);
 		return;
@@ -829,6 +901,7 @@ static void step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		add_alt_name(k, k->last[quiet].name);
 		k->nlast = 0;
 		tc_track_settle(&k->trk);
+		met(k, st->line);
 		if (check_state(k, st) == 0)
 			next_step(k);
 		return;
@@ -915,6 +988,10 @@ static int sample_done(struct tc_conn *k)
 	k->have_rcv = 0;
 	k->nlast = 0;
 	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
+	k->run_open = 0;
+	k->run_us = 0;
+	k->met_line = 0;
+	k->quiet_st = NULL;
 	k->out_invalid = 0;
 	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
 	k->snd_nxt_t = k->isn_t;
@@ -1109,6 +1186,12 @@ void tc_conn_tick(struct tc_conn *k)
 			if ((k->live & (1u << i)) && k->alt->br[i].steps[k->bpc[i]].kind == TC_STEP_NOTHING)
 				quiet |= 1u << i;
 		if (quiet) {
+			for (i = 0; !(quiet & (1u << i)); i++)
+				;
+			k->quiet_st = &k->alt->br[i].steps[k->bpc[i]];     /* the first silence met */
+			met(k, k->quiet_st->line);
+			k->quiet_t0 = k->deadline - k->armed_dur;
+			k->quiet_t1 = k->deadline;
 			for (i = 0; i < k->alt->nbr; i++)
 				if (quiet & (1u << i))
 					k->bpc[i]++;
@@ -1172,6 +1255,22 @@ void tc_conn_abort(struct tc_conn *k, enum tc_verdict v, const char *reason)
 	finish(k, v);
 }
 
+/* trace_in_time_order - the trace in the order of its timestamps (a stable sort): a
+ * segment captured before a send that the tester made before it handled that segment
+ * moves before the send, so the trace and the pcap never run backwards. */
+static void trace_in_time_order(struct tc_result *r)
+{
+	int i, j;
+
+	for (i = 1; i < r->ntrace; i++) {
+		struct tc_trace_ent e = r->trace[i];
+
+		for (j = i; j > 0 && r->trace[j - 1].seg.t_us > e.seg.t_us; j--)
+			r->trace[j] = r->trace[j - 1];
+		r->trace[j] = e;
+	}
+}
+
 void tc_conn_teardown(struct tc_conn *k)
 {
 	struct tc_seg s;
@@ -1181,10 +1280,15 @@ void tc_conn_teardown(struct tc_conn *k)
 	if (k->torn_down)
 		return;
 	k->torn_down = 1;
-	if (k->done && k->c->samples)
+	if (k->done && k->c->samples) {
+		trace_in_time_order(k->r);
 		return;         /* each run was torn down as it ended */
-	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.t.have_irs || !k->rport)
+	}
+	if (st == TC_ST_CLOSED || st == TC_ST_LISTEN || st == TC_ST_TIME_WAIT || !k->trk.t.have_irs || !k->rport) {
+		if (k->done)
+			trace_in_time_order(k->r);
 		return;
+	}
 	if (tc_build_rst(k, k->trk.t.rcv_nxt, &s, err, sizeof(err)) == 0 &&
 	    k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err)) == 0) {
 		s.dir = TC_DIR_OUT;
@@ -1192,6 +1296,8 @@ void tc_conn_teardown(struct tc_conn *k)
 		tc_result_trace_add(k->r, &s, 0, "teardown");
 	}
 	tc_seg_free(&s);
+	if (k->done)
+		trace_in_time_order(k->r);
 }
 
 uint16_t tc_conn_port(const struct tc_conn *k)

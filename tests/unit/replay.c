@@ -34,6 +34,59 @@ void replay_wrong_port(int line, uint16_t port)
 	wrong_port = port;
 }
 
+/* Frames stamped earlier than the peer hands them over: the capture of a reply that
+ * the tester reads only after its next send (replay_early). */
+static struct {
+	int frame[4];
+	uint64_t us[4];
+	int n, seen;
+	struct tc_io inner;
+	tc_frame_cb cb;
+	void *arg;
+} shift;
+
+void replay_early(int frame, uint64_t us)
+{
+	if (shift.n < 4) {
+		shift.frame[shift.n] = frame;
+		shift.us[shift.n++] = us;
+	}
+}
+
+static void shift_cb(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < shift.n; i++)
+		if (shift.frame[i] == shift.seen)
+			t_us -= shift.us[i];
+	shift.seen++;
+	shift.cb(shift.arg, frame, len, t_us);
+}
+
+static int shift_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen)
+{
+	return shift.inner.ops->send(shift.inner.ctx, s, err, errlen);
+}
+
+static int shift_fd(void *ctx)
+{
+	return -1;
+}
+
+static int shift_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
+{
+	shift.cb = cb;
+	shift.arg = arg;
+	return shift.inner.ops->drain(shift.inner.ctx, shift_cb, NULL, err, errlen);
+}
+
+static uint64_t shift_next_due(void *ctx)
+{
+	return shift.inner.ops->next_due(shift.inner.ctx);
+}
+
 int replay_run(struct replay *r, const char *case_path, const char *case_text, const char *trace_text,
 	       const char *agent_fail)
 {
@@ -42,6 +95,7 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	struct tc_agentc ag;
 	struct tc_run_env env = { 0 };
 	struct tc_sched_item item;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (case_text)
@@ -65,6 +119,16 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	if (agent_fail)
 		tc_fake_agent_fail(r->agent, agent_fail, "no connection from port 20000");
 	io = tc_fake_io(r->peer);
+	if (shift.n) {
+		static const struct tc_io_ops ops = {
+			.name = "shifted", .send = shift_send, .fd = shift_fd, .drain = shift_drain,
+			.next_due = shift_next_due,
+		};
+
+		shift.inner = io;
+		shift.seen = 0;
+		io = (struct tc_io){ .ops = &ops, .ctx = NULL };
+	}
 	ag = tc_fake_agentc(r->agent);
 	env.tg = &r->tg;
 	env.io = &io;
@@ -78,7 +142,9 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	item.c = r->c;
 	item.r = &r->res;
 	item.env = &env;
-	if (tc_sched_run(&item, 1, &so, &r->stats, r->err, sizeof(r->err)) != 0)
+	rc = tc_sched_run(&item, 1, &so, &r->stats, r->err, sizeof(r->err));
+	shift.n = 0;
+	if (rc != 0)
 		return -1;
 	if (tc_fake_error(r->peer)[0]) {
 		snprintf(r->err, sizeof(r->err), "trace: %s", tc_fake_error(r->peer));
@@ -89,6 +155,7 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 
 void replay_free(struct replay *r)
 {
+	shift.n = 0;
 	tc_result_free(&r->res);
 	tc_case_free(r->c);
 	tc_case_free(r->trace);

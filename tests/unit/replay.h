@@ -29,4 +29,9 @@ void replay_free(struct replay *r);
  * from port @port (once). */
 void replay_wrong_port(int line, uint16_t port);
 
+/* replay_early - in the next replay_run, the @frame-th frame the peer sends (from 0)
+ * carries a capture time @us earlier than the moment it is handed over: a reply the
+ * capture saw before the tester's last send, read after it. */
+void replay_early(int frame, uint64_t us);
+
 #endif

@@ -107,3 +107,62 @@ void test_cases_tos_scope(struct t_ctx *t)
 	}
 	tc_caseset_free(&set);
 }
+
+/* A reply captured before the tester sent the segment a step waits on is not that
+ * step's answer: it belongs to what came before. */
+void test_replay_early_reply(struct t_ctx *t)
+{
+	struct replay r;
+	char c[600];
+	int i;
+
+	/* The target's SYN-ACK and a stray ACK come together; the tester reads the ACK only
+	 * after it has sent the third ACK and the data: captured 20 us before them, the ACK
+	 * is not the duplicate ACK of the "dropped" alternative. */
+	replay_early(0, 40);
+	replay_early(1, 20);
+	if (RUN(&r, "testcases/handshake/syn_with_data.tcp", NULL,
+		"> S 0:100(100)\nwait 1ms\n< S. 0:0(0) ack 1 <mss 1460>\n< . 1:1(0) ack 1\n> . 101:101(0)\n"
+		"> P. 101:111(10)\n< . 1:1(0) ack 111\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/handshake/syn_with_data.tcp:10: expected nothing more before line 11 is sent, "
+	       "got . 1:1(0) ack 1 win 65535 (captured 20 us before the segment of line 11 was sent: it cannot "
+	       "answer it, nor any step after it)");
+	T_EQ_S(t, r.res.alternative, "");
+	/* the trace runs in time order: the stray ACK before the third ACK */
+	T_OK(t, r.res.ntrace >= 4);
+	for (i = 1; i < r.res.ntrace; i++)
+		T_OK(t, r.res.trace[i - 1].seg.t_us <= r.res.trace[i].seg.t_us);
+	T_EQ_U(t, r.res.trace[2].seg.dir, TC_DIR_IN);
+	T_EQ_S(t, r.res.trace[2].note ? r.res.trace[2].note : "", "unexpected");
+	T_EQ_U(t, r.res.trace[2].line, 10);
+	T_EQ_U(t, r.res.trace[3].line, 11);
+	replay_free(&r);
+
+	/* captured inside a "< nothing 100ms" window, read after the next send: that step
+	 * fails, not the one that was waiting when it was read */
+	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n"
+		 "< nothing 100ms\n> P. 1:2(1) ack 1\n< . 1:1(0) ack 2\n< nothing 50ms\n");
+	replay_early(1, 2000);
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0)\nwait 101ms\n< . 1:1(0) ack 1\n> P. 1:2(1)\n"
+		"< . 1:1(0) ack 2\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp:8: expected < nothing 100ms, got . 1:1(0) ack 1 win 65535 (captured 99 ms after "
+	       "this step began, inside its window; it reached the tester after line 9 was sent)");
+	replay_free(&r);
+
+	/* data is the target's own: the second segment of a burst, captured before the
+	 * tester's ACK of the first, is still the segment the next step expects */
+	snprintf(c, sizeof(c), "%s", "@id f\n@title T\n@rfc R\n@level MUST\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n"
+		 "> P. 1:2(1) ack 1\n< P. 1:2(1) ack 2\n> . 2:2(0) ack 2\n< P. 2:3(1) ack 2\n");
+	replay_early(1, 10);
+	replay_early(2, 5);
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0)\n> P. 1:2(1)\nwait 1ms\n< P. 1:2(1) ack 2\n"
+		"< P. 2:3(1) ack 2\n> . 2:2(0)\n", NULL))
+		return;
+	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	replay_free(&r);
+}
