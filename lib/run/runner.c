@@ -586,6 +586,18 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 		return;
 	k->agent_wait = 0;
 	st = &cur(k)->steps[cur(k)->pc];
+	if (!ok && !strncmp(text, "unsupported", 11) && (!text[11] || text[11] == ':')) {
+		/* the stack offers no such operation (tester/PROTOCOL.md): nothing to judge */
+		const char *why = text[11] ? text + 12 : "";
+
+		while (*why == ' ')
+			why++;
+		tc_result_set_reason(k->r, "%s:%d: the target's agent cannot do '%s'%s%s (the stack under test offers "
+				     "no such operation: the case cannot run there)", k->c->file, st->line, st->text,
+				     *why ? ": " : "", why);
+		finish(k, TC_V_SKIP);
+		return;
+	}
 	if (!ok) {
 		snprintf(obs, sizeof(obs), "agent: %s", text);
 		diverge(k, st, obs, NULL, TC_V_FAIL);

@@ -25,6 +25,13 @@ static void target(struct tc_target *tg)
 	tg->mode = "replay";
 }
 
+static char agent_reply[64];
+
+void replay_agent_reply(const char *text)
+{
+	tc_strlcpy(agent_reply, text, sizeof(agent_reply));
+}
+
 static int wrong_line;
 static uint16_t wrong_port;
 
@@ -117,7 +124,8 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	wrong_line = 0;
 	r->agent = tc_fake_agent_new();
 	if (agent_fail)
-		tc_fake_agent_fail(r->agent, agent_fail, "no connection from port 20000");
+		tc_fake_agent_fail(r->agent, agent_fail, agent_reply[0] ? agent_reply : "no connection from port 20000");
+	agent_reply[0] = '\0';
 	io = tc_fake_io(r->peer);
 	if (shift.n) {
 		static const struct tc_io_ops ops = {

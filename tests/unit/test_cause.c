@@ -166,3 +166,37 @@ void test_replay_early_reply(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
 	replay_free(&r);
 }
+
+/* "ID err unsupported: WHY" (tester/PROTOCOL.md): the stack cannot do what the case
+ * asks; the case is skipped with the agent's reason, never failed. Any other "err" is
+ * still the case's finding. */
+void test_replay_agent_unsupported(struct t_ctx *t)
+{
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n< P. 1:4(3) ack 1 \"abc\"\n"
+				"> . 1:1(0) ack 4\n";
+	struct replay r;
+
+	replay_agent_reply("unsupported: lwIP's raw API has no urgent data to send");
+	if (RUN(&r, "testcases/urgent/send_pointer_semantics.tcp", NULL, tr, "urgent"))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "skip");
+	T_EQ_S(t, r.res.reason, "testcases/urgent/send_pointer_semantics.tcp:18: the target's agent cannot do 'agent urgent': "
+	       "lwIP's raw API has no urgent data to send (the stack under test offers no such operation: the case "
+	       "cannot run there)");
+	T_OK(t, r.res.div_observed == NULL);
+	replay_free(&r);
+
+	replay_agent_reply("unsupported");
+	if (RUN(&r, "testcases/urgent/send_pointer_semantics.tcp", NULL, tr, "urgent"))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "skip");
+	T_OK(t, r.res.reason && strstr(r.res.reason, ":18: the target's agent cannot do 'agent urgent' (the stack"));
+	replay_free(&r);
+
+	/* a word that only starts like it is another error: the case fails as before */
+	replay_agent_reply("unsupportedly broken");
+	if (RUN(&r, "testcases/urgent/send_pointer_semantics.tcp", NULL, tr, "urgent"))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
