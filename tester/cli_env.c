@@ -155,6 +155,11 @@ static int setup_remote(struct run *R)
 	return 0;
 }
 
+int run_reopen(struct run *R)
+{
+	return open_live(R);
+}
+
 int run_setup(struct run *R)
 {
 	if (R->o.target)

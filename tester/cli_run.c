@@ -445,13 +445,32 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static int stack_health(void *arg, char *why, size_t whylen)
+{
+	return tc_netns_alive(&((struct run *)arg)->ns, why, whylen);
+}
+
+/* stack_revive - the stack again, its agent channel, and (pasta makes its TAP anew)
+ * capture and injection. */
+static int stack_revive(void *arg, char *why, size_t whylen)
+{
+	struct run *R = arg;
+
+	if (tc_netns_restart(&R->ns, why, whylen) < 0)
+		return -1;
+	R->ag = tc_agent_link_ops(R->ns.agent);
+	if (R->stack == TC_STACK_PASST && run_reopen(R) < 0)
+		return tc_errf(why, whylen, "capture on the new TAP failed");
+	R->revived++;
+	return 0;
+}
+
 /* run_cases - every selected case, once per family, the two families side by side (the
  * IPv4 and the IPv6 run of a case start together; the report lists all IPv4 entries
  * first). 0, 1 (stopped), -1 (broken). */
 static int run_cases(struct run *R)
 {
 	struct tc_clock clock = { .fake = R->o.dry_run, .now_us = 1 };
-	struct tc_agentc ag = tc_agent_link_ops(R->ns.agent);
 	struct tc_sched_opts so = { 0 };
 	struct tc_run_env env[2];
 	struct tc_sched_item *items = tc_xcalloc((size_t)R->nsel * 2 + 1, sizeof(*items));
@@ -464,13 +483,18 @@ static int run_cases(struct run *R)
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
+	R->ag = tc_agent_link_ops(R->ns.agent);
+	if (!R->remote && R->stack != TC_STACK_LINUX) {        /* a stack we started: watched */
+		so.health = stack_health;
+		so.revive = stack_revive;
+	}
 	for (f = 0; f < 2; f++) {
 		memset(&env[f], 0, sizeof(env[f]));
 		if (!R->tg[f])
 			continue;
 		env[f].tg = R->tg[f];
 		env[f].io = &R->io;
-		env[f].agent = R->ns.agent ? &ag : NULL;
+		env[f].agent = R->ns.agent ? &R->ag : NULL;
 		env[f].clock = &clock;
 		env[f].port_lo = R->remote ? R->rem.port_lo : (uint16_t)(20000 + 20000 * f);
 		env[f].port_hi = R->remote ? R->rem.port_hi : (uint16_t)(env[f].port_lo + 19999);
@@ -595,6 +619,9 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 		point_latest(&R);
 	else
 		tc_stackmx_add(mx, col, R.res, R.nres);
+	if (R.stats.deaths)
+		printf("target: %s; it died %d time%s and was started again %d time%s\n", R.stats.first_death,
+		       R.stats.deaths, R.stats.deaths > 1 ? "s" : "", R.revived, R.revived == 1 ? "" : "s");
 	for (int i = 0; i < R.path.n; i++)    /* before the summary: the verdicts may judge a middlebox */
 		printf("path [ipv%d]: %s\n", R.path.f[i].family, R.path.f[i].message);
 	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);

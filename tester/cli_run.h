@@ -7,6 +7,7 @@
 #include "case/waiver.h"
 #include "env/netns.h"
 #include "env/remote.h"
+#include "io/io.h"
 #include "io/dry.h"
 #include "io/live.h"
 #include "report/report.h"
@@ -52,6 +53,8 @@ struct run {
 	struct tc_live *live;
 	struct tc_dry *dry;
 	struct tc_io io;
+	struct tc_agentc ag;            /* the agent's channel (new after a restart) */
+	int revived;                    /* times the stack was started again */
 	const struct tc_target *tg[2];  /* per family, NULL when not run */
 	struct tc_sched_stats stats;
 	struct tc_text_opts txt;
@@ -63,6 +66,10 @@ struct run {
 
 /* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */
 int run_setup(struct run *R);
+
+/* run_reopen - capture and injection on the tester's link again (its TAP was made
+ * anew); 0 or -1 (printed). */
+int run_reopen(struct run *R);
 
 /* run_teardown - undo run_setup, whatever it got to. */
 void run_teardown(struct run *R);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_ENVS 4
 
@@ -21,7 +22,26 @@ struct sched {
 	int serial;                     /* a serial case is running */
 	char err[TC_ERRLEN];
 	int broken;
+	char dead[TC_ERRLEN];           /* the target died and could not be revived: why */
+	/* the liveness probe of a watched target (opts.health): a case that failed on
+	 * silence is held until a SYN to the listening port shows the target answers */
+	struct tc_case *probe_case;
+	struct tc_conn *probe;
+	struct tc_result probe_res;
+	struct tc_result **held;
+	int nheld;
+	struct tc_rng *rng;
 };
+
+/* The probe: any SYN-ACK will do, within two seconds. */
+static const char probe_text[] =
+	"@id      tcpconform.probe\n"
+	"@title   The target still answers: a SYN to its listening port gets a SYN-ACK\n"
+	"@rfc     RFC9293 3.10.7.2\n"
+	"@level   MUST\n"
+	"@port    listen\n"
+	"> S 0:0(0) win 65535 <mss 1460>\n"
+	"< S. 0:0(0) ack 1 <mss *, ...> within 2s\n";
 
 static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 {
@@ -52,6 +72,11 @@ static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 			tc_seg_free(&s);
 			return;
 		}
+	if (S->probe && tc_conn_port(S->probe) == s.dport) {
+		tc_conn_segment(S->probe, &s);
+		tc_seg_free(&s);
+		return;
+	}
 	S->stats->stray++;
 	tc_seg_free(&s);
 }
@@ -65,10 +90,75 @@ static void on_reply(void *arg, uint32_t id, int ok, const char *text)
 		tc_conn_agent_reply(S->act[i], id, ok, text);
 }
 
+/* silent_fail - a failure with nothing at all from the target: a stack that hangs
+ * looks just like this, so it waits for the probe's word. */
+static int silent_fail(const struct tc_result *r)
+{
+	if (r->verdict != TC_V_FAIL)
+		return 0;
+	for (int i = 0; i < r->ntrace; i++)
+		if (r->trace[i].seg.dir == TC_DIR_IN)
+			return 0;
+	return 1;
+}
+
+static void done(struct sched *S, struct tc_result *r)
+{
+	if (S->o->on_done)
+		S->o->on_done(S->o->arg, r);
+}
+
+/* start_probe - a SYN to the listening port from a spare port of @env. */
+static void start_probe(struct sched *S, struct tc_run_env *env)
+{
+	char err[TC_ERRLEN];
+
+	if (!S->probe_case)
+		S->probe_case = tc_case_parse("(probe)", probe_text, sizeof(probe_text) - 1, err, sizeof(err));
+	if (!S->probe_case || env->next_port > env->port_hi)
+		return;
+	tc_result_free(&S->probe_res);
+	tc_result_init(&S->probe_res, S->probe_case);
+	S->probe_res.family = env->tg->family;
+	S->probe = tc_conn_new(S->probe_case, &S->probe_res, env, env->next_port++, tc_rng_u32(S->rng));
+	tc_conn_start(S->probe);
+}
+
+static void target_died(struct sched *S, const char *why);
+
+/* probe_done - the probe's word on the held cases: their verdicts stand, or the target
+ * hangs: they become errors, and the target is started again. */
+static void probe_done(struct sched *S)
+{
+	int alive = S->probe_res.verdict == TC_V_PASS;
+	char why[300];
+
+	tc_conn_teardown(S->probe);
+	tc_conn_free(S->probe);
+	S->probe = NULL;
+	for (int i = 0; i < S->nheld; i++) {
+		if (!alive) {
+			S->held[i]->verdict = TC_V_ERROR;
+			tc_result_set_reason(S->held[i], "the target stopped answering: after this case a SYN to its "
+					     "listening port got no SYN-ACK (%s); the silence is not judged",
+					     S->probe_res.reason ? S->probe_res.reason : "no answer");
+		}
+		done(S, S->held[i]);
+	}
+	if (!alive)
+		snprintf(why, sizeof(why), "it hangs: a SYN to its listening port got no SYN-ACK after %s%s",
+			 S->held[0]->c->id, S->held[0]->family == 6 ? " [ipv6]" : "");
+	S->nheld = 0;
+	if (!alive)
+		target_died(S, why);
+}
+
 static void reap(struct sched *S)
 {
 	int i = 0;
 
+	if (S->probe && tc_conn_done(S->probe))
+		probe_done(S);
 	while (i < S->nact) {
 		struct tc_conn *k = S->act[i];
 
@@ -79,8 +169,18 @@ static void reap(struct sched *S)
 		tc_conn_teardown(k);
 		if (tc_runs_alone(S->ares[i]->c))
 			S->serial = 0;
-		if (S->o->on_done)
-			S->o->on_done(S->o->arg, S->ares[i]);
+		if (S->o->health && silent_fail(S->ares[i])) {
+			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
+			S->held[S->nheld++] = S->ares[i];
+			for (int e = 0; !S->probe && e < S->nenv; e++)
+				if (S->envs[e]->tg->family == S->ares[i]->family)
+					start_probe(S, S->envs[e]);
+			if (!S->probe) {        /* no probe to be had: the verdicts stand */
+				done(S, S->held[--S->nheld]);
+			}
+		} else {
+			done(S, S->ares[i]);
+		}
 		tc_conn_free(k);
 		S->act[i] = S->act[S->nact - 1];
 		S->ares[i] = S->ares[S->nact - 1];
@@ -98,6 +198,8 @@ static uint64_t next_deadline(struct sched *S)
 		if (x)
 			d = x;
 	}
+	if (S->probe && (x = tc_conn_deadline(S->probe)) && (!d || x < d))
+		d = x;
 	for (i = 0; i < S->nact; i++) {
 		x = tc_conn_deadline(S->act[i]);
 		if (x && (!d || x < d))
@@ -133,11 +235,11 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	got = env->io->ops->drain(env->io->ctx, on_frame, S, S->err, sizeof(S->err));
 	if (got < 0)
 		return -1;
-	if (env->agent) {
+	if (env->agent && !S->dead[0]) {
 		int a = env->agent->ops->drain(env->agent->ctx, on_reply, S, S->err, sizeof(S->err));
 
 		if (a < 0)
-			return -1;
+			return S->o->health ? 1 : -1;   /* the agent's end: did the target die? */
 		got += a;
 	}
 	if (env->clock->fake && got == 0) {
@@ -168,11 +270,43 @@ static void tick_all(struct sched *S)
 	uint64_t t = tc_now_us(S->env->clock);
 	int i;
 
+	if (S->probe)
+		tc_conn_tick(S->probe);
 	for (i = 0; i < S->nact; i++) {
 		tc_conn_tick(S->act[i]);
 		if (!tc_conn_done(S->act[i]) && t >= S->ares[i]->start_us + S->o->case_limit_us)
 			tc_conn_abort(S->act[i], TC_V_ERROR, "the case did not finish in time");
 	}
+}
+
+static void stop_all(struct sched *S, enum tc_verdict v, const char *why);
+
+/* target_died - the target stopped (@why): the cases in flight end as errors naming
+ * it, the finding names them, and the target is started again for the cases after
+ * (or, when it cannot be, they end as errors too). */
+static void target_died(struct sched *S, const char *why)
+{
+	char reason[TC_ERRLEN], names[300] = "";
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < S->nact && off < sizeof(names) - 80; i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s%s", i ? ", " : "",
+					S->ares[i]->c->id, S->ares[i]->family == 6 ? " [ipv6]" : "");
+	if (!S->stats->deaths++)
+		snprintf(S->stats->first_death, sizeof(S->stats->first_death), "%s%s%s", why,
+			 S->nact ? " while these ran: " : "", S->nact ? names : "");
+	snprintf(reason, sizeof(reason), "the target stopped answering: %.150s while this case ran%s%s", why,
+		 S->nact > 1 ? " (with " : "", S->nact > 1 ? "the others in flight)" : "");
+	fprintf(stderr, "tcpconform: the target stopped: %s%s%s\n", why, S->nact ? " while these ran: " : "",
+		S->nact ? names : "");
+	stop_all(S, TC_V_ERROR, reason);
+	if (!S->o->revive || S->o->revive(S->o->arg, reason, sizeof(reason)) < 0) {
+		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.100s (%.120s)", why,
+			 S->o->revive ? reason : "it cannot be started again");
+		return;
+	}
+	fprintf(stderr, "tcpconform: started the target again; the run goes on\n");
 }
 
 static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
@@ -181,6 +315,15 @@ static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
 
 	for (i = 0; i < S->nact; i++)
 		tc_conn_abort(S->act[i], v, why);
+	if (S->probe) {                 /* the held cases keep their verdicts */
+		tc_conn_abort(S->probe, TC_V_PASS, why);
+		tc_conn_teardown(S->probe);
+		tc_conn_free(S->probe);
+		S->probe = NULL;
+		for (i = 0; i < S->nheld; i++)
+			done(S, S->held[i]);
+		S->nheld = 0;
+	}
 	reap(S);
 }
 
@@ -218,7 +361,8 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		}
 		port[i] = env->next_port++;     /* the rest of the range serves @samples */
 	}
-	while (next < n || S.nact > 0) {
+	S.rng = &rng;
+	while (next < n || S.nact > 0 || S.probe) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");
 			rc = 1;
@@ -230,9 +374,9 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 
 			if (!why && tc_runs_alone(it->c) && S.nact > 0)
 				break;
-			if (why) {
-				it->r->verdict = TC_V_SKIP;
-				tc_result_set_reason(it->r, "%s", why);
+			if (why || S.dead[0]) {
+				it->r->verdict = why ? TC_V_SKIP : TC_V_ERROR;
+				tc_result_set_reason(it->r, "%s", why ? why : S.dead);
 				if (o->on_done)
 					o->on_done(o->arg, it->r);
 			} else {
@@ -241,18 +385,43 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			next++;
 		}
 		reap(&S);
-		if (!S.nact)
+		if (!S.nact && !S.probe)
 			continue;
-		if (wait_events(&S, next_deadline(&S)) < 0) {
+		e = wait_events(&S, next_deadline(&S));
+		if (e < 0) {
 			stop_all(&S, TC_V_ERROR, S.err);
 			tc_strlcpy(err, S.err, errlen);
 			rc = -1;
 			break;
 		}
+		if (o->health && !S.dead[0]) {
+			char why[TC_ERRLEN];
+			int alive = o->health(o->arg, why, sizeof(why));
+
+			/* the agent's end comes a moment before its exit status */
+			for (int t = 0; e == 1 && alive && t < 50; t++) {
+				usleep(10000);
+				alive = o->health(o->arg, why, sizeof(why));
+			}
+			if (!alive) {
+				target_died(&S, why);
+				continue;
+			}
+			if (e == 1) {   /* the agent channel broke, the processes live */
+				stop_all(&S, TC_V_ERROR, S.err);
+				tc_strlcpy(err, S.err, errlen);
+				rc = -1;
+				break;
+			}
+		}
 		tick_all(&S);
 		reap(&S);
 	}
 out:
+	if (S.probe_case)
+		tc_result_free(&S.probe_res);
+	tc_case_free(S.probe_case);
+	free(S.held);
 	free(port);
 	free(S.act);
 	free(S.ares);

@@ -17,6 +17,13 @@ struct tc_sched_opts {
 	uint64_t seed;                  /* tester ISNs come from it */
 	uint64_t case_limit_us;         /* a case still running after this is an error */
 	volatile sig_atomic_t *stop;    /* set from a signal handler: stop now */
+	/* health - is the target alive? 1, or 0 with @why ("pasta was killed by SIGFPE").
+	 * Asked after every turn of events, and when the agent channel breaks. NULL: the
+	 * target is not watched (its death breaks the run). */
+	int (*health)(void *arg, char *why, size_t whylen);
+	/* revive - start the target again after it died: 0, or -1 with @why. NULL: the
+	 * cases after its death end as errors. */
+	int (*revive)(void *arg, char *why, size_t whylen);
 	/* on_done - called once per case as soon as its verdict is final. */
 	void (*on_done)(void *arg, struct tc_result *r);
 	void *arg;
@@ -24,6 +31,8 @@ struct tc_sched_opts {
 
 /* Run-level findings that belong to no case (malformed frames, strays). */
 struct tc_sched_stats {
+	int deaths;                     /* times the target died (and was started again) */
+	char first_death[512];          /* "pasta was killed by SIGFPE while tcp.x ran" */
 	int stray;                      /* segments for no running case */
 	int malformed;                  /* frames from the target that could not be read */
 	char first_malformed[160];
