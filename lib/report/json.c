@@ -263,6 +263,38 @@ static cJSON *env_json(const struct tc_run_info *info)
 	return e;
 }
 
+/* deviations_json - the fail and xfail results grouped by cause: one entry a cause,
+ * with its cases (each id once, whatever the families it failed in). */
+static cJSON *deviations_json(const struct tc_result *res, int n)
+{
+	cJSON *a = chk(cJSON_CreateArray());
+	struct tc_deviation *d;
+	int nd = tc_deviations(res, n, &d), i, j, k;
+
+	for (i = 0; i < nd; i++) {
+		cJSON *o = chk(cJSON_CreateObject()), *ids = chk(cJSON_CreateArray());
+
+		add_str(o, "summary", d[i].summary);
+		add_str(o, "rfc", d[i].rfc);
+		add_str(o, "level", tc_level_name(d[i].level));
+		add_num(o, "count", d[i].n);
+		add_num(o, "fail", d[i].failing);
+		add_num(o, "xfail", d[i].n - d[i].failing);
+		for (j = 0; j < d[i].n; j++) {
+			const char *id = res[d[i].idx[j]].c->id;
+
+			for (k = 0; k < j && strcmp(res[d[i].idx[k]].c->id, id); k++)
+				;
+			if (k == j)
+				cJSON_AddItemToArray(ids, chk(cJSON_CreateString(id)));
+		}
+		add(o, "cases", ids);
+		cJSON_AddItemToArray(a, o);
+	}
+	tc_deviations_free(d, nd);
+	return a;
+}
+
 char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res, int n,
 		     const struct tc_sched_stats *st)
 {
@@ -337,6 +369,7 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 		add(root, "path", pj);
 	}
 	add(root, "findings", fnd);
+	add(root, "deviations", deviations_json(res, n));
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(cases, case_json(&res[i]));
 	add(root, "cases", cases);

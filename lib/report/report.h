@@ -29,6 +29,26 @@ int tc_write_file_atomic(const char *path, const char *text, char *err, size_t e
 int tc_pcap_write(const char *path, const struct tc_result *r, int64_t wall_offset_us,
 		  char *err, size_t errlen);
 
+/* One deviation of the target: the failing and waived results whose first divergence
+ * shows the same cause (lib/report/deviation.c says how the cause is derived). */
+struct tc_deviation {
+	char *summary;          /* the cause, e.g. "flags are [R.], expected [R]" */
+	const char *rfc;        /* the reference most of its cases cite (borrowed) */
+	enum tc_level level;    /* the highest level among its cases */
+	int *idx;               /* the results (indices into the run's array), in order */
+	int n;                  /* how many (a case run over IPv4 and IPv6 counts twice) */
+	int failing;            /* of them, fail (the others are xfail) */
+};
+
+/* tc_deviation_cause - the cause @r's first divergence shows, normalised (numbers that
+ * vary per case taken out), into @buf. */
+void tc_deviation_cause(const struct tc_result *r, char *buf, size_t len);
+
+/* tc_deviations - group the fail and xfail results of @res by cause, the widest group
+ * first; returns their count and the array in *@out (tc_deviations_free). */
+int tc_deviations(const struct tc_result *res, int n, struct tc_deviation **out);
+void tc_deviations_free(struct tc_deviation *d, int n);
+
 /* Terminal text. */
 struct tc_text_opts {
 	int color;

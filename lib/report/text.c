@@ -78,11 +78,53 @@ void tc_text_trace(FILE *f, const struct tc_result *r)
 	}
 }
 
+/* deviations - one line a cause of the fail and xfail results, the widest first, with
+ * the number of results it explains and the first cases. */
+static void deviations(FILE *f, const struct tc_result *res, int n)
+{
+	struct tc_deviation *d;
+	int nd = tc_deviations(res, n, &d), i, j, k, shown;
+
+	if (nd)
+		fprintf(f, "\n%d deviation%s (the failures grouped by the cause their first divergence shows):\n", nd,
+			nd == 1 ? "" : "s");
+	for (i = 0; i < nd; i++) {
+		fprintf(f, "  %4d x %-6s %s", d[i].n, tc_level_name(d[i].level), d[i].summary);
+		if (d[i].rfc[0]) {      /* the section, without the quotation after it */
+			size_t l = strcspn(d[i].rfc, "(");
+
+			while (l && d[i].rfc[l - 1] == ' ')
+				l--;
+			fprintf(f, " (%.*s)", (int)l, d[i].rfc);
+		}
+		if (d[i].failing < d[i].n)
+			fprintf(f, " [%d waived]", d[i].n - d[i].failing);
+		fprintf(f, "\n                ");
+		for (j = 0, shown = 0; j < d[i].n; j++) {
+			const char *id = res[d[i].idx[j]].c->id;
+
+			for (k = 0; k < j && strcmp(res[d[i].idx[k]].c->id, id); k++)
+				;
+			if (k < j)
+				continue;       /* the other family of a case shown */
+			if (shown == 3) {
+				fprintf(f, ", ...");
+				break;
+			}
+			fprintf(f, "%s%s", shown ? ", " : "", id);
+			shown++;
+		}
+		fputc('\n', f);
+	}
+	tc_deviations_free(d, nd);
+}
+
 void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *dir, double secs,
 		     const struct tc_text_opts *o)
 {
 	struct tc_summary s;
 
+	deviations(f, res, n);
 	tc_summarize(res, n, &s);
 	fprintf(f, "\n%d cases: %d pass, %d fail", n, s.pass, s.fail);
 	if (s.fail)
