@@ -231,7 +231,7 @@ func (a *agent) service(c *conn) {
 	st := tcp.EndpointState(c.ep.State())
 	if c.connecting {
 		switch st {
-		case tcp.StateSynSent, tcp.StateConnecting, tcp.StateInitial, tcp.StateBound:
+		case tcp.StateSynSent, tcp.StateSynRecv, tcp.StateConnecting, tcp.StateInitial, tcp.StateBound:
 			return
 		case tcp.StateError, tcp.StateClose:
 			e := errnoOf(c.ep.LastError())

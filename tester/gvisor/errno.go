@@ -20,8 +20,10 @@ func errnoOf(err tcpip.Error) unix.Errno {
 		return unix.ECONNREFUSED
 	case *tcpip.ErrTimeout:
 		return unix.ETIMEDOUT
-	case *tcpip.ErrConnectionAborted, *tcpip.ErrAborted:
+	case *tcpip.ErrConnectionAborted:
 		return unix.ECONNABORTED
+	case *tcpip.ErrAborted: // a reset in CLOSE-WAIT: EPIPE, as on Linux
+		return unix.EPIPE
 	case *tcpip.ErrNetworkUnreachable:
 		return unix.ENETUNREACH
 	case *tcpip.ErrHostUnreachable:

@@ -429,6 +429,14 @@ check "the agent exits 0 after quit (got $rc)" [ $rc -eq 0 ]
 check "the agent wrote nothing on stderr" [ ! -s "$tmp/agent.err" ]
 [ -s "$tmp/agent.err" ] && sed "s/^/# agent: /" "$tmp/agent.err"
 
+# --- end of file on the control channel ----------------------------------------
+out=$(ip netns exec "$NS" timeout 20 python3 "$tmp/launch.py" tcgv1 "$MAC4" 198.18.1.1/24 \
+	2001:db8:7464::1/64 -- "$GVISOR" --ctl-fd 3 --tap-fd 4 --mac "$MACT" \
+	--addr 198.18.1.2/24 --listen echo:7 </dev/null 2>&1)
+rc=$?
+check "end of file on the control channel: exit 0 after 'ready 1' (got $rc, '$out')" \
+	[ $rc -eq 0 -a "$out" = "ready 1" ]
+
 cleanup
 left=$(leftovers "tcgv-$$")
 check "no namespace or link left behind" [ -z "$left" ]
