@@ -226,6 +226,17 @@ elif mode == 'server':        # server ADDR PORT: one peer for the agent's conne
     rest, how = drain(c)
     print('then', how, len(rest), flush=True)
     c.close()
+elif mode == 'sink':          # sink ADDR PORT: accept one, read to EOF
+    l = socket.socket(family(args[0]), socket.SOCK_STREAM)
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.bind((args[0], int(args[1])))
+    l.listen(4)
+    l.settimeout(10)
+    print('listening', flush=True)
+    c, peer = l.accept()
+    c.settimeout(10)
+    d, how = drain(c)
+    print(len(d), 'pattern' if d == pattern(len(d)) else 'garbage', how, flush=True)
 EOF
 
 # --- setup -------------------------------------------------------------------
@@ -379,6 +390,17 @@ expect "the kernel's reset is ECONNREFUSED" \
 	"ok read=0 eof=0 error=ECONNREFUSED reading=1" info 7101
 expect "and later verbs say so" \
 	"err connection from port 7101 is closed (ECONNREFUSED)" send 7101 1
+
+# --- a send larger than lwIP's send buffer (more from the sent callback) ------
+nsx python3 "$tmp/peer.py" sink 2001:db8:7463::1 7102 >"$tmp/sink" 2>&1 &
+spid=$!
+wait_file "$tmp/sink" listening || fail "the kernel's sink did not start"
+expect "connect IPv6 to the kernel's sink" "ok" connect 2001:db8:7463::1 7102
+expect "send 300000 bytes (26 times lwIP's send buffer)" "ok" send 7102 300000 t=10000
+expect "close once they are in lwIP" "ok" close 7102
+wait "$spid"
+check "the sink got them all, then EOF ($(tail -n 1 "$tmp/sink"))" \
+	[ "$(tail -n 1 "$tmp/sink")" = "300000 pattern eof" ]
 
 # --- forget: no segment on the wire ------------------------------------------
 client c4 hold $A6 9 0 "$tmp/go"
