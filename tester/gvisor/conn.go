@@ -243,7 +243,9 @@ func (a *agent) service(c *conn) {
 		}
 		c.connecting = false
 	}
-	if st == tcp.StateError {
+	// A reset closed it (in CLOSE-WAIT netstack goes to CLOSE, not to its
+	// error state): the application sees the error, as poll() gives POLLERR.
+	if st == tcp.StateError || st == tcp.StateClose {
 		if err := c.ep.LastError(); err != nil {
 			a.closeConn(c, errnoOf(err))
 			return

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"sync"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -111,6 +112,11 @@ func newStack(o *options) (*stack.Stack, *linkFilter, error) {
 		MTU:            mtu,
 		EthernetHeader: true,
 		Address:        o.mac,
+		// The TAP failed: without it the stack is gone, and so is the agent.
+		ClosedFunc: func(err tcpip.Error) {
+			fmt.Fprintf(os.Stderr, "%s: TAP fd %d: %v\n", prog, o.tapFD, err)
+			os.Exit(1)
+		},
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("TAP fd %d: %v", o.tapFD, err)

@@ -101,7 +101,7 @@ EOF
 # The peer: one TCP connection, made (connect SPORT ADDR PORT) or accepted
 # (accept ADDR PORT READYFILE), then actions in order, one result line each.
 cat >"$tmp/peer.py" <<'EOF'
-import os, select, socket, sys, time
+import os, select, socket, struct, sys, time
 def fam(a):
     return socket.AF_INET6 if ':' in a else socket.AF_INET
 def out(s):
@@ -188,6 +188,10 @@ for a in acts:
             out('filled %d' % n)
         elif op == 'sleep':
             time.sleep(int(arg) / 1000)
+        elif op == 'rst':
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            s.close()
+            out('rst')
         elif op == 'close':
             s.close()
             out('closed')
@@ -355,11 +359,23 @@ expect_state "both sides closed: TIME-WAIT" 41008 TIME-WAIT
 
 peer fg connect 41009 "$A4" 7 text:ab recv:2 wait:"$tmp/fg.go" quiet:300 text:cd eof
 expect "echo connection exists" "ok 2" received 41009 2
+# The peer's (perhaps delayed) ACK of the echo must be in before the forget:
+# arriving after it, it rightly gets a reset.
+wait_for 4 grep -q "recv 2 ab" "$tmp/fg"
+sleep 0.3
 expect "forget PP" "ok" forget 41009
 expect_state "after forget: CLOSED" 41009 CLOSED
 touch "$tmp/fg.go"
 check_peer "forget sends nothing, and the peer's next segment gets a reset" fg \
 	connected "sent 2" "recv 2 ab" waited quiet "sent 2" reset
+
+peer rc connect 41010 "$A4" 9 shutwr wait:"$tmp/rc.go" rst
+expect "eof after the peer's FIN (reset test)" "ok" eof 41010
+expect_state "CLOSE-WAIT before the reset" 41010 CLOSE-WAIT
+touch "$tmp/rc.go"
+expect_state "a reset in CLOSE-WAIT: CLOSED" 41010 CLOSED
+expect "the application saw EPIPE, as on Linux" \
+	"err connection from port 41010 is closed (EPIPE)" send 41010 1
 
 # --- active open -------------------------------------------------------------
 peer sv4 accept "$P4" 7100 "$tmp/sv4.ready" recv:5000 eof wait:"$tmp/sv4.go"
