@@ -2,6 +2,7 @@
 #   make            build build/tcpconform and build/tcpconform-agent
 #   make run        install what is missing, build, run the default suite (root)
 #   make test       install what is missing, build, run every test
+#   make stacks     install and build what --stack lwip|gvisor|slirp|passt need
 #   make unit       unit tests only (no root)
 #   make asan       unit tests under AddressSanitizer and UBSan
 #   make golden     regenerate the golden files of tests/golden
@@ -64,8 +65,15 @@ unit: all $(BUILD)/unit-tests
 
 test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests stack-lwip stack-gvisor
 	@sh tests/run.sh $(BUILD)
+
+# The agents of the other stacks (lwIP's is compiled with lwIP's source, fetched
+# from Debian's source package; gVisor's is built offline from Debian's Go packages)
+# and the proxies slirp4netns and pasta.
+stacks:
+	@sh tests/deps.sh stacks
+	@$(MAKE) --no-print-directory all stack-lwip stack-gvisor
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
@@ -97,7 +105,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run unit test asan fuzz golden install clean
+.PHONY: all deps run unit test stacks asan fuzz golden install clean
 
 -include tester/gvisor/gvisor.mk
 -include tester/lwip/lwip.mk

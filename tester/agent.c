@@ -46,7 +46,7 @@ static int usage(const char *msg, const char *arg)
 }
 
 /* Parse MODE (echo, discard, send:N, close, abort, noread) into @l. 0/-1. */
-static int parse_mode(const char *s, size_t len, struct agent_listener *l)
+int agent_parse_mode(const char *s, size_t len, struct agent_listener *l)
 {
 	static const char *const names[] = {
 		[AGENT_ECHO] = "echo", [AGENT_DISCARD] = "discard",
@@ -82,7 +82,7 @@ static int add_listen_arg(struct agent *a, const char *arg)
 	struct agent_listener l = { .fd = -1 };
 	struct agent_listener *p;
 
-	if (!colon || parse_mode(arg, (size_t)(colon - arg), &l) != 0 ||
+	if (!colon || agent_parse_mode(arg, (size_t)(colon - arg), &l) != 0 ||
 	    agent_parse_port(colon + 1, &l.port) != 0)
 		return usage("--listen expects MODE:PORT, got", arg);
 	p = realloc(a->lis, (a->nlis + 1) * sizeof(*p));
@@ -162,7 +162,7 @@ static int parse_args(int argc, char **argv, struct agent *a,
  * Open one listener on [::]:PORT, dual-stack (0.0.0.0 when the kernel has no
  * IPv6). Returns 0, or -1 with a message naming the port on stderr.
  */
-static int listener_open(struct agent_listener *l, int backlog)
+int agent_listener_open(struct agent_listener *l, int backlog)
 {
 	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(l->port),
@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < a.nlis; i++)
-		if (listener_open(&a.lis[i], a.backlog) != 0)
+		if (agent_listener_open(&a.lis[i], a.backlog) != 0)
 			goto out;
 	if (agent_ctl_init(&a, o.stdio ? 0 : o.ctl_fd,
 			   o.stdio ? 1 : o.ctl_fd) != 0)

@@ -43,6 +43,7 @@ struct agent_listener {
 	uint16_t port;
 	enum agent_mode mode;
 	uint64_t send_n;	/* for AGENT_SEND */
+	bool by_port;		/* opened by `listen PP`: its connections are named PP */
 };
 
 /*
@@ -138,6 +139,10 @@ struct agent {
 	char *iobuf;			/* AGENT_IOBUF bytes, 8-aligned */
 };
 
+/* agent.c */
+int agent_listener_open(struct agent_listener *l, int backlog);
+int agent_parse_mode(const char *s, size_t len, struct agent_listener *l);
+
 /* agent_loop.c */
 int agent_loop(struct agent *a);
 
@@ -181,7 +186,12 @@ const struct agent_verb *agent_verb_find(const char *name);
 bool agent_reply_if_closed(struct agent *a, const struct agent_req *r,
 			   const struct agent_conn *c);
 
-/* agent_cmd_net.c: the verbs connect and sockopt */
+/* agent_cmd_net.c: the verbs connect, sockopt, listen and unlisten */
+int agent_check_listen(const struct agent_req *r);
+enum agent_step agent_cmd_listen(struct agent *a, struct agent_req *r,
+				 struct agent_conn *c);
+enum agent_step agent_cmd_unlisten(struct agent *a, struct agent_req *r,
+				   struct agent_conn *c);
 int agent_check_connect(const struct agent_req *r);
 enum agent_step agent_cmd_connect(struct agent *a, struct agent_req *r,
 				  struct agent_conn *c);

@@ -330,6 +330,10 @@ static const struct agent_verb verbs[] = {
 	  "linger cork oobinline)", true, agent_check_sockopt, agent_cmd_sockopt,
 	  no_expire, false },
 	{ "info", "P", "info PP [t=MS]", true, NULL, cmd_info, no_expire, true },
+	{ "listen", "PS", "listen PP MODE (MODE: echo discard send:N close abort "
+	  "noread)", false, agent_check_listen, agent_cmd_listen, no_expire, true },
+	{ "unlisten", "P", "unlisten PP", false, NULL, agent_cmd_unlisten,
+	  no_expire, true },
 };
 
 /* The verb called @name, or NULL. */

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -174,5 +175,68 @@ enum agent_step agent_cmd_sockopt(struct agent *a, struct agent_req *r,
 			    strerror(errno));
 	else
 		agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* Arguments of listen: PP and a listener's MODE. */
+int agent_check_listen(const struct agent_req *r)
+{
+	struct agent_listener l;
+
+	return agent_parse_mode(r->str, strlen(r->str), &l);
+}
+
+/*
+ * listen PP MODE: a listener of its own on port PP, whose connection is named
+ * PP whatever its peer's port. Behind a proxy the peer is the proxy, from a
+ * port of its choosing: a case's own listening port names its connection.
+ */
+enum agent_step agent_cmd_listen(struct agent *a, struct agent_req *r,
+				 struct agent_conn *c)
+{
+	struct agent_listener l = { .fd = -1, .port = r->port[0], .by_port = true };
+	struct agent_listener *p;
+	size_t i;
+
+	(void)c;
+	agent_parse_mode(r->str, strlen(r->str), &l);
+	for (i = 0; i < a->nlis; i++)
+		if (a->lis[i].port == l.port) {
+			agent_reply(a, r->id, "err port %u listens already", l.port);
+			return AGENT_DONE;
+		}
+	p = realloc(a->lis, (a->nlis + 1) * sizeof(*p));
+	if (!p) {
+		agent_reply(a, r->id, "err out of memory");
+		return AGENT_DONE;
+	}
+	a->lis = p;
+	if (agent_listener_open(&l, a->backlog) != 0) {
+		agent_reply(a, r->id, "err listen on port %u: %s", l.port, strerror(errno));
+		if (l.fd >= 0)
+			close(l.fd);
+		return AGENT_DONE;
+	}
+	a->lis[a->nlis++] = l;
+	agent_reply(a, r->id, "ok");
+	return AGENT_DONE;
+}
+
+/* unlisten PP: close the listener of `listen PP` (its connection stays). */
+enum agent_step agent_cmd_unlisten(struct agent *a, struct agent_req *r,
+				   struct agent_conn *c)
+{
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < a->nlis; i++)
+		if (a->lis[i].port == r->port[0] && a->lis[i].by_port) {
+			if (close(a->lis[i].fd) != 0)
+				perror("tcpconform-agent: close");
+			a->lis[i] = a->lis[--a->nlis];
+			agent_reply(a, r->id, "ok");
+			return AGENT_DONE;
+		}
+	agent_reply(a, r->id, "err no listener of 'listen %u'", r->port[0]);
 	return AGENT_DONE;
 }

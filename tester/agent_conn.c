@@ -321,7 +321,10 @@ void agent_listener_accept(struct agent *a, struct agent_listener *l)
 				accept_warn(a, errno);
 			return;
 		}
-		c = agent_conn_add(a, fd, sockaddr_port(&ss), l->port, l->mode);
+		/* behind a proxy the peer's port is the proxy's own: a listener
+		 * of `listen PP` names its connection PP */
+		c = agent_conn_add(a, fd, l->by_port ? l->port : sockaddr_port(&ss),
+				   l->port, l->mode);
 		if (c)
 			conn_start(a, l, c);
 	}

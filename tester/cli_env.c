@@ -14,6 +14,43 @@
 
 static int open_live(struct run *R);
 
+/* ensure_stack - what the stack needs and this machine lacks (its agent program, its
+ * proxy) is built and installed by the source tree's "make stacks", when tcpconform
+ * runs from one (build/tcpconform beside the Makefile). 0, or -1 (printed). */
+static int ensure_stack(struct run *R, const char *agent)
+{
+	const struct tc_stack_info *si = tc_stack_info(R->stack);
+	char top[PATH_MAX + 8], build[PATH_MAX], mk[PATH_MAX + 32], err[TC_ERRLEN], *slash;
+
+	if (access(agent, X_OK) == 0 && (!si->proxy || tc_have_tool(si->proxy)))
+		return 0;
+	snprintf(build, sizeof(build), "%s", agent);
+	slash = strrchr(build, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(top, sizeof(top), "%s/..", build);
+	snprintf(mk, sizeof(mk), "%s/Makefile", top);
+	if (!slash || access(mk, R_OK) < 0) {
+		fprintf(stderr, "tcpconform: %s is missing%s: '%s' in tcpconform's source tree installs and builds it\n",
+			access(agent, X_OK) ? agent : si->proxy, access(agent, X_OK) ? "" : " (not installed)", si->build);
+		return -1;
+	}
+	fprintf(stderr, "tcpconform: %s needs %s: running 'make stacks' in %s (once)\n", si->name,
+		access(agent, X_OK) ? agent : si->proxy, top);
+	{
+		char *argv[] = { "make", "--no-print-directory", "-C", top, "BUILD=", "stacks", NULL };
+		char bv[PATH_MAX + 8];
+
+		snprintf(bv, sizeof(bv), "BUILD=%s", build);
+		argv[4] = bv;
+		if (tc_cmd(argv, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: make stacks failed: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* setup_netns - the namespaces, the stack and its agent, and capture and injection in
  * them. */
 static int setup_netns(struct run *R)
@@ -31,6 +68,8 @@ static int setup_netns(struct run *R)
 		if (strrchr(agent, '/'))
 			strcpy(strrchr(agent, '/') + 1, si->program);
 	}
+	if (ensure_stack(R, agent) < 0)
+		return -1;
 	cfg.stack = R->stack;
 	cfg.agent_path = agent;
 	cfg.sysctl_keys = R->o.sk;

@@ -1,11 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages tcpconform needs, if any is missing.
-# Called by `make run` and `make test`; safe to run again (it only installs what is absent).
+# Called by `make run`, `make test` and `make stacks`; safe to run again (it only installs what is absent).
 set -eu
 PKGS="gcc make pkg-config libnet1-dev libpcap-dev libcjson-dev iproute2 ethtool nftables"
 # what the tests use besides: jq reads reports, xmllint checks junit.xml, tcpdump reads
 # pcaps, python3-jsonschema checks report.json against reports/schema.json
-[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema"
+# what --stack needs: Go and gVisor's netstack (tcpconform-gvisor), dpkg-source (lwIP's
+# source package, for tcpconform-lwip), the proxies slirp4netns and pasta
+STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt"
+[ "${1:-}" = stacks ] && PKGS="$PKGS $STACKS"
+[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema $STACKS"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -1,6 +1,7 @@
 /* io: the live back-end (libnet + libpcap). */
 #include "io/live.h"
 
+#include <errno.h>
 #include <libnet.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -121,8 +122,13 @@ static int live_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen
 	pace(lv);
 	if (build_frame(lv->ln, s, err, errlen) < 0)
 		return -1;
-	if (libnet_write(lv->ln) == -1)
-		return tc_errf(err, errlen, "libnet_write: %s", libnet_geterror(lv->ln));
+	if (libnet_write(lv->ln) == -1) {
+		const char *why = libnet_geterror(lv->ln);
+
+		/* libnet leaves its text empty when the write itself failed */
+		return tc_errf(err, errlen, "libnet_write on %s: %s", lv->cfg.iface,
+			       why && *why ? why : strerror(errno));
+	}
 	return 0;
 }
 

@@ -233,8 +233,8 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	if (np && poll(p, (nfds_t)np, tmo) < 0 && errno != EINTR)
 		return tc_errf(S->err, sizeof(S->err), "poll: %s", strerror(errno));
 	got = env->io->ops->drain(env->io->ctx, on_frame, S, S->err, sizeof(S->err));
-	if (got < 0)
-		return -1;
+	if (got < 0)            /* the link is gone: did the target take it along? */
+		return S->o->health ? 1 : -1;
 	if (env->agent && !S->dead[0]) {
 		int a = env->agent->ops->drain(env->agent->ctx, on_reply, S, S->err, sizeof(S->err));
 
@@ -407,7 +407,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 				target_died(&S, why);
 				continue;
 			}
-			if (e == 1) {   /* the agent channel broke, the processes live */
+			if (e == 1) {   /* the agent channel or the link broke, the processes live */
 				stop_all(&S, TC_V_ERROR, S.err);
 				tc_strlcpy(err, S.err, errlen);
 				rc = -1;
