@@ -126,6 +126,7 @@ static void fill_target(struct tc_netns *e, struct tc_target *tg, int family)
 	memcpy(tg->target_mac, mac_target, 6);  /* a proxy's is learnt after setup */
 	memcpy(tg->ports, agent_ports, sizeof(agent_ports));
 	tg->have_agent = 1;
+	tg->listen_per_case = tc_stack_info(e->stack)->proxy != NULL;
 	tg->is_linux = e->stack == TC_STACK_LINUX;
 	tg->mode = "netns";
 }

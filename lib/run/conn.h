@@ -41,6 +41,7 @@ struct tc_conn {
 	uint16_t tport, rport;
 	uint32_t agent_id;
 	int agent_wait;
+	int listen_wait;                /* 'listen PP MODE' sent, its answer not yet here */
 	/* The model's outcomes for the tester's last segment (for "< model"). */
 	struct tc_outcome last[TC_MODEL_MAX_OUTCOMES];
 	int nlast;

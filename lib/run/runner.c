@@ -519,6 +519,36 @@ static void step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		next_step(k);
 }
 
+/* listen_mode - behind a proxy, the agent's listener of this case's port kind (NULL:
+ * the case needs none: a closed port, an active open, or a target with no proxy). */
+static const char *listen_mode(const struct tc_conn *k)
+{
+	static const char *const modes[TC_PORT__COUNT] = {
+		[TC_PORT_LISTEN] = "discard", [TC_PORT_ECHO] = "echo", [TC_PORT_DISCARD] = "discard",
+		[TC_PORT_SEND] = "send:2000", [TC_PORT_CLOSE] = "close", [TC_PORT_ABORT] = "abort",
+		[TC_PORT_NOREAD] = "noread",
+	};
+
+	if (!k->env->tg->listen_per_case || !k->env->agent || k->c->port == TC_PORT_ACTIVE)
+		return NULL;
+	return modes[k->c->port];
+}
+
+/* agent_send - a request to the agent; 0, or -1 with the case's error set. */
+static int agent_send(struct tc_conn *k, int line, const char *cmd)
+{
+	char err[TC_ERRLEN];
+	struct tc_agentc *a = k->env->agent;
+
+	k->agent_id = ++k->env->next_agent_id;
+	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
+		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, line, err);
+		finish(k, TC_V_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
 static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, size_t len)
 {
 	char addr[64];
@@ -546,7 +576,7 @@ static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, si
 
 static void step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
-	char cmd[128], err[TC_ERRLEN];
+	char cmd[128];
 	struct tc_agentc *a = k->env->agent;
 
 	if (k->agent_wait) {
@@ -559,12 +589,8 @@ static void step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	agent_cmd(k, st, cmd, sizeof(cmd));
-	k->agent_id = ++k->env->next_agent_id;
-	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
-		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, st->line, err);
-		finish(k, TC_V_ERROR);
+	if (agent_send(k, st->line, cmd) < 0)
 		return;
-	}
 	/* forget; or abort where RFC 9293 3.10.5 deletes the TCB without a word */
 	if (st->verb == TC_AG_FORGET ||
 	    (st->verb == TC_AG_ABORT && (k->trk.t.st == TC_ST_CLOSING || k->trk.t.st == TC_ST_LAST_ACK ||
@@ -582,6 +608,17 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 	const struct tc_step *st;
 	char obs[160];
 
+	if (!k->done && k->listen_wait && id == k->agent_id) {
+		k->listen_wait = 0;
+		k->armed = 0;
+		if (!ok) {
+			tc_result_set_reason(k->r, "the agent could not listen on port %u for this case: %s", k->tport, text);
+			finish(k, TC_V_ERROR);
+			return;
+		}
+		advance(k);
+		return;
+	}
 	if (k->done || !k->agent_wait || id != k->agent_id)
 		return;
 	k->agent_wait = 0;
@@ -1106,6 +1143,8 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 	k->top.n = c->nsteps;
 	k->tport = tport;
 	k->rport = c->port == TC_PORT_ACTIVE ? 0 : env->tg->ports[c->port];
+	if (listen_mode(k))
+		k->rport = tport;       /* a listener of the case's own, on its port number */
 	k->isn_t = c->isn_set ? c->isn : isn;
 	k->snd_nxt_t = k->isn_t;
 	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED || c->port == TC_PORT_ACTIVE ? TC_ST_CLOSED : TC_ST_LISTEN);
@@ -1118,10 +1157,22 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 
 void tc_conn_start(struct tc_conn *k)
 {
+	const char *mode = listen_mode(k);
+
 	k->r->start_us = now(k);
 	k->ts_base_us = k->r->start_us;
 	k->step_t0 = k->r->start_us;
 	k->step_tcb = k->trk.t;
+	if (mode) {             /* the case's own listener first (tester/PROTOCOL.md) */
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "listen %u %s", k->tport, mode);
+		if (agent_send(k, 0, cmd) < 0)
+			return;
+		k->listen_wait = 1;
+		arm(k, 10000000);
+		return;
+	}
 	advance(k);
 }
 
@@ -1189,6 +1240,11 @@ void tc_conn_tick(struct tc_conn *k)
 
 	if (k->done || !k->armed || now(k) < k->deadline)
 		return;
+	if (k->listen_wait) {
+		tc_result_set_reason(k->r, "the agent did not answer 'listen %u'", k->tport);
+		finish(k, TC_V_ERROR);
+		return;
+	}
 	if (k->alt) {
 		int i, first = -1, all_rl = 1;
 		unsigned quiet = 0;
@@ -1292,6 +1348,12 @@ void tc_conn_teardown(struct tc_conn *k)
 	if (k->torn_down)
 		return;
 	k->torn_down = 1;
+	if (listen_mode(k)) {   /* the case's listener goes; its answer is nobody's */
+		char cmd[32], aerr[TC_ERRLEN];
+
+		snprintf(cmd, sizeof(cmd), "unlisten %u", k->tport);
+		k->env->agent->ops->request(k->env->agent->ctx, ++k->env->next_agent_id, cmd, aerr, sizeof(aerr));
+	}
 	if (k->done && k->c->samples) {
 		trace_in_time_order(k->r);
 		return;         /* each run was torn down as it ended */

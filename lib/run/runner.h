@@ -19,6 +19,8 @@ struct tc_target {
 	uint8_t tester_mac[6], target_mac[6];
 	uint16_t ports[TC_PORT__COUNT]; /* 0: this port is not available */
 	int have_agent;
+	int listen_per_case;            /* a proxy: each case has its agent listen on a port of its
+					 * own ('listen PP MODE'), its connection named by it */
 	int is_linux;
 	const char *mode;               /* "netns", "remote", "replay" */
 };
