@@ -416,7 +416,8 @@ static void fill_info(struct run *R)
 	else if (uname(&u) == 0)
 		snprintf(R->info.kernel, sizeof(R->info.kernel), "%s", u.release);
 	if (!R->o.target)
-		tc_stack_version(R->stack, R->info.stack_version, sizeof(R->info.stack_version));
+		tc_stack_version(R->stack, R->ns.agent_path[0] ? R->ns.agent_path : NULL, R->info.stack_version,
+				 sizeof(R->info.stack_version));
 	R->info.target_addr[0] = R->info.tester_addr[0] = '\0';
 	for (f = 0; f < 2; f++) {
 		char t[64], u2[64];

@@ -42,15 +42,23 @@ const char *tc_stack_names(void)
 	return "linux, lwip, gvisor, slirp, passt";
 }
 
-void tc_stack_version(enum tc_stack s, char *buf, size_t len)
+void tc_stack_version(enum tc_stack s, const char *agent, char *buf, size_t len)
 {
 	const struct tc_stack_info *si = tc_stack_info(s);
-	char out[128], err[64];
+	char out[128], err[64], *nl;
 	char *argv[] = { "dpkg-query", "-W", "-f=${Version}", (char *)si->package, NULL };
+	char *ask[] = { (char *)agent, "--version", NULL };
 	struct utsname u;
 
 	if (s == TC_STACK_LINUX) {
 		snprintf(buf, len, "Linux %s", uname(&u) == 0 ? u.release : "(unknown release)");
+		return;
+	}
+	/* lwIP is compiled in from Debian's source package: its agent knows the release */
+	if (s == TC_STACK_LWIP && agent && tc_cmd_output(ask, NULL, out, sizeof(out), err, sizeof(err)) == 0 && out[0]) {
+		if ((nl = strchr(out, '\n')))
+			*nl = '\0';
+		snprintf(buf, len, "%s (Debian's source package lwip)", out);
 		return;
 	}
 	if (tc_cmd_output(argv, NULL, out, sizeof(out), err, sizeof(err)) < 0 || !out[0])

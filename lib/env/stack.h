@@ -42,8 +42,9 @@ int tc_stack_parse(const char *name, enum tc_stack *out);
 /* tc_stack_names - "linux, lwip, gvisor, slirp, passt" (for messages). */
 const char *tc_stack_names(void);
 
-/* tc_stack_version - the stack's version ("lwIP 2.1.3+dfsg1-2"), from its package
- * (this machine's kernel release for linux) into @buf. */
-void tc_stack_version(enum tc_stack s, char *buf, size_t len);
+/* tc_stack_version - the stack's version into @buf: the kernel release for linux,
+ * lwIP's release as its agent @agent says, the Debian package's version for the
+ * others. */
+void tc_stack_version(enum tc_stack s, const char *agent, char *buf, size_t len);
 
 #endif

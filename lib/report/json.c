@@ -252,6 +252,8 @@ static cJSON *env_json(const struct tc_run_info *info)
 
 	add_str(e, "mode", info->mode);
 	add_str(e, "stack", info->stack);
+	if (info->stack_version[0])
+		add_str(e, "stack_version", info->stack_version);
 	add_str(t, "address", info->target_addr[0] ? info->target_addr : NULL);
 	add_str(t, "tester_address", info->tester_addr[0] ? info->tester_addr : NULL);
 	add_str(t, "interface", info->iface[0] ? info->iface : NULL);

@@ -90,12 +90,15 @@ static void on_reply(void *arg, uint32_t id, int ok, const char *text)
 		tc_conn_agent_reply(S->act[i], id, ok, text);
 }
 
-/* silent_fail - a failure with nothing at all from the target: a stack that hangs
- * looks just like this, so it waits for the probe's word. */
+/* silent_fail - a failure on silence (a reply that did not come, or nothing at all
+ * from the target): a stack that hangs looks just like this, so it waits for the
+ * probe's word. */
 static int silent_fail(const struct tc_result *r)
 {
 	if (r->verdict != TC_V_FAIL)
 		return 0;
+	if (r->div_observed && !strncmp(r->div_observed, "nothing", 7))
+		return 1;
 	for (int i = 0; i < r->ntrace; i++)
 		if (r->trace[i].seg.dir == TC_DIR_IN)
 			return 0;

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+
+#include "lwip/init.h"
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -152,6 +154,7 @@ static int parse_args(int argc, char **argv, struct la_agent *a,
 		{ "neigh", required_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -200,6 +203,9 @@ static int parse_args(int argc, char **argv, struct la_agent *a,
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("lwIP %s\n", LWIP_VERSION_STRING);
 			return 0;
 		default:
 			return usage("bad option", NULL);

@@ -32,6 +32,10 @@ tc_leftovers() {
 		tc_live_owner "$(ip netns identify "$_a" 2>/dev/null)" || echo "agent pid $_a"
 	done
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^tcf-' || true
+	# the stacks' processes (their agents, the proxies) outside any live run
+	for _a in $(pgrep -x 'tcpconform-lwi|tcpconform-gvi|slirp4netns|pasta|pasta.avx2' 2>/dev/null); do
+		tc_live_owner "$(ip netns identify "$_a" 2>/dev/null)" || echo "stack process $_a ($(cat /proc/"$_a"/comm 2>/dev/null))"
+	done
 }
 
 # jget FILE FILTER: jq -r FILTER on FILE.

@@ -1,0 +1,113 @@
+#!/bin/sh
+# End to end: the other stacks (--stack). Each stack runs the suite's quick part (the
+# case files without the cases tagged slow, and the matrix) with its own waiver file:
+# exit 0 (every failure is a known deviation, with its reference), no error, nothing
+# left behind. A target that dies or hangs in the middle of a run ends the cases in
+# flight as errors that say so, is started again, and the run goes on; --stack all's
+# matrix has every stack's verdict of every case.
+. "$(dirname "$0")/lib.sh"
+d=$(mktemp -d /tmp/tc-e2e-stacks.XXXXXX)
+trap 'rm -rf "$d"' EXIT INT TERM
+
+# the quick part: every shipped case but the slow ones, and the matrix
+quick=$("$TC" list --no-matrix |
+	awk '{print $1}' | while read -r id; do
+		f=$(grep -rl "^@id *$id\$" testcases | head -n 1)
+		grep -q '^@tags.*\bslow\b' "$f" || echo "$id"
+	done)
+nquick=$(echo "$quick" | wc -l)
+
+for s in lwip gvisor slirp passt; do
+	# shellcheck disable=SC2086
+	"$TC" run --stack "$s" -q --no-color -o "$d/$s" $quick 'tcp.matrix.*' >"$d/$s.out" 2>&1
+	st=$?
+	rep="$d/$s/latest/report.json"
+	check "stacks: $s: the quick suite ($nquick cases and the matrix, both families) exits 0 with its waivers" [ "$st" = 0 ]
+	[ "$st" = 0 ] || grep -E '^(FAIL|ERROR) ' "$d/$s.out" | head -n 20
+	check "stacks: $s: no error, none left unrun, the report is whole" \
+		[ "$(jget "$rep" '"\(.summary.error) \(.summary.notrun) \(.complete)"')" = "0 0 true" ]
+	check "stacks: $s: the report names the stack and its version" \
+		sh -c "[ \"\$(jq -r .environment.stack '$rep')\" = $s ] && jq -e '.environment.stack_version | length > 0' '$rep'"
+	check "stacks: $s: it judged cases (pass, fail or xfail) in both families" \
+		[ "$(jget "$rep" '[.cases[]|select(.verdict=="pass" or .verdict=="xfail")|.family]|unique|join(",")')" = "4,6" ]
+	check "stacks: $s: nothing left behind" clean
+done
+
+# death: the proxy is killed during a case that waits; that case is an error that says
+# why, the stack is started again, and the cases after it pass
+mkdir "$d/cases"
+cat >"$d/cases/wait.tcp" <<'CASE'
+@id stacks.wait
+@title A handshake, a wait, then data the target acknowledges
+@rfc RFC9293 3.10.7.4
+@level MUST
+@port discard
+> S 0:0(0) win 65535 <mss 1460>
+< S. 0:0(0) ack 1 <mss *, ...>
+> . 1:1(0) ack 1
+wait 3s
+> P. 1:11(10) ack 1
+< . 1:1(0) ack 11
+CASE
+cat >"$d/cases/after.tcp" <<'CASE'
+@id stacks.zafter
+@title A handshake after the wait
+@rfc RFC9293 3.5
+@level MUST
+@port listen
+@tags last
+> S 0:0(0) win 65535 <mss 1460>
+< S. 0:0(0) ack 1 <mss *, ...>
+CASE
+# proc RUNPID PROG: the pid of PROG in the target namespace of tcpconform RUNPID
+proc() {
+	for _p in $(pgrep -f "$2"); do
+		[ "$(ip netns identify "$_p" 2>/dev/null)" = "tcpconform-$1-target" ] && echo "$_p" && return 0
+	done
+	return 1
+}
+for how in "slirp slirp4netns KILL SEGV" "lwip tcpconform-lwip KILL KILL" "passt pasta STOP STOP"; do
+	set -- $how
+	s=$1 prog=$2 sig=$3
+	"$TC" run --stack "$s" -4 --no-color --cases "$d/cases" -o "$d/die-$s" >"$d/die-$s.out" 2>&1 &
+	pid=$!
+	wait_for 10 proc "$pid" "$prog" && sleep 1.5
+	p=$(proc "$pid" "$prog")
+	if [ "$sig" = STOP ]; then kill -STOP "$p"; else kill -s "$4" "$p"; fi
+	wait "$pid"
+	rep="$d/die-$s/latest/report.json"
+	if [ "$sig" = STOP ]; then
+		want="it hangs: a SYN to its listening port got no SYN-ACK after stacks.wait"
+		check "stacks: $s hangs (SIGSTOP): the case is an error that says so, not a fail" \
+			sh -c "jq -r '.cases[]|select(.id==\"stacks.wait\")|\"\\(.verdict) \\(.reason)\"' '$rep' | grep -q '^error the target stopped answering: after this case a SYN'"
+	else
+		want="$prog was killed by SIG$4"
+		check "stacks: $s dies (SIG$4): the case in flight is an error naming it" \
+			sh -c "jq -r '.cases[]|select(.id==\"stacks.wait\")|\"\\(.verdict) \\(.reason)\"' '$rep' | grep -q '^error the target stopped answering: $want'"
+	fi
+	check "stacks: $s: the run says what happened and goes on" grep -q "the target stopped: $want" "$d/die-$s.out"
+	check "stacks: $s: the stack was started again: the case after passes" \
+		[ "$(jget "$rep" '.cases[]|select(.id=="stacks.zafter")|.verdict') $(jget "$rep" .complete)" = "pass true" ]
+	check "stacks: $s: nothing left behind" clean
+done
+
+# the matrix: two stacks, one run directory each, matrix.json with both verdicts
+"$TC" run --stack lwip,gvisor -4 -q --no-color -o "$d/mx" 'tcp.handshake.*' >"$d/mx.out" 2>&1
+mx="$d/mx/latest/matrix.json"
+check "stacks: --stack lwip,gvisor writes matrix.json with both stacks" \
+	[ "$(jget "$mx" '.stacks|join(",")')" = "lwip,gvisor" ]
+check "stacks: every case of the selection has a verdict from each stack" \
+	[ "$(jget "$mx" '[.cases[]|select(.stacks.lwip.verdict!="notrun" and .stacks.gvisor.verdict!="notrun")]|length')" = \
+	  "$("$TC" list 'tcp.handshake.*' | wc -l)" ]
+check "stacks: each stack has its run directory" \
+	[ -f "$d/mx/latest/lwip/report.json" ] && [ -f "$d/mx/latest/gvisor/report.json" ]
+check "stacks: the terminal shows the counts per stack and the cases that differ" \
+	sh -c "grep -q '^lwip ' '$d/mx.out' && grep -q 'case runs differ between the stacks' '$d/mx.out'"
+out=$("$TC" run --stack nosuch 2>&1)
+check "stacks: an unknown stack is a usage error naming the stacks" \
+	sh -c "echo '$out' | grep -q 'takes linux, lwip, gvisor, slirp, passt'"
+out=$("$TC" run --stack lwip --sysctl net.ipv4.tcp_sack=0 2>&1)
+check "stacks: --sysctl with a stack that is not Linux is refused" \
+	sh -c "echo '$out' | grep -q 'lwip is not Linux'"
+check "stacks: nothing left behind at the end" clean
+tc_end
