@@ -455,6 +455,10 @@ static int setup_stack(struct tc_netns *e, const struct tc_netns_cfg *cfg, char 
 		return -1;
 	if (enter_ns(e->ns_target, err, errlen) < 0 || tc_cmdf(err, errlen, "ip link set lo up") < 0)
 		return -1;
+	/* a proxy's host side connects from ephemeral ports: keep them out of the tester's
+	 * (20000-59999), on which the agent listens for each case ('listen PP') */
+	if (si->proxy && tc_sysctl_write("net.ipv4.ip_local_port_range", "60000 65535", err, errlen) < 0)
+		return -1;
 	/* pasta copies its addresses from a host interface: one looped onto itself */
 	if (e->stack == TC_STACK_PASST &&
 	    (tc_cmdf(err, errlen, "ip link add tcf-host type veth peer name tcf-host2") < 0 ||

@@ -25,6 +25,8 @@ struct tc_io_ops {
 	int (*drain)(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen);
 	/* next_due - for a back-end on a fake clock: when its next frame is due (0: none). */
 	uint64_t (*next_due)(void *ctx);
+	/* drops - frames lost before we read them, since the start (NULL: none can be). */
+	unsigned (*drops)(void *ctx);
 };
 
 struct tc_io {

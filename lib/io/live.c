@@ -248,11 +248,23 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 	       (uint64_t)((int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec + lv->mono_minus_wall));
 }
 
+/* sync_clocks - the offset of our clock from pcap's wall-clock stamps, taken anew at
+ * each drain: a step of the wall clock during a run must not move captures against
+ * the send times (taken on our clock). */
+static void sync_clocks(struct tc_live *lv)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lv->mono_minus_wall = (int64_t)tc_now_us(lv->cfg.clock) - ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
 static int live_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct tc_live *lv = ctx;
 	int n;
 
+	sync_clocks(lv);
 	lv->cb = cb;
 	lv->arg = arg;
 	n = pcap_dispatch(lv->pc, -1, on_pcap, (u_char *)lv);
@@ -268,10 +280,15 @@ static int live_fd(void *ctx)
 	return ((struct tc_live *)ctx)->fd;
 }
 
+static unsigned live_drops(void *ctx)
+{
+	return tc_live_drops(ctx);
+}
+
 struct tc_io tc_live_io(struct tc_live *lv)
 {
 	static const struct tc_io_ops ops = {
-		.name = "live", .send = live_send, .fd = live_fd, .drain = live_drain,
+		.name = "live", .send = live_send, .fd = live_fd, .drain = live_drain, .drops = live_drops,
 	};
 
 	return (struct tc_io){ .ops = &ops, .ctx = lv };
@@ -304,8 +321,13 @@ static int open_pcap(struct tc_live *lv, char *err, size_t errlen)
 	lv->pc = pcap_create(lv->cfg.iface, eb);
 	if (!lv->pc)
 		return tc_errf(err, errlen, "pcap_create %s: %s", lv->cfg.iface, eb);
-	if (pcap_set_snaplen(lv->pc, 65535) || pcap_set_immediate_mode(lv->pc, 1) ||
-	    pcap_set_buffer_size(lv->pc, 8 << 20) || pcap_set_promisc(lv->pc, 1))
+	/* Frames are at most the link's MTU (offloads are off): a snap length near it
+	 * gives the kernel's ring many more slots than 64 KB each, so that a burst of
+	 * replies (hundreds of cases at once) is not dropped. */
+	int mtu = tc_live_mtu(lv->cfg.iface), snap = mtu > 0 && mtu < 9000 ? (mtu < 1500 ? 1500 : mtu) + 64 : 65535;
+
+	if (pcap_set_snaplen(lv->pc, snap) || pcap_set_immediate_mode(lv->pc, 1) ||
+	    pcap_set_buffer_size(lv->pc, 32 << 20) || pcap_set_promisc(lv->pc, 1))
 		return tc_errf(err, errlen, "pcap options on %s", lv->cfg.iface);
 	if (pcap_activate(lv->pc) < 0)
 		return tc_errf(err, errlen, "pcap_activate %s: %s", lv->cfg.iface, pcap_geterr(lv->pc));
@@ -351,13 +373,7 @@ struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t er
 
 	lv->cfg = *cfg;
 	lv->fd = -1;
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		lv->mono_minus_wall = (int64_t)tc_now_us(cfg->clock) -
-				      ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-	}
+	sync_clocks(lv);
 	/* Capture first: the filter is armed before anything can be injected. */
 	if (open_pcap(lv, err, errlen) < 0)
 		goto fail;

@@ -333,6 +333,22 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	add_num(run, "jobs", info->jobs);
 	add_str(run, "seed", seed);
 	add(root, "run", run);
+	if (st && st->deaths) {
+		cJSON *f = chk(cJSON_CreateObject());
+
+		add_str(f, "kind", "target_stopped");
+		add_num(f, "count", st->deaths);
+		add_str(f, "first", st->first_death);
+		cJSON_AddItemToArray(fnd, f);
+	}
+	if (st && st->capture_drops) {
+		cJSON *f = chk(cJSON_CreateObject());
+
+		add_str(f, "kind", "capture_drops");
+		add_num(f, "count", st->capture_drops);
+		add_str(f, "first", "the capture lost frames while cases ran: their failures are errors");
+		cJSON_AddItemToArray(fnd, f);
+	}
 	if (st && st->malformed) {
 		cJSON *f = chk(cJSON_CreateObject());
 

@@ -18,6 +18,8 @@ struct sched {
 	struct tc_sched_stats *stats;
 	struct tc_conn **act;
 	struct tc_result **ares;
+	unsigned *adrop;                /* frames the capture lost while each case ran */
+	unsigned drops;                 /* the capture's lost frames so far */
 	int nact;
 	int serial;                     /* a serial case is running */
 	char err[TC_ERRLEN];
@@ -88,6 +90,8 @@ static void on_reply(void *arg, uint32_t id, int ok, const char *text)
 
 	for (i = 0; i < S->nact; i++)
 		tc_conn_agent_reply(S->act[i], id, ok, text);
+	if (S->probe)
+		tc_conn_agent_reply(S->probe, id, ok, text);
 }
 
 /* silent_fail - a failure on silence (a reply that did not come, or nothing at all
@@ -156,6 +160,23 @@ static void probe_done(struct sched *S)
 		target_died(S, why);
 }
 
+/* overload - the capture lost @n frames while @r's case ran: what it saw may lack a
+ * reply that came, so a failure is the tester's, not the target's. */
+static void overload(struct tc_result *r, unsigned n)
+{
+	if (r->verdict == TC_V_FAIL || r->verdict == TC_V_INCONCLUSIVE) {
+		char *was = tc_xstrdup(r->reason ? r->reason : "");
+
+		r->verdict = TC_V_ERROR;
+		tc_result_set_reason(r, "the capture lost %u frame%s while this case ran (the tester fell behind: "
+				     "fewer cases at once, -j, or a less busy machine): its failure is not judged; "
+				     "it read: %.300s", n, n == 1 ? "" : "s", was);
+		free(was);
+	} else if (r->verdict == TC_V_PASS || r->verdict == TC_V_XFAIL) {
+		tc_result_add_note(r, "the capture lost %u frame%s while this case ran", n, n == 1 ? "" : "s");
+	}
+}
+
 static void reap(struct sched *S)
 {
 	int i = 0;
@@ -172,6 +193,8 @@ static void reap(struct sched *S)
 		tc_conn_teardown(k);
 		if (tc_runs_alone(S->ares[i]->c))
 			S->serial = 0;
+		if (S->adrop[i])
+			overload(S->ares[i], S->adrop[i]);
 		if (S->o->health && silent_fail(S->ares[i])) {
 			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
 			S->held[S->nheld++] = S->ares[i];
@@ -187,6 +210,7 @@ static void reap(struct sched *S)
 		tc_conn_free(k);
 		S->act[i] = S->act[S->nact - 1];
 		S->ares[i] = S->ares[S->nact - 1];
+		S->adrop[i] = S->adrop[S->nact - 1];
 		S->nact--;
 	}
 }
@@ -238,6 +262,16 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	got = env->io->ops->drain(env->io->ctx, on_frame, S, S->err, sizeof(S->err));
 	if (got < 0)            /* the link is gone: did the target take it along? */
 		return S->o->health ? 1 : -1;
+	if (env->io->ops->drops) {
+		unsigned d = env->io->ops->drops(env->io->ctx);
+
+		if (d > S->drops) {     /* every case in flight may have lost a reply */
+			for (int i = 0; i < S->nact; i++)
+				S->adrop[i] += d - S->drops;
+			S->stats->capture_drops += d - S->drops;
+			S->drops = d;
+		}
+	}
 	if (env->agent && !S->dead[0]) {
 		int a = env->agent->ops->drain(env->agent->ctx, on_reply, S, S->err, sizeof(S->err));
 
@@ -262,6 +296,7 @@ static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t 
 	struct tc_conn *k = tc_conn_new(c, r, it->env, port, tc_rng_u32(rng));
 
 	S->act[S->nact] = k;
+	S->adrop[S->nact] = 0;
 	S->ares[S->nact++] = r;
 	if (tc_runs_alone(c))
 		S->serial = 1;
@@ -342,6 +377,9 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	tc_rng_seed(&rng, o->seed);
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
+	S.adrop = tc_xcalloc((size_t)jobs, sizeof(*S.adrop));
+	if (S.env && S.env->io->ops->drops)
+		S.drops = S.env->io->ops->drops(S.env->io->ctx);
 	for (i = 0; i < n; i++) {
 		struct tc_run_env *env = items[i].env;
 
@@ -428,5 +466,6 @@ out:
 	free(port);
 	free(S.act);
 	free(S.ares);
+	free(S.adrop);
 	return rc;
 }
