@@ -625,7 +625,7 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 		       R.stats.deaths, R.stats.deaths > 1 ? "s" : "", R.revived, R.revived == 1 ? "" : "s");
 	if (R.stats.capture_drops)
 		printf("tester: the capture lost %u frames (the tester fell behind: try fewer cases at once, -j); "
-		       "the failures of the cases then running are errors\n", R.stats.capture_drops);
+		       "the verdicts of the cases then running are errors\n", R.stats.capture_drops);
 	for (int i = 0; i < R.path.n; i++)    /* before the summary: the verdicts may judge a middlebox */
 		printf("path [ipv%d]: %s\n", R.path.f[i].family, R.path.f[i].message);
 	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);

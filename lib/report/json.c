@@ -346,7 +346,7 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 
 		add_str(f, "kind", "capture_drops");
 		add_num(f, "count", st->capture_drops);
-		add_str(f, "first", "the capture lost frames while cases ran: their failures are errors");
+		add_str(f, "first", "the capture lost frames while cases ran: their verdicts are errors");
 		cJSON_AddItemToArray(fnd, f);
 	}
 	if (st && st->malformed) {

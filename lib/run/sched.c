@@ -161,20 +161,20 @@ static void probe_done(struct sched *S)
 }
 
 /* overload - the capture lost @n frames while @r's case ran: what it saw may lack a
- * reply that came, so a failure is the tester's, not the target's. */
+ * reply that came (a failure that is the tester's) or one that would have failed it
+ * (a pass on silence that is not one): its verdict is not judged. */
 static void overload(struct tc_result *r, unsigned n)
 {
-	if (r->verdict == TC_V_FAIL || r->verdict == TC_V_INCONCLUSIVE) {
-		char *was = tc_xstrdup(r->reason ? r->reason : "");
+	char *was;
 
-		r->verdict = TC_V_ERROR;
-		tc_result_set_reason(r, "the capture lost %u frame%s while this case ran (the tester fell behind: "
-				     "fewer cases at once, -j, or a less busy machine): its failure is not judged; "
-				     "it read: %.300s", n, n == 1 ? "" : "s", was);
-		free(was);
-	} else if (r->verdict == TC_V_PASS || r->verdict == TC_V_XFAIL) {
-		tc_result_add_note(r, "the capture lost %u frame%s while this case ran", n, n == 1 ? "" : "s");
-	}
+	if (r->verdict == TC_V_SKIP || r->verdict == TC_V_ERROR || r->verdict == TC_V_NOTRUN)
+		return;
+	was = tc_xstrdup(r->reason ? r->reason : "");
+	tc_result_set_reason(r, "the capture lost %u frame%s while this case ran (the tester fell behind: "
+			     "fewer cases at once, -j, or a less busy machine): its %s is not judged%s%.300s", n,
+			     n == 1 ? "" : "s", tc_verdict_name(r->verdict), *was ? "; it read: " : "", was);
+	r->verdict = TC_V_ERROR;
+	free(was);
 }
 
 static void reap(struct sched *S)

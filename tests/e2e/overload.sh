@@ -1,0 +1,35 @@
+#!/bin/sh
+# End to end: a tester that falls behind is never the target's failure. The matrix at
+# the largest -j with the CPUs busy gives the verdicts it gives alone; with a capture
+# ring too small for the burst (TCPCONFORM_CAPTURE_BUFFER), the frames the capture
+# loses turn the verdicts of the cases then running into errors that say so, and no
+# case fails.
+. "$(dirname "$0")/lib.sh"
+d=$(mktemp -d /tmp/tc-e2e-ovl.XXXXXX)
+hogs=""
+trap 'for h in $hogs; do kill "$h" 2>/dev/null; done; rm -rf "$d"' EXIT INT TERM
+
+"$TC" run -4 -q --no-color -o "$d/calm" 'tcp.matrix.*' >"$d/calm.out" 2>&1
+for i in 1 2 3; do
+	timeout 120 sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+"$TC" run -4 -q --no-color -j 256 -o "$d/busy" 'tcp.matrix.*' >"$d/busy.out" 2>&1
+st=$?
+for h in $hogs; do kill "$h" 2>/dev/null; done
+hogs=""
+verdicts() { jq -r '.cases[]|"\(.id) \(.verdict)"' "$1" | sort; }
+check "overload: -j 256 with three busy loops exits 0" [ "$st" = 0 ]
+check "overload: -j 256 with three busy loops gives the verdicts of the default run" \
+	[ "$(verdicts "$d/busy/latest/report.json")" = "$(verdicts "$d/calm/latest/report.json")" ]
+
+TCPCONFORM_CAPTURE_BUFFER=4096 "$TC" run -4 -q --no-color -j 256 -o "$d/drop" 'tcp.matrix.*' >"$d/drop.out" 2>&1
+rep="$d/drop/latest/report.json"
+check "overload: a capture that loses frames fails no case" [ "$(jget "$rep" .summary.fail)" = 0 ]
+check "overload: the cases it may have misjudged are errors that say why" \
+	sh -c "jq -r '.cases[]|select(.verdict==\"error\")|.reason' '$rep' | grep -q '^the capture lost [0-9]* frames\\{0,1\\} while this case ran (the tester fell behind'"
+check "overload: report.json has the finding capture_drops" \
+	[ "$(jget "$rep" '[.findings[]|select(.kind=="capture_drops")|.count>0]|length')" = 1 ]
+check "overload: the terminal says the capture lost frames" grep -q '^tester: the capture lost' "$d/drop.out"
+check "overload: nothing left behind" clean
+tc_end
