@@ -409,7 +409,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			rc = 1;
 			break;
 		}
-		while (S.nact < jobs && next < n && !S.serial) {
+		while (S.nact < jobs && next < n && !S.serial && !S.probe) {     /* the probe first: is it alive? */
 			const struct tc_sched_item *it = &items[next];
 			const char *why = tc_case_unmet(it->c, it->env->tg);
 

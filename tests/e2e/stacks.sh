@@ -17,6 +17,13 @@ quick=$("$TC" list --no-matrix |
 	done)
 nquick=$(echo "$quick" | wc -l)
 
+# judged: the cases a run gave a verdict on (all but skip and notrun), IPv4 and IPv6
+judged() { jq '[.cases[]|select(.verdict!="skip" and .verdict!="notrun")]|length' "$1"; }
+# shellcheck disable=SC2086
+"$TC" run -q --no-color -o "$d/linux" $quick 'tcp.matrix.*' >"$d/linux.out" 2>&1
+check "stacks: linux: the quick suite exits 0" [ $? = 0 ]
+nlinux=$(judged "$d/linux/latest/report.json")
+
 for s in lwip gvisor slirp passt; do
 	# shellcheck disable=SC2086
 	"$TC" run --stack "$s" -q --no-color -o "$d/$s" $quick 'tcp.matrix.*' >"$d/$s.out" 2>&1
@@ -29,7 +36,9 @@ for s in lwip gvisor slirp passt; do
 	check "stacks: $s: the report names the stack and its version" \
 		sh -c "[ \"\$(jq -r .environment.stack '$rep')\" = $s ] && jq -e '.environment.stack_version | length > 0' '$rep'"
 	check "stacks: $s: it judged cases (pass, fail or xfail) in both families" \
-		[ "$(jget "$rep" '[.cases[]|select(.verdict=="pass" or .verdict=="xfail")|.family]|unique|join(",")')" = "4,6" ]
+		[ "$(jget "$rep" '[.cases[]|select(.verdict=="pass" or .verdict=="xfail")|.family|tostring]|unique|join(",")')" = "4,6" ]
+	n=$(judged "$rep")
+	check "stacks: $s judges $n cases, at least 85% of the $nlinux Linux judges" [ $((n * 100)) -ge $((nlinux * 85)) ]
 	check "stacks: $s: nothing left behind" clean
 done
 
@@ -66,7 +75,7 @@ proc() {
 	done
 	return 1
 }
-for how in "slirp slirp4netns KILL SEGV" "lwip tcpconform-lwip KILL KILL" "passt pasta STOP STOP"; do
+for how in "slirp slirp4netns KILL SEGV" "lwip tcpconform-lwip KILL KILL" "gvisor tcpconform-gvisor KILL KILL" "passt pasta STOP STOP"; do
 	set -- $how
 	s=$1 prog=$2 sig=$3
 	"$TC" run --stack "$s" -4 --no-color --cases "$d/cases" -o "$d/die-$s" >"$d/die-$s.out" 2>&1 &
@@ -100,14 +109,14 @@ check "stacks: every case of the selection has a verdict from each stack" \
 	[ "$(jget "$mx" '[.cases[]|select(.stacks.lwip.verdict!="notrun" and .stacks.gvisor.verdict!="notrun")]|length')" = \
 	  "$("$TC" list 'tcp.handshake.*' | wc -l)" ]
 check "stacks: each stack has its run directory" \
-	[ -f "$d/mx/latest/lwip/report.json" ] && [ -f "$d/mx/latest/gvisor/report.json" ]
+	test -f "$d/mx/latest/lwip/report.json" -a -f "$d/mx/latest/gvisor/report.json"
 check "stacks: the terminal shows the counts per stack and the cases that differ" \
 	sh -c "grep -q '^lwip ' '$d/mx.out' && grep -q 'case runs differ between the stacks' '$d/mx.out'"
+# says TEXT PATTERN: TEXT has a line that PATTERN matches
+says() { printf '%s\n' "$1" | grep -q "$2"; }
 out=$("$TC" run --stack nosuch 2>&1)
-check "stacks: an unknown stack is a usage error naming the stacks" \
-	sh -c "echo '$out' | grep -q 'takes linux, lwip, gvisor, slirp, passt'"
+check "stacks: an unknown stack is a usage error naming the stacks" says "$out" 'takes linux, lwip, gvisor, slirp, passt'
 out=$("$TC" run --stack lwip --sysctl net.ipv4.tcp_sack=0 2>&1)
-check "stacks: --sysctl with a stack that is not Linux is refused" \
-	sh -c "echo '$out' | grep -q 'lwip is not Linux'"
+check "stacks: --sysctl with a stack that is not Linux is refused" says "$out" 'lwip is not Linux'
 check "stacks: nothing left behind at the end" clean
 tc_end
