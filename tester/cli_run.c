@@ -182,6 +182,23 @@ static int parse_opts(struct run_opts *o, int argc, char **argv)
 			o->rate_set = 1;
 		} else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
+		} else if (!strcmp(a, "--tag") || !strcmp(a, "--exclude-tag")) {
+			int x = a[2] == 'e';
+
+			if (opt_value(argc, argv, &i, &v))
+				return TC_EXIT_USAGE;
+			if ((x ? o->nxtag : o->ntag) >= 16)
+				return cli_usage_error("at most 16 %s options", a);
+			if (!*v || strpbrk(v, " \t,"))
+				return cli_usage_error("%s takes one tag, like slow (got '%s')", a, v);
+			if (x)
+				o->xtags[o->nxtag++] = v;
+			else
+				o->tags[o->ntag++] = v;
+		} else if (!strcmp(a, "--quick")) {
+			if (o->nxtag >= 16)
+				return cli_usage_error("at most 16 --exclude-tag options");
+			o->xtags[o->nxtag++] = "slow";
 		} else if (!strcmp(a, "--stack")) {
 			if (opt_value(argc, argv, &i, &v) || parse_stacks(o, v))
 				return TC_EXIT_USAGE;
@@ -259,7 +276,20 @@ static int load_waivers(struct run *R)
 	return 0;
 }
 
-/* select_cases - load the case files, keep those the globs name. */
+/* tags_fit - @c has one of --tag's tags (when given) and none of --exclude-tag's. */
+static int tags_fit(const struct run_opts *o, const struct tc_case *c)
+{
+	int any = !o->ntag;
+
+	for (int i = 0; i < o->ntag; i++)
+		any |= tc_case_has_tag(c, o->tags[i]);
+	for (int i = 0; i < o->nxtag; i++)
+		if (tc_case_has_tag(c, o->xtags[i]))
+			return 0;
+	return any;
+}
+
+/* select_cases - load the case files, keep those the globs and tags name. */
 static int select_cases(struct run *R)
 {
 	size_t i;
@@ -268,15 +298,24 @@ static int select_cases(struct run *R)
 	if (cli_load_cases(&R->set, R->o.cases, R->o.matrix || (!R->o.cases && !R->o.no_matrix), 0))
 		return TC_EXIT_USAGE;
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));
-	for (int last = 0; last < 2; last++)    /* the cases tagged "last" after all others */
-		for (i = 0; i < R->set.n; i++)
-			if (tc_case_has_tag(R->set.v[i], "last") == last &&
-			    tc_case_selected(R->set.v[i], R->o.globs, R->o.nglob))
+	/* the slow cases first, so that their waits overlap all the others; those tagged
+	 * "last" after all others */
+	for (int rank = 0; rank < 3; rank++)
+		for (i = 0; i < R->set.n; i++) {
+			const struct tc_case *c = R->set.v[i];
+			int r = tc_case_has_tag(c, "last") ? 2 : tc_case_has_tag(c, "slow") ? 0 : 1;
+
+			if (r == rank && tc_case_selected(c, R->o.globs, R->o.nglob) && tags_fit(&R->o, c))
 				R->sel[R->nsel++] = R->set.v[i];
+		}
 	if (!R->nsel) {
 		fprintf(stderr, "tcpconform: no case matches");
 		for (i = 0; i < (size_t)R->o.nglob; i++)
 			fprintf(stderr, " '%s'", R->o.globs[i]);
+		for (i = 0; i < (size_t)R->o.ntag; i++)
+			fprintf(stderr, " --tag %s", R->o.tags[i]);
+		for (i = 0; i < (size_t)R->o.nxtag; i++)
+			fprintf(stderr, " --exclude-tag %s", R->o.xtags[i]);
 		fprintf(stderr, " (tcpconform list shows the ids)\n");
 		for (i = 0; i < (size_t)R->o.nglob; i++)
 			if (strchr(R->o.globs[i], '/') || strstr(R->o.globs[i], ".tcp")) {

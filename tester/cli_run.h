@@ -31,6 +31,8 @@ struct run_opts {
 	int rate, rate_set, dry_run;
 	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
 	int nstack;
+	const char *tags[16], *xtags[16];       /* --tag, --exclude-tag (--quick: slow) */
+	int ntag, nxtag;
 	const char *waiver_files[16];
 	int nwaiver_files;
 	char **globs;
