@@ -22,7 +22,7 @@ static int ensure_stack(struct run *R, const char *agent)
 	const struct tc_stack_info *si = tc_stack_info(R->stack);
 	char top[PATH_MAX + 8], build[PATH_MAX], mk[PATH_MAX + 32], err[TC_ERRLEN], *slash;
 
-	if (access(agent, X_OK) == 0 && (!si->proxy || tc_have_tool(si->proxy)))
+	if (R->stack == TC_STACK_LINUX || (access(agent, X_OK) == 0 && (!si->proxy || tc_have_tool(si->proxy))))
 		return 0;
 	snprintf(build, sizeof(build), "%s", agent);
 	slash = strrchr(build, '/');
@@ -77,7 +77,8 @@ static int setup_netns(struct run *R)
 	cfg.nsysctl = R->o.nsc;
 	cfg.verbose = R->o.verbose;
 	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tcpconform: cannot set up %s in network namespaces: %s\n", si->title, err);
+		fprintf(stderr, "tcpconform: cannot set up the network namespaces%s%s: %s\n",
+			R->stack == TC_STACK_LINUX ? "" : " for ", R->stack == TC_STACK_LINUX ? "" : si->title, err);
 		return -1;
 	}
 	/* The snapshot outlives the namespaces: the report is written after teardown. */

@@ -272,7 +272,7 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 	int sv[2], fds[2], n = 0, ready = 0;
 
 	if (access(e->agent_path, X_OK) < 0)
-		return tc_errf(err, errlen, "%s: %s (%s builds it)", e->agent_path, strerror(errno), si->build);
+		return tc_errf(err, errlen, "agent %s: %s (%s builds it)", e->agent_path, strerror(errno), si->build);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return tc_errf(err, errlen, "socketpair: %s", strerror(errno));
 	argv[n++] = e->agent_path;

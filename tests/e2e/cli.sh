@@ -57,9 +57,16 @@ expect_err "cli: list reports it too" 2 "^$d/bad/broken.tcp:5:31: " "$TC" list -
 check "cli: nothing was run with a broken file" [ ! -d "$d/out" ]
 
 if command -v setpriv >/dev/null; then
-	cp "$TC" "$d/tcpconform"
+	# in a folder the other user can read, wherever the checkout is (mktemp -d makes
+	# mode 700 folders)
+	u=$(mktemp -d /tmp/tc-e2e-cli-user.XXXXXX)
+	chmod 755 "$u"
+	cp "$TC" "$u/tcpconform"
+	cp -r testcases "$u/cases"
+	chmod -R a+rX "$u"
 	expect_err "cli: run needs root" 2 "run needs root" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$d/tcpconform" run --cases "$PWD/testcases"
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$u/tcpconform" run --cases "$u/cases"
+	rm -rf "$u"
 else
 	echo "skip - cli: run needs root (setpriv is missing)"
 fi
