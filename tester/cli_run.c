@@ -659,9 +659,13 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 		point_latest(&R);
 	else
 		tc_stackmx_add(mx, col, R.res, R.nres);
-	if (R.stats.deaths)
-		printf("target: %s; it died %d time%s and was started again %d time%s\n", R.stats.first_death,
+	if (R.stats.deaths) {
+		printf("target: %s; it stopped %d time%s and was started again %d time%s\n", R.stats.first_death,
 		       R.stats.deaths, R.stats.deaths > 1 ? "s" : "", R.revived, R.revived == 1 ? "" : "s");
+		printf("target: %s\n", R.stats.culprits[0] ? R.stats.culprits : "no case stops it when it runs alone");
+		if (R.stats.culprits[0])
+			printf("        (these cases stop it when they run alone: they fail)\n");
+	}
 	if (R.stats.capture_drops)
 		printf("tester: the capture lost %u frames (the tester fell behind: try fewer cases at once, -j); "
 		       "the verdicts of the cases then running are errors\n", R.stats.capture_drops);

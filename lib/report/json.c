@@ -339,6 +339,8 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 		add_str(f, "kind", "target_stopped");
 		add_num(f, "count", st->deaths);
 		add_str(f, "first", st->first_death);
+		if (st->culprits[0])
+			add_str(f, "cases", st->culprits);
 		cJSON_AddItemToArray(fnd, f);
 	}
 	if (st && st->capture_drops) {

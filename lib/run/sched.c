@@ -31,8 +31,15 @@ struct sched {
 	struct tc_conn *probe;
 	struct tc_result probe_res;
 	struct tc_result **held;
+	int *hitem;                     /* the item of each held result */
 	int nheld;
 	struct tc_rng *rng;
+	/* after the target stopped: the cases in flight run again, one at a time, so that
+	 * the one that stops it is found and each other gets its own verdict */
+	const struct tc_sched_item *items;
+	int *aitem;                     /* the item of each running case */
+	int *retry, nretry;             /* items to run again, alone */
+	int retrying;                   /* the item running again alone (-1: none) */
 };
 
 /* The probe: any SYN-ACK will do, within two seconds. */
@@ -111,6 +118,10 @@ static int silent_fail(const struct tc_result *r)
 
 static void done(struct sched *S, struct tc_result *r)
 {
+	if (S->retrying >= 0 && S->items[S->retrying].r == r) {
+		S->retrying = -1;
+		S->serial = 0;
+	}
 	if (S->o->on_done)
 		S->o->on_done(S->o->arg, r);
 }
@@ -134,7 +145,7 @@ static void start_probe(struct sched *S, struct tc_run_env *env)
 static void target_died(struct sched *S, const char *why);
 
 /* probe_done - the probe's word on the held cases: their verdicts stand, or the target
- * hangs: they become errors, and the target is started again. */
+ * hangs (target_died sorts them out). */
 static void probe_done(struct sched *S)
 {
 	int alive = S->probe_res.verdict == TC_V_PASS;
@@ -143,21 +154,15 @@ static void probe_done(struct sched *S)
 	tc_conn_teardown(S->probe);
 	tc_conn_free(S->probe);
 	S->probe = NULL;
-	for (int i = 0; i < S->nheld; i++) {
-		if (!alive) {
-			S->held[i]->verdict = TC_V_ERROR;
-			tc_result_set_reason(S->held[i], "the target stopped answering: after this case a SYN to its "
-					     "listening port got no SYN-ACK (%s); the silence is not judged",
-					     S->probe_res.reason ? S->probe_res.reason : "no answer");
-		}
-		done(S, S->held[i]);
-	}
-	if (!alive)
+	if (!alive) {
 		snprintf(why, sizeof(why), "it hangs: a SYN to its listening port got no SYN-ACK after %s%s",
 			 S->held[0]->c->id, S->held[0]->family == 6 ? " [ipv6]" : "");
-	S->nheld = 0;
-	if (!alive)
 		target_died(S, why);
+		return;
+	}
+	for (int i = 0; i < S->nheld; i++)
+		done(S, S->held[i]);
+	S->nheld = 0;
 }
 
 /* overload - the capture lost @n frames while @r's case ran: what it saw may lack a
@@ -197,6 +202,8 @@ static void reap(struct sched *S)
 			overload(S->ares[i], S->adrop[i]);
 		if (S->o->health && silent_fail(S->ares[i])) {
 			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
+			S->hitem = tc_xrealloc(S->hitem, (size_t)(S->nheld + 1) * sizeof(*S->hitem));
+			S->hitem[S->nheld] = S->aitem[i];
 			S->held[S->nheld++] = S->ares[i];
 			for (int e = 0; !S->probe && e < S->nenv; e++)
 				if (S->envs[e]->tg->family == S->ares[i]->family)
@@ -211,6 +218,7 @@ static void reap(struct sched *S)
 		S->act[i] = S->act[S->nact - 1];
 		S->ares[i] = S->ares[S->nact - 1];
 		S->adrop[i] = S->adrop[S->nact - 1];
+		S->aitem[i] = S->aitem[S->nact - 1];
 		S->nact--;
 	}
 }
@@ -291,6 +299,7 @@ static int wait_events(struct sched *S, uint64_t deadline)
 
 static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
 {
+	S->aitem[S->nact] = (int)(it - S->items);
 	struct tc_case *c = it->c;
 	struct tc_result *r = it->r;
 	struct tc_conn *k = tc_conn_new(c, r, it->env, port, tc_rng_u32(rng));
@@ -326,7 +335,7 @@ static void target_died(struct sched *S, const char *why)
 {
 	char reason[TC_ERRLEN], names[300] = "";
 	size_t off = 0;
-	int i;
+	int i, culprit = S->retrying;
 
 	for (i = 0; i < S->nact && off < sizeof(names) - 80; i++)
 		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s%s", i ? ", " : "",
@@ -334,17 +343,61 @@ static void target_died(struct sched *S, const char *why)
 	if (!S->stats->deaths++)
 		snprintf(S->stats->first_death, sizeof(S->stats->first_death), "%s%s%s", why,
 			 S->nact ? " while these ran: " : "", S->nact ? names : "");
-	snprintf(reason, sizeof(reason), "the target stopped answering: %.150s while this case ran%s%s", why,
-		 S->nact > 1 ? " (with " : "", S->nact > 1 ? "the others in flight)" : "");
 	fprintf(stderr, "tcpconform: the target stopped: %s%s%s\n", why, S->nact ? " while these ran: " : "",
 		S->nact ? names : "");
-	stop_all(S, TC_V_ERROR, reason);
+	/* the case that ran alone stopped it: that is its verdict */
+	if (culprit >= 0) {
+		struct tc_result *r = S->items[culprit].r;
+
+		for (i = 0; i < S->nact; i++)
+			if (S->aitem[i] == culprit) {
+				tc_conn_abort(S->act[i], TC_V_FAIL, why);
+				tc_conn_teardown(S->act[i]);
+				tc_conn_free(S->act[i]);
+				S->act[i] = S->act[S->nact - 1];
+				S->ares[i] = S->ares[S->nact - 1];
+				S->adrop[i] = S->adrop[S->nact - 1];
+				S->aitem[i] = S->aitem[S->nact - 1];
+				S->nact--;
+				break;
+			}
+		for (i = 0; i < S->nheld; i++)
+			if (S->hitem[i] == culprit) {
+				S->nheld--;
+				S->held[i] = S->held[S->nheld];
+				S->hitem[i] = S->hitem[S->nheld];
+				break;
+			}
+		r->verdict = TC_V_FAIL;
+		tc_result_set_reason(r, "the target stopped on this case, run alone after it stopped with others in "
+				     "flight: %.200s", why);
+		snprintf(S->stats->culprits + strlen(S->stats->culprits),
+			 sizeof(S->stats->culprits) - strlen(S->stats->culprits), "%s%s%s",
+			 S->stats->culprits[0] ? ", " : "", r->c->id, r->family == 6 ? " [ipv6]" : "");
+		done(S, r);
+	}
+	/* the others in flight, and those that waited for the probe: again, one at a time */
+	for (i = 0; i < S->nact; i++) {
+		S->retry = tc_xrealloc(S->retry, (size_t)(S->nretry + 1) * sizeof(*S->retry));
+		S->retry[S->nretry++] = S->aitem[i];
+		tc_conn_abort(S->act[i], TC_V_NOTRUN, "the target stopped");
+		tc_conn_teardown(S->act[i]);
+		tc_conn_free(S->act[i]);
+	}
+	S->nact = 0;
+	for (i = 0; i < S->nheld; i++) {
+		S->retry = tc_xrealloc(S->retry, (size_t)(S->nretry + 1) * sizeof(*S->retry));
+		S->retry[S->nretry++] = S->hitem[i];
+	}
+	S->nheld = 0;
+	S->serial = 0;
 	if (!S->o->revive || S->o->revive(S->o->arg, reason, sizeof(reason)) < 0) {
 		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.100s (%.120s)", why,
 			 S->o->revive ? reason : "it cannot be started again");
 		return;
 	}
-	fprintf(stderr, "tcpconform: started the target again; the run goes on\n");
+	fprintf(stderr, "tcpconform: started the target again; the run goes on%s\n",
+		S->nretry ? " (the cases in flight run again, one at a time)" : "");
 }
 
 static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
@@ -378,6 +431,9 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
 	S.adrop = tc_xcalloc((size_t)jobs, sizeof(*S.adrop));
+	S.aitem = tc_xcalloc((size_t)jobs, sizeof(*S.aitem));
+	S.items = items;
+	S.retrying = -1;
 	if (S.env && S.env->io->ops->drops)
 		S.drops = S.env->io->ops->drops(S.env->io->ctx);
 	for (i = 0; i < n; i++) {
@@ -403,13 +459,30 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		port[i] = env->next_port++;     /* the rest of the range serves @samples */
 	}
 	S.rng = &rng;
-	while (next < n || S.nact > 0 || S.probe) {
+	while (next < n || S.nact > 0 || S.probe || S.nretry) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");
 			rc = 1;
 			break;
 		}
-		while (S.nact < jobs && next < n && !S.serial && !S.probe) {     /* the probe first: is it alive? */
+		if (S.nretry && !S.nact && !S.probe && S.retrying < 0) {     /* again, alone */
+			const struct tc_sched_item *it = &items[S.retry[0]];
+
+			memmove(S.retry, S.retry + 1, (size_t)--S.nretry * sizeof(*S.retry));
+			tc_result_free(it->r);
+			tc_result_init(it->r, it->c);
+			it->r->family = it->env->tg->family;
+			if (S.dead[0] || it->env->next_port > it->env->port_hi) {
+				it->r->verdict = TC_V_ERROR;
+				tc_result_set_reason(it->r, "%s", S.dead[0] ? S.dead : "no tester port left to run it again");
+				done(&S, it->r);
+			} else {
+				S.retrying = (int)(it - items);
+				S.serial = 1;
+				start_one(&S, it, it->env->next_port++, &rng);
+			}
+		}
+		while (S.nact < jobs && next < n && !S.serial && !S.probe && !S.nretry) {     /* the probe first: is it alive? */
 			const struct tc_sched_item *it = &items[next];
 			const char *why = tc_case_unmet(it->c, it->env->tg);
 
@@ -427,7 +500,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		}
 		reap(&S);
 		if (!S.nact && !S.probe)
-			continue;
+			continue;       /* (retries start at the top) */
 		e = wait_events(&S, next_deadline(&S));
 		if (e < 0) {
 			stop_all(&S, TC_V_ERROR, S.err);
@@ -463,6 +536,9 @@ out:
 		tc_result_free(&S.probe_res);
 	tc_case_free(S.probe_case);
 	free(S.held);
+	free(S.hitem);
+	free(S.retry);
+	free(S.aitem);
 	free(port);
 	free(S.act);
 	free(S.ares);

@@ -33,6 +33,7 @@ struct tc_sched_opts {
 struct tc_sched_stats {
 	int deaths;                     /* times the target died (and was started again) */
 	char first_death[512];          /* "pasta was killed by SIGFPE while tcp.x ran" */
+	char culprits[512];             /* the cases that stopped it, run alone: "tcp.x, tcp.y [ipv6]" */
 	unsigned capture_drops;         /* frames the capture lost (the tester fell behind) */
 	int stray;                      /* segments for no running case */
 	int malformed;                  /* frames from the target that could not be read */
