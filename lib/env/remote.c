@@ -268,13 +268,28 @@ static int nft_table(struct tc_remote *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* state_dir - STATE_DIR/net-INODE: the state of this network namespace's runs. The
+ * drop tables and the reserved ports belong to a namespace: a run, a clean-up or
+ * "tcpconform cleanup" in one namespace must never touch another's. */
+static void state_dir(char *buf, size_t len)
+{
+	struct stat st;
+
+	mkdir(STATE_DIR, 0755);
+	if (stat("/proc/self/ns/net", &st) < 0)
+		st.st_ino = 0;
+	snprintf(buf, len, STATE_DIR "/net-%lu", (unsigned long)st.st_ino);
+	mkdir(buf, 0755);
+}
+
 int tc_remote_next_block(int nblocks, const struct tc_addr *target)
 {
-	char path[] = STATE_DIR "/next-block";
+	char path[200];
 	FILE *f;
 	int b = -1, k;
 
-	mkdir(STATE_DIR, 0755);
+	state_dir(path, sizeof(path) - 16);
+	strcat(path, "/next-block");
 	f = fopen(path, "r");
 	if (f) {
 		if (fscanf(f, "%d", &b) != 1)
@@ -302,8 +317,10 @@ static void state_write(struct tc_remote *r)
 {
 	FILE *f;
 
-	mkdir(STATE_DIR, 0755);
-	snprintf(r->state_path, sizeof(r->state_path), STATE_DIR "/remote-%d", (int)getpid());
+	char dir[100];
+
+	state_dir(dir, sizeof(dir));
+	snprintf(r->state_path, sizeof(r->state_path), "%s/remote-%d", dir, (int)getpid());
 	f = fopen(r->state_path, "w");
 	if (!f)
 		return;
@@ -370,17 +387,20 @@ int tc_remote_cleanup_stale(char *err, size_t errlen)
 	struct dirent *de;
 	int n = 0;
 
-	/* ports first: the state files say which ranges were whose */
-	d = opendir(STATE_DIR);
+	char dir[100];
+
+	/* ports first: the state files (of this namespace's runs) say which ranges were whose */
+	state_dir(dir, sizeof(dir));
+	d = opendir(dir);
 	while (d && (de = readdir(d))) {
-		char path[300], table[64];
+		char path[400], table[64];
 		unsigned lo, hi;
 		long pid;
 		FILE *f;
 
 		if (strncmp(de->d_name, "remote-", 7) || (pid = atol(de->d_name + 7)) <= 0 || tc_owner_alive(pid))
 			continue;
-		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		f = fopen(path, "r");
 		if (f && fscanf(f, "table %63s ports %u %u", table, &lo, &hi) == 3)
 			ports_edit((uint16_t)lo, (uint16_t)hi, 0, e2, sizeof(e2));

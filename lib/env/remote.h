@@ -28,7 +28,7 @@ struct tc_remote {
 	char table[48];
 	uint16_t port_lo, port_hi;
 	int nft_made, ports_reserved;
-	char state_path[128];
+	char state_path[160];
 };
 
 /*
