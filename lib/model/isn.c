@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -43,23 +50,6 @@ int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len
 		return tc_errf(why, len, "%zu of %zu ISNs repeat", repeats(s, n, &zero), n), 0;
 	if (zero)
 		return tc_errf(why, len, "an ISN is 0"), 0;
-	/* each bit: a binomial(n, 1/2); 5 sigma either way */
-	sigma = sqrt((double)n) / 2;
-	for (b = 0; b < 32; b++) {
-		for (ones = 0, i = 0; i < n; i++)
-			ones += (s[i].isn >> b) & 1;
-		if (fabs((double)ones - (double)n / 2) > 5 * sigma)
-			return tc_errf(why, len, "bit %d of the ISN is 1 in %zu of %zu samples (a random bit: %zu +- %.0f)",
-				       b, ones, n, n / 2, 5 * sigma), 0;
-	}
-	/* top byte: chi-square with 255 degrees of freedom; 340 is p < 0.0003 */
-	for (i = 0; i < n; i++)
-		bins[s[i].isn >> 24]++;
-	expect = (double)n / 256;
-	for (i = 0; i < 256; i++)
-		chi += ((double)bins[i] - expect) * ((double)bins[i] - expect) / expect;
-	if (chi > 340)
-		return tc_errf(why, len, "the top byte of the ISN is not uniform (chi-square %.0f > 340, 255 df)", chi), 0;
 	/* consecutive ISNs within 2^24 of each other: by chance 1 in 128 */
 	for (i = 1; i < n; i++) {
 		int32_t d = (int32_t)(s[i].isn - s[i - 1].isn);
@@ -97,9 +87,62 @@ int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len
 	if ((double)again / (double)(n - 2) > 0.05)
 		return tc_errf(why, len, "%zu of %zu changes between consecutive steps of the ISN repeat a change "
 			       "seen before (by chance: hardly one): a clock or a counter shows through", again, n - 2), 0;
+	/* the patterns of counters and clocks first (above): a counter's cause is named as
+	 * such, not by the bit it happens to leave unbalanced */
+	/* each bit: a binomial(n, 1/2); 5 sigma either way */
+	sigma = sqrt((double)n) / 2;
+	for (b = 0; b < 32; b++) {
+		for (ones = 0, i = 0; i < n; i++)
+			ones += (s[i].isn >> b) & 1;
+		if (fabs((double)ones - (double)n / 2) > 5 * sigma)
+			return tc_errf(why, len, "bit %d of the ISN is 1 in %zu of %zu samples (a random bit: %zu +- %.0f)",
+				       b, ones, n, n / 2, 5 * sigma), 0;
+	}
+	/* top byte: chi-square with 255 degrees of freedom; 340 is p < 0.0003 */
+	for (i = 0; i < n; i++)
+		bins[s[i].isn >> 24]++;
+	expect = (double)n / 256;
+	for (i = 0; i < 256; i++)
+		chi += ((double)bins[i] - expect) * ((double)bins[i] - expect) / expect;
+	if (chi > 340)
+		return tc_errf(why, len, "the top byte of the ISN is not uniform (chi-square %.0f > 340, 255 df)", chi), 0;
 	tc_errf(why, len, "%zu ISNs: no repeats, bits balanced, top byte chi-square %.0f (255 df), "
 		"%zu consecutive pairs within 2^24, %zu alike steps, %zu repeated changes of step",
 		n, chi, close, alike, again);
+	return 1;
+}
+
+/* per_attempt - do the steps of the ISN follow the time between attempts (a clock), or
+ * stay alike however long the pause (a counter bumped per connection, which a burst of
+ * attempts makes look fast)? The attempts are made at uneven gaps (the runner pauses
+ * before every other one); where the long gaps are at least 3 times the short ones, a
+ * clock's steps are too. 1 with @why when the steps do not follow the gaps. */
+static int per_attempt(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
+{
+	double *g = tc_xmalloc(n * sizeof(*g)), med, gs = 0, gl = 0, ss = 0, sl = 0;
+	size_t i, ns = 0, nl = 0;
+
+	for (i = 1; i < n; i++)
+		g[i - 1] = (double)(s[i].t_us - s[i - 1].t_us);
+	qsort(g, n - 1, sizeof(*g), cmp_dbl);
+	med = g[(n - 1) / 2];
+	free(g);
+	for (i = 1; i < n; i++) {
+		double gap = (double)(s[i].t_us - s[i - 1].t_us), step = (double)(uint32_t)(s[i].isn - s[i - 1].isn);
+
+		if (gap <= med) {
+			gs += gap, ss += step, ns++;
+		} else {
+			gl += gap, sl += step, nl++;
+		}
+	}
+	if (!ns || !nl || gs <= 0 || gl / (double)nl < 3 * (gs / (double)ns))
+		return 0;       /* the gaps are too even to tell */
+	gs /= (double)ns, gl /= (double)nl, ss /= (double)ns, sl /= (double)nl;
+	if (sl >= ss * (gl / gs) / 3)
+		return 0;       /* steps that grow with the gaps: a clock */
+	tc_errf(why, len, "the ISN steps by about as much after a %.0f us pause (%.0f) as after %.0f us (%.0f): "
+		"it counts connections, it is not a clock", gl, sl, gs, ss);
 	return 1;
 }
 
@@ -123,6 +166,8 @@ int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 	dv = s[n - 1].isn - s[0].isn;
 	if (!dt)
 		return tc_errf(why, len, "the samples took no time"), 0;
+	if (per_attempt(s, n, why, len))        /* the cause first: a counter, however fast */
+		return 0;
 	rate = (double)dv / ((double)dt / 1e6);
 	if (rate < 250000)
 		return tc_errf(why, len, "the ISN grew %.0f per second (a 4 us clock: 250000)", rate), 0;

@@ -986,6 +986,8 @@ static void analyse(struct tc_conn *k)
 	finish(k, TC_V_FAIL);
 }
 
+#define ISN_GAP_US 4000            /* a clock of 250 000 a second: 1000 ticks */
+
 /* sample_done - one run of a sampled case ended: keep its ISN, start the next run
  * (on a new tester port unless same-port), or judge them all. 1 if the case goes on
  * or is judged, 0 if it ended some other way. */
@@ -1056,6 +1058,10 @@ static int sample_done(struct tc_conn *k)
 	tc_track_init(&k->trk, k->trk.path[0]);
 	k->step_t0 = now(k);
 	k->step_tcb = k->trk.t;
+	/* isn-clock: every other attempt after a pause, so that the steps of a clock follow
+	 * the time between attempts and those of a per-connection counter do not */
+	if (k->c->analyze == TC_AN_ISN_CLOCK && k->sample % 2)
+		k->gap_until = now(k) + ISN_GAP_US;
 	return 1;
 }
 
@@ -1065,6 +1071,15 @@ static void step_once(struct tc_conn *k, int *wait)
 	struct tc_frame *f = cur(k);
 	const struct tc_step *st;
 
+	if (k->gap_until) {             /* the pause between two samples */
+		if (now(k) < k->gap_until) {
+			arm(k, k->gap_until - now(k));
+			*wait = 1;
+			return;
+		}
+		k->gap_until = 0;
+		k->armed = 0;
+	}
 	if (k->alt) {
 		step_alt(k, wait);
 		return;
