@@ -535,6 +535,7 @@ static int run_cases(struct run *R)
 		env[f].tg = R->tg[f];
 		env[f].io = &R->io;
 		env[f].agent = R->ns.agent ? &R->ag : NULL;
+		env[f].agent_seq = &R->agent_seq;       /* one agent serves both families */
 		env[f].clock = &clock;
 		env[f].port_lo = R->remote ? R->rem.port_lo : (uint16_t)(20000 + 20000 * f);
 		env[f].port_hi = R->remote ? R->rem.port_hi : (uint16_t)(env[f].port_lo + 19999);

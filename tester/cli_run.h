@@ -56,6 +56,7 @@ struct run {
 	struct tc_dry *dry;
 	struct tc_io io;
 	struct tc_agentc ag;            /* the agent's channel (new after a restart) */
+	uint32_t agent_seq;             /* request numbers, shared by the families */
 	int revived;                    /* times the stack was started again */
 	const struct tc_target *tg[2];  /* per family, NULL when not run */
 	struct tc_sched_stats stats;

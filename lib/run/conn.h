@@ -42,6 +42,7 @@ struct tc_conn {
 	uint32_t agent_id;
 	int agent_wait;
 	int listen_wait;                /* 'listen PP MODE' sent, its answer not yet here */
+	int unlistened;                 /* 'unlisten PP' sent */
 	uint64_t gap_until;             /* isn-clock: the next sample waits until then */
 	/* The model's outcomes for the tester's last segment (for "< model"). */
 	struct tc_outcome last[TC_MODEL_MAX_OUTCOMES];

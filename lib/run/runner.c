@@ -534,13 +534,19 @@ static const char *listen_mode(const struct tc_conn *k)
 	return modes[k->c->port];
 }
 
+/* next_request - a request number no other case of the run has. */
+static uint32_t next_request(struct tc_run_env *env)
+{
+	return env->agent_seq ? ++*env->agent_seq : ++env->next_agent_id;
+}
+
 /* agent_send - a request to the agent; 0, or -1 with the case's error set. */
 static int agent_send(struct tc_conn *k, int line, const char *cmd)
 {
 	char err[TC_ERRLEN];
 	struct tc_agentc *a = k->env->agent;
 
-	k->agent_id = ++k->env->next_agent_id;
+	k->agent_id = next_request(k->env);
 	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
 		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, line, err);
 		finish(k, TC_V_ERROR);
@@ -1360,15 +1366,16 @@ void tc_conn_teardown(struct tc_conn *k)
 	char err[TC_ERRLEN];
 	enum tc_state st = k->trk.t.st;
 
+	if (listen_mode(k) && k->done && !k->unlistened) {     /* the listener goes, after the last sample */
+		char cmd[32], aerr[TC_ERRLEN];
+
+		k->unlistened = 1;
+		snprintf(cmd, sizeof(cmd), "unlisten %u", k->tport);
+		k->env->agent->ops->request(k->env->agent->ctx, next_request(k->env), cmd, aerr, sizeof(aerr));
+	}
 	if (k->torn_down)
 		return;
 	k->torn_down = 1;
-	if (listen_mode(k)) {   /* the case's listener goes; its answer is nobody's */
-		char cmd[32], aerr[TC_ERRLEN];
-
-		snprintf(cmd, sizeof(cmd), "unlisten %u", k->tport);
-		k->env->agent->ops->request(k->env->agent->ctx, ++k->env->next_agent_id, cmd, aerr, sizeof(aerr));
-	}
 	if (k->done && k->c->samples) {
 		trace_in_time_order(k->r);
 		return;         /* each run was torn down as it ended */

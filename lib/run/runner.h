@@ -32,6 +32,8 @@ struct tc_run_env {
 	struct tc_agentc *agent;        /* NULL when there is none */
 	struct tc_clock *clock;
 	uint32_t next_agent_id;
+	uint32_t *agent_seq;            /* the run's request numbers, when its environments share
+					 * one agent (IPv4 and IPv6): a reply must reach one case */
 	uint16_t next_ip_id;
 	uint16_t port_lo, port_hi;      /* the tester ports of its cases: one each, never reused */
 	uint16_t next_port;             /* the ports beyond the cases', for @samples (set by the scheduler) */
