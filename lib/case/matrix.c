@@ -23,7 +23,11 @@ static const struct mstate {
 	{ "CLOSE-WAIT", "close_wait", "discard", "RFC9293 3.10.7.4",
 	  "#E\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2                        => CLOSE-WAIT\n" },
 	{ "CLOSING", "closing", "discard", "RFC9293 3.10.7.4",
-	  "#E\nagent shutdown wr\n< F. 1:1(0) ack 1\n> F. 1:1(0) ack 1\n< . 2:2(0) ack 2                        => CLOSING\n" },
+	  /* the target acknowledges the tester's FIN with an ACK, or on a retransmission of
+	   * its own FIN (3.10.7.4, eighth step, only says "send an acknowledgment") */
+	  "#E\nagent shutdown wr\n< F. 1:1(0) ack 1\n> F. 1:1(0) ack 1\nalt ack\n"
+	  "< . 2:2(0) ack 2                        => CLOSING\nalt fin_again\n"
+	  "< F. 1:1(0) ack 2                       => CLOSING\nend\n" },
 	{ "LAST-ACK", "last_ack", "discard", "RFC9293 3.10.7.4",
 	  "#E\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2\nagent close\n< F. 1:1(0) ack 2                        => LAST-ACK\n" },
 	{ "TIME-WAIT", "time_wait", "discard", "RFC9293 3.10.7.4",

@@ -360,6 +360,17 @@ static void syn_sync(struct outs *x)
 	o = add(x, "legacy", "RFC793 3.9 (a SYN in the window resets)");
 	rst_for(o, x->s);
 	o->next.st = TC_ST_CLOSED;
+	/* RFC 793 says "send a reset" and leaves its form open: the reset of the connection
+	 * itself, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, is the one its peer takes (and the
+	 * one BSD's tcp_drop() sends) */
+	o = add(x, "legacy_drop", "RFC793 3.9 (a SYN in the window resets the connection)");
+	if (o) {
+		o->nreply = 1;
+		o->reply.flags = TC_RST | TC_ACK;
+		o->reply.seq = t->snd_nxt;
+		o->reply.ack = t->rcv_nxt;
+		o->next.st = TC_ST_CLOSED;
+	}
 	if (t->st == TC_ST_TIME_WAIT)
 		tw_new_syn(x);
 }

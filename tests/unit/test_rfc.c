@@ -122,7 +122,7 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_ESTABLISHED, R, 1000, 0, 0, "rfc5961,legacy", A, 1, 1, 0, TC_ST_ESTABLISHED },
 	{ __LINE__, TC_ST_ESTABLISHED, R, 1001, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_ESTABLISHED },
 	{ __LINE__, TC_ST_ESTABLISHED, R, -70000, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_ESTABLISHED },
-	{ __LINE__, TC_ST_ESTABLISHED, S, 1, 0, 0, "rfc5961,legacy", A, 1, 1, 0, TC_ST_ESTABLISHED },
+	{ __LINE__, TC_ST_ESTABLISHED, S, 1, 0, 0, "rfc5961,legacy,legacy_drop", A, 1, 1, 0, TC_ST_ESTABLISHED },
 	{ __LINE__, TC_ST_ESTABLISHED, S, 5000, 0, 0, "rfc9293", A, 1, 1, 0, TC_ST_ESTABLISHED },
 	{ __LINE__, TC_ST_ESTABLISHED, A, 1, 1001, 0, "rfc9293", A, 1, 1, 0, TC_ST_ESTABLISHED },
 	{ __LINE__, TC_ST_ESTABLISHED, P | A, 1, 1001, 10, "rfc9293", A, 1, 1, 0, TC_ST_ESTABLISHED },
@@ -140,7 +140,7 @@ static const struct row rows[] = {
 	/* FIN-WAIT-2 */
 	{ __LINE__, TC_ST_FIN_WAIT_2, F | A, 1, 2, 0, "rfc9293", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_FIN_WAIT_2, P | A, 1, 2, 10, "rfc9293", A, 2, 11, 0, TC_ST_FIN_WAIT_2 },
-	{ __LINE__, TC_ST_FIN_WAIT_2, S, 1, 0, 0, "rfc5961,legacy", A, 2, 1, 0, TC_ST_FIN_WAIT_2 },
+	{ __LINE__, TC_ST_FIN_WAIT_2, S, 1, 0, 0, "rfc5961,legacy,legacy_drop", A, 2, 1, 0, TC_ST_FIN_WAIT_2 },
 	/* CLOSE-WAIT (RCV.NXT X+2) */
 	{ __LINE__, TC_ST_CLOSE_WAIT, P | A, 2, 1, 10, "rfc9293,ack", NONE, 0, 0, 0, TC_ST_CLOSE_WAIT },
 	{ __LINE__, TC_ST_CLOSE_WAIT, F | A, 1, 1, 0, "rfc9293", A, 1, 2, 0, TC_ST_CLOSE_WAIT },
@@ -151,7 +151,7 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_CLOSING, R, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_CLOSING, F | A, 1, 1, 0, "rfc9293", A, 2, 2, 0, TC_ST_CLOSING },     /* old FIN: unacceptable */
 	{ __LINE__, TC_ST_CLOSING, P | A, 2, 1, 10, "rfc9293,ack", NONE, 0, 0, 0, TC_ST_CLOSING },  /* text ignored */
-	{ __LINE__, TC_ST_CLOSING, S, 2, 0, 0, "rfc5961,legacy", A, 2, 2, 0, TC_ST_CLOSING },
+	{ __LINE__, TC_ST_CLOSING, S, 2, 0, 0, "rfc5961,legacy,legacy_drop", A, 2, 2, 0, TC_ST_CLOSING },
 	/* LAST-ACK */
 	{ __LINE__, TC_ST_LAST_ACK, A, 2, 2, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_LAST_ACK, R, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_CLOSED },
@@ -159,13 +159,13 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_LAST_ACK, A, 2, 1, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_LAST_ACK },     /* FIN not acked yet */
 	{ __LINE__, TC_ST_LAST_ACK, F | A, 1, 1, 0, "rfc9293", A, 2, 2, 0, TC_ST_LAST_ACK },   /* old FIN: unacceptable */
 	{ __LINE__, TC_ST_LAST_ACK, P | A, 2, 1, 10, "rfc9293,ack", NONE, 0, 0, 0, TC_ST_LAST_ACK }, /* text ignored */
-	{ __LINE__, TC_ST_LAST_ACK, S, 2, 0, 0, "rfc5961,legacy", A, 2, 2, 0, TC_ST_LAST_ACK },
+	{ __LINE__, TC_ST_LAST_ACK, S, 2, 0, 0, "rfc5961,legacy,legacy_drop", A, 2, 2, 0, TC_ST_LAST_ACK },
 	/* TIME-WAIT (RCV.NXT X+2) */
 	{ __LINE__, TC_ST_TIME_WAIT, R, 2, 0, 0, "rfc9293,rfc1337", NONE, 0, 0, 0, TC_ST_CLOSED },
 	{ __LINE__, TC_ST_TIME_WAIT, R, 3, 0, 0, "rfc5961,rfc1337,legacy", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, F | A, 1, 2, 0, "rfc9293", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, S, 5000, 0, 0, "rfc9293,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
-	{ __LINE__, TC_ST_TIME_WAIT, S, 3, 0, 0, "rfc5961,legacy,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
+	{ __LINE__, TC_ST_TIME_WAIT, S, 3, 0, 0, "rfc5961,legacy,legacy_drop,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, S, -100, 0, 0, "rfc9293,rfc6191", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, A, 2, 2, 0, "rfc9293,ignore", A, 2, 2, 0, TC_ST_TIME_WAIT },
 	{ __LINE__, TC_ST_TIME_WAIT, F, 2, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_TIME_WAIT },
