@@ -80,19 +80,25 @@ char *tc_matrix_text(int i, char *id, size_t idlen)
 	const char *seq = sync ? p->sync : p->unsync;
 	const char *ack = !c->ack ? "" : sync ? " ack SND.NXT" : !strcmp(s->id, "syn_sent") ? " ack SND.NXT" : " ack 1000";
 	char *text;
+	/* An unacceptable segment (outside the window of a synchronized connection) is
+	 * judged by the first step of 3.10.7.4: "an acknowledgment should be sent in reply
+	 * (unless the RST bit is set, if so drop the segment and return)", a lower-case
+	 * should, and RFC 5961 3.2's "TCP stacks SHOULD implement" for resets: SHOULD. */
+	const char *level = sync && (!strcmp(p->id, "below") || !strcmp(p->id, "beyond")) ? "SHOULD" : "MUST";
 
 	snprintf(id, idlen, "tcp.matrix.%s.%s.%s", s->id, c->id, p->id);
 	if (asprintf(&text,
 		     "@id      %s\n"
 		     "@title   %s: %s, %s%s%s\n"
 		     "@rfc     %s; %s\n"
-		     "@level   MUST\n"
+		     "@level   %s\n"
 		     "@port    %s\n"
 		     "@tags    matrix\n"
 		     "%s"
 		     "> %s %s:%s+%d(%d) win 65535%s%s\n"
 		     "< model\n",
-		     id, s->name, c->what, sync ? "" : "seq ", sync ? p->what : p->unsync, sync ? "" : " (no window yet)", s->rfc, c->rfc, s->port,
+		     id, s->name, c->what, sync ? "" : "seq ", sync ? p->what : p->unsync, sync ? "" : " (no window yet)", s->rfc, c->rfc,
+		     level, s->port,
 		     s->prelude,
 		     c->flags, seq, seq, c->len, c->len, ack,
 		     c->flags[0] == 'S' ? " <mss 1460>" : "") < 0)
