@@ -2,6 +2,7 @@
 #   make            build build/tcpconform and build/tcpconform-agent
 #   make run        install what is missing, build, run the default suite (root)
 #   make test       install what is missing, build, run every test
+#   make check      the edit loop: unit tests, quick end-to-end checks, fuzzers 10 s each
 #   make stacks     install and build what --stack lwip|gvisor|slirp|passt need
 #   make unit       unit tests only (no root)
 #   make asan       unit tests under AddressSanitizer and UBSan
@@ -63,6 +64,13 @@ run: deps
 unit: all $(BUILD)/unit-tests
 	./$(BUILD)/unit-tests
 
+# The edit loop (under a minute): unit tests, the end-to-end checks that take seconds
+# (as root), each fuzzer for 10 s.
+check:
+	@sh tests/deps.sh check
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh $(BUILD) check
+
 test:
 	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests stack-lwip stack-gvisor
@@ -84,13 +92,15 @@ asan:
 # and the shipped cases: FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 FUZZ_LIB := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c)
-fuzz:
+fuzz-build:
 	@mkdir -p build-fuzz/corpus-decode build-fuzz/corpus-parse
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_decode.c $(FUZZ_LIB) -o build-fuzz/fuzz_decode
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_parse.c $(FUZZ_LIB) -o build-fuzz/fuzz_parse
 	sh tests/fuzz/seed.sh build-fuzz
+
+fuzz: fuzz-build
 	./build-fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-decode
 	./build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/case.dict build-fuzz/corpus-parse
 
@@ -105,7 +115,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run unit test stacks asan fuzz golden install clean
+.PHONY: all deps run unit check test stacks asan fuzz fuzz-build golden install clean
 
 -include tester/gvisor/gvisor.mk
 -include tester/lwip/lwip.mk

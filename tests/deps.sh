@@ -9,6 +9,8 @@ PKGS="gcc make pkg-config libnet1-dev libpcap-dev libcjson-dev iproute2 ethtool 
 # source package, for tcpconform-lwip), the proxies slirp4netns and pasta
 STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt"
 [ "${1:-}" = stacks ] && PKGS="$PKGS $STACKS"
+# make check: the fuzzers want clang (libFuzzer comes with it)
+[ "${1:-}" = check ] && PKGS="$PKGS jq procps clang"
 [ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema $STACKS"
 missing=""
 for p in $PKGS; do

@@ -6,6 +6,10 @@
 # with the line "# end" (tc_end in tests/e2e/lib.sh).
 set -u
 BUILD=${1:-build}
+# "check": the edit loop's share (make check): the unit tests, the end-to-end scripts
+# that take seconds, and each fuzzer for FUZZ_SECONDS (10)
+MODE=${2:-all}
+QUICK_E2E="tests/e2e/cli.sh tests/e2e/diagnostics.sh tests/e2e/state.sh tests/e2e/agent.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 log=$(mktemp)
@@ -34,8 +38,32 @@ run_part() {
 }
 
 run_part unit "$BUILD/unit-tests"
+if [ "$MODE" = check ]; then
+	e2e=$QUICK_E2E
+else
+	e2e=$(ls tests/e2e/*.sh)
+fi
+if [ "$MODE" = check ]; then
+	# fuzz NAME: run the fuzzer; a crash it finds is a failure (its output says where)
+	fuzz() {
+		if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
+			>build-fuzz/"$1".log 2>&1; then
+			echo "ok - fuzz: $1 for ${FUZZ_SECONDS:-10} s: $(grep -o 'Done [0-9]* runs' build-fuzz/"$1".log)"
+		else
+			echo "not ok - fuzz: $1 found a crash (build-fuzz/$1.log)"
+			tail -n 20 build-fuzz/"$1".log
+		fi
+		echo "# end"
+	}
+	if command -v clang >/dev/null && make --no-print-directory fuzz-build >/dev/null 2>&1; then
+		run_part "fuzz decode" fuzz decode
+		run_part "fuzz parse" fuzz parse tests/fuzz/case.dict
+	else
+		echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check installs clang as root)" | tee -a "$log"
+	fi
+fi
 if [ "$(id -u)" = 0 ]; then
-	for t in tests/e2e/*.sh; do
+	for t in $e2e; do
 		[ -e "$t" ] || continue
 		[ "$t" = tests/e2e/lib.sh ] && continue         # the helpers the scripts source
 		TC_BUILD="$BUILD" run_part "$t" sh "$t"
