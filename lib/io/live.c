@@ -161,46 +161,61 @@ static void answer_arp(struct tc_live *lv, const u_char *f, size_t len)
  * advertisement with our MAC (RFC 4861 7.2.4), when cfg.answer_arp: a stack on a TAP
  * asks for the tester's address before it answers. Only the tester's address is
  * ever answered, and only to the asker. */
+/* send_nd - a neighbour solicitation (135) or advertisement (136) from the tester's
+ * IPv6 address @me, for @target, to @dst at @eth_dst, with the tester's MAC as its
+ * source (1) or target (2) link-layer address option (RFC 4861 4.3, 4.4). 0 or -1. */
+static int send_nd(struct tc_live *lv, const struct tc_addr *me, int type, uint32_t flags, const uint8_t *target,
+		   const struct tc_addr *dst, const uint8_t *eth_dst, char *err, size_t errlen)
+{
+	uint8_t body[24];
+	struct tc_seg m;
+	int rc;
+
+	tc_seg_init(&m);
+	m.family = 6;
+	m.ip_proto = 58;
+	m.ttl = 255;
+	m.src = *me;
+	m.dst = *dst;
+	memcpy(m.eth_src, lv->cfg.tester_mac, 6);
+	memcpy(m.eth_dst, eth_dst, 6);
+	m.icmp_type = (uint8_t)type;
+	m.icmp_rest = flags;
+	memcpy(body, target, 16);
+	body[16] = type == 135 ? 1 : 2;
+	body[17] = 1;
+	memcpy(body + 18, lv->cfg.tester_mac, 6);
+	m.payload_len = 24;
+	rc = tc_seg_encode(&m, body, NULL, err, errlen) < 0 || build_frame(lv->ln, &m, err, errlen) < 0 ||
+	     libnet_write(lv->ln) == -1 ? -1 : 0;
+	tc_seg_free(&m);
+	return rc;
+}
+
 static void answer_ns(struct tc_live *lv, const u_char *f, size_t len)
 {
 	const struct tc_addr *me = lv->cfg.tester[1].family == 6 ? &lv->cfg.tester[1] : &lv->cfg.tester[0];
-	static const uint8_t unspec[16];
-	uint8_t body[24];
-	struct tc_seg na;
+	static const uint8_t unspec[16], all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	struct tc_addr dst;
 	char err[TC_ERRLEN];
+	int from_unspec;
 
 	if (!lv->cfg.answer_arp || lv->cfg.raw || me->family != 6 || len < 14 + 40 + 24 ||
 	    f[12] != 0x86 || f[13] != 0xdd || f[20] != 58 || f[54] != 135 || memcmp(f + 62, me->a, 16))
 		return;
-	tc_seg_init(&na);
-	na.family = 6;
-	na.ip_proto = 58;
-	na.ttl = 255;
-	na.src = *me;
-	if (memcmp(f + 22, unspec, 16)) {
-		na.dst.family = 6;
-		memcpy(na.dst.a, f + 22, 16);
-		memcpy(na.eth_dst, f + 6, 6);
-		na.icmp_rest = 0x60000000;      /* solicited, override */
-	} else {                                /* from ::, to all nodes (7.2.4) */
-		tc_addr_parse(&na.dst, "ff02::1");
-		na.eth_dst[0] = na.eth_dst[1] = 0x33;
-		na.eth_dst[5] = 1;
-		na.icmp_rest = 0x20000000;
+	from_unspec = !memcmp(f + 22, unspec, 16);
+	if (from_unspec) {                      /* from ::, to all nodes (7.2.4) */
+		tc_addr_parse(&dst, "ff02::1");
+	} else {
+		dst.family = 6;
+		memcpy(dst.a, f + 22, 16);
 	}
-	memcpy(na.eth_src, lv->cfg.tester_mac, 6);
-	na.icmp_type = 136;
-	memcpy(body, me->a, 16);
-	body[16] = 2;                           /* target link-layer address */
-	body[17] = 1;
-	memcpy(body + 18, lv->cfg.tester_mac, 6);
-	na.payload_len = 24;
-	if (tc_seg_encode(&na, body, NULL, err, sizeof(err)) < 0 || build_frame(lv->ln, &na, err, sizeof(err)) < 0 ||
-	    libnet_write(lv->ln) == -1) {
+	/* solicited (not to ::) and override */
+	if (send_nd(lv, me, 136, from_unspec ? 0x20000000 : 0x60000000, me->a, &dst,
+		    from_unspec ? all_nodes_mac : f + 6, err, sizeof(err)) < 0) {
 		lv->failed = 1;
 		snprintf(lv->err, sizeof(lv->err), "neighbour advertisement: %s", libnet_geterror(lv->ln));
 	}
-	tc_seg_free(&na);
 }
 
 /* neighbour_reply - an ARP reply or an ICMPv6 neighbour advertisement for the
@@ -452,7 +467,6 @@ int tc_live_resolve(struct tc_live *lv, const struct tc_addr *ip, uint8_t *mac, 
 	lv->resolving = *ip;
 	lv->resolved = 0;
 	for (try = 0; try < 3 && !lv->resolved; try++) {
-		struct tc_seg ns;
 		uint64_t end;
 		int rc;
 
@@ -463,28 +477,14 @@ int tc_live_resolve(struct tc_live *lv, const struct tc_addr *ip, uint8_t *mac, 
 			     libnet_build_ethernet(bcast, lv->cfg.tester_mac, ETHERTYPE_ARP, NULL, 0, lv->ln, 0) == -1 ||
 			     libnet_write(lv->ln) == -1;
 		} else {
-			uint8_t body[24 + 8];
+			struct tc_addr group;
+			uint8_t gmac[6] = { 0x33, 0x33 };
 
-			/* a neighbour solicitation to the solicited-node group (RFC 4861 4.3) */
-			tc_seg_init(&ns);
-			ns.family = 6;
-			ns.ip_proto = 58;
-			ns.ttl = 255;
-			ns.src = *me;
-			tc_addr_parse(&ns.dst, "ff02::1:ff00:0");
-			memcpy(ns.dst.a + 13, ip->a + 13, 3);
-			memcpy(ns.eth_src, lv->cfg.tester_mac, 6);
-			ns.eth_dst[0] = ns.eth_dst[1] = 0x33;
-			memcpy(ns.eth_dst + 2, ns.dst.a + 12, 4);
-			ns.icmp_type = 135;
-			memcpy(body, ip->a, 16);
-			body[16] = 1;           /* source link-layer address */
-			body[17] = 1;
-			memcpy(body + 18, lv->cfg.tester_mac, 6);
-			ns.payload_len = 24;
-			rc = tc_seg_encode(&ns, body, NULL, err, errlen) < 0 || build_frame(lv->ln, &ns, err, errlen) < 0 ||
-			     libnet_write(lv->ln) == -1;
-			tc_seg_free(&ns);
+			/* to the solicited-node group (RFC 4861 4.3) */
+			tc_addr_parse(&group, "ff02::1:ff00:0");
+			memcpy(group.a + 13, ip->a + 13, 3);
+			memcpy(gmac + 2, group.a + 12, 4);
+			rc = send_nd(lv, me, 135, 0, ip->a, &group, gmac, err, errlen) < 0;
 		}
 		if (rc) {
 			lv->resolving.family = 0;

@@ -161,6 +161,17 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	return 0;
 }
 
+int replay_check(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
+		 const char *agent_fail, const char *file, int line)
+{
+	if (replay_run(r, path, text, trace, agent_fail) < 0) {
+		t_fail(t, file, line, "replay failed: %s", r->err);
+		replay_free(r);
+		return -1;
+	}
+	return 0;
+}
+
 void replay_free(struct replay *r)
 {
 	shift.n = 0;

@@ -6,6 +6,7 @@
 #include "case/case.h"
 #include "io/fake.h"
 #include "run/sched.h"
+#include "t.h"
 
 struct replay {
 	struct tc_case *c, *trace;
@@ -24,6 +25,12 @@ struct replay {
 int replay_run(struct replay *r, const char *case_path, const char *case_text, const char *trace_text,
 	       const char *agent_fail);
 void replay_free(struct replay *r);
+
+/* replay_check - replay_run, and a test failure at @line when it cannot run (the
+ * replay is then freed). 0 or -1. RUN() gives the caller's file and line. */
+int replay_check(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
+		 const char *agent_fail, const char *file, int line);
+#define RUN(r, path, text, trace, fail) replay_check(t, r, path, text, trace, fail, __FILE__, __LINE__)
 
 /* replay_wrong_port - the next replay_run's peer sends the reply of trace line @line
  * from port @port (once). */

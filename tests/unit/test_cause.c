@@ -8,17 +8,6 @@
 
 #include <stdlib.h>
 
-static int run(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
-	       const char *agent_fail, int line)
-{
-	if (replay_run(r, path, text, trace, agent_fail) < 0) {
-		t_fail(t, __FILE__, line, "replay failed: %s", r->err);
-		replay_free(r);
-		return -1;
-	}
-	return 0;
-}
-#define RUN(r, path, text, trace, fail) run(t, r, path, text, trace, fail, __LINE__)
 
 /* RFC 3168 6.1.1 constrains the ECN field (the low two bits of the TOS byte), not the
  * DSCP: a SYN-ACK with DSCP 2 (tos 8) and Not-ECT passes every ECN case; one with

@@ -10,17 +10,6 @@
 
 #define HANDSHAKE "> S 0:0(0)\n< S. 0:0(0) ack 1 win 64240 <mss 1460>\n> . 1:1(0)\n"
 
-static int run(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
-	       const char *agent_fail, int line)
-{
-	if (replay_run(r, path, text, trace, agent_fail) < 0) {
-		t_fail(t, __FILE__, line, "replay failed: %s", r->err);
-		replay_free(r);
-		return -1;
-	}
-	return 0;
-}
-#define RUN(r, path, text, trace, fail) run(t, r, path, text, trace, fail, __LINE__)
 
 static const char *verdict(const struct replay *r)
 {
