@@ -21,15 +21,20 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wformat=2 -Wvla $(WERROR)
-CPPFLAGS += -D_GNU_SOURCE -Ilib -DTC_VERSION=\"$(VERSION)\" -MMD -MP
+CPPFLAGS += -D_GNU_SOURCE -Ilib -Itester -DTC_VERSION=\"$(VERSION)\" -MMD -MP
 LDLIBS_ALL := -lnet $(PKG_LIBS) -lm
 
 # The engine, layer by layer. Pure layers first: they link without libnet/libpcap.
 PURE_SRC := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c lib/model/*.c lib/report/*.c lib/run/*.c)
 IO_SRC   := $(wildcard lib/io/*.c lib/env/*.c)
 LIB_SRC  := $(PURE_SRC) $(IO_SRC)
-CLI_SRC  := $(wildcard tester/cli*.c) tester/main.c
-AGENT_SRC := $(wildcard tester/agent*.c)
+# tester/: each program in a folder of its own (tester/cli, tester/agent, tester/lwip,
+# tester/gvisor); tester/common holds the agent protocol the C agents share, compiled
+# into each with that agent's own agent.h.
+CLI_SRC  := $(wildcard tester/cli/*.c)
+AGENT_SRC := $(wildcard tester/agent/*.c)
+COMMON_SRC := $(wildcard tester/common/*.c)
+common_obj = $(patsubst tester/common/%.c,$(BUILD)/obj/$(1)-common/%.o,$(COMMON_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -47,7 +52,11 @@ $(BUILD)/libtcpconform.a: $(call obj,$(LIB_SRC))
 $(BUILD)/tcpconform: $(call obj,$(CLI_SRC)) $(BUILD)/libtcpconform.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tcpconform-agent: $(call obj,$(AGENT_SRC))
+$(BUILD)/obj/agent-common/%.o: tester/common/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itester/agent $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tcpconform-agent: $(call obj,$(AGENT_SRC)) $(call common_obj,agent)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libtcpconform.a

@@ -36,7 +36,11 @@ $(LWIP_CORE_OBJ): $(BUILD)/lwip-obj/%.o: $(LWIP_DIR)/%.c tester/lwip/lwipopts.h 
 $(LWIP_AGENT_OBJ): CPPFLAGS += $(LWIP_INC)
 $(LWIP_AGENT_OBJ): | $(LWIP_STAMP)
 
-$(BUILD)/tcpconform-lwip: $(LWIP_AGENT_OBJ) $(LWIP_CORE_OBJ)
+$(BUILD)/obj/lwip-common/%.o: tester/common/%.c | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LWIP_INC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tcpconform-lwip: $(LWIP_AGENT_OBJ) $(call common_obj,lwip) $(LWIP_CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 stack-lwip:

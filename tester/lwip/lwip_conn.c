@@ -5,7 +5,7 @@
  * from the sent callback), close, abort, and the state of a connection.
  *
  * lwIP's callbacks only record what happened (data, FIN, error, a new
- * connection); la_conn_service(), called by the main loop after lwIP ran,
+ * connection); agent_conn_service(), called by the main loop after lwIP ran,
  * acts on it, so that nothing closes or aborts a pcb from inside lwIP.
  * Records are indexed by the peer's port; a record keeps its counters after
  * its pcb is gone, until a new connection from the same port replaces it.
@@ -18,12 +18,12 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 
-#include "lwip_agent.h"
+#include "agent.h"
 
-struct la_agent *la_self;
+struct agent *agent_self;
 
 /* Link @c at the head of the list of open records. */
-static void conn_link(struct la_agent *a, struct la_conn *c)
+static void conn_link(struct agent *a, struct agent_conn *c)
 {
 	c->prev = NULL;
 	c->next = a->live;
@@ -33,7 +33,7 @@ static void conn_link(struct la_agent *a, struct la_conn *c)
 }
 
 /* Remove @c from the list of open records. */
-static void conn_unlink(struct la_agent *a, struct la_conn *c)
+static void conn_unlink(struct agent *a, struct agent_conn *c)
 {
 	if (c->prev)
 		c->prev->next = c->next;
@@ -48,7 +48,7 @@ static void conn_unlink(struct la_agent *a, struct la_conn *c)
  * Take @c's pcb out of the record: lwIP calls none of the record's callbacks
  * for it any more. Returns the pcb (NULL if lwIP had freed it).
  */
-struct tcp_pcb *la_conn_detach(struct la_agent *a, struct la_conn *c)
+struct tcp_pcb *agent_conn_detach(struct agent *a, struct agent_conn *c)
 {
 	struct tcp_pcb *pcb = c->pcb;
 
@@ -64,7 +64,7 @@ struct tcp_pcb *la_conn_detach(struct la_agent *a, struct la_conn *c)
 }
 
 /* End the application's handle of @c: unread and unsent bytes are dropped. */
-static void conn_end(struct la_agent *a, struct la_conn *c)
+static void conn_end(struct agent *a, struct agent_conn *c)
 {
 	if (!c->open)
 		return;
@@ -74,7 +74,7 @@ static void conn_end(struct la_agent *a, struct la_conn *c)
 	if (c->held)
 		pbuf_free(c->held);
 	c->held = NULL;
-	la_buf_free(&c->out);
+	agent_buf_free(&c->out);
 }
 
 /*
@@ -82,7 +82,7 @@ static void conn_end(struct la_agent *a, struct la_conn *c)
  * error). Unread data makes lwIP send a reset (tcp_close_shutdown() in
  * tcp.c); after `sockopt linger 0` the close is an abort. The record stays.
  */
-void la_conn_close(struct la_agent *a, struct la_conn *c, int err)
+void agent_conn_close(struct agent *a, struct agent_conn *c, int err)
 {
 	struct tcp_pcb *pcb;
 
@@ -90,7 +90,7 @@ void la_conn_close(struct la_agent *a, struct la_conn *c, int err)
 		c->error = err;
 	if (!c->open)
 		return;
-	pcb = la_conn_detach(a, c);
+	pcb = agent_conn_detach(a, c);
 	if (pcb) {
 		if (c->linger0)
 			tcp_abort(pcb);
@@ -101,29 +101,29 @@ void la_conn_close(struct la_agent *a, struct la_conn *c, int err)
 }
 
 /* abort (@rst: tcp_abort, a reset) or forget (tcp_abandon without a segment). */
-void la_conn_abort(struct la_agent *a, struct la_conn *c, bool rst)
+void agent_conn_abort(struct agent *a, struct agent_conn *c, bool rst)
 {
 	struct tcp_pcb *pcb;
 
 	if (!c->open)
 		return;
-	pcb = la_conn_detach(a, c);
+	pcb = agent_conn_detach(a, c);
 	if (pcb)
 		tcp_abandon(pcb, rst ? 1 : 0);
 	conn_end(a, c);
 }
 
 /* Free a record, closing it first if open. */
-static void conn_free(struct la_agent *a, struct la_conn *c)
+static void conn_free(struct agent *a, struct agent_conn *c)
 {
-	la_conn_close(a, c, 0);
+	agent_conn_close(a, c, 0);
 	free(c);
 }
 
 /* lwIP freed @c's pcb (its ext-arg destroy callback). */
 static void on_destroy(u8_t id, void *data)
 {
-	struct la_conn *c = data;
+	struct agent_conn *c = data;
 
 	(void)id;
 	if (c)
@@ -139,7 +139,7 @@ static const struct tcp_ext_arg_callbacks ext_callbacks = { on_destroy, NULL };
  */
 static void on_err(void *arg, err_t err)
 {
-	struct la_conn *c = arg;
+	struct agent_conn *c = arg;
 	int e;
 
 	if (!c)
@@ -147,16 +147,16 @@ static void on_err(void *arg, err_t err)
 	c->pcb = NULL;
 	if (err == ERR_CLSD)
 		return;
-	e = la_errno_of(err);
+	e = agent_errno_of(err);
 	if (err == ERR_RST && c->connecting)
 		e = ECONNREFUSED;	/* a reset answering our SYN */
-	la_conn_close(la_self, c, e);
+	agent_conn_close(agent_self, c, e);
 }
 
 /* lwIP's receive callback: keep the data for the application; NULL is FIN. */
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-	struct la_conn *c = arg;
+	struct agent_conn *c = arg;
 
 	(void)err;
 	if (!c || !c->open) {	/* cannot happen: detached pcbs have no arg */
@@ -180,19 +180,19 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 /* lwIP's sent callback: room in the send buffer, write more. */
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	struct la_conn *c = arg;
+	struct agent_conn *c = arg;
 
 	(void)pcb;
 	(void)len;
 	if (c)
-		la_conn_flush(la_self, c, true);
+		agent_conn_flush(agent_self, c, true);
 	return ERR_OK;
 }
 
 /* lwIP's connected callback (of tcp_connect()): the handshake finished. */
-err_t la_conn_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+err_t agent_conn_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-	struct la_conn *c = arg;
+	struct agent_conn *c = arg;
 
 	(void)pcb;
 	(void)err;
@@ -202,7 +202,7 @@ err_t la_conn_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 }
 
 /* Set the record's callbacks on its pcb. */
-void la_conn_callbacks(struct la_agent *a, struct la_conn *c)
+void agent_conn_callbacks(struct agent *a, struct agent_conn *c)
 {
 	tcp_arg(c->pcb, c);
 	tcp_recv(c->pcb, on_recv);
@@ -217,10 +217,10 @@ void la_conn_callbacks(struct la_agent *a, struct la_conn *c)
  * freeing an older record there. Returns the record, or NULL (out of memory;
  * the caller still owns @pcb).
  */
-struct la_conn *la_conn_add(struct la_agent *a, struct tcp_pcb *pcb,
-			    uint16_t pport, enum la_mode mode)
+struct agent_conn *agent_conn_add(struct agent *a, struct tcp_pcb *pcb,
+			    uint16_t pport, enum agent_mode mode)
 {
-	struct la_conn *c = calloc(1, sizeof(*c));
+	struct agent_conn *c = calloc(1, sizeof(*c));
 
 	if (!c) {
 		perror("tcpconform-lwip: connection record");
@@ -234,22 +234,22 @@ struct la_conn *la_conn_add(struct la_agent *a, struct tcp_pcb *pcb,
 	c->pport = pport;
 	c->lport = pcb->local_port;
 	c->mode = mode;
-	c->reading = mode != LA_NOREAD;
+	c->reading = mode != AGENT_NOREAD;
 	c->started = true;
 	conn_link(a, c);
 	a->byport[pport] = c;
-	la_conn_callbacks(a, c);
+	agent_conn_callbacks(a, c);
 	return c;
 }
 
 /* Free every record (at exit); open ones are closed. */
-void la_conn_free_all(struct la_agent *a)
+void agent_conn_free_all(struct agent *a)
 {
 	size_t i;
 
 	if (!a->byport)
 		return;
-	for (i = 0; i < LA_NPORTS; i++) {
+	for (i = 0; i < AGENT_NPORTS; i++) {
 		if (a->byport[i])
 			conn_free(a, a->byport[i]);
 		a->byport[i] = NULL;
@@ -260,9 +260,9 @@ void la_conn_free_all(struct la_agent *a)
  * Hand lwIP queued output while its send buffer has room. In a callback
  * (@in_callback) an error only stops; the next service turn closes.
  */
-void la_conn_flush(struct la_agent *a, struct la_conn *c, bool in_callback)
+void agent_conn_flush(struct agent *a, struct agent_conn *c, bool in_callback)
 {
-	struct la_buf *b = &c->out;
+	struct agent_buf *b = &c->out;
 	bool wrote = false;
 
 	while (c->open && c->pcb && b->off < b->len) {
@@ -284,8 +284,8 @@ void la_conn_flush(struct la_agent *a, struct la_conn *c, bool in_callback)
 			break;	/* again from the sent callback */
 		if (err != ERR_OK) {
 			if (!in_callback)	/* ERR_CONN: after our FIN, as EPIPE */
-				la_conn_close(a, c, err == ERR_CONN ? EPIPE :
-					      la_errno_of(err));
+				agent_conn_close(a, c, err == ERR_CONN ? EPIPE :
+					      agent_errno_of(err));
 			return;
 		}
 		b->off += n;
@@ -295,7 +295,7 @@ void la_conn_flush(struct la_agent *a, struct la_conn *c, bool in_callback)
 	if (b->off == b->len)
 		b->off = b->len = 0;
 	else if (c->open && !c->pcb && !in_callback)
-		la_conn_close(a, c, EPIPE);	/* writing to a finished connection */
+		agent_conn_close(a, c, EPIPE);	/* writing to a finished connection */
 	if (wrote && !in_callback && c->pcb)
 		tcp_output(c->pcb);
 }
@@ -304,28 +304,28 @@ void la_conn_flush(struct la_agent *a, struct la_conn *c, bool in_callback)
  * Queue @n pattern bytes ('a'..'z' repeating, continuing the connection's
  * pattern) and start writing them. Returns 0, or -1 (out of memory).
  */
-int la_conn_queue_pattern(struct la_agent *a, struct la_conn *c, uint64_t n)
+int agent_conn_queue_pattern(struct agent *a, struct agent_conn *c, uint64_t n)
 {
-	struct la_buf *b = &c->out;
+	struct agent_buf *b = &c->out;
 	size_t i;
 
-	if (n > LA_SEND_MAX || la_buf_reserve(b, (size_t)n) != 0)
+	if (n > AGENT_SEND_MAX || agent_buf_reserve(b, (size_t)n) != 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		b->data[b->len + i] = (char)('a' + (c->pattern + i) % 26);
 	b->len += (size_t)n;
 	c->pattern += n;
 	c->queued += n;
-	la_conn_flush(a, c, false);
+	agent_conn_flush(a, c, false);
 	return 0;
 }
 
 /*
  * The application reads at most @max held bytes (echoing them when @echo,
- * while the echo backlog is below LA_ECHO_HIGH) and opens the window by as
+ * while the echo backlog is below AGENT_ECHO_HIGH) and opens the window by as
  * much (tcp_recved). Returns the count.
  */
-static uint64_t conn_consume(struct la_agent *a, struct la_conn *c,
+static uint64_t conn_consume(struct agent *a, struct agent_conn *c,
 			     uint64_t max, bool echo)
 {
 	uint64_t got = 0;
@@ -333,11 +333,11 @@ static uint64_t conn_consume(struct la_agent *a, struct la_conn *c,
 	while (c->open && c->held && got < max) {
 		size_t n = c->held->tot_len;
 
-		if (n > LA_IOBUF)
-			n = LA_IOBUF;
+		if (n > AGENT_IOBUF)
+			n = AGENT_IOBUF;
 		if (n > max - got)
 			n = (size_t)(max - got);
-		if (echo && c->out.len - c->out.off >= LA_ECHO_HIGH)
+		if (echo && c->out.len - c->out.off >= AGENT_ECHO_HIGH)
 			break;
 		pbuf_copy_partial(c->held, a->iobuf, (u16_t)n, 0);
 		c->held = pbuf_free_header(c->held, (u16_t)n);
@@ -346,8 +346,8 @@ static uint64_t conn_consume(struct la_agent *a, struct la_conn *c,
 		got += n;
 		c->nread += n;
 		if (echo) {
-			if (la_buf_append(&c->out, a->iobuf, n) != 0) {
-				la_conn_close(a, c, ENOMEM);
+			if (agent_buf_append(&c->out, a->iobuf, n) != 0) {
+				agent_conn_close(a, c, ENOMEM);
 				break;
 			}
 			c->queued += n;
@@ -357,24 +357,24 @@ static uint64_t conn_consume(struct la_agent *a, struct la_conn *c,
 }
 
 /* take: read at most @max bytes now, reading on or off. Returns the count. */
-uint64_t la_conn_take(struct la_agent *a, struct la_conn *c, uint64_t max)
+uint64_t agent_conn_take(struct agent *a, struct agent_conn *c, uint64_t max)
 {
 	return conn_consume(a, c, max, false);
 }
 
 /* Apply the listener's mode to the just accepted connection @c. */
-static void conn_start(struct la_agent *a, struct la_conn *c)
+static void conn_start(struct agent *a, struct agent_conn *c)
 {
 	switch (c->mode) {
-	case LA_SEND:
-		if (la_conn_queue_pattern(a, c, c->send_n) != 0)
-			la_conn_close(a, c, ENOMEM);
+	case AGENT_SEND:
+		if (agent_conn_queue_pattern(a, c, c->send_n) != 0)
+			agent_conn_close(a, c, ENOMEM);
 		break;
-	case LA_CLOSE:
-		la_conn_close(a, c, 0);
+	case AGENT_CLOSE:
+		agent_conn_close(a, c, 0);
 		break;
-	case LA_ABORT:
-		la_conn_abort(a, c, true);
+	case AGENT_ABORT:
+		agent_conn_abort(a, c, true);
 		break;
 	default:
 		break;
@@ -385,9 +385,9 @@ static void conn_start(struct la_agent *a, struct la_conn *c)
  * After lwIP ran: start new connections, read (and echo) what arrived, note
  * EOF, write what is queued.
  */
-void la_conn_service(struct la_agent *a)
+void agent_conn_service(struct agent *a)
 {
-	struct la_conn *c, *next;
+	struct agent_conn *c, *next;
 
 	for (c = a->live; c; c = next) {
 		next = c->next;
@@ -396,23 +396,23 @@ void la_conn_service(struct la_agent *a)
 			conn_start(a, c);
 		}
 		if (c->open && c->reading)
-			conn_consume(a, c, UINT64_MAX, c->mode == LA_ECHO);
+			conn_consume(a, c, UINT64_MAX, c->mode == AGENT_ECHO);
 		if (c->open && c->reading && !c->held && (c->fin || c->rd_shut))
 			c->eof = true;
 		if (c->open)
-			la_conn_flush(a, c, false);
+			agent_conn_flush(a, c, false);
 	}
 }
 
 /* lwIP's accept callback: a record for the new connection, started later. */
 static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
-	struct la_listener *l = arg;
-	struct la_conn *c;
+	struct agent_listener *l = arg;
+	struct agent_conn *c;
 
 	if (err != ERR_OK || !newpcb || !l)
 		return ERR_VAL;
-	c = la_conn_add(la_self, newpcb, newpcb->remote_port, l->mode);
+	c = agent_conn_add(agent_self, newpcb, newpcb->remote_port, l->mode);
 	if (!c) {
 		tcp_abort(newpcb);
 		return ERR_ABRT;
@@ -423,7 +423,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 }
 
 /* Allocate the records' ext-arg slot. 0, or -1. */
-int la_conn_init(struct la_agent *a)
+int agent_conn_init(struct agent *a)
 {
 	a->ext_id = tcp_ext_arg_alloc_id();
 	if (a->ext_id == LWIP_TCP_PCB_NUM_EXT_ARG_ID_INVALID) {
@@ -438,7 +438,7 @@ int la_conn_init(struct la_agent *a)
  * SOF_REUSEADDR as the Linux agent's SO_REUSEADDR. lwIP's backlog is at most
  * 255. Returns 0, or -1 with a message naming the port on stderr.
  */
-int la_listener_open(struct la_agent *a, struct la_listener *l)
+int agent_listener_open(struct agent *a, struct agent_listener *l)
 {
 	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
 	u8_t backlog = (u8_t)(a->backlog > 255 ? 255 : a->backlog);
@@ -453,14 +453,14 @@ int la_listener_open(struct la_agent *a, struct la_listener *l)
 	err = tcp_bind(pcb, IP_ANY_TYPE, l->port);
 	if (err != ERR_OK) {
 		fprintf(stderr, "tcpconform-lwip: bind port %u: %s\n", l->port,
-			strerror(la_errno_of(err)));
+			strerror(agent_errno_of(err)));
 		tcp_close(pcb);
 		return -1;
 	}
 	l->pcb = tcp_listen_with_backlog_and_err(pcb, backlog, &err);
 	if (!l->pcb) {
 		fprintf(stderr, "tcpconform-lwip: listen port %u: %s\n", l->port,
-			strerror(la_errno_of(err)));
+			strerror(agent_errno_of(err)));
 		tcp_close(pcb);
 		return -1;
 	}
@@ -470,7 +470,7 @@ int la_listener_open(struct la_agent *a, struct la_listener *l)
 }
 
 /* Close every listener and free the list. */
-void la_listeners_close(struct la_agent *a)
+void agent_listeners_close(struct agent *a)
 {
 	size_t i;
 
@@ -517,9 +517,9 @@ static const char *state_name(enum tcp_state s)
  * the kernel: the local port of the record counts first, then a state other
  * than TIME-WAIT. CLOSED when lwIP has no such pcb.
  */
-const char *la_state_of(const struct la_agent *a, uint16_t pport)
+const char *agent_state_of(const struct agent *a, uint16_t pport)
 {
-	const struct la_conn *c = a->byport[pport];
+	const struct agent_conn *c = a->byport[pport];
 	struct tcp_pcb *const lists[] = { tcp_active_pcbs, tcp_tw_pcbs };
 	int best = 0, state = CLOSED;
 	size_t i;

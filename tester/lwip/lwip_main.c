@@ -1,6 +1,6 @@
 /*
  * tester/lwip/lwip_main.c: tcpconform-lwip's entry point: command line, lwIP
- * and its interface, listeners, and the poll() loop. See lwip_agent.h.
+ * and its interface, listeners, and the poll() loop. See agent.h.
  *
  *   tcpconform-lwip [--backlog N] (--ctl-fd FD | --ctl-stdio)
  *                   --tap-fd FD --mac MAC --addr ADDR/PREFIX [--addr ...]
@@ -25,9 +25,9 @@
 
 #include "lwip/timeouts.h"
 
-#include "lwip_agent.h"
+#include "agent.h"
 
-#define LA_MAX_ADDRS 8
+#define AGENT_MAX_ADDRS 8
 
 static const char usage_text[] =
 	"usage: tcpconform-lwip [--backlog N] (--ctl-fd FD | --ctl-stdio)\n"
@@ -37,12 +37,12 @@ static const char usage_text[] =
 	"  lwIP 2.1.3 runs in this process on the TAP (IFF_TAP|IFF_NO_PI) given as\n"
 	"  --tap-fd; the control lines are those of tester/PROTOCOL.md.\n";
 
-/* What the command line asks for, beyond what goes into struct la_agent. */
-struct la_opts {
+/* What the command line asks for, beyond what goes into struct agent. */
+struct agent_opts {
 	int ctl_fd;		/* -1: not given */
 	bool stdio;
 	bool have_mac;
-	const char *addrs[LA_MAX_ADDRS];
+	const char *addrs[AGENT_MAX_ADDRS];
 	size_t naddrs;
 };
 
@@ -54,46 +54,19 @@ static int usage(const char *msg, const char *arg)
 	return 2;
 }
 
-/* Parse MODE (echo, discard, send:N, close, abort, noread) into @l. 0/-1. */
-static int parse_mode(const char *s, size_t len, struct la_listener *l)
-{
-	static const char *const names[] = {
-		[LA_ECHO] = "echo", [LA_DISCARD] = "discard",
-		[LA_CLOSE] = "close", [LA_ABORT] = "abort",
-		[LA_NOREAD] = "noread",
-	};
-	char num[24];
-	size_t i;
-
-	if (len > 5 && strncmp(s, "send:", 5) == 0 && len - 5 < sizeof(num)) {
-		memcpy(num, s + 5, len - 5);
-		num[len - 5] = '\0';
-		l->mode = LA_SEND;
-		return la_parse_u64(num, LA_SEND_MAX, &l->send_n);
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i] && strlen(names[i]) == len &&
-		    strncmp(s, names[i], len) == 0) {
-			l->mode = (enum la_mode)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /*
  * Add the listener described by "MODE:PORT" to @a (not yet opened).
  * Returns -1 when done, else the exit status: 2 bad usage, 1 out of memory.
  */
-static int add_listen_arg(struct la_agent *a, const char *arg)
+static int add_listen_arg(struct agent *a, const char *arg)
 {
 	const char *colon = strrchr(arg, ':');
-	struct la_listener l = { .pcb = NULL };
-	struct la_listener *p;
+	struct agent_listener l = { .pcb = NULL };
+	struct agent_listener *p;
 	size_t i;
 
-	if (!colon || parse_mode(arg, (size_t)(colon - arg), &l) != 0 ||
-	    la_parse_port(colon + 1, &l.port) != 0)
+	if (!colon || agent_parse_mode(arg, (size_t)(colon - arg), &l.mode, &l.send_n) != 0 ||
+	    agent_parse_port(colon + 1, &l.port) != 0)
 		return usage("--listen expects MODE:PORT, got", arg);
 	for (i = 0; i < a->nlis; i++)
 		if (a->lis[i].port == l.port)
@@ -109,19 +82,19 @@ static int add_listen_arg(struct la_agent *a, const char *arg)
 }
 
 /* Add the static neighbour "ADDR=MAC" to @a. Returns -1, or 2 (bad usage). */
-static int add_neigh_arg(struct la_agent *a, const char *arg)
+static int add_neigh_arg(struct agent *a, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	char addr[64];
 
-	if (a->nneigh == LA_MAX_NEIGH)
+	if (a->nneigh == AGENT_MAX_NEIGH)
 		return usage("--neigh: too many, at most 16:", arg);
 	if (!eq || (size_t)(eq - arg) >= sizeof(addr))
 		return usage("--neigh expects ADDR=MAC, got", arg);
 	memcpy(addr, arg, (size_t)(eq - arg));
 	addr[eq - arg] = '\0';
 	if (!ipaddr_aton(addr, &a->neigh[a->nneigh].addr) ||
-	    la_parse_mac(eq + 1, a->neigh[a->nneigh].mac) != 0)
+	    agent_parse_mac(eq + 1, a->neigh[a->nneigh].mac) != 0)
 		return usage("--neigh expects ADDR=MAC, got", arg);
 	a->nneigh++;
 	return -1;
@@ -132,7 +105,7 @@ static int parse_fd(const char *s)
 {
 	uint64_t v;
 
-	if (la_parse_u64(s, INT_MAX, &v) != 0 || fcntl((int)v, F_GETFD) < 0)
+	if (agent_parse_u64(s, INT_MAX, &v) != 0 || fcntl((int)v, F_GETFD) < 0)
 		return -1;
 	return (int)v;
 }
@@ -141,8 +114,8 @@ static int parse_fd(const char *s)
  * Parse the command line into @o and @a. Returns -1 to go on, else the status
  * to exit with (0 after --help, 2 bad usage, 1 memory).
  */
-static int parse_args(int argc, char **argv, struct la_agent *a,
-		      struct la_opts *o)
+static int parse_args(int argc, char **argv, struct agent *a,
+		      struct agent_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "backlog", required_argument, NULL, 'b' },
@@ -164,7 +137,7 @@ static int parse_args(int argc, char **argv, struct la_agent *a,
 	       (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (la_parse_u64(optarg, 1u << 30, &v) || v == 0)
+			if (agent_parse_u64(optarg, 1u << 30, &v) || v == 0)
 				return usage("--backlog expects a number 1 to "
 					     "1073741824, got", optarg);
 			a->backlog = (int)v;
@@ -185,13 +158,13 @@ static int parse_args(int argc, char **argv, struct la_agent *a,
 					     "descriptor, got", optarg);
 			break;
 		case 'm':
-			if (la_parse_mac(optarg, a->mac) != 0)
+			if (agent_parse_mac(optarg, a->mac) != 0)
 				return usage("--mac expects xx:xx:xx:xx:xx:xx, got",
 					     optarg);
 			o->have_mac = true;
 			break;
 		case 'a':
-			if (o->naddrs == LA_MAX_ADDRS)
+			if (o->naddrs == AGENT_MAX_ADDRS)
 				return usage("--addr: too many, got", optarg);
 			o->addrs[o->naddrs++] = optarg;
 			break;
@@ -230,7 +203,7 @@ static int parse_args(int argc, char **argv, struct la_agent *a,
  * Process-level setup: die with the parent, ignore SIGPIPE. Returns 0, or -1
  * with a message on stderr.
  */
-static int process_setup(const struct la_opts *o)
+static int process_setup(const struct agent_opts *o)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
 		perror("tcpconform-lwip: prctl(PR_SET_PDEATHSIG)");
@@ -248,10 +221,10 @@ static int process_setup(const struct la_opts *o)
 }
 
 /* The poll() timeout: lwIP's next timer or the nearest pending deadline. */
-static int loop_timeout(const struct la_agent *a)
+static int loop_timeout(const struct agent *a)
 {
 	u32_t lw = sys_timeouts_sleeptime();
-	int pend = la_pending_timeout(a);
+	int pend = agent_pending_timeout(a);
 	int t = lw > INT_MAX ? -1 : (int)lw;
 
 	if (pend >= 0 && (t < 0 || pend < t))
@@ -264,7 +237,7 @@ static int loop_timeout(const struct la_agent *a)
  * Each turn: frames from the TAP into lwIP, lwIP's timers, the connections,
  * the waiting requests, new requests, replies. Returns the exit status.
  */
-static int loop(struct la_agent *a)
+static int loop(struct agent *a)
 {
 	int rc = 0;
 
@@ -272,7 +245,7 @@ static int loop(struct la_agent *a)
 		bool out_pending, same = a->ctl.in == a->ctl.out;
 		struct pollfd p[3];
 
-		if (la_ctl_flush(a) != 0)
+		if (agent_ctl_flush(a) != 0)
 			break;
 		out_pending = a->ctl.obuf.off < a->ctl.obuf.len;
 		p[0] = (struct pollfd){ .fd = a->tap_fd, .events = POLLIN };
@@ -288,66 +261,66 @@ static int loop(struct la_agent *a)
 			break;
 		}
 		if ((p[0].revents & (POLLIN | POLLERR | POLLHUP)) &&
-		    la_tap_input(a) != 0) {
+		    agent_tap_input(a) != 0) {
 			rc = 1;
 			break;
 		}
 		sys_check_timeouts();
-		la_conn_service(a);
-		la_pending_run(a);
+		agent_conn_service(a);
+		agent_pending_run(a);
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
-			la_ctl_read(a);
-		la_conn_service(a);
-		la_pending_run(a);
+			agent_ctl_read(a);
+		agent_conn_service(a);
+		agent_pending_run(a);
 	}
-	la_ctl_drain(a, 1000);
+	agent_ctl_drain(a, 1000);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct la_agent a = { .backlog = 255, .tap_fd = -1, .tap_flags = -1 };
-	struct la_opts o = { .ctl_fd = -1 };
+	struct agent a = { .backlog = 255, .tap_fd = -1, .tap_flags = -1 };
+	struct agent_opts o = { .ctl_fd = -1 };
 	bool ctl_open = false, lwip_up = false;
 	size_t i;
 	int rc;
 
-	la_self = &a;
+	agent_self = &a;
 	rc = parse_args(argc, argv, &a, &o);
 	if (rc >= 0)
 		goto out;
 	rc = 1;
 	if (process_setup(&o) != 0)
 		goto out;
-	a.byport = calloc(LA_NPORTS, sizeof(*a.byport));
-	a.iobuf = malloc(LA_IOBUF);
+	a.byport = calloc(AGENT_NPORTS, sizeof(*a.byport));
+	a.iobuf = malloc(AGENT_IOBUF);
 	if (!a.byport || !a.iobuf) {
 		perror("tcpconform-lwip");
 		goto out;
 	}
-	if (la_netif_setup(&a, o.addrs, o.naddrs) != 0)
+	if (agent_netif_setup(&a, o.addrs, o.naddrs) != 0)
 		goto out;
 	lwip_up = true;
-	if (la_conn_init(&a) != 0)
+	if (agent_conn_init(&a) != 0)
 		goto out;
 	for (i = 0; i < a.nlis; i++)
-		if (la_listener_open(&a, &a.lis[i]) != 0)
+		if (agent_listener_open(&a, &a.lis[i]) != 0)
 			goto out;
-	if (la_ctl_init(&a, o.stdio ? 0 : o.ctl_fd, o.stdio ? 1 : o.ctl_fd) != 0)
+	if (agent_ctl_init(&a, o.stdio ? 0 : o.ctl_fd, o.stdio ? 1 : o.ctl_fd) != 0)
 		goto out;
 	ctl_open = true;
-	la_reply(&a, "ready", "%zu", a.nlis);
+	agent_reply(&a, "ready", "%zu", a.nlis);
 	rc = loop(&a);
 out:
-	la_pending_free(&a);
+	agent_pending_free(&a);
 	if (lwip_up) {
-		la_conn_free_all(&a);
-		la_listeners_close(&a);
+		agent_conn_free_all(&a);
+		agent_listeners_close(&a);
 	}
-	la_tap_restore(&a);
+	agent_tap_restore(&a);
 	free(a.lis);
 	if (ctl_open)
-		la_ctl_fini(&a);
+		agent_ctl_fini(&a);
 	free(a.byport);
 	free(a.iobuf);
 	return rc;

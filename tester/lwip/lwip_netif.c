@@ -22,14 +22,14 @@
 #include "lwip/sys.h"
 #include "netif/ethernet.h"
 
-#include "lwip_agent.h"
+#include "agent.h"
 
-#define LA_TAP_BURST 64		/* frames read per loop turn */
+#define AGENT_TAP_BURST 64		/* frames read per loop turn */
 
 /* lwIP's clock (NO_SYS): milliseconds from CLOCK_MONOTONIC, wrapping at 2^32. */
 u32_t sys_now(void)
 {
-	return (u32_t)la_now_ms();
+	return (u32_t)agent_now_ms();
 }
 
 /* LWIP_RAND() of arch/cc.h. */
@@ -38,7 +38,7 @@ unsigned int tcl_lwip_rand(void)
 	unsigned int v;
 
 	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
-		v = (unsigned int)la_now_ms() * 2654435761u;
+		v = (unsigned int)agent_now_ms() * 2654435761u;
 	return v;
 }
 
@@ -55,8 +55,8 @@ void tcl_lwip_diag(const char *fmt, ...)
 /* netif->linkoutput: one whole frame to the TAP. A full TAP queue drops it. */
 static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
 {
-	struct la_agent *a = netif->state;
-	char frame[LA_FRAME_MAX];
+	struct agent *a = netif->state;
+	char frame[AGENT_FRAME_MAX];
 	u16_t len;
 	ssize_t n;
 
@@ -83,7 +83,7 @@ static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
 static err_t tap_output_ip6(struct netif *netif, struct pbuf *p,
 			    const ip6_addr_t *nexthop)
 {
-	struct la_agent *a = netif->state;
+	struct agent *a = netif->state;
 	size_t i;
 
 	for (i = 0; i < a->nneigh; i++) {
@@ -101,7 +101,7 @@ static err_t tap_output_ip6(struct netif *netif, struct pbuf *p,
 /* netif_add()'s init function: an Ethernet interface, MTU 1500. */
 static err_t tap_netif_init(struct netif *netif)
 {
-	struct la_agent *a = netif->state;
+	struct agent *a = netif->state;
 
 	netif->name[0] = 't';
 	netif->name[1] = 'p';
@@ -129,7 +129,7 @@ static int parse_cidr(const char *s, ip_addr_t *ip, unsigned *prefix)
 	buf[slash - s] = '\0';
 	if (!ipaddr_aton(buf, ip))
 		return -1;
-	if (la_parse_u64(slash + 1, IP_IS_V6(ip) ? 128 : 32, &v) != 0)
+	if (agent_parse_u64(slash + 1, IP_IS_V6(ip) ? 128 : 32, &v) != 0)
 		return -1;
 	*prefix = (unsigned)v;
 	return 0;
@@ -153,10 +153,10 @@ static int add_ip6(struct netif *netif, const ip6_addr_t *ip6, const char *arg)
 /*
  * Start lwIP and bring the TAP interface up with the addresses @addrs
  * ("ADDR/PREFIX", IPv4 or IPv6) and the static neighbours in @a. The TAP fd
- * becomes non-blocking (la_tap_restore() puts its flags back). 0, or -1 with
+ * becomes non-blocking (agent_tap_restore() puts its flags back). 0, or -1 with
  * a message on stderr.
  */
-int la_netif_setup(struct la_agent *a, const char *const *addrs, size_t naddrs)
+int agent_netif_setup(struct agent *a, const char *const *addrs, size_t naddrs)
 {
 	ip4_addr_t ip4 = { 0 }, mask = { 0 }, gw = { 0 };
 	bool have4 = false;
@@ -223,7 +223,7 @@ int la_netif_setup(struct la_agent *a, const char *const *addrs, size_t naddrs)
 }
 
 /* Put the TAP fd's flags back (at exit). */
-void la_tap_restore(struct la_agent *a)
+void agent_tap_restore(struct agent *a)
 {
 	if (a->tap_flags >= 0 && fcntl(a->tap_fd, F_SETFL, a->tap_flags) != 0)
 		perror("tcpconform-lwip: fcntl");
@@ -233,12 +233,12 @@ void la_tap_restore(struct la_agent *a)
  * Hand lwIP the frames waiting on the TAP (a bounded burst). Returns 0, or -1
  * when the TAP failed or was closed.
  */
-int la_tap_input(struct la_agent *a)
+int agent_tap_input(struct agent *a)
 {
 	int i;
 
-	for (i = 0; i < LA_TAP_BURST; i++) {
-		ssize_t n = read(a->tap_fd, a->iobuf, LA_IOBUF);
+	for (i = 0; i < AGENT_TAP_BURST; i++) {
+		ssize_t n = read(a->tap_fd, a->iobuf, AGENT_IOBUF);
 		struct pbuf *p;
 
 		if (n < 0) {

@@ -1,17 +1,16 @@
 /*
- * tester/lwip/lwip_req.c: requests of tcpconform-lwip, as in tcpconform-agent
- * (tester/agent_req.c): parsing a control line, running its verb, and the
- * list of requests that wait (for a connection to appear, for bytes, for EOF,
- * for output to drain) without holding up others.
+ * tester/common/req.c: requests of the C agents: parsing a control line,
+ * running its verb, and the list of requests that wait (for a connection to
+ * appear, for bytes, for EOF, for output to drain) without holding up others.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lwip_agent.h"
+#include "agent.h"
 
-#define LA_T_MAX 86400000u	/* longest t=MS: one day */
+#define AGENT_T_MAX 86400000u	/* longest t=MS: one day */
 
 /*
  * Split @s in place into tokens, storing at most @max of them. Returns the
@@ -37,14 +36,14 @@ static int parse_val(const char *s, int64_t *out)
 	uint64_t v;
 	int neg = *s == '-';
 
-	if (la_parse_u64(s + neg, INT_MAX, &v) != 0)
+	if (agent_parse_u64(s + neg, INT_MAX, &v) != 0)
 		return -1;
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	return 0;
 }
 
 /* Fill r's typed fields from r->argv following the verb's spec. 0 or -1. */
-static int req_args(struct la_req *r)
+static int req_args(struct agent_req *r)
 {
 	const char *s;
 	int i = 0, np = 0;
@@ -57,9 +56,9 @@ static int req_args(struct la_req *r)
 		}
 		if (i >= r->argc)
 			return opt ? 0 : -1;
-		if (*s == 'P' && la_parse_port(r->argv[i], &r->port[np++]))
+		if (*s == 'P' && agent_parse_port(r->argv[i], &r->port[np++]))
 			return -1;
-		if (*s == 'N' && la_parse_u64(r->argv[i], UINT64_MAX, &r->n))
+		if (*s == 'N' && agent_parse_u64(r->argv[i], UINT64_MAX, &r->n))
 			return -1;
 		if (*s == 'V' && parse_val(r->argv[i], &r->val))
 			return -1;
@@ -74,24 +73,30 @@ static int req_args(struct la_req *r)
  * Parse the tokens after the ID: verb, arguments, optional t=MS. Replies and
  * returns -1 on a bad verb or bad arguments.
  */
-static int req_parse(struct la_agent *a, struct la_req *r, char **tok, int n)
+static int req_parse(struct agent *a, struct agent_req *r, char **tok, int n)
 {
-	uint64_t ms = LA_TIMEOUT_MS;
+	uint64_t ms = AGENT_TIMEOUT_MS;
 	int i;
 
 	if (n < 1) {
-		la_reply(a, r->id, "err usage: ID VERB ARGS...");
+		agent_reply(a, r->id, "err usage: ID VERB ARGS...");
 		return -1;
 	}
-	r->verb = la_verb_find(tok[0]);
+	r->verb = agent_verb_find(tok[0]);
 	if (!r->verb) {
-		la_reply(a, r->id, "err unknown verb %s", tok[0]);
+		agent_reply(a, r->id, "err unknown verb %s", tok[0]);
+		return -1;
+	}
+	if (a->proxy && !r->verb->via_proxy) {
+		agent_reply(a, r->id, "err unsupported: behind %s, '%s' would act on "
+			    "the proxy's host-side socket, not on the tested stack",
+			    a->proxy, r->verb->name);
 		return -1;
 	}
 	if (n > 1 && strncmp(tok[n - 1], "t=", 2) == 0) {
-		if (la_parse_u64(tok[n - 1] + 2, LA_T_MAX, &ms) != 0) {
-			la_reply(a, r->id, "err usage: t=MS (0 to %u)",
-				    LA_T_MAX);
+		if (agent_parse_u64(tok[n - 1] + 2, AGENT_T_MAX, &ms) != 0) {
+			agent_reply(a, r->id, "err usage: t=MS (0 to %u)",
+				    AGENT_T_MAX);
 			return -1;
 		}
 		n--;
@@ -100,20 +105,20 @@ static int req_parse(struct la_agent *a, struct la_req *r, char **tok, int n)
 	for (i = 0; i < r->argc; i++)
 		r->argv[i] = tok[i + 1];
 	if (req_args(r) != 0 || (r->verb->check && r->verb->check(r) != 0)) {
-		la_reply(a, r->id, "err usage: %s", r->verb->usage);
+		agent_reply(a, r->id, "err usage: %s", r->verb->usage);
 		return -1;
 	}
-	r->deadline = la_now_ms() + (int64_t)ms;
+	r->deadline = agent_now_ms() + (int64_t)ms;
 	return 0;
 }
 
 /* Whether an earlier request still waits for the connection from @port. */
-static bool pending_for(const struct la_agent *a, uint16_t port)
+static bool pending_for(const struct agent *a, uint16_t port)
 {
 	size_t i;
 
 	for (i = 0; i < a->npend; i++) {
-		const struct la_req *r = a->pend[i];
+		const struct agent_req *r = a->pend[i];
 
 		if (r->verb->wait && !r->serial && r->port[0] == port)
 			return true;
@@ -122,14 +127,14 @@ static bool pending_for(const struct la_agent *a, uint16_t port)
 }
 
 /* Append @r to the pending list. Replies and returns -1 when out of memory. */
-static int pending_add(struct la_agent *a, struct la_req *r)
+static int pending_add(struct agent *a, struct agent_req *r)
 {
 	if (a->npend == a->cappend) {
 		size_t cap = a->cappend ? a->cappend * 2 : 16;
-		struct la_req **p = realloc(a->pend, cap * sizeof(*p));
+		struct agent_req **p = realloc(a->pend, cap * sizeof(*p));
 
 		if (!p) {
-			la_reply(a, r->id, "err out of memory");
+			agent_reply(a, r->id, "err out of memory");
 			return -1;
 		}
 		a->pend = p;
@@ -141,63 +146,63 @@ static int pending_add(struct la_agent *a, struct la_req *r)
 
 /*
  * Advance one request at time @now: bind it to its connection once that
- * exists, run it, expire it. Returns LA_DONE once it has replied.
+ * exists, run it, expire it. Returns AGENT_DONE once it has replied.
  */
-static enum la_step req_step(struct la_agent *a, struct la_req *r,
+static enum agent_step req_step(struct agent *a, struct agent_req *r,
 				int64_t now)
 {
-	struct la_conn *c = r->verb->wait ? a->byport[r->port[0]] : NULL;
+	struct agent_conn *c = r->verb->wait ? a->byport[r->port[0]] : NULL;
 
 	if (r->serial && (!c || c->serial != r->serial)) {
-		la_reply(a, r->id,
+		agent_reply(a, r->id,
 			    "err connection from port %u was replaced",
 			    r->port[0]);
-		return LA_DONE;
+		return AGENT_DONE;
 	}
 	if (r->verb->wait && !c) {
 		if (now < r->deadline)
-			return LA_WAIT;
-		la_reply(a, r->id, "err no connection from port %u",
+			return AGENT_WAIT;
+		agent_reply(a, r->id, "err no connection from port %u",
 			    r->port[0]);
-		return LA_DONE;
+		return AGENT_DONE;
 	}
 	if (c)
 		r->serial = c->serial;
-	if (r->verb->run(a, r, c) == LA_DONE)
-		return LA_DONE;
+	if (r->verb->run(a, r, c) == AGENT_DONE)
+		return AGENT_DONE;
 	if (now < r->deadline)
-		return LA_WAIT;
+		return AGENT_WAIT;
 	r->verb->expire(a, r, c);
-	return LA_DONE;
+	return AGENT_DONE;
 }
 
 /*
  * Handle one control line (NUL-terminated, newline removed): reply at once,
  * or leave the request on the pending list. Blank lines are ignored.
  */
-void la_req_dispatch(struct la_agent *a, char *line)
+void agent_req_dispatch(struct agent *a, char *line)
 {
-	char *tok[LA_MAX_ARGS];
-	struct la_req *r;
+	char *tok[AGENT_MAX_ARGS];
+	struct agent_req *r;
 	int n;
 
 	if (line[strspn(line, " \t\r")] == '\0')
 		return;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		la_reply(a, "0", "err out of memory");
+		agent_reply(a, "0", "err out of memory");
 		return;
 	}
 	snprintf(r->line, sizeof(r->line), "%s", line);
-	n = tokenize(r->line, tok, LA_MAX_ARGS);
+	n = tokenize(r->line, tok, AGENT_MAX_ARGS);
 	if (n < 1 || strspn(tok[0], "0123456789") != strlen(tok[0]) ||
 	    strlen(tok[0]) > 20) {
-		la_reply(a, "0", "err bad request");
+		agent_reply(a, "0", "err bad request");
 		goto done;
 	}
 	r->id = tok[0];
-	if (n > LA_MAX_ARGS) {
-		la_reply(a, r->id, "err usage: too many arguments");
+	if (n > AGENT_MAX_ARGS) {
+		agent_reply(a, r->id, "err usage: too many arguments");
 		goto done;
 	}
 	if (req_parse(a, r, tok + 1, n - 1) != 0)
@@ -207,7 +212,7 @@ void la_req_dispatch(struct la_agent *a, char *line)
 			return;
 		goto done;
 	}
-	if (req_step(a, r, la_now_ms()) == LA_WAIT &&
+	if (req_step(a, r, agent_now_ms()) == AGENT_WAIT &&
 	    pending_add(a, r) == 0)
 		return;
 done:
@@ -215,15 +220,15 @@ done:
 }
 
 /* Advance every pending request, in arrival order; drop the finished ones. */
-void la_pending_run(struct la_agent *a)
+void agent_pending_run(struct agent *a)
 {
-	int64_t now = la_now_ms();
+	int64_t now = agent_now_ms();
 	size_t i, j = 0;
 
 	for (i = 0; i < a->npend; i++) {
-		struct la_req *r = a->pend[i];
+		struct agent_req *r = a->pend[i];
 
-		if (req_step(a, r, now) == LA_DONE)
+		if (req_step(a, r, now) == AGENT_DONE)
 			free(r);
 		else
 			a->pend[j++] = r;
@@ -232,9 +237,9 @@ void la_pending_run(struct la_agent *a)
 }
 
 /* Milliseconds until the nearest pending deadline; -1 if none is pending. */
-int la_pending_timeout(const struct la_agent *a)
+int agent_pending_timeout(const struct agent *a)
 {
-	int64_t now = la_now_ms(), best = -1;
+	int64_t now = agent_now_ms(), best = -1;
 	size_t i;
 
 	for (i = 0; i < a->npend; i++) {
@@ -249,7 +254,7 @@ int la_pending_timeout(const struct la_agent *a)
 }
 
 /* Free the pending requests (at exit), without replying. */
-void la_pending_free(struct la_agent *a)
+void agent_pending_free(struct agent *a)
 {
 	size_t i;
 

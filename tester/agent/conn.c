@@ -1,5 +1,5 @@
 /*
- * tester/agent_conn.c: the connection table of tcpconform-agent and the
+ * tester/agent/conn.c: the connection table of tcpconform-agent and the
  * application's side of each connection (read, echo, write, accept).
  *
  * Records are indexed by the peer's port. A record keeps its counters after

@@ -1,6 +1,6 @@
 /*
- * tester/agent_util.c: small helpers of tcpconform-agent: clock, errno names,
- * byte queues, number parsing.
+ * tester/common/util.c: small helpers of the C agents: clock, errno names, byte
+ * queues, number and listener-mode parsing, messages.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +9,11 @@
 #include <time.h>
 
 #include "agent.h"
+
+void agent_perror(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what, strerror(errno));
+}
 
 /* Monotonic time in milliseconds. */
 int64_t agent_now_ms(void)
@@ -113,4 +118,31 @@ int agent_parse_port(const char *s, uint16_t *out)
 		return -1;
 	*out = (uint16_t)v;
 	return 0;
+}
+
+int agent_parse_mode(const char *s, size_t len, enum agent_mode *mode, uint64_t *send_n)
+{
+	static const char *const names[] = {
+		[AGENT_ECHO] = "echo", [AGENT_DISCARD] = "discard",
+		[AGENT_CLOSE] = "close", [AGENT_ABORT] = "abort",
+		[AGENT_NOREAD] = "noread",
+	};
+	char num[24];
+	size_t i;
+
+	if (len > 5 && strncmp(s, "send:", 5) == 0 && len - 5 < sizeof(num)) {
+		memcpy(num, s + 5, len - 5);
+		num[len - 5] = '\0';
+		*mode = AGENT_SEND;
+		return agent_parse_u64(num, AGENT_SEND_MAX, send_n);
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i] && strlen(names[i]) == len &&
+		    strncmp(s, names[i], len) == 0) {
+			*mode = (enum agent_mode)i;
+			*send_n = 0;
+			return 0;
+		}
+	}
+	return -1;
 }

@@ -1,5 +1,5 @@
 /*
- * tester/agent_diag.c: the kernel's TCP state of a connection, by peer port,
+ * tester/agent/diag.c: the kernel's TCP state of a connection, by peer port,
  * from NETLINK_SOCK_DIAG (what `ss` uses). It sees sockets without an fd too:
  * orphans after close(), TIME-WAIT, and SYN-RECEIVED request sockets.
  */

@@ -1,5 +1,5 @@
 /*
- * tester/agent_cmd.c: the verbs of tcpconform-agent's control protocol.
+ * tester/agent/cmd.c: the verbs of tcpconform-agent's control protocol.
  * Each run() replies "ok ..." or "err ...", or returns AGENT_WAIT to be called
  * again after the next events (see struct agent_verb in agent.h).
  */

@@ -1,7 +1,6 @@
 /*
- * tester/lwip/lwip_ctl.c: the control channel of tcpconform-lwip, as in
- * tcpconform-agent (tester/agent_ctl.c): non-blocking line input, buffered
- * reply output.
+ * tester/common/ctl.c: the control channel of the C agents: non-blocking line
+ * input, buffered reply output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lwip_agent.h"
+#include "agent.h"
 
 /* Add O_NONBLOCK to @fd; store the old flags in *old. Returns 0 or -1. */
 static int set_nonblock(int fd, int *old)
@@ -28,18 +27,18 @@ static int set_nonblock(int fd, int *old)
 
 /*
  * Take @in and @out (may be equal) as the control channel and make them
- * non-blocking; la_ctl_fini() restores their flags. Returns 0, or -1 with
+ * non-blocking; agent_ctl_fini() restores their flags. Returns 0, or -1 with
  * a message on stderr.
  */
-int la_ctl_init(struct la_agent *a, int in, int out)
+int agent_ctl_init(struct agent *a, int in, int out)
 {
-	struct la_ctl *ctl = &a->ctl;
+	struct agent_ctl *ctl = &a->ctl;
 
 	ctl->in = in;
 	ctl->out = out;
 	if (set_nonblock(in, &ctl->in_flags) != 0 ||
 	    set_nonblock(out, &ctl->out_flags) != 0) {
-		perror("tcpconform-lwip: control channel");
+		agent_perror("control channel");
 		return -1;
 	}
 	if (in == out)
@@ -48,24 +47,24 @@ int la_ctl_init(struct la_agent *a, int in, int out)
 }
 
 /* Restore the control fds' flags and free the reply buffer. */
-void la_ctl_fini(struct la_agent *a)
+void agent_ctl_fini(struct agent *a)
 {
-	struct la_ctl *ctl = &a->ctl;
+	struct agent_ctl *ctl = &a->ctl;
 
 	if (fcntl(ctl->out, F_SETFL, ctl->out_flags) != 0)
-		perror("tcpconform-lwip: fcntl");
+		agent_perror("fcntl");
 	if (ctl->in != ctl->out && fcntl(ctl->in, F_SETFL, ctl->in_flags) != 0)
-		perror("tcpconform-lwip: fcntl");
-	la_buf_free(&ctl->obuf);
+		agent_perror("fcntl");
+	agent_buf_free(&ctl->obuf);
 }
 
 /*
  * Queue the reply line "ID <formatted>\n". A reply that cannot be queued
  * (out of memory) is reported on stderr and lost.
  */
-void la_reply(struct la_agent *a, const char *id, const char *fmt, ...)
+void agent_reply(struct agent *a, const char *id, const char *fmt, ...)
 {
-	char line[LA_LINE_MAX * 2];
+	char line[AGENT_LINE_MAX * 2];
 	va_list ap;
 	int n, m;
 
@@ -80,17 +79,17 @@ void la_reply(struct la_agent *a, const char *id, const char *fmt, ...)
 	if ((size_t)m >= sizeof(line) - (size_t)n - 1)
 		m = (int)(sizeof(line) - (size_t)n - 2);	/* truncated */
 	line[n + m] = '\n';
-	if (la_buf_append(&a->ctl.obuf, line, (size_t)(n + m + 1)) != 0)
-		fprintf(stderr, "tcpconform-lwip: reply lost: %s\n", line);
+	if (agent_buf_append(&a->ctl.obuf, line, (size_t)(n + m + 1)) != 0)
+		fprintf(stderr, "%s: reply lost: %s\n", program_invocation_short_name, line);
 }
 
 /*
  * Write queued replies until the channel would block. Returns 0, or -1 when
  * the reader is gone or the write failed (the caller then exits).
  */
-int la_ctl_flush(struct la_agent *a)
+int agent_ctl_flush(struct agent *a)
 {
-	struct la_buf *b = &a->ctl.obuf;
+	struct agent_buf *b = &a->ctl.obuf;
 
 	while (b->off < b->len) {
 		ssize_t n = write(a->ctl.out, b->data + b->off,
@@ -102,7 +101,7 @@ int la_ctl_flush(struct la_agent *a)
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
 			if (errno != EPIPE)
-				perror("tcpconform-lwip: control write");
+				agent_perror("control write");
 			return -1;
 		}
 		b->off += (size_t)n;
@@ -112,15 +111,15 @@ int la_ctl_flush(struct la_agent *a)
 }
 
 /* Before exiting: try for up to @ms to write the queued replies. */
-void la_ctl_drain(struct la_agent *a, int ms)
+void agent_ctl_drain(struct agent *a, int ms)
 {
-	int64_t end = la_now_ms() + ms;
+	int64_t end = agent_now_ms() + ms;
 	struct pollfd p = { .fd = a->ctl.out, .events = POLLOUT };
 
 	while (a->ctl.obuf.off < a->ctl.obuf.len) {
-		int64_t left = end - la_now_ms();
+		int64_t left = end - agent_now_ms();
 
-		if (left <= 0 || la_ctl_flush(a) != 0)
+		if (left <= 0 || agent_ctl_flush(a) != 0)
 			return;
 		if (a->ctl.obuf.off == a->ctl.obuf.len)
 			return;
@@ -131,12 +130,12 @@ void la_ctl_drain(struct la_agent *a, int ms)
 
 /*
  * Hand every complete line of the input buffer to the dispatcher and keep
- * the rest. A line longer than LA_LINE_MAX is answered "0 err" and
+ * the rest. A line longer than AGENT_LINE_MAX is answered "0 err" and
  * skipped up to its newline.
  */
-static void ctl_lines(struct la_agent *a)
+static void ctl_lines(struct agent *a)
 {
-	struct la_ctl *ctl = &a->ctl;
+	struct agent_ctl *ctl = &a->ctl;
 	char *start = ctl->ibuf, *nl;
 	size_t left = ctl->ilen;
 
@@ -145,15 +144,15 @@ static void ctl_lines(struct la_agent *a)
 
 		*nl = '\0';
 		if (!ctl->skipping)
-			la_req_dispatch(a, start);
+			agent_req_dispatch(a, start);
 		ctl->skipping = false;
 		start = nl + 1;
 		left -= len + 1;
 	}
-	if (left > LA_LINE_MAX) {
+	if (left > AGENT_LINE_MAX) {
 		if (!ctl->skipping)
-			la_reply(a, "0", "err bad request: line longer "
-				    "than %d bytes", LA_LINE_MAX);
+			agent_reply(a, "0", "err bad request: line longer "
+				    "than %d bytes", AGENT_LINE_MAX);
 		ctl->skipping = true;
 		left = 0;
 	}
@@ -165,9 +164,9 @@ static void ctl_lines(struct la_agent *a)
  * Read and dispatch what the control channel has (a bounded number of reads,
  * stopping at `quit`); note EOF or a read error in a->ctl.eof.
  */
-void la_ctl_read(struct la_agent *a)
+void agent_ctl_read(struct agent *a)
 {
-	struct la_ctl *ctl = &a->ctl;
+	struct agent_ctl *ctl = &a->ctl;
 	int i;
 
 	for (i = 0; i < 64 && !ctl->eof && !a->quit; i++) {
@@ -179,7 +178,7 @@ void la_ctl_read(struct la_agent *a)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
-			perror("tcpconform-lwip: control channel read");
+			agent_perror("control channel read");
 			ctl->eof = true;
 			return;
 		}

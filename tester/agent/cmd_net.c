@@ -1,5 +1,5 @@
 /*
- * tester/agent_cmd_net.c: the verbs of tcpconform-agent that make sockets or
+ * tester/agent/cmd_net.c: the verbs of tcpconform-agent that make sockets or
  * set their options: connect and sockopt.
  */
 #include <arpa/inet.h>
@@ -183,7 +183,7 @@ int agent_check_listen(const struct agent_req *r)
 {
 	struct agent_listener l;
 
-	return agent_parse_mode(r->str, strlen(r->str), &l);
+	return agent_parse_mode(r->str, strlen(r->str), &l.mode, &l.send_n);
 }
 
 /*
@@ -199,7 +199,7 @@ enum agent_step agent_cmd_listen(struct agent *a, struct agent_req *r,
 	size_t i;
 
 	(void)c;
-	agent_parse_mode(r->str, strlen(r->str), &l);
+	agent_parse_mode(r->str, strlen(r->str), &l.mode, &l.send_n);
 	for (i = 0; i < a->nlis; i++)
 		if (a->lis[i].port == l.port) {
 			agent_reply(a, r->id, "err port %u listens already", l.port);

@@ -1,5 +1,5 @@
 /*
- * tester/agent.c: tcpconform-agent's entry point: command line, listeners,
+ * tester/agent/main.c: tcpconform-agent's entry point: command line, listeners,
  * and the poll() loop. See agent.h for the pieces, and the usage text below.
  *
  *   tcpconform-agent [--backlog N] [--proxy NAME] (--ctl-fd FD | --ctl-stdio)
@@ -45,33 +45,6 @@ static int usage(const char *msg, const char *arg)
 	return 2;
 }
 
-/* Parse MODE (echo, discard, send:N, close, abort, noread) into @l. 0/-1. */
-int agent_parse_mode(const char *s, size_t len, struct agent_listener *l)
-{
-	static const char *const names[] = {
-		[AGENT_ECHO] = "echo", [AGENT_DISCARD] = "discard",
-		[AGENT_CLOSE] = "close", [AGENT_ABORT] = "abort",
-		[AGENT_NOREAD] = "noread",
-	};
-	char num[24];
-	size_t i;
-
-	if (len > 5 && strncmp(s, "send:", 5) == 0 && len - 5 < sizeof(num)) {
-		memcpy(num, s + 5, len - 5);
-		num[len - 5] = '\0';
-		l->mode = AGENT_SEND;
-		return agent_parse_u64(num, AGENT_SEND_MAX, &l->send_n);
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i] && strlen(names[i]) == len &&
-		    strncmp(s, names[i], len) == 0) {
-			l->mode = (enum agent_mode)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /*
  * Add the listener described by "MODE:PORT" to @a (not yet opened).
  * Returns -1 when done, else the exit status: 2 bad usage, 1 out of memory.
@@ -82,7 +55,7 @@ static int add_listen_arg(struct agent *a, const char *arg)
 	struct agent_listener l = { .fd = -1 };
 	struct agent_listener *p;
 
-	if (!colon || agent_parse_mode(arg, (size_t)(colon - arg), &l) != 0 ||
+	if (!colon || agent_parse_mode(arg, (size_t)(colon - arg), &l.mode, &l.send_n) != 0 ||
 	    agent_parse_port(colon + 1, &l.port) != 0)
 		return usage("--listen expects MODE:PORT, got", arg);
 	p = realloc(a->lis, (a->nlis + 1) * sizeof(*p));

@@ -1,5 +1,5 @@
 /*
- * tester/agent_loop.c: tcpconform-agent's poll() loop. Each turn: poll the
+ * tester/agent/loop.c: tcpconform-agent's poll() loop. Each turn: poll the
  * control channel, the listeners and every open connection; then serve the
  * connections, accept, advance the waiting requests, read new requests, and
  * write the replies. Nothing in a turn blocks.
