@@ -98,6 +98,9 @@ func (a *agent) poke() {
 }
 
 // listen opens @l on [::]:PORT, dual-stack.
+// noreadRcvbuf is SO_RCVBUF of the noread listener (and of what it accepts).
+const noreadRcvbuf = 32768
+
 func (a *agent) listen(l *listener, backlog int) error {
 	ep, err := a.st.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &l.wq)
 	if err != nil {
@@ -105,6 +108,14 @@ func (a *agent) listen(l *listener, backlog int) error {
 	}
 	ep.SocketOptions().SetV6Only(false)
 	ep.SocketOptions().SetReuseAddress(true)
+	if l.mode == modeNoread {
+		// An application that never reads fills the receive buffer: a bounded one
+		// (as Linux's default tcp_rmem gives its agent) lets the window close after
+		// some 64 KB instead of netstack's default 1 MB, which the window cases
+		// cannot fill (they send up to 65 segments of 1000 octets).
+		min, max := ep.SocketOptions().ReceiveBufferLimits()
+		ep.SocketOptions().SetReceiveBufferSize(bufSize(noreadRcvbuf, min, max), true)
+	}
 	if err := ep.Bind(tcpip.FullAddress{Port: l.port}); err != nil {
 		return fmt.Errorf("bind port %d: %s", l.port, tcpipStrError(err))
 	}
