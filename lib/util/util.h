@@ -51,6 +51,10 @@ void tc_log(int threshold, enum tc_log_level lvl, const char *fmt, ...)
 /* tc_strlcpy - bounded copy that always terminates; returns strlen(src). */
 size_t tc_strlcpy(char *dst, const char *src, size_t len);
 
+/* tc_read_file - the whole file @path, NUL-terminated, malloc'd, its length in *len;
+ * NULL with errno set. */
+char *tc_read_file(const char *path, size_t *len);
+
 /* tc_parse_u64 - parse a whole decimal (or 0x hex, never octal) string into *out, at most @max.
  * Returns 0, or -1 if the string is empty, has trailing junk or is too large. */
 int tc_parse_u64(const char *s, uint64_t max, uint64_t *out);

@@ -17,6 +17,7 @@ static const char usage[] =
 	"       tcpconform list [--cases DIR] [--matrix | --no-matrix] [glob ...]\n"
 	"       tcpconform show [--cases DIR] CASE-ID\n"
 	"       tcpconform coverage [--cases DIR] [-v] [--check]\n"
+	"       tcpconform diff [--json] A B\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -31,6 +32,9 @@ static const char usage[] =
 	"  show      print a case's source (a matrix case's generated text)\n"
 	"  coverage  for each requirement id of RFC 9293 Appendix B, the cases that check it\n"
 	"            (--check: exit 1 if one that the wire shows has none)\n"
+	"  diff      what changed between two runs (run directories or report.json files):\n"
+	"            the cases whose verdict, alternative or segments from the target differ;\n"
+	"            exit 1 when B fails a case A did not (a regression), 0 otherwise\n"
 	"  cleanup   remove what a killed run left behind (namespaces, processes, nftables\n"
 	"            tables, reserved ports)\n"
 	"\n"
@@ -142,7 +146,7 @@ const char *cli_cases_dir(const char *given)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("a command is needed: run, list, show, coverage or cleanup");
+		return cli_usage_error("a command is needed: run, list, show, coverage, diff or cleanup");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return TC_EXIT_OK;
@@ -166,6 +170,8 @@ int main(int argc, char **argv)
 		return cli_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "coverage"))
 		return cli_coverage(argc - 1, argv + 1);
-	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, cleanup, --help or --version)",
+	if (!strcmp(argv[1], "diff"))
+		return cli_diff(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, cleanup, --help or --version)",
 			       argv[1]);
 }
