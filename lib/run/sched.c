@@ -40,6 +40,7 @@ struct sched {
 	int *aitem;                     /* the item of each running case */
 	int *retry, nretry;             /* items to run again, alone */
 	int retrying;                   /* the item running again alone (-1: none) */
+	int ndone, total;
 };
 
 /* The probe: any SYN-ACK will do, within two seconds. */
@@ -118,6 +119,7 @@ static int silent_fail(const struct tc_result *r)
 
 static void done(struct sched *S, struct tc_result *r)
 {
+	S->ndone++;
 	if (S->retrying >= 0 && S->items[S->retrying].r == r) {
 		S->retrying = -1;
 		S->serial = 0;
@@ -434,6 +436,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	S.aitem = tc_xcalloc((size_t)jobs, sizeof(*S.aitem));
 	S.items = items;
 	S.retrying = -1;
+	S.total = n;
 	if (S.env && S.env->io->ops->drops)
 		S.drops = S.env->io->ops->drops(S.env->io->ctx);
 	for (i = 0; i < n; i++) {
@@ -491,8 +494,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			if (why || S.dead[0]) {
 				it->r->verdict = why ? TC_V_SKIP : TC_V_ERROR;
 				tc_result_set_reason(it->r, "%s", why ? why : S.dead);
-				if (o->on_done)
-					o->on_done(o->arg, it->r);
+				done(&S, it->r);
 			} else {
 				start_one(&S, it, port[next], &rng);
 			}
@@ -530,6 +532,8 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		}
 		tick_all(&S);
 		reap(&S);
+		if (o->on_progress)
+			o->on_progress(o->arg, S.ares, S.nact, S.ndone, S.total);
 	}
 out:
 	if (S.probe_case)

@@ -24,6 +24,10 @@ struct tc_sched_opts {
 	/* revive - start the target again after it died: 0, or -1 with @why. NULL: the
 	 * cases after its death end as errors. */
 	int (*revive)(void *arg, char *why, size_t whylen);
+	/* on_progress - called after each turn of events with the results of the cases
+	 * running now (their start_us says since when) and how many cases are done (NULL:
+	 * not called). */
+	void (*on_progress)(void *arg, struct tc_result *const *running, int nrunning, int ndone, int total);
 	/* on_done - called once per case as soon as its verdict is final. */
 	void (*on_done)(void *arg, struct tc_result *r);
 	void *arg;

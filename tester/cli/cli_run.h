@@ -57,6 +57,10 @@ struct run {
 	struct tc_io io;
 	struct tc_agentc ag;            /* the agent's channel (new after a restart) */
 	uint32_t agent_seq;             /* request numbers, shared by the families */
+	/* the live status line (status.c): on a terminal only */
+	int status_on, status_shown, status_cols;
+	uint64_t status_at;
+	int npass, nfail;
 	int revived;                    /* times the stack was started again */
 	const struct tc_target *tg[2];  /* per family, NULL when not run */
 	struct tc_sched_stats stats;
@@ -73,6 +77,11 @@ int run_setup(struct run *R);
 /* run_reopen - capture and injection on the tester's link again (its TAP was made
  * anew); 0 or -1 (printed). */
 int run_reopen(struct run *R);
+
+/* status_progress - redraw the status line (at most five times a second); the
+ * scheduler's on_progress. status_clear - take it off before other output. */
+void status_progress(void *arg, struct tc_result *const *running, int n, int ndone, int total);
+void status_clear(struct run *R);
 
 /* run_teardown - undo run_setup, whatever it got to. */
 void run_teardown(struct run *R);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -437,6 +438,9 @@ static void on_done(void *arg, struct tc_result *r)
 		tc_result_set_reason(r, "dry run: written to dry-run.pcap, nothing sent, nothing judged");
 	}
 	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
+	R->npass += r->verdict == TC_V_PASS;
+	R->nfail += r->verdict == TC_V_FAIL;
+	status_clear(R);
 	if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP && r->verdict != TC_V_XFAIL))
 		tc_text_case(stdout, r, &R->txt);
 	fflush(stdout);
@@ -528,6 +532,8 @@ static int run_cases(struct run *R)
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
+	if (R->status_on)
+		so.on_progress = status_progress;
 	R->ag = tc_agent_link_ops(R->ns.agent);
 	if (!R->remote && R->stack != TC_STACK_LINUX) {        /* a stack we started: watched */
 		so.health = stack_health;
@@ -623,6 +629,13 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	}
 	R.txt.color = R.o.color;
 	R.txt.verbose = R.o.verbose;
+	/* the status line: a terminal, colours on, not quiet */
+	R.status_on = R.o.color && !R.o.quiet && isatty(1);
+	{
+		struct winsize ws;
+
+		R.status_cols = ioctl(1, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 80;
+	}
 	nfam = R.o.fam[0] + R.o.fam[1];
 	R.res = tc_xcalloc((size_t)(R.nsel * nfam), sizeof(*R.res));
 	/* Every selected case is in the report from the start, as "notrun": a run
@@ -650,6 +663,7 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	} else {
 		rc = -1;
 	}
+	status_clear(&R);
 	run_teardown(&R);
 	R.nres = R.nsel * nfam;         /* cases never reached stay "notrun" */
 	R.info.complete = rc == 0 && !stop_flag;
