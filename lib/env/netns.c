@@ -129,6 +129,7 @@ static void fill_target(struct tc_netns *e, struct tc_target *tg, int family)
 	tg->listen_per_case = tc_stack_info(e->stack)->proxy != NULL;
 	tg->is_linux = e->stack == TC_STACK_LINUX;
 	tg->mode = "netns";
+	tg->own_link = 1;
 }
 
 static void macstr(const uint8_t *m, char *buf, size_t len)

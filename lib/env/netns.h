@@ -9,7 +9,7 @@
 #define TC_ENV_NETNS_H
 
 #include "env/stack.h"
-#include "run/runner.h"
+#include "io/target.h"
 
 #include <sys/types.h>
 

@@ -10,7 +10,7 @@
 #ifndef TC_ENV_REMOTE_H
 #define TC_ENV_REMOTE_H
 
-#include "run/runner.h"
+#include "io/target.h"
 
 struct tc_remote_cfg {
 	const char *target;             /* an IPv4 or IPv6 literal */

@@ -8,7 +8,7 @@
 
 #include "case/case.h"
 #include "io/io.h"
-#include "run/runner.h"
+#include "io/target.h"
 
 struct tc_fake;
 

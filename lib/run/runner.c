@@ -1423,7 +1423,7 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		return "needs the target-side agent";
 	if ((c->needs & TC_NEED_LINUX) && !tg->is_linux)
 		return "judges facts only a Linux target shows";
-	if ((c->needs & TC_NEED_NETNS) && strcmp(tg->mode ? tg->mode : "", "netns") && strcmp(tg->mode ? tg->mode : "", "replay"))
+	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
 		return "sends what only the namespaces' own link may carry (another source or destination "
 		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
 	return NULL;

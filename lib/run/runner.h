@@ -8,22 +8,9 @@
 
 #include "case/case.h"
 #include "io/io.h"
+#include "io/target.h"
 #include "run/result.h"
 #include "util/util.h"
-
-/* What the tester knows of the target: addresses, link, ports per behaviour. */
-struct tc_target {
-	int family;                     /* 4 or 6 */
-	enum tc_link link;
-	struct tc_addr tester, target;
-	uint8_t tester_mac[6], target_mac[6];
-	uint16_t ports[TC_PORT__COUNT]; /* 0: this port is not available */
-	int have_agent;
-	int listen_per_case;            /* a proxy: each case has its agent listen on a port of its
-					 * own ('listen PP MODE'), its connection named by it */
-	int is_linux;
-	const char *mode;               /* "netns", "remote", "replay" */
-};
 
 /* Everything a running case uses, shared by the cases of a run. */
 struct tc_run_env {

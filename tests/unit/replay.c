@@ -23,6 +23,7 @@ static void target(struct tc_target *tg)
 	tg->have_agent = 1;
 	tg->is_linux = 1;
 	tg->mode = "replay";
+	tg->own_link = 1;
 }
 
 static char agent_reply[64];

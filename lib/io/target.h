@@ -1,0 +1,31 @@
+/*
+ * io: what the tester knows of the target, for every layer that reaches it (the
+ * environments that find it, the back-ends that talk to it, the runner): addresses,
+ * link, ports per behaviour, and what it can do.
+ */
+#ifndef TC_IO_TARGET_H
+#define TC_IO_TARGET_H
+
+#include "case/case.h"
+#include "packet/seg.h"
+#include "util/util.h"
+
+#include <stdint.h>
+
+/* What the tester knows of the target: addresses, link, ports per behaviour. */
+struct tc_target {
+	int family;                     /* 4 or 6 */
+	enum tc_link link;
+	struct tc_addr tester, target;
+	uint8_t tester_mac[6], target_mac[6];
+	uint16_t ports[TC_PORT__COUNT]; /* 0: this port is not available */
+	int have_agent;
+	int listen_per_case;            /* a proxy: each case has its agent listen on a port of its
+					 * own ('listen PP MODE'), its connection named by it */
+	int is_linux;
+	int own_link;                   /* on a link the tool made (namespaces, a test's peer):
+					 * it may carry other addresses and damaged headers */
+	const char *mode;               /* "netns", "remote", "replay": for reports */
+};
+
+#endif
