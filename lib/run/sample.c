@@ -1,0 +1,112 @@
+/* run: sampled cases (@samples, @analyze): one run after another, judged together. */
+#include "model/isn.h"
+#include "run/steps.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ISN_GAP_US 4000            /* a clock of 250 000 a second: 1000 ticks */
+
+/* analyse - the verdict of a sampled case, from its ISNs (or the TSvals beside them). */
+static void analyse(struct tc_conn *k)
+{
+	static const char *const want[] = {
+		[TC_AN_ISN_RANDOM] = "unpredictable ISNs", [TC_AN_ISN_CLOCK] = "ISNs that grow with a clock",
+		[TC_AN_TS_CLOCK] = "a timestamp clock of 1 to 1000 ticks a second that never goes back",
+	};
+	char why[300];
+	int ok = k->c->analyze == TC_AN_ISN_CLOCK ? tc_isn_clock(k->isns, (size_t)k->sample, why, sizeof(why))
+		 : k->c->analyze == TC_AN_TS_CLOCK ? tc_ts_clock(k->isns, (size_t)k->sample, why, sizeof(why))
+						    : tc_isn_random(k->isns, (size_t)k->sample, why, sizeof(why));
+
+	if (ok) {
+		tc_result_add_note(k->r, "%s", why);
+		rn_finish(k, TC_V_PASS);
+		return;
+	}
+	free(k->r->div_expected);
+	free(k->r->div_observed);
+	k->r->div_line = k->c->line_id;
+	k->r->div_expected = tc_xstrdup(want[k->c->analyze]);
+	k->r->div_observed = tc_xstrdup(why);
+	tc_result_set_reason(k->r, "%s: %d samples: %s", k->c->file, k->sample, why);
+	rn_finish(k, TC_V_FAIL);
+}
+
+/* sample_done - one run of a sampled case ended: keep its ISN, start the next run
+ * (on a new tester port unless same-port), or judge them all. 1 if the case goes on
+ * or is judged, 0 if it ended some other way. */
+int rn_sample_done(struct tc_conn *k)
+{
+	int i;
+
+	if (!k->bound) {
+		tc_result_set_reason(k->r, "%s: sample %d: no SYN from the target bound its ISN", k->c->file,
+				     k->sample + 1);
+		rn_finish(k, TC_V_ERROR);
+		return 1;
+	}
+	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));
+	k->isns[k->sample].isn = k->isn_r;
+	k->isns[k->sample].has_ts = 0;
+	k->isns[k->sample].tsval = 0;
+	k->isns[k->sample].t_us = k->r->trace[k->r->ntrace - 1].seg.t_us;
+	for (i = k->r->ntrace - 1; i >= 0; i--)        /* when the SYN that told it came */
+		if (k->r->trace[i].seg.dir == TC_DIR_IN && (k->r->trace[i].seg.flags & TC_SYN) &&
+		    k->r->trace[i].seg.seq == k->isn_r) {
+			const struct tc_opt *ts = tc_opt_find(&k->r->trace[i].seg, TC_OPT_TS);
+
+			k->isns[k->sample].t_us = k->r->trace[i].seg.t_us;
+			k->isns[k->sample].has_ts = ts && !ts->bad;
+			k->isns[k->sample].tsval = ts && !ts->bad ? ts->v.ts.val : 0;
+			break;
+		}
+	k->sample++;
+	tc_conn_teardown(k);
+	if (k->sample == 3)
+		k->trace_mark = k->r->ntrace;
+	if (k->sample >= 3) {           /* keep the first three runs' segments only */
+		for (i = k->trace_mark; i < k->r->ntrace; i++)
+			tc_seg_free(&k->r->trace[i].seg);
+		k->r->ntrace = k->trace_mark;
+	}
+	if (k->sample >= k->c->samples) {
+		analyse(k);
+		return 1;
+	}
+	k->torn_down = 0;
+	k->qh = k->qt = 0;
+	k->top.pc = 0;
+	k->in_br = 0;
+	k->alt = NULL;
+	k->armed = 0;
+	k->bound = 0;
+	k->have_rcv = 0;
+	k->nlast = 0;
+	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
+	k->run_open = 0;
+	k->run_us = 0;
+	k->met_line = 0;
+	k->quiet_st = NULL;
+	k->out_invalid = 0;
+	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
+	k->snd_nxt_t = k->isn_t;
+	if (!k->c->same_port) {
+		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
+			tc_result_set_reason(k->r, "%s: sample %d: no tester port left in the run's range", k->c->file,
+					     k->sample + 1);
+			rn_finish(k, TC_V_ERROR);
+			return 1;
+		}
+		k->tport = k->env->next_port++;
+	}
+	tc_track_init(&k->trk, k->trk.path[0]);
+	k->step_t0 = rn_now(k);
+	k->step_tcb = k->trk.t;
+	/* isn-clock: every other attempt after a pause, so that the steps of a clock follow
+	 * the time between attempts and those of a per-connection counter do not */
+	if (k->c->analyze == TC_AN_ISN_CLOCK && k->sample % 2)
+		k->gap_until = rn_now(k) + ISN_GAP_US;
+	return 1;
+}

@@ -1,0 +1,142 @@
+/* run: the agent's steps, and behind a proxy the case's own listener (tester/PROTOCOL.md). */
+#include "run/steps.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* listen_mode - behind a proxy, the agent's listener of this case's port kind (NULL:
+ * the case needs none: a closed port, an active open, or a target with no proxy). */
+const char *rn_listen_mode(const struct tc_conn *k)
+{
+	static const char *const modes[TC_PORT__COUNT] = {
+		[TC_PORT_LISTEN] = "discard", [TC_PORT_ECHO] = "echo", [TC_PORT_DISCARD] = "discard",
+		[TC_PORT_SEND] = "send:2000", [TC_PORT_CLOSE] = "close", [TC_PORT_ABORT] = "abort",
+		[TC_PORT_NOREAD] = "noread",
+	};
+
+	if (!k->env->tg->listen_per_case || !k->env->agent || k->c->port == TC_PORT_ACTIVE)
+		return NULL;
+	return modes[k->c->port];
+}
+
+/* next_request - a request number no other case of the run has. */
+uint32_t rn_next_request(struct tc_run_env *env)
+{
+	return env->agent_seq ? ++*env->agent_seq : ++env->next_agent_id;
+}
+
+/* agent_send - a request to the agent; 0, or -1 with the case's error set. */
+int rn_agent_send(struct tc_conn *k, int line, const char *cmd)
+{
+	char err[TC_ERRLEN];
+	struct tc_agentc *a = k->env->agent;
+
+	k->agent_id = rn_next_request(k->env);
+	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
+		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, line, err);
+		rn_finish(k, TC_V_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
+static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, size_t len)
+{
+	char addr[64];
+
+	switch (st->verb) {
+	case TC_AG_CLOSE: snprintf(cmd, len, "close %u", k->tport); break;
+	case TC_AG_ABORT: snprintf(cmd, len, "abort %u", k->tport); break;
+	case TC_AG_FORGET: snprintf(cmd, len, "forget %u", k->tport); break;
+	case TC_AG_SHUTDOWN: snprintf(cmd, len, "shutdown %u %s", k->tport, st->sarg); break;
+	case TC_AG_SEND: snprintf(cmd, len, "send %u %u", k->tport, st->arg); break;
+	case TC_AG_NOREAD: snprintf(cmd, len, "noread %u", k->tport); break;
+	case TC_AG_READ: snprintf(cmd, len, "read %u", k->tport); break;
+	case TC_AG_TAKE: snprintf(cmd, len, "take %u %u", k->tport, st->arg); break;
+	case TC_AG_URGENT: snprintf(cmd, len, "urgent %u", k->tport); break;
+	case TC_AG_RECEIVED: snprintf(cmd, len, "received %u %u", k->tport, st->arg); break;
+	case TC_AG_EOF: snprintf(cmd, len, "eof %u", k->tport); break;
+	case TC_AG_STATE: snprintf(cmd, len, "state %u", k->tport); break;
+	case TC_AG_SOCKOPT: snprintf(cmd, len, "sockopt %u %s %u", k->tport, st->sarg, st->arg); break;
+	case TC_AG_CONNECT:
+		tc_addr_format(&k->env->tg->tester, addr, sizeof(addr));
+		snprintf(cmd, len, "connect %s %u", addr, k->tport);
+		break;
+	}
+}
+
+void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	char cmd[128];
+	struct tc_agentc *a = k->env->agent;
+
+	if (k->agent_wait) {
+		*wait = 1;
+		return;
+	}
+	if (!a) {
+		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
+		rn_finish(k, TC_V_ERROR);
+		return;
+	}
+	agent_cmd(k, st, cmd, sizeof(cmd));
+	if (rn_agent_send(k, st->line, cmd) < 0)
+		return;
+	/* forget; or abort where RFC 9293 3.10.5 deletes the TCB without a word */
+	if (st->verb == TC_AG_FORGET ||
+	    (st->verb == TC_AG_ABORT && (k->trk.t.st == TC_ST_CLOSING || k->trk.t.st == TC_ST_LAST_ACK ||
+					k->trk.t.st == TC_ST_TIME_WAIT))) {
+		k->trk.line = st->line;
+		tc_track_forget(&k->trk);
+	}
+	k->agent_wait = 1;
+	rn_arm(k, 10000000);       /* the agent's own waits are shorter */
+	*wait = 1;
+}
+
+void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *text)
+{
+	const struct tc_step *st;
+	char obs[160];
+
+	if (!k->done && k->listen_wait && id == k->agent_id) {
+		k->listen_wait = 0;
+		k->armed = 0;
+		if (!ok) {
+			tc_result_set_reason(k->r, "the agent could not listen on port %u for this case: %s", k->tport, text);
+			rn_finish(k, TC_V_ERROR);
+			return;
+		}
+		rn_advance(k);
+		return;
+	}
+	if (k->done || !k->agent_wait || id != k->agent_id)
+		return;
+	k->agent_wait = 0;
+	st = &rn_cur(k)->steps[rn_cur(k)->pc];
+	if (!ok && !strncmp(text, "unsupported", 11) && (!text[11] || text[11] == ':')) {
+		/* the stack offers no such operation (tester/PROTOCOL.md): nothing to judge */
+		const char *why = text[11] ? text + 12 : "";
+
+		while (*why == ' ')
+			why++;
+		tc_result_set_reason(k->r, "%s:%d: the target's agent cannot do '%s'%s%s (the stack under test offers "
+				     "no such operation: the case cannot run there)", k->c->file, st->line, st->text,
+				     *why ? ": " : "", why);
+		rn_finish(k, TC_V_SKIP);
+		return;
+	}
+	if (!ok) {
+		snprintf(obs, sizeof(obs), "agent: %s", text);
+		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	if (st->verb == TC_AG_STATE && strcmp(text, st->sarg)) {
+		snprintf(obs, sizeof(obs), "state %s (as the target's kernel reports it)", text);
+		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	if (rn_check_state(k, st) == 0)
+		rn_next_step(k);
+	rn_advance(k);
+}

@@ -1,0 +1,267 @@
+/* run: the segment steps: sending segments and ICMP errors, matching what comes back,
+ * and silence. */
+#include "case/match.h"
+#include "packet/format.h"
+#include "run/steps.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* inject - send @s, built with result @rc (its error in @err, TC_ERRLEN long), and
+ * note in *@t the moment of injection, taken before the write. A failure ends the
+ * case as an error, and frees @s. */
+static int inject(struct tc_conn *k, const struct tc_step *st, struct tc_seg *s, int rc, char *err, uint64_t *t)
+{
+	*t = rn_now(k);
+	if (rc == 0)
+		rc = k->env->io->ops->send(k->env->io->ctx, s, err, TC_ERRLEN);
+	if (rc < 0) {
+		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
+		tc_seg_free(s);
+		rn_finish(k, TC_V_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
+int rn_do_send(struct tc_conn *k, const struct tc_step *st)
+{
+	struct tc_seg s;
+	char err[TC_ERRLEN];
+	uint64_t t;
+	int rc;
+
+	struct tc_segpat p;
+
+	rc = rn_resolve(k, &st->seg, &p, 1, err, sizeof(err));
+	if (rc == 0)
+		rc = tc_build_send(k, &p, &s, err, sizeof(err));
+	else
+		tc_seg_init(&s);
+	if (inject(k, st, &s, rc, err, &t) < 0)
+		return -1;
+	/* What went on the wire, read back as the target reads it: a damaged data
+	 * offset or length, a bad checksum show in the trace and in the model. */
+	{
+		struct tc_seg d;
+
+		tc_seg_init(&d);
+		if (s.raw && tc_seg_decode(&d, s.raw, s.raw_len, s.link) == 0) {
+			tc_seg_free(&s);
+			s = d;
+		} else {
+			tc_seg_free(&d);
+		}
+	}
+	s.dir = TC_DIR_OUT;
+	s.t_us = t;
+	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
+		k->snd_nxt_t = s.seq + tc_seg_len(&s);
+	k->trk.line = st->line;
+	tc_track_out(&k->trk, &s);
+	{
+		const struct tc_outcome *o = tc_track_last(&k->trk, &k->nlast);
+
+		if (k->nlast)
+			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
+	}
+	k->out_us = t;
+	rn_run_send(k, st->line, t);
+	k->out_invalid = k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited;
+	if (k->out_invalid) {
+		k->invalid_us[1] = k->invalid_us[0];
+		k->invalid_us[0] = t;
+	}
+	tc_result_trace_add(k->r, &s, st->line, NULL);
+	tc_seg_free(&s);
+	return rn_check_state(k, st);
+}
+
+/* do_icmp - send an ICMP error quoting the target's last segment that carried
+ * sequence space (data, SYN or FIN: one in flight), or its last segment at all. */
+int rn_do_icmp(struct tc_conn *k, const struct tc_step *st)
+{
+	const struct tc_seg *q = NULL;
+	struct tc_seg s;
+	char err[TC_ERRLEN];
+	uint64_t t;
+	int i, rc;
+
+	for (i = k->r->ntrace - 1; i >= 0 && !q; i--)
+		if (k->r->trace[i].seg.dir == TC_DIR_IN && tc_seg_len(&k->r->trace[i].seg))
+			q = &k->r->trace[i].seg;
+	for (i = k->r->ntrace - 1; i >= 0 && !q; i--)
+		if (k->r->trace[i].seg.dir == TC_DIR_IN)
+			q = &k->r->trace[i].seg;
+	if (!q) {
+		tc_result_set_reason(k->r, "%s:%d: no segment from the target to quote", k->c->file, st->line);
+		rn_finish(k, TC_V_ERROR);
+		return -1;
+	}
+	rc = tc_build_icmp(k, st, q, &s, err, sizeof(err));
+	if (inject(k, st, &s, rc, err, &t) < 0)
+		return -1;
+	rn_run_send(k, st->line, t);
+	s.dir = TC_DIR_OUT;
+	s.t_us = t;
+	tc_result_trace_add(k->r, &s, st->line, NULL);
+	tc_seg_free(&s);
+	return rn_check_state(k, st);
+}
+
+/* port_ok - the segment comes from the case's port on the target (the capture hands
+ * a case what reaches its tester port, from whichever port of the target). */
+int rn_port_ok(const struct tc_conn *k, const struct tc_seg *s, char *why, size_t wl)
+{
+	if (!k->rport || s->sport == k->rport)
+		return 1;
+	snprintf(why, wl, "source port is %u, expected %u", s->sport, k->rport);
+	return 0;
+}
+
+/* try_match - match the target's segment @s against @p, binding the target's ISN on
+ * its SYN; @why gets the mismatch. */
+int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
+		     char *why, size_t wl)
+{
+	uint32_t base = k->bound ? k->isn_r : 0;
+	int bind = !k->bound && (pat->flags & TC_SYN) && (s->flags & TC_SYN);
+	struct tc_segpat rp;
+	const struct tc_segpat *p = &rp;
+
+	if (rn_resolve(k, pat, &rp, 0, why, wl) < 0) {
+		k->resolve_failed = 1;          /* the case's fault, not the target's */
+		return 0;
+	}
+	if (!rn_port_ok(k, s, why, wl))
+		return 0;
+	if (bind)
+		base = s->seq - (p->seq.any ? 0 : p->seq.v);
+	if (!tc_match(p, s, base, k->isn_t, why, wl))
+		return 0;
+	if (bind) {
+		k->bound = 1;
+		k->isn_r = base;
+	}
+	return 1;
+}
+
+/* too_early - "after D": the segment came sooner than D after the step began. */
+int rn_too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
+		     char *why, size_t wl)
+{
+	uint64_t dt = s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0;
+
+	if (!p->after_us || dt >= p->after_us)
+		return 0;
+	tc_errf(why, wl, "it came %llu ms after the step began, expected not before %llu ms",
+		(unsigned long long)dt / 1000, (unsigned long long)p->after_us / 1000);
+	return 1;
+}
+
+const struct tc_seg *rn_queue_pop(struct tc_conn *k, int *idx)
+{
+	if (k->qh == k->qt)
+		return NULL;
+	*idx = k->queue[k->qh++ % TC_QUEUE];
+	return &k->r->trace[*idx].seg;
+}
+
+/*
+ * early - the target's segment @idx is a reply (no sequence space: an ACK, a RST)
+ * captured before the tester sent the first segment of the run the current step waits
+ * on: it cannot answer that run. It belongs to what came before: a "< nothing" whose
+ * window it fell in fails there; otherwise it is an unexpected segment after the last
+ * expectation met. 1 if so (the case is over).
+ */
+int rn_early(struct tc_conn *k, int idx)
+{
+	const struct tc_seg *s = &k->r->trace[idx].seg;
+	char obs[600], why[200], exp[120];
+	struct tc_step fake;
+	uint64_t dt;
+
+	if (!k->run_us || s->t_us >= k->run_us || tc_seg_len(s) || (k->rport && s->sport != k->rport))
+		return 0;
+	dt = k->run_us - s->t_us;
+	rn_rel_text(k, s, obs, sizeof(obs));
+	k->r->trace[idx].note = "unexpected";
+	if (k->quiet_st && s->t_us >= k->quiet_t0 && s->t_us < k->quiet_t1) {
+		k->r->trace[idx].line = k->quiet_st->line;
+		snprintf(why, sizeof(why), "captured %llu ms after this step began, inside its window; it reached "
+			 "the tester after line %d was sent", (unsigned long long)(s->t_us - k->quiet_t0) / 1000,
+			 k->run_line);
+		rn_diverge(k, k->quiet_st, obs, why, TC_V_FAIL);
+		return 1;
+	}
+	fake = (struct tc_step){ .line = k->met_line ? k->met_line : k->run_line };
+	snprintf(exp, sizeof(exp), "nothing more before line %d is sent", k->run_line);
+	fake.text = exp;
+	snprintf(why, sizeof(why), "captured %llu us before the segment of line %d was sent: it cannot answer "
+		 "it, nor any step after it", (unsigned long long)dt, k->run_line);
+	k->r->trace[idx].line = fake.line;
+	rn_diverge(k, &fake, obs, why, TC_V_FAIL);
+	return 1;
+}
+
+void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	const struct tc_seg *s;
+	char why[160], obs[600];
+	int idx;
+
+	s = rn_queue_pop(k, &idx);
+	if (!s) {
+		rn_arm(k, st->dur_us ? st->dur_us : k->c->timeout_us);
+		*wait = 1;
+		return;
+	}
+	if (rn_early(k, idx))
+		return;
+	k->r->trace[idx].line = st->line;
+	k->resolve_failed = 0;
+	if (!rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {
+		if (k->resolve_failed) {
+			tc_result_set_reason(k->r, "%s:%d: %s", k->c->file, st->line, why);
+			rn_finish(k, TC_V_ERROR);
+			return;
+		}
+		rn_rel_text(k, s, obs, sizeof(obs));
+		k->r->trace[idx].note = "unexpected";
+		rn_diverge(k, st, obs, why, TC_V_FAIL);
+		return;
+	}
+	rn_met(k, st->line);
+	if (rn_check_state(k, st) == 0)
+		rn_next_step(k);
+}
+
+void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
+{
+	char obs[600];
+	int idx;
+	const struct tc_seg *s = rn_queue_pop(k, &idx);
+
+	if (s && rn_early(k, idx))
+		return;
+	if (s) {
+		k->r->trace[idx].line = st->line;
+		k->r->trace[idx].note = "unexpected";
+		rn_rel_text(k, s, obs, sizeof(obs));
+		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
+		return;
+	}
+	rn_arm(k, st->dur_us);
+	if (rn_now(k) < k->deadline) {
+		*wait = 1;
+		return;
+	}
+	tc_track_settle(&k->trk);       /* the silence settles what waited for an answer */
+	rn_met(k, st->line);
+	k->quiet_st = st;
+	k->quiet_t0 = k->deadline - st->dur_us;
+	k->quiet_t1 = k->deadline;
+	if (rn_check_state(k, st) == 0)
+		rn_next_step(k);
+}

@@ -1,0 +1,57 @@
+/*
+ * run: the pieces of the runner (lib/run/runner.c) that its step files share: the
+ * case's clock, steps and verdict, and each kind of step. Internal to lib/run.
+ *   runner.c      a case's life: start, events, the step loop, teardown
+ *   step_seg.c    sending segments and ICMP, matching and waiting for replies
+ *   step_agent.c  the agent's steps (and a proxy's per-case listener)
+ *   step_alt.c    alternatives
+ *   step_model.c  "< model" and the state path
+ *   sample.c      sampled cases (@samples, @analyze)
+ */
+#ifndef TC_RUN_STEPS_H
+#define TC_RUN_STEPS_H
+
+#include "run/conn.h"
+
+/* The longest rate limit the model allows for: Linux's tcp_invalid_ratelimit (500 ms)
+ * and a margin. */
+#define TC_RATELIMIT_US 1000000
+
+void rn_add_alt_name(struct tc_conn *k, const char *name);
+void rn_advance(struct tc_conn *k);
+int rn_agent_send(struct tc_conn *k, int line, const char *cmd);
+void rn_alt_expects(struct tc_conn *k, char *buf, size_t len);
+void rn_arm(struct tc_conn *k, uint64_t dur);
+int rn_check_state(struct tc_conn *k, const struct tc_step *st);
+struct tc_frame *rn_cur(struct tc_conn *k);
+void rn_diverge(struct tc_conn *k, const struct tc_step *st, const char *observed,
+		    const char *why, enum tc_verdict v);
+int rn_do_icmp(struct tc_conn *k, const struct tc_step *st);
+int rn_do_send(struct tc_conn *k, const struct tc_step *st);
+int rn_early(struct tc_conn *k, int idx);
+void rn_finish(struct tc_conn *k, enum tc_verdict v);
+const char *rn_listen_mode(const struct tc_conn *k);
+void rn_met(struct tc_conn *k, int line);
+uint32_t rn_next_request(struct tc_run_env *env);
+void rn_next_step(struct tc_conn *k);
+uint64_t rn_now(const struct tc_conn *k);
+void rn_path_mismatch(struct tc_conn *k);
+int rn_port_ok(const struct tc_conn *k, const struct tc_seg *s, char *why, size_t wl);
+const struct tc_seg *rn_queue_pop(struct tc_conn *k, int *idx);
+int rn_rate_limit_may_explain(const struct tc_conn *k);
+void rn_rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf, size_t len);
+int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_segpat *out, int send,
+		   char *err, size_t el);
+void rn_run_send(struct tc_conn *k, int line, uint64_t t);
+int rn_sample_done(struct tc_conn *k);
+void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait);
+void rn_step_alt(struct tc_conn *k, int *wait);
+void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait);
+void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait);
+void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait);
+int rn_too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
+		     char *why, size_t wl);
+int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
+		     char *why, size_t wl);
+
+#endif
