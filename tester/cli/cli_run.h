@@ -71,6 +71,10 @@ struct run {
 	struct tc_path_report path;     /* what the traces say about the path */
 };
 
+/* run_parse_opts - the options of run into @o (defaults first); 0, or the exit status
+ * of a usage error (printed). */
+int run_parse_opts(struct run_opts *o, int argc, char **argv);
+
 /* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */
 int run_setup(struct run *R);
 
