@@ -232,7 +232,9 @@ static void arrive_syn_sent(struct outs *x)
 }
 
 /* absorb - text and FIN at SEG.SEQ: advance RCV.NXT over what is contiguous; hold
- * the rest (SHLD-31). Returns 1 if RCV.NXT moved. */
+ * the rest (SHLD-31). The window does not slide with it: its right edge stays where
+ * the target last advertised it, so RCV.WND shrinks by what RCV.NXT moved, until the
+ * target's next segment advertises again (tc_model_sent). Returns 1 if RCV.NXT moved. */
 static int absorb(struct tc_tcb *t, uint32_t l, uint32_t r)
 {
 	uint32_t before = t->rcv_nxt;
@@ -259,6 +261,7 @@ static int absorb(struct tc_tcb *t, uint32_t l, uint32_t r)
 			moved = 1;
 		}
 	}
+	t->rcv_wnd = t->rcv_nxt - before < t->rcv_wnd ? t->rcv_wnd - (t->rcv_nxt - before) : 0;
 	return t->rcv_nxt != before;
 }
 

@@ -458,3 +458,46 @@ void test_model_ts_echo(struct t_ctx *t)
 	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
 	T_OK(t, n >= 1 && o[0].nreply && !o[0].reply.ecr_set);
 }
+
+/* The receive window does not slide as in-order data is taken: its right edge stays
+ * where the target advertised it (RCV.NXT + RCV.WND when it last sent), until the
+ * target advertises again. Back-to-back segments fill it; the one past its edge is not
+ * acceptable (3.10.7.4, Table 6) and draws an ACK of RCV.NXT. */
+void test_model_window_edge(struct t_ctx *t)
+{
+	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+	struct tc_tcb k;
+	struct tc_seg s, adv;
+	uint32_t off = 1;
+	int n, i;
+
+	tcb(&k, TC_ST_ESTABLISHED);
+	k.rcv_wnd = 3000;
+	tc_seg_init(&s);
+	s.flags = TC_ACK | TC_PSH;
+	s.ack = Y + 1;
+	s.win = 65535;
+	s.payload_len = 1000;
+	for (i = 0; i < 3; i++, off += 1000) {  /* three fill the 3000 octets */
+		s.seq = X + off;
+		n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+		T_OK(t, n >= 1);
+		T_EQ_U(t, o[0].reply.ack, X + off + 1000);
+		k = o[0].next;
+		T_EQ_U(t, k.rcv_wnd, 3000 - 1000 * (uint32_t)(i + 1));
+	}
+	s.seq = X + off;                        /* the fourth is past the edge */
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, o[0].reply.ack, X + off);     /* not taken: an ACK of RCV.NXT */
+	T_EQ_U(t, o[0].next.rcv_nxt, X + off);
+	/* the target advertises 2000 again: its next segment moves the edge */
+	tc_seg_init(&adv);
+	adv.flags = TC_ACK;
+	adv.seq = Y + 1;
+	adv.ack = X + off;
+	adv.win = 2000;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_wnd, 2000);
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, o[0].reply.ack, X + off + 1000);
+}
