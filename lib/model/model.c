@@ -57,6 +57,9 @@ static struct tc_outcome *slot(struct outs *x)
 	return &x->o[x->n++];
 }
 
+static struct tc_outcome *clone(struct outs *x, const struct tc_outcome *from, const char *name,
+				const char *rule);
+
 static struct tc_outcome *add(struct outs *x, const char *name, const char *rule)
 {
 	struct tc_outcome *o = slot(x);
@@ -186,6 +189,14 @@ static void arrive_listen(struct outs *x)
 	synack(o, 0);
 	if (s->flags & TC_FIN)                  /* Linux discards SYN+FIN (a choice the text allows) */
 		add(x, "discard", "RFC9293 3.10.7.2 (third): \"queued for processing later\"");
+	/* TCP Fast Open: a SYN with data and the option (a cookie, or a request for one)
+	 * may have its data taken at once, the SYN-ACK acknowledging it (RFC 7413 4.2) */
+	if (s->payload_len && tc_opt_find(s, TC_OPT_FASTOPEN) && !(s->flags & TC_FIN)) {
+		struct tc_outcome *f = clone(x, o, "rfc7413", "RFC7413 4.2 (the SYN's data accepted)");
+
+		f->next.rcv_nxt = s->seq + 1 + s->payload_len;
+		synack(f, 0);
+	}
 }
 
 /* 3.10.7.3 SYN-SENT (the target opened). */

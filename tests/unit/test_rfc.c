@@ -501,3 +501,36 @@ void test_model_window_edge(struct t_ctx *t)
 	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
 	T_EQ_U(t, o[0].reply.ack, X + off + 1000);
 }
+
+/* A SYN with data in LISTEN: the SYN-ACK acknowledges the SYN alone (3.10.7.2, the text
+ * queued), or, with TCP Fast Open's option on the SYN, the data too (RFC 7413 4.2);
+ * without the option only the first. */
+void test_model_syn_data(struct t_ctx *t)
+{
+	struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+	struct tc_tcb k;
+	struct tc_seg s;
+	char got[100];
+	int n;
+
+	tcb(&k, TC_ST_LISTEN);
+	tc_seg_init(&s);
+	s.flags = TC_SYN;
+	s.seq = X;
+	s.win = 65535;
+	s.payload_len = 10;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	names_of(o, n, got, sizeof(got));
+	T_EQ_S(t, got, "rfc9293");
+	T_EQ_U(t, o[0].reply.ack, X + 1);
+	s.opts[0].kind = TC_OPT_FASTOPEN;       /* a cookie request (RFC 7413 4.1.1) */
+	s.opts[0].len = 2;
+	s.nopts = 1;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	names_of(o, n, got, sizeof(got));
+	T_EQ_S(t, got, "rfc9293,rfc7413");
+	T_EQ_U(t, o[1].reply.flags, TC_SYN | TC_ACK);
+	T_EQ_U(t, o[1].reply.ack, X + 11);
+	T_EQ_U(t, o[1].next.rcv_nxt, X + 11);
+	T_EQ_U(t, o[1].next.syn_pending, 1);     /* SYN-RECEIVED once the SYN-ACK is sent */
+}
