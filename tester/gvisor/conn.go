@@ -98,8 +98,9 @@ func (a *agent) poke() {
 }
 
 // listen opens @l on [::]:PORT, dual-stack.
-// noreadRcvbuf is SO_RCVBUF of the noread listener (and of what it accepts).
-const noreadRcvbuf = 32768
+// noreadRcvbuf is SO_RCVBUF of the noread listener (and of what it accepts):
+// doubled, a buffer of 29184 octets and a window of 14592.
+const noreadRcvbuf = 14592
 
 func (a *agent) listen(l *listener, backlog int) error {
 	ep, err := a.st.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &l.wq)
@@ -109,10 +110,12 @@ func (a *agent) listen(l *listener, backlog int) error {
 	ep.SocketOptions().SetV6Only(false)
 	ep.SocketOptions().SetReuseAddress(true)
 	if l.mode == modeNoread {
-		// An application that never reads fills the receive buffer: a bounded one
-		// (as Linux's default tcp_rmem gives its agent) lets the window close after
-		// some 64 KB instead of netstack's default 1 MB, which the window cases
-		// cannot fill (they send up to 65 segments of 1000 octets).
+		// An application that never reads fills the receive buffer. A bounded one
+		// lets the window close (netstack's default 1 MiB takes more than the 65
+		// segments of 1000 octets the window cases send), and one whose window
+		// (half the buffer) is below netstack's initial window (2 * InitialCwnd
+		// segments) offers that window at once, as Linux does, instead of growing
+		// it as the data comes, which the window cases' exact checks cannot follow.
 		min, max := ep.SocketOptions().ReceiveBufferLimits()
 		ep.SocketOptions().SetReceiveBufferSize(bufSize(noreadRcvbuf, min, max), true)
 	}
