@@ -332,6 +332,10 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)info->seed);
 	add_num(run, "jobs", info->jobs);
 	add_str(run, "seed", seed);
+	if (info->selection[0])
+		add_str(run, "selection", info->selection);
+	if (info->shard[0])
+		add_str(run, "shard", info->shard);
 	add(root, "run", run);
 	if (st && st->deaths) {
 		cJSON *f = chk(cJSON_CreateObject());

@@ -20,6 +20,10 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 /* tc_report_junit - JUnit XML text (malloc'd). */
 char *tc_report_junit(const struct tc_run_info *info, const struct tc_result *res, int n);
 
+/* tc_report_junit_json - the same document from a report.json text (a merged run's);
+ * NULL if it does not parse. */
+char *tc_report_junit_json(const char *report);
+
 /* tc_write_file_atomic - write @text to @path through a temporary file and rename(),
  * so that a reader never sees half a file. 0 or -1 with @err. */
 int tc_write_file_atomic(const char *path, const char *text, char *err, size_t errlen);

@@ -18,6 +18,7 @@ static const char usage[] =
 	"       tcpconform show [--cases DIR] CASE-ID\n"
 	"       tcpconform coverage [--cases DIR] [-v] [--check]\n"
 	"       tcpconform diff [--json] A B\n"
+	"       tcpconform merge [-o DIR] SHARD-RUN-DIR...\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -35,6 +36,8 @@ static const char usage[] =
 	"  diff      what changed between two runs (run directories or report.json files):\n"
 	"            the cases whose verdict, alternative or segments from the target differ;\n"
 	"            exit 1 when B fails a case A did not (a regression), 0 otherwise\n"
+	"  merge     the run directories of a run's shards (--shard I/N) as one run\n"
+	"            directory: report.json, junit.xml, pcap/\n"
 	"  cleanup   remove what a killed run left behind (namespaces, processes, nftables\n"
 	"            tables, reserved ports)\n"
 	"\n"
@@ -42,7 +45,8 @@ static const char usage[] =
 	"  --stack NAME        the stack to test: linux (default), lwip, gvisor, slirp, passt,\n"
 	"                      a comma list, or all (one run each, and matrix.json)\n"
 	"  --tag T, --exclude-tag T   only the cases with tag T / none with tag T (repeatable)\n"
-	"  --quick             --exclude-tag slow: all but the cases that wait for long timers\n"
+	"  --quick             --exclude-tag slow: all but the cases that wait for long timers\n"	"  --shard I/N         share I of N of the selected cases, by a hash of their ids (CI\n"
+	"                      matrices; CI_NODE_INDEX/CI_NODE_TOTAL are read when set)\n"
 	"  -j, --jobs N        cases at once (default 16; each has its own port)\n"
 	"  -4, -6              IPv4 only, IPv6 only (default: both)\n"
 	"  --cases DIR         the case files (default: the testcases directory)\n"
@@ -172,6 +176,8 @@ int main(int argc, char **argv)
 		return cli_coverage(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "diff"))
 		return cli_diff(argc - 1, argv + 1);
-	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, cleanup, --help or --version)",
+	if (!strcmp(argv[1], "merge"))
+		return cli_merge(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, cleanup, --help or --version)",
 			       argv[1]);
 }

@@ -81,7 +81,38 @@ static int tags_fit(const struct run_opts *o, const struct tc_case *c)
 	return any;
 }
 
-/* select_cases - load the case files, keep those the globs and tags name. */
+/* in_shard - with --shard I/N, is @c in share I? Its id's hash (FNV-1a) decides, so
+ * the shares do not depend on timing, order or machine, and both families of a case
+ * go together. */
+static int in_shard(const struct run_opts *o, const struct tc_case *c)
+{
+	uint32_t h = 2166136261u;
+
+	if (!o->shard_n)
+		return 1;
+	for (const char *p = c->id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return (int)(h % (uint32_t)o->shard_n) == o->shard_i - 1;
+}
+
+/* selection - the options that chose the cases, as one sentence (for merge). */
+static void selection(const struct run *R, char *buf, size_t len)
+{
+	size_t off = (size_t)snprintf(buf, len, "stack %s;%s%s", R->o.target ? "remote" : tc_stack_info(R->stack)->name,
+				      R->o.fam[0] ? " ipv4" : "", R->o.fam[1] ? " ipv6" : "");
+
+	for (int i = 0; i < R->o.nglob && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "; %s", R->o.globs[i]);
+	for (int i = 0; i < R->o.ntag && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "; --tag %s", R->o.tags[i]);
+	for (int i = 0; i < R->o.nxtag && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "; --exclude-tag %s", R->o.xtags[i]);
+	if (off < len && (R->o.cases || R->o.no_matrix || R->o.matrix))
+		snprintf(buf + off, len - off, "; cases %s%s%s", R->o.cases ? R->o.cases : "testcases",
+			 R->o.matrix ? " --matrix" : "", R->o.no_matrix ? " --no-matrix" : "");
+}
+
+/* select_cases - load the case files, keep those the globs, tags and shard name. */
 static int select_cases(struct run *R)
 {
 	size_t i;
@@ -97,7 +128,8 @@ static int select_cases(struct run *R)
 			const struct tc_case *c = R->set.v[i];
 			int r = tc_case_has_tag(c, "last") ? 2 : tc_case_has_tag(c, "slow") ? 0 : 1;
 
-			if (r == rank && tc_case_selected(c, R->o.globs, R->o.nglob) && tags_fit(&R->o, c))
+			if (r == rank && tc_case_selected(c, R->o.globs, R->o.nglob) && tags_fit(&R->o, c) &&
+			    in_shard(&R->o, c))
 				R->sel[R->nsel++] = R->set.v[i];
 		}
 	if (!R->nsel) {
@@ -246,6 +278,9 @@ static void fill_info(struct run *R)
 	R->info.mode = R->o.dry_run ? "dry-run" : R->o.target ? "remote" : "netns";
 	R->info.stack = R->o.target ? "unknown" : tc_stack_info(R->stack)->name;
 	R->info.jobs = R->o.jobs;
+	selection(R, R->info.selection, sizeof(R->info.selection));
+	if (R->o.shard_n)
+		snprintf(R->info.shard, sizeof(R->info.shard), "%d/%d", R->o.shard_i, R->o.shard_n);
 	R->info.seed = R->o.seed;
 	if (!R->info.started[0])
 		tc_wall_iso(NULL, R->info.started, sizeof(R->info.started));

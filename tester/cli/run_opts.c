@@ -57,6 +57,25 @@ static int remote_opts(struct run_opts *o)
 	return 0;
 }
 
+/* parse_shard - "I/N", 1 <= I <= N <= 1000 (--shard, or CI_NODE_INDEX/CI_NODE_TOTAL as
+ * CI matrices set them, @what naming which). */
+static int parse_shard(struct run_opts *o, const char *what, const char *v)
+{
+	uint64_t i, n;
+	const char *slash = strchr(v, '/');
+	char num[24];
+
+	if (!slash || (size_t)(slash - v) >= sizeof(num))
+		return cli_usage_error("%s needs I/N, the share I of N (1 <= I <= N <= 1000), like 2/3 (got '%s')", what, v);
+	memcpy(num, v, (size_t)(slash - v));
+	num[slash - v] = '\0';
+	if (tc_parse_u64(num, 1000, &i) < 0 || tc_parse_u64(slash + 1, 1000, &n) < 0 || !i || !n || i > n)
+		return cli_usage_error("%s needs I/N, the share I of N (1 <= I <= N <= 1000), like 2/3 (got '%s')", what, v);
+	o->shard_i = (int)i;
+	o->shard_n = (int)n;
+	return 0;
+}
+
 /* parse_stacks - "lwip", "lwip,gvisor" or "all" (every stack, Linux first). */
 static int parse_stacks(struct run_opts *o, const char *v)
 {
@@ -173,6 +192,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 				o->xtags[o->nxtag++] = v;
 			else
 				o->tags[o->ntag++] = v;
+		} else if (!strcmp(a, "--shard")) {
+			if (opt_value(argc, argv, &i, &v) || parse_shard(o, a, v))
+				return TC_EXIT_USAGE;
 		} else if (!strcmp(a, "--quick")) {
 			if (o->nxtag >= 16)
 				return cli_usage_error("at most 16 --exclude-tag options");
@@ -197,6 +219,13 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		} else {
 			o->globs[o->nglob++] = argv[i];
 		}
+	}
+	if (!o->shard_n && getenv("CI_NODE_INDEX") && getenv("CI_NODE_TOTAL")) {
+		char ci[48];
+
+		snprintf(ci, sizeof(ci), "%s/%s", getenv("CI_NODE_INDEX"), getenv("CI_NODE_TOTAL"));
+		if (parse_shard(o, "CI_NODE_INDEX/CI_NODE_TOTAL", ci))
+			return TC_EXIT_USAGE;
 	}
 	if (o->no_waivers && o->nwaiver_files)
 		return cli_usage_error("--waivers and --no-waivers exclude each other");
