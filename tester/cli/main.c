@@ -147,6 +147,15 @@ const char *cli_cases_dir(const char *given)
 	return "testcases";
 }
 
+/* The commands, each a function of its own arguments (argv[0] is its name). */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cli_run }, { "list", cli_list }, { "show", cli_show }, { "coverage", cli_coverage },
+	{ "diff", cli_diff }, { "merge", cli_merge }, { "cleanup", cli_cleanup },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -164,20 +173,9 @@ int main(int argc, char **argv)
 			fputs(usage, stdout);
 			return TC_EXIT_OK;
 		}
-	if (!strcmp(argv[1], "run"))
-		return cli_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "list"))
-		return cli_list(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "cleanup"))
-		return cli_cleanup(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "show"))
-		return cli_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "coverage"))
-		return cli_coverage(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "diff"))
-		return cli_diff(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "merge"))
-		return cli_merge(argc - 1, argv + 1);
+	for (size_t i = 0; i < TC_ARRAY_LEN(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, cleanup, --help or --version)",
 			       argv[1]);
 }
