@@ -19,6 +19,7 @@ static const char usage[] =
 	"       tcpconform coverage [--cases DIR] [-v] [--check]\n"
 	"       tcpconform diff [--json] A B\n"
 	"       tcpconform merge [-o DIR] SHARD-RUN-DIR...\n"
+	"       tcpconform report RUN-DIR\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -38,6 +39,7 @@ static const char usage[] =
 	"            exit 1 when B fails a case A did not (a regression), 0 otherwise\n"
 	"  merge     the run directories of a run's shards (--shard I/N) as one run\n"
 	"            directory: report.json, junit.xml, pcap/\n"
+	"  report    report.html again from a run's report.json\n"
 	"  cleanup   remove what a killed run left behind (namespaces, processes, nftables\n"
 	"            tables, reserved ports)\n"
 	"\n"
@@ -153,7 +155,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "run", cli_run }, { "list", cli_list }, { "show", cli_show }, { "coverage", cli_coverage },
-	{ "diff", cli_diff }, { "merge", cli_merge }, { "cleanup", cli_cleanup },
+	{ "diff", cli_diff }, { "merge", cli_merge }, { "report", cli_report }, { "cleanup", cli_cleanup },
 };
 
 int main(int argc, char **argv)
@@ -176,6 +178,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < TC_ARRAY_LEN(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, cleanup, --help or --version)",
+	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, report, cleanup, --help or --version)",
 			       argv[1]);
 }

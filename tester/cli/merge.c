@@ -2,6 +2,7 @@
  * several machines) as one run directory: report.json, junit.xml and the pcaps. */
 #include "cli.h"
 
+#include "report/html.h"
 #include "report/merge.h"
 #include "report/report.h"
 #include "util/util.h"
@@ -117,7 +118,18 @@ int cli_merge(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (copy_pcaps(dirs[i], out) < 0)
 			goto done;
-	printf("merged %d shards: %s/report.json, %s/junit.xml, %s/pcap/\n", n, out, out, out);
+	{
+		char *html = tc_report_html(merged, err, sizeof(err));
+
+		snprintf(path, sizeof(path), "%s/report.html", out);
+		if (!html || tc_write_file_atomic(path, html, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: %s\n", err);
+			free(html);
+			goto done;
+		}
+		free(html);
+	}
+	printf("merged %d shards: %s/report.json, %s/report.html, %s/junit.xml, %s/pcap/\n", n, out, out, out, out);
 	rc = TC_EXIT_OK;
 done:
 	for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 #include "env/netns.h"
 #include "io/agentc.h"
 #include "io/live.h"
+#include "report/html.h"
 #include "report/stackmx.h"
 #include "report/report.h"
 #include "run/sched.h"
@@ -210,6 +211,13 @@ static int write_reports(struct run *R)
 		xml = tc_report_junit(&R->info, R->res, R->nres);
 		snprintf(path, sizeof(path), "%s/junit.xml", R->dir);
 		rc = tc_write_file_atomic(path, xml, err, sizeof(err));
+	}
+	if (rc == 0 && R->info.finished[0]) {
+		char *html = tc_report_html(json, err, sizeof(err));
+
+		snprintf(path, sizeof(path), "%s/report.html", R->dir);
+		rc = html ? tc_write_file_atomic(path, html, err, sizeof(err)) : -1;
+		free(html);
 	}
 	if (rc < 0)
 		fprintf(stderr, "tcpconform: %s\n", err);

@@ -1,0 +1,257 @@
+/* report: report.html, one self-contained page built from report.json: the summary
+ * and the deviations first, filters, and per case its facts and a ladder diagram of
+ * its trace (tester left, target right, time downwards, one arrow a segment). */
+#include "report/html.h"
+
+#include "util/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct hbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 64) + 64;
+		b->s = tc_xrealloc(b->s, b->cap);
+	}
+}
+
+/* esc - @s for HTML text and attributes. */
+static void esc(struct hbuf *b, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': put(b, "&amp;"); break;
+		case '<': put(b, "&lt;"); break;
+		case '>': put(b, "&gt;"); break;
+		case '"': put(b, "&quot;"); break;
+		default: put(b, "%c", *s);
+		}
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* label - a segment as tcpdump shows it: flags, relative seq:end(len), ack, win, options. */
+static void label(struct hbuf *b, const cJSON *t)
+{
+	const cJSON *ra = cJSON_GetObjectItemCaseSensitive(t, "rel_ack"), *o;
+	double seq = num(t, "rel_seq"), len = num(t, "len");
+	int first = 1;
+
+	put(b, "%s %.0f:%.0f(%.0f)", str(t, "flags") ? str(t, "flags") : "?", seq, seq + len, len);
+	if (cJSON_IsNumber(ra))
+		put(b, " ack %.0f", ra->valuedouble);
+	put(b, " win %.0f", num(t, "win"));
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(t, "options")) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
+
+		put(b, "%s%s", first ? " <" : ",", str(o, "name") ? str(o, "name") : "?");
+		if (cJSON_IsNumber(v))
+			put(b, " %.0f", v->valuedouble);
+		first = 0;
+	}
+	if (!first)
+		put(b, ">");
+}
+
+/* ladder - the trace as an SVG: the tester's line on the left, the target's on the
+ * right, one arrow per segment (red where the case failed), the states beside. */
+static void ladder(struct hbuf *b, const cJSON *c)
+{
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(c, "trace"), *t, *div = cJSON_GetObjectItemCaseSensitive(c, "divergence");
+	const cJSON *states = cJSON_GetObjectItemCaseSensitive(c, "states"), *s;
+	int n = cJSON_GetArraySize(tr), i = 0, extra = cJSON_IsObject(div) ? 2 : 0, h = 60 + 34 * (n + extra);
+	const int L = 150, R = 650;
+
+	put(b, "<svg class=\"ladder\" viewBox=\"0 0 900 %d\" width=\"900\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">", h, h);
+	put(b, "<text x=\"%d\" y=\"18\" class=\"side\">tester</text><text x=\"%d\" y=\"18\" class=\"side\">target</text>", L - 20, R - 20);
+	put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
+	    L, L, h - 10, R, R, h - 10);
+	i = 0;
+	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">", R + 20);
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "observed"))
+		put(b, "%s%s", i++ ? " &#8594; " : "observed: ", cJSON_IsString(s) ? s->valuestring : "?");
+	put(b, "</text>");
+	i = 0;
+	cJSON_ArrayForEach(t, tr) {
+		int out = str(t, "dir") && !strcmp(str(t, "dir"), "out"), y = 50 + 34 * i++;
+		const char *note = str(t, "note");
+
+		put(b, "<g class=\"seg %s%s\"><text x=\"4\" y=\"%d\" class=\"time\">%.3f ms</text>", out ? "out" : "in",
+		    note && !strcmp(note, "unexpected") ? " bad" : "", y + 4, num(t, "t_us") / 1000.0);
+		put(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", out ? L : R, y, out ? R : L, y + 16);
+		put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">", (L + R) / 2 - 160, y + 2);
+		label(b, t);
+		if (note)
+			put(b, " [%s]", note);
+		put(b, "</text>");
+		if (str(t, "step"))
+			put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">%s</text>", R + 20, y + 12,
+			    strrchr(str(t, "step"), ':') ? strrchr(str(t, "step"), ':') + 1 : "");
+		put(b, "</g>");
+	}
+	if (extra) {             /* what was expected, beside what came */
+		int y = 50 + 34 * n;
+
+		put(b, "<g class=\"expected\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", R, y, L, y + 16);
+		put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">expected: ", (L + R) / 2 - 160, y + 2);
+		esc(b, str(div, "expected"));
+		put(b, "</text></g><g class=\"observed\"><text x=\"%d\" y=\"%d\" class=\"lbl\">observed: ", (L + R) / 2 - 160, y + 34);
+		esc(b, str(div, "observed"));
+		put(b, "</text></g>");
+	}
+	put(b, "</svg>");
+}
+
+static const char style[] =
+	"body{font:14px sans-serif;margin:1em 2em;color:#222}h1{font-size:1.4em}table{border-collapse:collapse}"
+	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.v-pass{color:#170}.v-fail{color:#c00;font-weight:bold}"
+	".v-error{color:#a50}.v-xfail{color:#777}.v-skip,.v-notrun,.v-inconclusive{color:#888}details{margin:2px 0}"
+	"summary{cursor:pointer}.facts{margin:.3em 0 .3em 1.5em}.ladder line{stroke:#333;stroke-width:1.2}"
+	".ladder .life{stroke:#999;stroke-dasharray:4 3}.ladder text{font:11px monospace}.ladder .side,.ladder .state{font:bold 12px sans-serif}"
+	".ladder .in line{stroke:#15c}.ladder .bad line,.ladder .expected line{stroke:#c00}.ladder .expected line{stroke-dasharray:6 4}"
+	".ladder .expected text,.ladder .observed text{fill:#c00}.ladder .time,.ladder .step{fill:#777}#filters{margin:.8em 0}";
+
+static const char script[] =
+	"function apply(){var v=document.getElementById('fv').value,l=document.getElementById('fl').value,"
+	"f=document.getElementById('ff').value,g=document.getElementById('fg').value.toLowerCase(),n=0;"
+	"document.querySelectorAll('details.case').forEach(function(d){var ok=(!v||d.dataset.verdict==v)&&(!l||d.dataset.level==l)"
+	"&&(!f||d.dataset.family==f)&&(!g||d.dataset.id.toLowerCase().indexOf(g)>=0);d.style.display=ok?'':'none';if(ok)n++;});"
+	"document.getElementById('shown').textContent=n;}"
+	"document.querySelectorAll('#filters select,#filters input').forEach(function(e){e.addEventListener('input',apply);});apply();";
+
+char *tc_report_html(const char *report, char *err, size_t errlen)
+{
+	cJSON *root = cJSON_Parse(report), *c, *d;
+	const cJSON *env, *sum, *e;
+	struct hbuf b = { tc_xmalloc(1 << 16), 0, 1 << 16 };
+
+	if (!root || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "cases"))) {
+		tc_errf(err, errlen, "not a tcpconform report");
+		cJSON_Delete(root);
+		free(b.s);
+		return NULL;
+	}
+	b.s[0] = '\0';
+	env = cJSON_GetObjectItemCaseSensitive(root, "environment");
+	sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
+	put(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: ");
+	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
+	put(&b, "</title><style>%s</style></head><body>", style);
+	put(&b, "<svg width=\"0\" height=\"0\"><defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+		"orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#333\"/></marker></defs></svg>");
+	put(&b, "<h1>tcpconform: ");
+	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
+	put(&b, "</h1><p>%s run, started ", str(env, "mode") ? str(env, "mode") : "");
+	esc(&b, str(root, "started"));
+	put(&b, "%s</p><table><tr>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "complete")) ? "" : " (incomplete)");
+	cJSON_ArrayForEach(e, sum)
+		put(&b, "<th>%s</th>", e->string);
+	put(&b, "</tr><tr>");
+	cJSON_ArrayForEach(e, sum)
+		put(&b, "<td>%.0f</td>", cJSON_IsNumber(e) ? e->valuedouble : 0);
+	put(&b, "</tr></table><h2>Deviations</h2><table><tr><th>cases</th><th>level</th><th>what</th><th>RFC</th><th>the cases</th></tr>");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(root, "deviations")) {
+		const cJSON *id;
+		int k = 0;
+
+		put(&b, "<tr><td>%.0f</td><td>%s</td><td>", num(d, "count"), str(d, "level") ? str(d, "level") : "");
+		esc(&b, str(d, "summary"));
+		put(&b, "</td><td>");
+		esc(&b, str(d, "rfc"));
+		put(&b, "</td><td>");
+		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(d, "cases"))
+			if (cJSON_IsString(id)) {
+				put(&b, "%s<a href=\"#", k++ ? ", " : "");
+				esc(&b, id->valuestring);
+				put(&b, "\">");
+				esc(&b, id->valuestring);
+				put(&b, "</a>");
+			}
+		put(&b, "</td></tr>");
+	}
+	put(&b, "</table><h2>Cases</h2><div id=\"filters\">verdict <select id=\"fv\"><option value=\"\">all</option>"
+		"<option>fail</option><option>error</option><option>xfail</option><option>inconclusive</option><option>pass</option>"
+		"<option>skip</option><option>notrun</option></select> level <select id=\"fl\"><option value=\"\">all</option>"
+		"<option>MUST</option><option>SHOULD</option><option>MAY</option></select> family <select id=\"ff\">"
+		"<option value=\"\">all</option><option>ipv4</option><option>ipv6</option></select> id or group "
+		"<input id=\"fg\" placeholder=\"tcp.rst\"> <span id=\"shown\"></span> shown</div>");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "cases")) {
+		const char *v = str(c, "verdict") ? str(c, "verdict") : "notrun", *fam = str(c, "family");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "waiver");
+
+		put(&b, "<details class=\"case\" id=\"");
+		esc(&b, str(c, "id"));
+		if (fam && !strcmp(fam, "ipv6"))
+			put(&b, ".ipv6");
+		put(&b, "\" data-verdict=\"%s\" data-level=\"%s\" data-family=\"%s\" data-id=\"", v,
+		    str(c, "level") ? str(c, "level") : "", fam ? fam : "");
+		esc(&b, str(c, "id"));
+		put(&b, "\"%s><summary><span class=\"v-%s\">%s</span> ", !strcmp(v, "fail") ? " open" : "", v, v);
+		esc(&b, str(c, "id"));
+		put(&b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
+		esc(&b, str(c, "title"));
+		put(&b, "</summary><div class=\"facts\"><div>RFC: ");
+		esc(&b, str(c, "rfc"));
+		put(&b, "</div>");
+		if (str(c, "reason")) {
+			put(&b, "<div>reason: ");
+			esc(&b, str(c, "reason"));
+			put(&b, "</div>");
+		}
+		if (cJSON_IsObject(w)) {
+			put(&b, "<div>waiver: ");
+			esc(&b, str(w, "reason"));
+			put(&b, " (");
+			esc(&b, str(w, "ref"));
+			put(&b, ")</div>");
+		}
+		if (str(c, "alternative") && *str(c, "alternative")) {
+			put(&b, "<div>alternative: ");
+			esc(&b, str(c, "alternative"));
+			put(&b, "</div>");
+		}
+		if (str(c, "pcap")) {
+			put(&b, "<div><a href=\"");
+			esc(&b, str(c, "pcap"));
+			put(&b, "\">pcap</a></div>");
+		}
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "trace")))
+			ladder(&b, c);
+		put(&b, "</div></details>\n");
+	}
+	put(&b, "<script>%s</script></body></html>\n", script);
+	cJSON_Delete(root);
+	return b.s;
+}
