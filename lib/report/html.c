@@ -99,10 +99,11 @@ static void ladder(struct hbuf *b, const cJSON *c)
 	put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
 	    L, L, h - 10, R, R, h - 10);
 	i = 0;
-	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">", R + 20);
+	/* the target's states, one a line beside its lifeline */
+	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed states:</text>", R + 20);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "observed"))
-		put(b, "%s%s", i++ ? " &#8594; " : "observed: ", cJSON_IsString(s) ? s->valuestring : "?");
-	put(b, "</text>");
+		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 130, 18 + 14 * i++,
+		    cJSON_IsString(s) ? s->valuestring : "?");
 	i = 0;
 	cJSON_ArrayForEach(t, tr) {
 		int out = str(t, "dir") && !strcmp(str(t, "dir"), "out"), y = 50 + 34 * i++;
@@ -117,7 +118,7 @@ static void ladder(struct hbuf *b, const cJSON *c)
 			put(b, " [%s]", note);
 		put(b, "</text>");
 		if (str(t, "step"))
-			put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">%s</text>", R + 20, y + 12,
+			put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">line %s</text>", R + 20, y + 12,
 			    strrchr(str(t, "step"), ':') ? strrchr(str(t, "step"), ':') + 1 : "");
 		put(b, "</g>");
 	}
@@ -223,7 +224,16 @@ char *tc_report_html(const char *report, char *err, size_t errlen)
 		put(&b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
 		esc(&b, str(c, "title"));
 		put(&b, "</summary><div class=\"facts\"><div>RFC: ");
-		esc(&b, str(c, "rfc"));
+		{
+			const cJSON *ref;
+			int k = 0;
+
+			cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(c, "rfc"))
+				if (cJSON_IsString(ref)) {
+					put(&b, "%s", k++ ? "; " : "");
+					esc(&b, ref->valuestring);
+				}
+		}
 		put(&b, "</div>");
 		if (str(c, "reason")) {
 			put(&b, "<div>reason: ");
