@@ -164,3 +164,56 @@ void tc_stackmx_free(struct tc_stackmx *m)
 	free(m->row);
 	memset(m, 0, sizeof(*m));
 }
+
+/* html_esc - @s for HTML. */
+static void html_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+void tc_stackmx_html(FILE *f, const struct tc_stackmx *m)
+{
+	fputs("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: stacks</title><style>"
+	      "body{font:14px sans-serif;margin:1em 2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+	      "padding:1px 6px}td a{text-decoration:none}.pass{background:#dfd}.fail{background:#fbb;font-weight:bold}"
+	      ".xfail{background:#eee}.error{background:#fd9}.skip,.notrun,.inconclusive{color:#888}tr.same{display:none}"
+	      "</style></head><body><h1>tcpconform: the same cases, stack by stack</h1>"
+	      "<p><label><input type=\"checkbox\" id=\"all\"> also the cases on which every stack agrees</label></p><table><tr><th>case</th>", f);
+	for (int c = 0; c < m->ncol; c++) {
+		fputs("<th><a href=\"", f);
+		html_esc(f, m->col[c]);
+		fputs("/report.html\">", f);
+		html_esc(f, m->col[c]);
+		fputs("</a></th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (int i = 0; i < m->nrow; i++) {
+		const struct tc_stackmx_row *row = &m->row[i];
+
+		fprintf(f, "<tr%s><td>", differs(m, row) ? "" : " class=\"same\"");
+		html_esc(f, row->id);
+		fprintf(f, "%s [%s]</td>", row->family == 6 ? " [ipv6]" : "", row->level);
+		for (int c = 0; c < m->ncol; c++) {
+			const char *v = tc_verdict_name(row->cell[c].v);
+
+			fprintf(f, "<td class=\"%s\"><a href=\"", v);
+			html_esc(f, m->col[c]);
+			fputs("/report.html#", f);
+			html_esc(f, row->id);
+			fprintf(f, "%s\" title=\"", row->family == 6 ? ".ipv6" : "");
+			html_esc(f, row->cell[c].alternative);
+			fprintf(f, "\">%s</a></td>", v);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table><script>document.getElementById('all').addEventListener('change',function(e){"
+	      "document.querySelectorAll('tr.same').forEach(function(r){r.style.display=e.target.checked?'table-row':'none';});});"
+	      "</script></body></html>\n", f);
+}

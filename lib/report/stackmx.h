@@ -47,6 +47,11 @@ char *tc_stackmx_json(const struct tc_stackmx *m);
 /* tc_stackmx_text - per stack its counts, then the rows whose verdicts differ. */
 void tc_stackmx_text(FILE *f, const struct tc_stackmx *m, int color);
 
+/* tc_stackmx_html - matrix.html: a table of case x stack (the cases on which the
+ * stacks differ; the others on request), each cell linking to the case in that
+ * stack's report.html. */
+void tc_stackmx_html(FILE *f, const struct tc_stackmx *m);
+
 void tc_stackmx_free(struct tc_stackmx *m);
 
 #endif

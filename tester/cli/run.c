@@ -584,9 +584,23 @@ int cli_run(int argc, char **argv)
 		}
 		free(json);
 	}
+	snprintf(path, sizeof(path), "%s/matrix.html", parent);
+	{
+		FILE *f = fopen(path, "w");
+
+		if (f) {
+			tc_stackmx_html(f, &mx);
+			if (fclose(f) != 0)
+				f = NULL;
+		}
+		if (!f) {
+			fprintf(stderr, "tcpconform: cannot write %s\n", path);
+			rc = worse(rc, TC_EXIT_USAGE);
+		}
+	}
 	printf("\n");
 	tc_stackmx_text(stdout, &mx, o.color);
-	printf("matrix: %s\n", path);
+	printf("matrix: %s/matrix.json, %s/matrix.html\n", parent, parent);
 	point_latest_at(o.outdir, parent);
 	tc_stackmx_free(&mx);
 	return rc;

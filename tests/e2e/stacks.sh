@@ -101,6 +101,8 @@ check "stacks: --stack lwip,gvisor writes matrix.json with both stacks" \
 check "stacks: every case of the selection has a verdict from each stack" \
 	[ "$(jget "$mx" '[.cases[]|select(.stacks.lwip.verdict!="notrun" and .stacks.gvisor.verdict!="notrun")]|length')" = \
 	  "$("$TC" list 'tcp.handshake.*' | wc -l)" ]
+check "stacks: matrix.html links each cell to the case in that stack's report.html" \
+	sh -c "grep -q 'href=\"lwip/report.html#tcp.handshake' '$d/mx/latest/matrix.html' && [ -s '$d/mx/latest/lwip/report.html' ]"
 check "stacks: each stack has its run directory" \
 	test -f "$d/mx/latest/lwip/report.json" -a -f "$d/mx/latest/gvisor/report.json"
 check "stacks: the terminal shows the counts per stack and the cases that differ" \
