@@ -63,6 +63,10 @@ void tc_text_case(FILE *f, const struct tc_result *r, const struct tc_text_opts 
 /* tc_text_summary - the closing lines: counts, MUST failures, where the reports are. */
 void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *dir, double secs,
 		     const struct tc_text_opts *o);
+/* tc_tap_case - @r as a TAP 14 test point: ok, ok # SKIP (skip, inconclusive, not
+ * run), not ok # TODO (xfail: a waived, known deviation), not ok with a YAML block
+ * (fail, error). */
+void tc_tap_case(FILE *f, const struct tc_result *r);
 /* tc_text_trace - the trace of @r in case notation, one segment a line. */
 void tc_text_trace(FILE *f, const struct tc_result *r);
 

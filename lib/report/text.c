@@ -139,3 +139,46 @@ void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *di
 	if (dir)
 		fprintf(f, "reports: %s/report.json, %s/junit.xml, %s/pcap/\n", dir, dir, dir);
 }
+
+/* tap_text - @s on one line for TAP (no newline, no '#' that would start a directive). */
+static void tap_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc(*s == '\n' ? ' ' : *s == '#' ? '_' : *s, f);
+}
+
+void tc_tap_case(FILE *f, const struct tc_result *r)
+{
+	const char *fam = r->family == 6 ? " [ipv6]" : "";
+
+	switch (r->verdict) {
+	case TC_V_PASS:
+		fprintf(f, "ok - %s%s\n", r->c->id, fam);
+		return;
+	case TC_V_SKIP:
+	case TC_V_INCONCLUSIVE:
+	case TC_V_NOTRUN:
+		fprintf(f, "ok - %s%s # SKIP %s", r->c->id, fam, r->verdict == TC_V_INCONCLUSIVE ? "inconclusive: " :
+			r->verdict == TC_V_NOTRUN ? "not run: " : "");
+		tap_text(f, r->reason);
+		fputc('\n', f);
+		return;
+	case TC_V_XFAIL:                /* a known deviation: TAP's expected failure */
+		fprintf(f, "not ok - %s%s # TODO waived: ", r->c->id, fam);
+		tap_text(f, r->waiver ? r->waiver->reason : "");
+		fputc('\n', f);
+		return;
+	default:
+		fprintf(f, "not ok - %s%s\n  ---\n  verdict: %s\n  level: %s\n  reason: \"", r->c->id, fam,
+			tc_verdict_name(r->verdict), tc_level_name(r->c->level));
+		for (const char *p = r->reason; p && *p; p++) {
+			if (*p == '"' || *p == '\\')
+				fputc('\\', f);
+			if (*p == '\n')
+				fputs("\\n", f);
+			else
+				fputc(*p, f);
+		}
+		fprintf(f, "\"\n  ...\n");
+	}
+}

@@ -66,6 +66,7 @@ static const char usage[] =
 	"  -v, --verbose       print each case's trace\n"
 	"  -q, --quiet         print failures and the summary only\n"
 	"  --no-color          no colours on the terminal\n"
+	"  --format tap        TAP 14 on standard output (prove and KTAP runners read it)\n"
 	"\n"
 	"a host you do not control (no agent; cases that need one, a closed port or Linux\n"
 	"are skipped, with the reason):\n"

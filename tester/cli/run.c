@@ -272,7 +272,9 @@ static void on_done(void *arg, struct tc_result *r)
 	R->npass += r->verdict == TC_V_PASS;
 	R->nfail += r->verdict == TC_V_FAIL;
 	status_clear(R);
-	if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP && r->verdict != TC_V_XFAIL))
+	if (R->o.tap)
+		tc_tap_case(stdout, r);
+	else if (!R->o.quiet || (r->verdict != TC_V_PASS && r->verdict != TC_V_SKIP && r->verdict != TC_V_XFAIL))
 		tc_text_case(stdout, r, &R->txt);
 	fflush(stdout);
 }
@@ -461,10 +463,12 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 		free_run(&R);
 		return rc;
 	}
-	R.txt.color = R.o.color;
+	R.txt.color = R.o.color && !R.o.tap;
 	R.txt.verbose = R.o.verbose;
+	if (R.o.tap)
+		printf("TAP version 13\n1..%d\n", R.nsel * (R.o.fam[0] + R.o.fam[1]));      /* prove reads 13 */
 	/* the status line: a terminal, colours on, not quiet */
-	R.status_on = R.o.color && !R.o.quiet && isatty(1);
+	R.status_on = R.o.color && !R.o.quiet && !R.o.tap && isatty(1);
 	{
 		struct winsize ws;
 
@@ -525,7 +529,10 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 		       "the verdicts of the cases then running are errors\n", R.stats.capture_drops);
 	for (int i = 0; i < R.path.n; i++)    /* before the summary: the verdicts may judge a middlebox */
 		printf("path [ipv%d]: %s\n", R.path.f[i].family, R.path.f[i].message);
-	tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);
+	if (R.o.tap)            /* TAP: the summary as comments */
+		printf("# reports: %s\n", R.dir);
+	else
+		tc_text_summary(stdout, R.res, R.nres, R.dir, (double)(tc_now_us(NULL) - t0) / 1e6, &R.txt);
 	if (!R.info.complete)
 		printf("the run is incomplete (%s): the report says \"complete\": false\n", R.info.interrupted);
 	rc = rc == -2 ? TC_EXIT_USAGE : exit_code(&R, rc);

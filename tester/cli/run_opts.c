@@ -192,6 +192,12 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 				o->xtags[o->nxtag++] = v;
 			else
 				o->tags[o->ntag++] = v;
+		} else if (!strcmp(a, "--format")) {
+			if (opt_value(argc, argv, &i, &v))
+				return TC_EXIT_USAGE;
+			if (strcmp(v, "tap") && strcmp(v, "text"))
+				return cli_usage_error("--format takes text (the default) or tap (got '%s')", v);
+			o->tap = !strcmp(v, "tap");
 		} else if (!strcmp(a, "--shard")) {
 			if (opt_value(argc, argv, &i, &v) || parse_shard(o, a, v))
 				return TC_EXIT_USAGE;
