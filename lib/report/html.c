@@ -94,15 +94,21 @@ static void ladder(struct hbuf *b, const cJSON *c)
 	int n = cJSON_GetArraySize(tr), i = 0, extra = cJSON_IsObject(div) ? 2 : 0, h = 60 + 34 * (n + extra);
 	const int L = 150, R = 650;
 
-	put(b, "<svg class=\"ladder\" viewBox=\"0 0 900 %d\" width=\"900\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">", h, h);
+	put(b, "<svg class=\"ladder\" viewBox=\"0 0 1050 %d\" width=\"1050\" height=\"%d\">", h, h);
 	put(b, "<text x=\"%d\" y=\"18\" class=\"side\">tester</text><text x=\"%d\" y=\"18\" class=\"side\">target</text>", L - 20, R - 20);
 	put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
 	    L, L, h - 10, R, R, h - 10);
 	i = 0;
-	/* the target's states, one a line beside its lifeline */
-	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed states:</text>", R + 20);
+	/* the target's states, one a line beside its lifeline: the path the case expects,
+	 * and the one the model saw */
+	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">expected:</text>", R + 20);
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "expected"))
+		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 90, 18 + 14 * i++,
+		    cJSON_IsString(s) ? s->valuestring : "?");
+	i = 0;
+	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed:</text>", R + 210);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "observed"))
-		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 130, 18 + 14 * i++,
+		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 280, 18 + 14 * i++,
 		    cJSON_IsString(s) ? s->valuestring : "?");
 	i = 0;
 	cJSON_ArrayForEach(t, tr) {
@@ -150,7 +156,10 @@ static const char script[] =
 	"document.querySelectorAll('details.case').forEach(function(d){var ok=(!v||d.dataset.verdict==v)&&(!l||d.dataset.level==l)"
 	"&&(!f||d.dataset.family==f)&&(!g||d.dataset.id.toLowerCase().indexOf(g)>=0);d.style.display=ok?'':'none';if(ok)n++;});"
 	"document.getElementById('shown').textContent=n;}"
-	"document.querySelectorAll('#filters select,#filters input').forEach(function(e){e.addEventListener('input',apply);});apply();";
+	"document.querySelectorAll('#filters select,#filters input').forEach(function(e){e.addEventListener('input',apply);});"
+	/* a link may preset the filters: report.html#verdict=fail&family=ipv6 */
+	"location.hash.slice(1).split('&').forEach(function(kv){var p=kv.split('='),m={verdict:'fv',level:'fl',family:'ff',id:'fg'};"
+	"if(m[p[0]])document.getElementById(m[p[0]]).value=decodeURIComponent(p[1]||'');});apply();";
 
 char *tc_report_html(const char *report, char *err, size_t errlen)
 {

@@ -30,8 +30,13 @@ if command -v chromium >/dev/null; then
 	shot=${TC_BUILD:-build}/e2e-report-html.png
 	timeout 120 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$h" >"$d/dom" 2>"$d/console"
 	check "html: in chromium the script runs (the filters show all 5 cases)" grep -q '<span id="shown">5</span>' "$d/dom"
+	check "html: in chromium the DOM has one diagram per case, and the failing cases' expected-beside-observed arrows" \
+		sh -c "[ \$(grep -o '<svg class=\"ladder\"' '$d/dom' | wc -l) = 5 ] && [ \$(grep -o '<g class=\"expected\">' '$d/dom' | wc -l) = 3 ]"
+	timeout 120 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$h#verdict=fail" >"$d/dom2" 2>/dev/null
+	check "html: in chromium the filters work (verdict fail: 3 shown, the passes hidden)" \
+		sh -c "grep -q '<span id=\"shown\">3</span>' '$d/dom2' && grep -q 'data-verdict=\"pass\"[^>]*style=\"display: none;\"' '$d/dom2'"
 	check "html: in chromium no script error" sh -c "! grep -qi 'uncaught\|SyntaxError\|ReferenceError' '$d/console'"
-	timeout 120 chromium --headless=new --no-sandbox --disable-gpu --window-size=1100,900 --screenshot="$shot" "file://$h" >/dev/null 2>&1
+	timeout 120 chromium --headless=new --no-sandbox --disable-gpu --window-size=1100,900 --screenshot="$shot" "file://$h#verdict=fail" >/dev/null 2>&1
 	check "html: a screenshot of the failing case is kept ($shot)" [ -s "$shot" ]
 else
 	echo "skip - html: chromium is not installed (make test installs it)"
