@@ -162,7 +162,7 @@ static const struct {
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("a command is needed: run, list, show, coverage, diff or cleanup");
+		return cli_usage_error("a command is needed: run, list, show, coverage, diff, merge, report or cleanup");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return TC_EXIT_OK;
