@@ -31,7 +31,7 @@ check "matrix: the report gives the waiver's reason and reference" \
 
 # a waiver whose match does not fit the failure does not excuse it; one for a passing case is flagged
 cat >"$d/mine.waivers" <<'W'
-[tcp.matrix.established.fin.below]
+[tcp.matrix.time_wait.fin.inside]
 reason = a different failure
 ref = none
 match = this text is not in the failure
@@ -39,7 +39,7 @@ match = this text is not in the failure
 reason = excuses a case that passes
 ref = none
 W
-"$TC" run --no-color -4 --waivers "$d/mine.waivers" -o "$d/m" tcp.matrix.established.fin.below \
+"$TC" run --no-color -4 --waivers "$d/mine.waivers" -o "$d/m" tcp.matrix.time_wait.fin.inside \
 	tcp.matrix.established.rst.inside >"$d/m.out" 2>&1
 st=$?
 check "matrix: a waiver that does not match the failure leaves it a fail (exit 1)" \
