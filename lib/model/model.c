@@ -360,6 +360,24 @@ static void rst_sync(struct outs *x)
 	o->next.st = reset_to;
 }
 
+/* legacy_drop - RFC 793 says "send a reset" for a SYN in the window and leaves its
+ * form open: the reset of the connection itself, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>,
+ * is the one its peer takes (and the one BSD's tcp_drop() sends); the TCB goes to
+ * @to (CLOSED, or LISTEN for a passive SYN-RECEIVED). */
+static void legacy_drop(struct outs *x, enum tc_state to)
+{
+	struct tc_outcome *o = add(x, "legacy_drop", "RFC793 3.9 (a SYN in the window resets the connection)");
+
+	o->nreply = 1;
+	o->reply.flags = TC_RST | TC_ACK;
+	o->reply.seq = x->t->snd_nxt;
+	o->reply.ack = x->t->rcv_nxt;
+	if (to == TC_ST_LISTEN)
+		tc_tcb_init(&o->next, TC_ST_LISTEN);
+	else
+		o->next.st = to;
+}
+
 /* fourth, check the SYN bit. */
 static void syn_sync(struct outs *x)
 {
@@ -373,21 +391,14 @@ static void syn_sync(struct outs *x)
 		o = add(x, "reset", "RFC9293 3.5.2 (a half-open request dropped with a reset)");
 		rst_for(o, x->s);
 		tc_tcb_init(&o->next, TC_ST_LISTEN);
+		legacy_drop(x, TC_ST_LISTEN);
 		return;
 	}
 	ack_now(add(x, "rfc5961", "RFC9293 3.10.7.4 (fourth); RFC5961 4.2"), 1);
 	o = add(x, "legacy", "RFC793 3.9 (a SYN in the window resets)");
 	rst_for(o, x->s);
 	o->next.st = TC_ST_CLOSED;
-	/* RFC 793 says "send a reset" and leaves its form open: the reset of the connection
-	 * itself, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, is the one its peer takes (and the
-	 * one BSD's tcp_drop() sends) */
-	o = add(x, "legacy_drop", "RFC793 3.9 (a SYN in the window resets the connection)");
-	o->nreply = 1;
-	o->reply.flags = TC_RST | TC_ACK;
-	o->reply.seq = t->snd_nxt;
-	o->reply.ack = t->rcv_nxt;
-	o->next.st = TC_ST_CLOSED;
+	legacy_drop(x, TC_ST_CLOSED);
 	if (t->st == TC_ST_TIME_WAIT)
 		tw_new_syn(x);
 }

@@ -107,7 +107,7 @@ static const struct row rows[] = {
 	{ __LINE__, TC_ST_SYN_RECEIVED, R, 1, 0, 0, "rfc9293", NONE, 0, 0, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_SYN_RECEIVED, R, 2, 0, 0, "rfc5961,legacy", A, 1, 1, 0, TC_ST_SYN_RECEIVED },
 	{ __LINE__, TC_ST_SYN_RECEIVED, S, 0, 0, 0, "rfc9293,synack", A, 1, 1, 0, TC_ST_SYN_RECEIVED },
-	{ __LINE__, TC_ST_SYN_RECEIVED, S, 500, 0, 0, "rfc9293,challenge,reset", NONE, 0, 0, 0, TC_ST_LISTEN },
+	{ __LINE__, TC_ST_SYN_RECEIVED, S, 500, 0, 0, "rfc9293,challenge,reset,legacy_drop", NONE, 0, 0, 0, TC_ST_LISTEN },
 	{ __LINE__, TC_ST_SYN_RECEIVED, F | A, 1, 1, 0, "rfc9293", A, 1, 2, 0, TC_ST_CLOSE_WAIT },
 	{ __LINE__, TC_ST_SYN_RECEIVED, P | A, 1, 1, 10, "rfc9293", A, 1, 11, 0, TC_ST_ESTABLISHED },
 	/* ESTABLISHED (RCV.NXT X+1, RCV.WND 1000, SND.NXT Y+1) */
