@@ -61,8 +61,9 @@ size_t tc_opts_encode(const struct tc_opt *opts, int n, uint8_t *buf, size_t buf
 		if (off + need > buflen)
 			break;
 		buf[off] = o->kind;
-		/* The length byte is the view's when set (odd lengths on purpose). */
-		buf[off + 1] = o->len ? o->len : (uint8_t)need;
+		/* The length byte is the view's when set (odd lengths on purpose), and always
+		 * for an option sent as written (bad): its length may be 0 on purpose. */
+		buf[off + 1] = o->len || o->bad ? o->len : (uint8_t)need;
 		memcpy(buf + off + 2, d, (size_t)dl);
 		off += need;
 	}
