@@ -33,6 +33,12 @@ struct sched {
 	struct tc_result **held;
 	int *hitem;                     /* the item of each held result */
 	int nheld;
+	/* a watched target may die of a case's last segment a moment after the case ended:
+	 * a finished case is reported only after GRACE_US in which the target lived */
+	struct tc_result **grace;
+	int *gitem;
+	uint64_t *gdue;
+	int ngrace;
 	struct tc_rng *rng;
 	/* after the target stopped: the cases in flight run again, one at a time, so that
 	 * the one that stops it is found and each other gets its own verdict */
@@ -42,6 +48,8 @@ struct sched {
 	int retrying;                   /* the item running again alone (-1: none) */
 	int ndone, total;
 };
+
+#define GRACE_US 200000
 
 /* The probe: any SYN-ACK will do, within two seconds. */
 static const char probe_text[] =
@@ -184,6 +192,25 @@ static void overload(struct tc_result *r, unsigned n)
 	free(was);
 }
 
+/* release_grace - report the finished cases whose grace is over (@all: every one). */
+static void release_grace(struct sched *S, int all)
+{
+	uint64_t t = tc_now_us(S->env->clock);
+	int i = 0;
+
+	while (i < S->ngrace) {
+		if (!all && t < S->gdue[i]) {
+			i++;
+			continue;
+		}
+		done(S, S->grace[i]);
+		S->ngrace--;
+		S->grace[i] = S->grace[S->ngrace];
+		S->gitem[i] = S->gitem[S->ngrace];
+		S->gdue[i] = S->gdue[S->ngrace];
+	}
+}
+
 static void reap(struct sched *S)
 {
 	int i = 0;
@@ -213,6 +240,13 @@ static void reap(struct sched *S)
 			if (!S->probe) {        /* no probe to be had: the verdicts stand */
 				done(S, S->held[--S->nheld]);
 			}
+		} else if (S->o->health) {
+			S->grace = tc_xrealloc(S->grace, (size_t)(S->ngrace + 1) * sizeof(*S->grace));
+			S->gitem = tc_xrealloc(S->gitem, (size_t)(S->ngrace + 1) * sizeof(*S->gitem));
+			S->gdue = tc_xrealloc(S->gdue, (size_t)(S->ngrace + 1) * sizeof(*S->gdue));
+			S->gitem[S->ngrace] = S->aitem[i];
+			S->gdue[S->ngrace] = tc_now_us(S->env->clock) + GRACE_US;
+			S->grace[S->ngrace++] = S->ares[i];
 		} else {
 			done(S, S->ares[i]);
 		}
@@ -237,6 +271,9 @@ static uint64_t next_deadline(struct sched *S)
 	}
 	if (S->probe && (x = tc_conn_deadline(S->probe)) && (!d || x < d))
 		d = x;
+	for (i = 0; i < S->ngrace; i++)
+		if (!d || S->gdue[i] < d)
+			d = S->gdue[i];
 	for (i = 0; i < S->nact; i++) {
 		x = tc_conn_deadline(S->act[i]);
 		if (x && (!d || x < d))
@@ -342,11 +379,13 @@ static void target_died(struct sched *S, const char *why)
 	for (i = 0; i < S->nact && off < sizeof(names) - 80; i++)
 		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s%s", i ? ", " : "",
 					S->ares[i]->c->id, S->ares[i]->family == 6 ? " [ipv6]" : "");
+	for (i = 0; i < S->ngrace && off < sizeof(names) - 80; i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s%s (just ended)", off ? ", " : "",
+					S->grace[i]->c->id, S->grace[i]->family == 6 ? " [ipv6]" : "");
 	if (!S->stats->deaths++)
 		snprintf(S->stats->first_death, sizeof(S->stats->first_death), "%s%s%s", why,
-			 S->nact ? " while these ran: " : "", S->nact ? names : "");
-	fprintf(stderr, "tcpconform: the target stopped: %s%s%s\n", why, S->nact ? " while these ran: " : "",
-		S->nact ? names : "");
+			 names[0] ? " while these ran: " : "", names);
+	fprintf(stderr, "tcpconform: the target stopped: %s%s%s\n", why, names[0] ? " while these ran: " : "", names);
 	/* the case that ran alone stopped it: that is its verdict */
 	if (culprit >= 0) {
 		struct tc_result *r = S->items[culprit].r;
@@ -368,6 +407,14 @@ static void target_died(struct sched *S, const char *why)
 				S->nheld--;
 				S->held[i] = S->held[S->nheld];
 				S->hitem[i] = S->hitem[S->nheld];
+				break;
+			}
+		for (i = 0; i < S->ngrace; i++)
+			if (S->gitem[i] == culprit) {
+				S->ngrace--;
+				S->grace[i] = S->grace[S->ngrace];
+				S->gitem[i] = S->gitem[S->ngrace];
+				S->gdue[i] = S->gdue[S->ngrace];
 				break;
 			}
 		r->verdict = TC_V_FAIL;
@@ -392,6 +439,11 @@ static void target_died(struct sched *S, const char *why)
 		S->retry[S->nretry++] = S->hitem[i];
 	}
 	S->nheld = 0;
+	for (i = 0; i < S->ngrace; i++) {       /* just ended: the target may have died of them */
+		S->retry = tc_xrealloc(S->retry, (size_t)(S->nretry + 1) * sizeof(*S->retry));
+		S->retry[S->nretry++] = S->gitem[i];
+	}
+	S->ngrace = 0;
 	S->serial = 0;
 	if (!S->o->revive || S->o->revive(S->o->arg, reason, sizeof(reason)) < 0) {
 		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.100s (%.120s)", why,
@@ -406,6 +458,7 @@ static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
 {
 	int i;
 
+	release_grace(S, 1);
 	for (i = 0; i < S->nact; i++)
 		tc_conn_abort(S->act[i], v, why);
 	if (S->probe) {                 /* the held cases keep their verdicts */
@@ -462,7 +515,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		port[i] = env->next_port++;     /* the rest of the range serves @samples */
 	}
 	S.rng = &rng;
-	while (next < n || S.nact > 0 || S.probe || S.nretry) {
+	while (next < n || S.nact > 0 || S.probe || S.nretry || S.ngrace) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");
 			rc = 1;
@@ -501,7 +554,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			next++;
 		}
 		reap(&S);
-		if (!S.nact && !S.probe)
+		if (!S.nact && !S.probe && !S.ngrace)
 			continue;       /* (retries start at the top) */
 		e = wait_events(&S, next_deadline(&S));
 		if (e < 0) {
@@ -532,6 +585,10 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		}
 		tick_all(&S);
 		reap(&S);
+		if (!S.dead[0])
+			release_grace(&S, 0);
+		else
+			release_grace(&S, 1);
 		if (o->on_progress)
 			o->on_progress(o->arg, S.ares, S.nact, S.ndone, S.total);
 	}
@@ -541,6 +598,9 @@ out:
 	tc_case_free(S.probe_case);
 	free(S.held);
 	free(S.hitem);
+	free(S.grace);
+	free(S.gitem);
+	free(S.gdue);
 	free(S.retry);
 	free(S.aitem);
 	free(port);
