@@ -603,6 +603,9 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		return c->family == 4 ? "an IPv4 case (@family 4)" : "an IPv6 case (@family 6)";
 	if (c->port == TC_PORT_ACTIVE && !tg->have_agent)
 		return "needs the target-side agent (the target opens the connection)";
+	if (c->port == TC_PORT_NOREAD && tg->listen_per_case)
+		return "needs an application whose not reading closes the tested stack's window: behind a proxy "
+		       "the proxy reads into a buffer of its own, whatever the application does";
 	if (c->port != TC_PORT_ACTIVE && !tg->ports[c->port])
 		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
 		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :

@@ -79,6 +79,17 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_finish(k, TC_V_ERROR);
 		return;
 	}
+	/* behind a proxy, the application's abort after both sides closed (CLOSING,
+	 * LAST-ACK, TIME-WAIT) meets a host-side socket already shut both ways: it never
+	 * reaches the tested stack's connection */
+	if (k->env->tg->listen_per_case && st->verb == TC_AG_ABORT &&
+	    (k->trk.t.st == TC_ST_CLOSING || k->trk.t.st == TC_ST_LAST_ACK || k->trk.t.st == TC_ST_TIME_WAIT)) {
+		tc_result_set_reason(k->r, "%s:%d: the target's agent cannot do '%s' in %s: behind a proxy the "
+				     "application's abort reaches only the proxy's host-side socket, already closed",
+				     k->c->file, st->line, st->text, tc_state_name(k->trk.t.st));
+		rn_finish(k, TC_V_SKIP);
+		return;
+	}
 	agent_cmd(k, st, cmd, sizeof(cmd));
 	if (rn_agent_send(k, st->line, cmd) < 0)
 		return;

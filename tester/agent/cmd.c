@@ -316,7 +316,7 @@ static const struct agent_verb verbs[] = {
 	  cmd_send, expire_send, true },
 	{ "urgent", "P", "urgent PP [t=MS]", true, NULL, cmd_urgent, no_expire, false },
 	{ "noread", "P", "noread PP [t=MS]", true, NULL, cmd_reading,
-	  no_expire, true },
+	  no_expire, false },	/* behind a proxy: its own buffer drains into ours */
 	{ "read", "P", "read PP [t=MS]", true, NULL, cmd_reading, no_expire, true },
 	{ "take", "PN", "take PP N [t=MS]", true, NULL, cmd_take, no_expire, true },
 	{ "received", "PN", "received PP N [t=MS]", true, NULL, cmd_received,
