@@ -85,7 +85,7 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 	const struct tc_step *g = k->alt;
 	const struct tc_seg *s;
 	char why[160], exp[600], obs[600];
-	unsigned matched = 0, state_off = 0;
+	unsigned matched = 0, state_off = 0, late = 0;
 	uint64_t tmo = 0, quiet = 0;
 	int i, idx;
 
@@ -114,8 +114,17 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		return;
 	for (i = 0; i < g->nbr; i++) {
 		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
+		uint64_t dt = s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0;
 
 		k->resolve_failed = 0;
+		/* each branch waits as long as its own step says: a segment later than that
+		 * is no answer to it, though a sibling still waits (the group waits the
+		 * longest) */
+		if ((k->live & (1u << i)) && st->kind == TC_STEP_EXPECT &&
+		    dt > (st->dur_us ? st->dur_us : k->c->timeout_us)) {
+			late |= 1u << i;
+			continue;
+		}
 		if (!(k->live & (1u << i)) || st->kind == TC_STEP_NOTHING ||
 		    !rn_try_match(k, &st->seg, s, why, sizeof(why)) ||
 		    rn_too_early(k, &st->seg, s, why, sizeof(why))) {
@@ -152,7 +161,10 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		k->r->trace[idx].line = fake.line;
 		k->r->trace[idx].note = "unexpected";
 		rn_rel_text(k, s, obs, sizeof(obs));
-		rn_diverge(k, &fake, obs, NULL, TC_V_FAIL);
+		if (late)
+			snprintf(why, sizeof(why), "it came %llu ms after the step began: later than the branches it "
+				 "would fit wait", (unsigned long long)((s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0) / 1000));
+		rn_diverge(k, &fake, obs, late ? why : NULL, TC_V_FAIL);
 		return;
 	}
 	for (i = 0; i < g->nbr; i++)

@@ -481,3 +481,33 @@ void test_replay_features(struct t_ctx *t)
 	T_EQ_S(t, tc_fake_agent_log(r.agent), "connect 198.18.0.1 20000\n");
 	replay_free(&r);
 }
+
+/* Each branch of a group waits as long as its own step says: a reply later than a
+ * branch's "within" is no answer to it, though a sibling waits longer for another. */
+void test_replay_alt_within(struct t_ctx *t)
+{
+	static const char c[] =
+		"@id r.late\n@title a branch's own within\n@rfc RFC9293 3.5\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n"
+		"alt fast\n< S. 0:0(0) ack 1 <mss *, ...> within 400ms\n"
+		"alt slow\n< R. 0:0(0) ack 1 within 2s\nend\n";
+	struct replay r;
+
+	if (RUN(&r, NULL, c, "> S 0:0(0)\nwait 200ms\n< S. 0:0(0) ack 1 win 64240 <mss 1460>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "fast");
+	replay_free(&r);
+	/* the SYN-ACK 1 s later: only the fast branch would take it, and it waited 400 ms */
+	if (RUN(&r, NULL, c, "> S 0:0(0)\nwait 1s\n< S. 0:0(0) ack 1 win 64240 <mss 1460>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "later than the branches it would fit wait"));
+	replay_free(&r);
+	/* the slow branch takes its reply at 1 s */
+	if (RUN(&r, NULL, c, "> S 0:0(0)\nwait 1s\n< R. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.res.alternative, "slow");
+	replay_free(&r);
+}
