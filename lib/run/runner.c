@@ -177,6 +177,23 @@ void rn_finish(struct tc_conn *k, enum tc_verdict v)
 {
 	int i;
 
+	/* A sampled case judges one rule (a clock, unpredictable ISNs) over all its runs. A
+	 * later run that departs from its steps, when the first one did not, tells nothing
+	 * of that rule: the case is inconclusive, with the run named. */
+	if (v == TC_V_FAIL && k->c->samples && k->sample > 0 && k->sample < k->c->samples) {
+		char *was = tc_xstrdup(k->r->reason ? k->r->reason : "");
+
+		tc_result_set_reason(k->r,
+				     "sample %d of %d departed from the case, the %d before did not: %s; "
+				     "the analysed rule is not judged%s",
+				     k->sample + 1, k->c->samples, k->sample, was,
+				     k->c->same_port ? " (same-port: each run's SYN reuses the 4-tuple "
+						       "that the previous run reset just before, which a stack "
+						       "may still hold)"
+						     : "");
+		free(was);
+		v = TC_V_INCONCLUSIVE;
+	}
 	k->done = 1;
 	tc_track_settle(&k->trk);
 	k->r->verdict = v;

@@ -251,6 +251,23 @@ void test_replay_samples(struct t_ctx *t)
 	T_EQ_S(t, verdict(&r), "fail");
 	T_EQ_S(t, r.res.reason, "r.tcp: 2 samples: the timestamp clock went back between attempts 1 and 2 (TSval 1000, then 500)");
 	replay_free(&r);
+	/* a later run that goes unanswered says nothing of the clock: inconclusive, named */
+	snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val %u ecr 1>\n> R 1:1(0)\n"
+		 "> S 0:0(0)\n", 1000u);
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "inconclusive");
+	T_EQ_S(t, r.res.reason, "sample 2 of 2 departed from the case, the 1 before did not: r.tcp:9: expected "
+	       "< S. 0:0(0) ack 1 <mss *, ...>, got nothing within 1000 ms; the analysed rule is not judged "
+	       "(same-port: each run's SYN reuses the 4-tuple that the previous run reset just before, "
+	       "which a stack may still hold)");
+	replay_free(&r);
+	/* the first run is an ordinary one: its departure is a fail */
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp:9: expected < S. 0:0(0) ack 1 <mss *, ...>, got nothing within 1000 ms");
+	replay_free(&r);
 }
 
 void test_replay_agent(struct t_ctx *t)
