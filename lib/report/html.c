@@ -11,40 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct hbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct hbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 64) + 64;
-		b->s = tc_xrealloc(b->s, b->cap);
-	}
-}
-
 /* esc - @s for HTML text and attributes. */
-static void esc(struct hbuf *b, const char *s)
+static void esc(struct tc_sbuf *b, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
-		case '&': put(b, "&amp;"); break;
-		case '<': put(b, "&lt;"); break;
-		case '>': put(b, "&gt;"); break;
-		case '"': put(b, "&quot;"); break;
-		default: put(b, "%c", *s);
+		case '&': tc_sbuf_put(b, "&amp;"); break;
+		case '<': tc_sbuf_put(b, "&lt;"); break;
+		case '>': tc_sbuf_put(b, "&gt;"); break;
+		case '"': tc_sbuf_put(b, "&quot;"); break;
+		default: tc_sbuf_put(b, "%c", *s);
 		}
 }
 
@@ -63,82 +39,82 @@ static double num(const cJSON *o, const char *k)
 }
 
 /* label - a segment as tcpdump shows it: flags, relative seq:end(len), ack, win, options. */
-static void label(struct hbuf *b, const cJSON *t)
+static void label(struct tc_sbuf *b, const cJSON *t)
 {
 	const cJSON *ra = cJSON_GetObjectItemCaseSensitive(t, "rel_ack"), *o;
 	double seq = num(t, "rel_seq"), len = num(t, "len");
 	int first = 1;
 
-	put(b, "%s %.0f:%.0f(%.0f)", str(t, "flags") ? str(t, "flags") : "?", seq, seq + len, len);
+	tc_sbuf_put(b, "%s %.0f:%.0f(%.0f)", str(t, "flags") ? str(t, "flags") : "?", seq, seq + len, len);
 	if (cJSON_IsNumber(ra))
-		put(b, " ack %.0f", ra->valuedouble);
-	put(b, " win %.0f", num(t, "win"));
+		tc_sbuf_put(b, " ack %.0f", ra->valuedouble);
+	tc_sbuf_put(b, " win %.0f", num(t, "win"));
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(t, "options")) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
 
-		put(b, "%s%s", first ? " <" : ",", str(o, "name") ? str(o, "name") : "?");
+		tc_sbuf_put(b, "%s%s", first ? " <" : ",", str(o, "name") ? str(o, "name") : "?");
 		if (cJSON_IsNumber(v))
-			put(b, " %.0f", v->valuedouble);
+			tc_sbuf_put(b, " %.0f", v->valuedouble);
 		first = 0;
 	}
 	if (!first)
-		put(b, ">");
+		tc_sbuf_put(b, ">");
 }
 
 /* ladder - the trace as an SVG: the tester's line on the left, the target's on the
  * right, one arrow per segment (red where the case failed), the states beside. */
-static void ladder(struct hbuf *b, const cJSON *c)
+static void ladder(struct tc_sbuf *b, const cJSON *c)
 {
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(c, "trace"), *t, *div = cJSON_GetObjectItemCaseSensitive(c, "divergence");
 	const cJSON *states = cJSON_GetObjectItemCaseSensitive(c, "states"), *s;
 	int n = cJSON_GetArraySize(tr), i = 0, extra = cJSON_IsObject(div) ? 2 : 0, h = 60 + 34 * (n + extra);
 	const int L = 150, R = 650;
 
-	put(b, "<svg class=\"ladder\" viewBox=\"0 0 1050 %d\" width=\"1050\" height=\"%d\">", h, h);
-	put(b, "<text x=\"%d\" y=\"18\" class=\"side\">tester</text><text x=\"%d\" y=\"18\" class=\"side\">target</text>", L - 20, R - 20);
-	put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
+	tc_sbuf_put(b, "<svg class=\"ladder\" viewBox=\"0 0 1050 %d\" width=\"1050\" height=\"%d\">", h, h);
+	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"side\">tester</text><text x=\"%d\" y=\"18\" class=\"side\">target</text>", L - 20, R - 20);
+	tc_sbuf_put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
 	    L, L, h - 10, R, R, h - 10);
 	i = 0;
 	/* the target's states, one a line beside its lifeline: the path the case expects,
 	 * and the one the model saw */
-	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">expected:</text>", R + 20);
+	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"state\">expected:</text>", R + 20);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "expected"))
-		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 90, 18 + 14 * i++,
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 90, 18 + 14 * i++,
 		    cJSON_IsString(s) ? s->valuestring : "?");
 	i = 0;
-	put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed:</text>", R + 210);
+	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed:</text>", R + 210);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "observed"))
-		put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 280, 18 + 14 * i++,
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 280, 18 + 14 * i++,
 		    cJSON_IsString(s) ? s->valuestring : "?");
 	i = 0;
 	cJSON_ArrayForEach(t, tr) {
 		int out = str(t, "dir") && !strcmp(str(t, "dir"), "out"), y = 50 + 34 * i++;
 		const char *note = str(t, "note");
 
-		put(b, "<g class=\"seg %s%s\"><text x=\"4\" y=\"%d\" class=\"time\">%.3f ms</text>", out ? "out" : "in",
+		tc_sbuf_put(b, "<g class=\"seg %s%s\"><text x=\"4\" y=\"%d\" class=\"time\">%.3f ms</text>", out ? "out" : "in",
 		    note && !strcmp(note, "unexpected") ? " bad" : "", y + 4, num(t, "t_us") / 1000.0);
-		put(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", out ? L : R, y, out ? R : L, y + 16);
-		put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">", (L + R) / 2 - 160, y + 2);
+		tc_sbuf_put(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", out ? L : R, y, out ? R : L, y + 16);
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">", (L + R) / 2 - 160, y + 2);
 		label(b, t);
 		if (note)
-			put(b, " [%s]", note);
-		put(b, "</text>");
+			tc_sbuf_put(b, " [%s]", note);
+		tc_sbuf_put(b, "</text>");
 		if (str(t, "step"))
-			put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">line %s</text>", R + 20, y + 12,
+			tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">line %s</text>", R + 20, y + 12,
 			    strrchr(str(t, "step"), ':') ? strrchr(str(t, "step"), ':') + 1 : "");
-		put(b, "</g>");
+		tc_sbuf_put(b, "</g>");
 	}
 	if (extra) {             /* what was expected, beside what came */
 		int y = 50 + 34 * n;
 
-		put(b, "<g class=\"expected\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", R, y, L, y + 16);
-		put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">expected: ", (L + R) / 2 - 160, y + 2);
+		tc_sbuf_put(b, "<g class=\"expected\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", R, y, L, y + 16);
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">expected: ", (L + R) / 2 - 160, y + 2);
 		esc(b, str(div, "expected"));
-		put(b, "</text></g><g class=\"observed\"><text x=\"%d\" y=\"%d\" class=\"lbl\">observed: ", (L + R) / 2 - 160, y + 34);
+		tc_sbuf_put(b, "</text></g><g class=\"observed\"><text x=\"%d\" y=\"%d\" class=\"lbl\">observed: ", (L + R) / 2 - 160, y + 34);
 		esc(b, str(div, "observed"));
-		put(b, "</text></g>");
+		tc_sbuf_put(b, "</text></g>");
 	}
-	put(b, "</svg>");
+	tc_sbuf_put(b, "</svg>");
 }
 
 static const char style[] =
@@ -165,7 +141,7 @@ char *tc_report_html(const char *report, char *err, size_t errlen)
 {
 	cJSON *root = cJSON_Parse(report), *c, *d;
 	const cJSON *env, *sum, *e;
-	struct hbuf b = { tc_xmalloc(1 << 16), 0, 1 << 16 };
+	struct tc_sbuf b = { tc_xmalloc(1 << 16), 0, 1 << 16 };
 
 	if (!root || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "cases"))) {
 		tc_errf(err, errlen, "not a tcpconform report");
@@ -176,42 +152,42 @@ char *tc_report_html(const char *report, char *err, size_t errlen)
 	b.s[0] = '\0';
 	env = cJSON_GetObjectItemCaseSensitive(root, "environment");
 	sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
-	put(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: ");
+	tc_sbuf_put(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: ");
 	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
-	put(&b, "</title><style>%s</style></head><body>", style);
-	put(&b, "<svg width=\"0\" height=\"0\"><defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+	tc_sbuf_put(&b, "</title><style>%s</style></head><body>", style);
+	tc_sbuf_put(&b, "<svg width=\"0\" height=\"0\"><defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
 		"orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#333\"/></marker></defs></svg>");
-	put(&b, "<h1>tcpconform: ");
+	tc_sbuf_put(&b, "<h1>tcpconform: ");
 	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
-	put(&b, "</h1><p>%s run, started ", str(env, "mode") ? str(env, "mode") : "");
+	tc_sbuf_put(&b, "</h1><p>%s run, started ", str(env, "mode") ? str(env, "mode") : "");
 	esc(&b, str(root, "started"));
-	put(&b, "%s</p><table><tr>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "complete")) ? "" : " (incomplete)");
+	tc_sbuf_put(&b, "%s</p><table><tr>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "complete")) ? "" : " (incomplete)");
 	cJSON_ArrayForEach(e, sum)
-		put(&b, "<th>%s</th>", e->string);
-	put(&b, "</tr><tr>");
+		tc_sbuf_put(&b, "<th>%s</th>", e->string);
+	tc_sbuf_put(&b, "</tr><tr>");
 	cJSON_ArrayForEach(e, sum)
-		put(&b, "<td>%.0f</td>", cJSON_IsNumber(e) ? e->valuedouble : 0);
-	put(&b, "</tr></table><h2>Deviations</h2><table><tr><th>cases</th><th>level</th><th>what</th><th>RFC</th><th>the cases</th></tr>");
+		tc_sbuf_put(&b, "<td>%.0f</td>", cJSON_IsNumber(e) ? e->valuedouble : 0);
+	tc_sbuf_put(&b, "</tr></table><h2>Deviations</h2><table><tr><th>cases</th><th>level</th><th>what</th><th>RFC</th><th>the cases</th></tr>");
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(root, "deviations")) {
 		const cJSON *id;
 		int k = 0;
 
-		put(&b, "<tr><td>%.0f</td><td>%s</td><td>", num(d, "count"), str(d, "level") ? str(d, "level") : "");
+		tc_sbuf_put(&b, "<tr><td>%.0f</td><td>%s</td><td>", num(d, "count"), str(d, "level") ? str(d, "level") : "");
 		esc(&b, str(d, "summary"));
-		put(&b, "</td><td>");
+		tc_sbuf_put(&b, "</td><td>");
 		esc(&b, str(d, "rfc"));
-		put(&b, "</td><td>");
+		tc_sbuf_put(&b, "</td><td>");
 		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(d, "cases"))
 			if (cJSON_IsString(id)) {
-				put(&b, "%s<a href=\"#", k++ ? ", " : "");
+				tc_sbuf_put(&b, "%s<a href=\"#", k++ ? ", " : "");
 				esc(&b, id->valuestring);
-				put(&b, "\">");
+				tc_sbuf_put(&b, "\">");
 				esc(&b, id->valuestring);
-				put(&b, "</a>");
+				tc_sbuf_put(&b, "</a>");
 			}
-		put(&b, "</td></tr>");
+		tc_sbuf_put(&b, "</td></tr>");
 	}
-	put(&b, "</table><h2>Cases</h2><div id=\"filters\">verdict <select id=\"fv\"><option value=\"\">all</option>"
+	tc_sbuf_put(&b, "</table><h2>Cases</h2><div id=\"filters\">verdict <select id=\"fv\"><option value=\"\">all</option>"
 		"<option>fail</option><option>error</option><option>xfail</option><option>inconclusive</option><option>pass</option>"
 		"<option>skip</option><option>notrun</option></select> level <select id=\"fl\"><option value=\"\">all</option>"
 		"<option>MUST</option><option>SHOULD</option><option>MAY</option></select> family <select id=\"ff\">"
@@ -221,56 +197,56 @@ char *tc_report_html(const char *report, char *err, size_t errlen)
 		const char *v = str(c, "verdict") ? str(c, "verdict") : "notrun", *fam = str(c, "family");
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "waiver");
 
-		put(&b, "<details class=\"case\" id=\"");
+		tc_sbuf_put(&b, "<details class=\"case\" id=\"");
 		esc(&b, str(c, "id"));
 		if (fam && !strcmp(fam, "ipv6"))
-			put(&b, ".ipv6");
-		put(&b, "\" data-verdict=\"%s\" data-level=\"%s\" data-family=\"%s\" data-id=\"", v,
+			tc_sbuf_put(&b, ".ipv6");
+		tc_sbuf_put(&b, "\" data-verdict=\"%s\" data-level=\"%s\" data-family=\"%s\" data-id=\"", v,
 		    str(c, "level") ? str(c, "level") : "", fam ? fam : "");
 		esc(&b, str(c, "id"));
-		put(&b, "\"%s><summary><span class=\"v-%s\">%s</span> ", !strcmp(v, "fail") ? " open" : "", v, v);
+		tc_sbuf_put(&b, "\"%s><summary><span class=\"v-%s\">%s</span> ", !strcmp(v, "fail") ? " open" : "", v, v);
 		esc(&b, str(c, "id"));
-		put(&b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
+		tc_sbuf_put(&b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
 		esc(&b, str(c, "title"));
-		put(&b, "</summary><div class=\"facts\"><div>RFC: ");
+		tc_sbuf_put(&b, "</summary><div class=\"facts\"><div>RFC: ");
 		{
 			const cJSON *ref;
 			int k = 0;
 
 			cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(c, "rfc"))
 				if (cJSON_IsString(ref)) {
-					put(&b, "%s", k++ ? "; " : "");
+					tc_sbuf_put(&b, "%s", k++ ? "; " : "");
 					esc(&b, ref->valuestring);
 				}
 		}
-		put(&b, "</div>");
+		tc_sbuf_put(&b, "</div>");
 		if (str(c, "reason")) {
-			put(&b, "<div>reason: ");
+			tc_sbuf_put(&b, "<div>reason: ");
 			esc(&b, str(c, "reason"));
-			put(&b, "</div>");
+			tc_sbuf_put(&b, "</div>");
 		}
 		if (cJSON_IsObject(w)) {
-			put(&b, "<div>waiver: ");
+			tc_sbuf_put(&b, "<div>waiver: ");
 			esc(&b, str(w, "reason"));
-			put(&b, " (");
+			tc_sbuf_put(&b, " (");
 			esc(&b, str(w, "ref"));
-			put(&b, ")</div>");
+			tc_sbuf_put(&b, ")</div>");
 		}
 		if (str(c, "alternative") && *str(c, "alternative")) {
-			put(&b, "<div>alternative: ");
+			tc_sbuf_put(&b, "<div>alternative: ");
 			esc(&b, str(c, "alternative"));
-			put(&b, "</div>");
+			tc_sbuf_put(&b, "</div>");
 		}
 		if (str(c, "pcap")) {
-			put(&b, "<div><a href=\"");
+			tc_sbuf_put(&b, "<div><a href=\"");
 			esc(&b, str(c, "pcap"));
-			put(&b, "\">pcap</a></div>");
+			tc_sbuf_put(&b, "\">pcap</a></div>");
 		}
 		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "trace")))
 			ladder(&b, c);
-		put(&b, "</div></details>\n");
+		tc_sbuf_put(&b, "</div></details>\n");
 	}
-	put(&b, "<script>%s</script></body></html>\n", script);
+	tc_sbuf_put(&b, "<script>%s</script></body></html>\n", script);
 	cJSON_Delete(root);
 	return b.s;
 }

@@ -11,47 +11,23 @@
 #include <string.h>
 #include <time.h>
 
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void bput(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bput(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 64) + 64;
-		b->s = tc_xrealloc(b->s, b->cap);
-	}
-}
-
 /* xml_esc - @s escaped for an attribute or text node (control bytes dropped). */
-static void xml_esc(struct buf *b, const char *s)
+static void xml_esc(struct tc_sbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		switch (c) {
-		case '&': bput(b, "&amp;"); break;
-		case '<': bput(b, "&lt;"); break;
-		case '>': bput(b, "&gt;"); break;
-		case '"': bput(b, "&quot;"); break;
-		case '\'': bput(b, "&apos;"); break;
+		case '&': tc_sbuf_put(b, "&amp;"); break;
+		case '<': tc_sbuf_put(b, "&lt;"); break;
+		case '>': tc_sbuf_put(b, "&gt;"); break;
+		case '"': tc_sbuf_put(b, "&quot;"); break;
+		case '\'': tc_sbuf_put(b, "&apos;"); break;
 		default:
 			if (c < 0x20 && c != '\n' && c != '\t')
-				bput(b, "?");
+				tc_sbuf_put(b, "?");
 			else
-				bput(b, "%c", c);
+				tc_sbuf_put(b, "%c", c);
 		}
 	}
 }
@@ -64,59 +40,59 @@ struct jrow {
 	enum tc_verdict v;
 };
 
-static void one_case(struct buf *b, const struct jrow *r)
+static void one_case(struct tc_sbuf *b, const struct jrow *r)
 {
 	const char *id = r->id, *dot = strrchr(id, '.');
 
-	bput(b, "    <testcase classname=\"");
+	tc_sbuf_put(b, "    <testcase classname=\"");
 	if (dot)
-		bput(b, "%.*s", (int)(dot - id), id);
+		tc_sbuf_put(b, "%.*s", (int)(dot - id), id);
 	else
 		xml_esc(b, id);
-	bput(b, "\" name=\"");
+	tc_sbuf_put(b, "\" name=\"");
 	xml_esc(b, dot ? dot + 1 : id);
 	if (r->ipv6)
-		bput(b, " (ipv6)");
-	bput(b, "\" file=\"");
+		tc_sbuf_put(b, " (ipv6)");
+	tc_sbuf_put(b, "\" file=\"");
 	xml_esc(b, r->file);
-	bput(b, "\" time=\"%.6f\">", r->secs);
+	tc_sbuf_put(b, "\" time=\"%.6f\">", r->secs);
 	switch (r->v) {
 	case TC_V_PASS:
 		break;
 	case TC_V_FAIL:
-		bput(b, "\n      <failure type=\"%s\" message=\"", r->level);
+		tc_sbuf_put(b, "\n      <failure type=\"%s\" message=\"", r->level);
 		xml_esc(b, r->reason);
-		bput(b, "\">");
+		tc_sbuf_put(b, "\">");
 		xml_esc(b, r->reason);
-		bput(b, "</failure>\n    ");
+		tc_sbuf_put(b, "</failure>\n    ");
 		break;
 	case TC_V_ERROR:
-		bput(b, "\n      <error message=\"");
+		tc_sbuf_put(b, "\n      <error message=\"");
 		xml_esc(b, r->reason);
-		bput(b, "\"/>\n    ");
+		tc_sbuf_put(b, "\"/>\n    ");
 		break;
 	case TC_V_XFAIL:
-		bput(b, "\n      <skipped message=\"xfail: ");
+		tc_sbuf_put(b, "\n      <skipped message=\"xfail: ");
 		xml_esc(b, r->waiver_reason ? r->waiver_reason : "");
-		bput(b, " (");
+		tc_sbuf_put(b, " (");
 		xml_esc(b, r->waiver_ref ? r->waiver_ref : "");
-		bput(b, ")\">");
+		tc_sbuf_put(b, ")\">");
 		xml_esc(b, r->reason);
-		bput(b, "</skipped>\n    ");
+		tc_sbuf_put(b, "</skipped>\n    ");
 		break;
 	default:
-		bput(b, "\n      <skipped message=\"%s", r->v == TC_V_SKIP ? "" :
+		tc_sbuf_put(b, "\n      <skipped message=\"%s", r->v == TC_V_SKIP ? "" :
 		     r->v == TC_V_INCONCLUSIVE ? "inconclusive: " : "not run: ");
 		xml_esc(b, r->reason ? r->reason : "");
-		bput(b, "\"/>\n    ");
+		tc_sbuf_put(b, "\"/>\n    ");
 	}
-	bput(b, "</testcase>\n");
+	tc_sbuf_put(b, "</testcase>\n");
 }
 
 /* junit - the document of @n rows; @total the suite's time (0: the cases' sum). */
 static char *junit(const struct jrow *rows, int n, const char *mode, const char *started, double total)
 {
-	struct buf b = { tc_xmalloc(4096), 0, 4096 };
+	struct tc_sbuf b = { tc_xmalloc(4096), 0, 4096 };
 	int fail = 0, error = 0, skipped = 0, i;
 	double sum = 0;
 
@@ -131,16 +107,16 @@ static char *junit(const struct jrow *rows, int n, const char *mode, const char 
 	 * theirs is larger (it stands in when the wall time is unknown) */
 	if (total <= 0)
 		total = sum;
-	bput(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	bput(&b, "<testsuites name=\"tcpconform\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
+	tc_sbuf_put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	tc_sbuf_put(&b, "<testsuites name=\"tcpconform\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
 	     n, fail, error, skipped, total);
-	bput(&b, "  <testsuite name=\"tcpconform %s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\" timestamp=\"",
+	tc_sbuf_put(&b, "  <testsuite name=\"tcpconform %s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\" timestamp=\"",
 	     mode, n, fail, error, skipped, total);
 	xml_esc(&b, started);
-	bput(&b, "\">\n");
+	tc_sbuf_put(&b, "\">\n");
 	for (i = 0; i < n; i++)
 		one_case(&b, &rows[i]);
-	bput(&b, "  </testsuite>\n</testsuites>");
+	tc_sbuf_put(&b, "  </testsuite>\n</testsuites>");
 	return b.s;
 }
 

@@ -199,3 +199,21 @@ char *tc_read_file(const char *path, size_t *len)
 		*len = n;
 	return buf;
 }
+
+void tc_sbuf_put(struct tc_sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (b->s && n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 64) + 64;
+		b->s = tc_xrealloc(b->s, b->cap);
+	}
+}

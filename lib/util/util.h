@@ -30,6 +30,15 @@ char *tc_xstrndup(const char *s, size_t n);
  */
 void tc_grow(void *arr, size_t elem, size_t n, size_t *cap);
 
+/* tc_sbuf - a growing string; tc_sbuf_put appends printf-style (it aborts only when
+ * memory runs out, as tc_xrealloc does). Start it as { NULL, 0, 0 } or with a buffer. */
+struct tc_sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void tc_sbuf_put(struct tc_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Clock: monotonic microseconds, real or fake (tests advance a fake one by hand). */
 struct tc_clock {
 	int fake;           /* non-zero: now_us is returned as is */
