@@ -33,7 +33,7 @@ struct run_opts {
 	int nstack;
 	const char *tags[16], *xtags[16];       /* --tag, --exclude-tag (--quick: slow) */
 	int shard_i, shard_n;           /* --shard I/N (0/0: all) */
-	int tap;                        /* --format tap */
+	int tap;                        /* --format tap: 13, tap14: 14; 0 text */
 	int ntag, nxtag;
 	const char *waiver_files[16];
 	int nwaiver_files;

@@ -466,7 +466,7 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	R.txt.color = R.o.color && !R.o.tap;
 	R.txt.verbose = R.o.verbose;
 	if (R.o.tap)
-		printf("TAP version 13\n1..%d\n", R.nsel * (R.o.fam[0] + R.o.fam[1]));      /* prove reads 13 */
+		printf("TAP version %d\n1..%d\n", R.o.tap, R.nsel * (R.o.fam[0] + R.o.fam[1]));     /* prove reads 13 */
 	/* the status line: a terminal, colours on, not quiet */
 	R.status_on = R.o.color && !R.o.quiet && !R.o.tap && isatty(1);
 	{

@@ -195,9 +195,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		} else if (!strcmp(a, "--format")) {
 			if (opt_value(argc, argv, &i, &v))
 				return TC_EXIT_USAGE;
-			if (strcmp(v, "tap") && strcmp(v, "text"))
-				return cli_usage_error("--format takes text (the default) or tap (got '%s')", v);
-			o->tap = !strcmp(v, "tap");
+			if (strcmp(v, "tap") && strcmp(v, "tap14") && strcmp(v, "text"))
+				return cli_usage_error("--format takes text (the default), tap (TAP 13) or tap14 (got '%s')", v);
+			o->tap = !strcmp(v, "tap") ? 13 : !strcmp(v, "tap14") ? 14 : 0;
 		} else if (!strcmp(a, "--shard")) {
 			if (opt_value(argc, argv, &i, &v) || parse_shard(o, a, v))
 				return TC_EXIT_USAGE;

@@ -19,7 +19,12 @@ if command -v prove >/dev/null; then
 	check "tap: a failure is not ok with its reason (prove: FAIL)" \
 		sh -c "grep -q '^  reason: \"matrix/time_wait.fin.left:' '$d/tap2' && prove -e cat '$d/tap2' 2>&1 | grep -q 'Result: FAIL'"
 fi
+"$TC" run -4 --format tap14 -o "$d/o" "$sel" tcp.ip.syn_to_multicast6 >"$d/tap14" 2>/dev/null
+# (the same cases, in the same order: their verdicts may differ from run to run)
+points() { sed -n 's/^\(not \)\{0,1\}ok - \([^ ]*\).*/\2/p' "$1"; }
+check "tap: tap14 heads the same points with TAP version 14" \
+	[ "$(head -n 2 "$d/tap14" | tr '\n' ' ')$(points "$d/tap14")" = "TAP version 14 1..6 $(points "$d/tap")" ]
 out=$("$TC" run --format xml 2>&1)
-check "tap: another format is a usage error naming the two" sh -c "printf '%s' \"\$1\" | grep -q 'takes text (the default) or tap'" _ "$out"
+check "tap: another format is a usage error naming the three" sh -c "printf '%s' \"\$1\" | grep -q 'takes text (the default), tap (TAP 13) or tap14'" _ "$out"
 check "tap: nothing left behind" clean
 tc_end
