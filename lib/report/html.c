@@ -61,34 +61,120 @@ static void label(struct tc_sbuf *b, const cJSON *t)
 		tc_sbuf_put(b, ">");
 }
 
+/* path_words - a state path as "A, B, C" ("none" when empty). */
+static void path_words(struct tc_sbuf *b, const cJSON *path)
+{
+	const cJSON *s;
+	int first = 1;
+
+	cJSON_ArrayForEach(s, path) {
+		tc_sbuf_put(b, "%s%s", first ? "" : " \xe2\x86\x92 ", cJSON_IsString(s) ? s->valuestring : "?");
+		first = 0;
+	}
+	if (first)
+		tc_sbuf_put(b, "none");
+}
+
+/* The tester's side of the ladder: the state its own segments and the replies imply,
+ * as a peer following RFC 9293 would be in it (the tester keeps no TCB: this is a
+ * reading aid, not a verdict). */
+struct peer {
+	const char *st;         /* NULL: the trace does not start with a SYN, none is drawn */
+	double fin_end;         /* the sequence number that acknowledges the tester's FIN; -1 */
+};
+
+static const char *tester_initial(const cJSON *tr)
+{
+	const cJSON *t = cJSON_GetArrayItem(tr, 0);
+	const char *f = t ? str(t, "flags") : NULL, *d = t ? str(t, "dir") : NULL;
+
+	if (!f || !d || !strchr(f, 'S'))
+		return NULL;
+	return !strcmp(d, "out") ? "CLOSED" : "LISTEN";
+}
+
+static int is(const struct peer *p, const char *st)
+{
+	return p->st && !strcmp(p->st, st);
+}
+
+/* tester_step - the tester's state after segment @t: the new one, or NULL if unchanged. */
+static const char *tester_step(struct peer *p, const cJSON *t)
+{
+	const char *f = str(t, "flags"), *d = str(t, "dir"), *was = p->st;
+	const cJSON *ra = cJSON_GetObjectItemCaseSensitive(t, "rel_ack"), *rs = cJSON_GetObjectItemCaseSensitive(t, "rel_seq");
+	int syn, ack, fin, rst;
+
+	if (!p->st || !f || !d)
+		return NULL;
+	syn = !!strchr(f, 'S'), ack = !!strchr(f, '.'), fin = !!strchr(f, 'F'), rst = !!strchr(f, 'R');
+	if (!strcmp(d, "out")) {
+		if (rst)
+			p->st = "CLOSED";
+		else if (syn && !ack && is(p, "CLOSED"))
+			p->st = "SYN-SENT";
+		else if (fin && (is(p, "ESTABLISHED") || is(p, "SYN-RECEIVED") || is(p, "CLOSE-WAIT"))) {
+			p->st = is(p, "CLOSE-WAIT") ? "LAST-ACK" : "FIN-WAIT-1";
+			p->fin_end = cJSON_IsNumber(rs) ? rs->valuedouble + num(t, "len") + 1 : -1;
+		}
+	} else if (rst) {
+		if (!is(p, "LISTEN"))
+			p->st = "CLOSED";
+	} else if (syn) {
+		if (ack && is(p, "SYN-SENT"))
+			p->st = "ESTABLISHED";
+		else if (!ack && (is(p, "LISTEN") || is(p, "SYN-SENT")))
+			p->st = "SYN-RECEIVED";
+	} else {
+		int fin_acked = ack && p->fin_end >= 0 && cJSON_IsNumber(ra) && ra->valuedouble >= p->fin_end;
+
+		if (ack && is(p, "SYN-RECEIVED"))
+			p->st = "ESTABLISHED";
+		else if (fin_acked && is(p, "FIN-WAIT-1"))
+			p->st = "FIN-WAIT-2";
+		else if (fin_acked && is(p, "CLOSING"))
+			p->st = "TIME-WAIT";
+		else if (fin_acked && is(p, "LAST-ACK"))
+			p->st = "CLOSED";
+		if (fin)
+			p->st = is(p, "ESTABLISHED") ? "CLOSE-WAIT" : is(p, "FIN-WAIT-1") ? "CLOSING"
+			      : is(p, "FIN-WAIT-2") ? "TIME-WAIT" : p->st;
+	}
+	return p->st != was ? p->st : NULL;
+}
+
 /* ladder - the trace as an SVG: the tester's line on the left, the target's on the
  * right, one arrow per segment (red where the case failed), the states beside. */
 static void ladder(struct tc_sbuf *b, const cJSON *c)
 {
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(c, "trace"), *t, *div = cJSON_GetObjectItemCaseSensitive(c, "divergence");
 	const cJSON *states = cJSON_GetObjectItemCaseSensitive(c, "states"), *s;
-	int n = cJSON_GetArraySize(tr), i = 0, extra = cJSON_IsObject(div) ? 2 : 0, h = 60 + 34 * (n + extra);
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(states, "observed_at");
+	int n = cJSON_GetArraySize(tr), i = 0, extra = cJSON_IsObject(div) ? 2 : 0, h = 100 + 34 * (n + extra), next_at = 1;
+	const char *tr_state, *p;
+	struct peer tp;
 	const int L = 150, R = 650;
 
 	tc_sbuf_put(b, "<svg class=\"ladder\" viewBox=\"0 0 1050 %d\" width=\"1050\" height=\"%d\">", h, h);
-	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"side\">tester</text><text x=\"%d\" y=\"18\" class=\"side\">target</text>", L - 20, R - 20);
-	tc_sbuf_put(b, "<line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"26\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
+	tc_sbuf_put(b, "<text x=\"%d\" y=\"38\" class=\"side\">tester</text><text x=\"%d\" y=\"38\" class=\"side\">target</text>", L - 20, R - 20);
+	tc_sbuf_put(b, "<line x1=\"%d\" y1=\"46\" x2=\"%d\" y2=\"%d\" class=\"life\"/><line x1=\"%d\" y1=\"46\" x2=\"%d\" y2=\"%d\" class=\"life\"/>",
 	    L, L, h - 10, R, R, h - 10);
-	i = 0;
-	/* the target's states, one a line beside its lifeline: the path the case expects,
-	 * and the one the model saw */
-	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"state\">expected:</text>", R + 20);
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "expected"))
-		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 90, 18 + 14 * i++,
-		    cJSON_IsString(s) ? s->valuestring : "?");
-	i = 0;
-	tc_sbuf_put(b, "<text x=\"%d\" y=\"18\" class=\"state\">observed:</text>", R + 210);
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(states, "observed"))
-		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"state\">%s</text>", R + 280, 18 + 14 * i++,
-		    cJSON_IsString(s) ? s->valuestring : "?");
+	/* the paths in words, above the diagram's arrows */
+	tc_sbuf_put(b, "<text x=\"4\" y=\"14\" class=\"paths\">target states expected: ");
+	path_words(b, cJSON_GetObjectItemCaseSensitive(states, "expected"));
+	tc_sbuf_put(b, "; observed: ");
+	path_words(b, cJSON_GetObjectItemCaseSensitive(states, "observed"));
+	tc_sbuf_put(b, "</text>");
+	tr_state = tester_initial(tr);
+	tp.st = tr_state;
+	tp.fin_end = -1;
+	if ((s = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(states, "observed"), 0)) && cJSON_IsString(s))
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"tstate\">%s</text>", R + 75, 62, s->valuestring);
+	if (tr_state)
+		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"pstate\" text-anchor=\"end\">%s</text>", L - 6, 62, tr_state);
 	i = 0;
 	cJSON_ArrayForEach(t, tr) {
-		int out = str(t, "dir") && !strcmp(str(t, "dir"), "out"), y = 50 + 34 * i++;
+		int out = str(t, "dir") && !strcmp(str(t, "dir"), "out"), y = 74 + 34 * i++;
 		const char *note = str(t, "note");
 
 		tc_sbuf_put(b, "<g class=\"seg %s%s\"><text x=\"4\" y=\"%d\" class=\"time\">%.3f ms</text>", out ? "out" : "in",
@@ -102,10 +188,33 @@ static void ladder(struct tc_sbuf *b, const cJSON *c)
 		if (str(t, "step"))
 			tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"step\">line %s</text>", R + 20, y + 12,
 			    strrchr(str(t, "step"), ':') ? strrchr(str(t, "step"), ':') + 1 : "");
+		/* the state this segment took the target into (the model's reading of the
+		 * trace), and the tester's as its own segments and the replies imply */
+		if (str(t, "step")) {
+			int line = atoi(strrchr(str(t, "step"), ':') ? strrchr(str(t, "step"), ':') + 1 : "0"), k0 = next_at;
+
+			/* every state entered up to this step (one an agent step entered shows at
+			 * the next segment) */
+			while ((s = cJSON_GetArrayItem(at, next_at)) &&
+			       (!cJSON_IsString(s) || atoi(strrchr(s->valuestring, ':') ? strrchr(s->valuestring, ':') + 1 : "0") <= line))
+				next_at++;
+			if (next_at > k0) {
+				const cJSON *obs = cJSON_GetObjectItemCaseSensitive(states, "observed");
+				int k;
+
+				tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"tstate\">", R + 75, y + 16);
+				for (k = k0; k < next_at; k++)
+					tc_sbuf_put(b, "%s%s", k > k0 ? " \xe2\x86\x92 " : "",
+					    cJSON_IsString(cJSON_GetArrayItem(obs, k)) ? cJSON_GetArrayItem(obs, k)->valuestring : "?");
+				tc_sbuf_put(b, "</text>");
+			}
+		}
+		if ((p = tester_step(&tp, t)) != NULL)
+			tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"pstate\" text-anchor=\"end\">%s</text>", L - 6, y + 16, p);
 		tc_sbuf_put(b, "</g>");
 	}
 	if (extra) {             /* what was expected, beside what came */
-		int y = 50 + 34 * n;
+		int y = 74 + 34 * n;
 
 		tc_sbuf_put(b, "<g class=\"expected\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#arrow)\"/>", R, y, L, y + 16);
 		tc_sbuf_put(b, "<text x=\"%d\" y=\"%d\" class=\"lbl\">expected: ", (L + R) / 2 - 160, y + 2);
@@ -122,7 +231,7 @@ static const char style[] =
 	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.v-pass{color:#170}.v-fail{color:#c00;font-weight:bold}"
 	".v-error{color:#a50}.v-xfail{color:#777}.v-skip,.v-notrun,.v-inconclusive{color:#888}details{margin:2px 0}"
 	"summary{cursor:pointer}.facts{margin:.3em 0 .3em 1.5em}.ladder line{stroke:#333;stroke-width:1.2}"
-	".ladder .life{stroke:#999;stroke-dasharray:4 3}.ladder text{font:11px monospace}.ladder .side,.ladder .state{font:bold 12px sans-serif}"
+	".ladder .life{stroke:#999;stroke-dasharray:4 3}.ladder text{font:11px monospace}.ladder .side,.ladder .tstate,.ladder .pstate{font:bold 12px sans-serif}.ladder .pstate{fill:#555;font-style:italic}.ladder .paths{font:12px sans-serif}"
 	".ladder .in line{stroke:#15c}.ladder .bad line,.ladder .expected line{stroke:#c00}.ladder .expected line{stroke-dasharray:6 4}"
 	".ladder .expected text,.ladder .observed text{fill:#c00}.ladder .time,.ladder .step{fill:#777}#filters{margin:.8em 0}";
 

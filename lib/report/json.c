@@ -177,6 +177,14 @@ static cJSON *states_json(const struct tc_result *r)
 	for (i = 0; i < r->nst_observed; i++)
 		cJSON_AddItemToArray(o, chk(cJSON_CreateString(r->st_observed[i])));
 	add(j, "observed", o);
+	o = chk(cJSON_CreateArray());
+	for (i = 0; i < r->nst_observed; i++) {
+		char step[300];
+
+		snprintf(step, sizeof(step), "%s:%d", r->c->file, r->st_observed_line[i]);
+		cJSON_AddItemToArray(o, r->st_observed_line[i] > 0 ? chk(cJSON_CreateString(step)) : chk(cJSON_CreateNull()));
+	}
+	add(j, "observed_at", o);
 	if (r->parted_line) {
 		char step[300];
 

@@ -40,6 +40,7 @@ struct tc_result {
 	char **st_expected;     /* borrowed from the case */
 	int nst_expected;
 	const char *st_observed[64];
+	int st_observed_line[64];       /* the case-file line of the step that entered each (0: none) */
 	int nst_observed;
 	/* Trace. */
 	struct tc_trace_ent *trace;

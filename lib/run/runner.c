@@ -200,8 +200,10 @@ void rn_finish(struct tc_conn *k, enum tc_verdict v)
 	k->r->end_us = rn_now(k);
 	k->r->nst_observed = 0;
 	choose_path(k);
-	for (i = 0; i < k->trk.npath; i++)
+	for (i = 0; i < k->trk.npath; i++) {
+		k->r->st_observed_line[k->r->nst_observed] = k->trk.path_line[i];
 		k->r->st_observed[k->r->nst_observed++] = tc_state_name(k->trk.path[i]);
+	}
 	/* where the observed path leaves the expected one (or the model's) */
 	k->r->parted_line = 0;
 	for (i = 0; k->r->nst_expected && i < TC_TRACK_PATH; i++) {

@@ -18,6 +18,15 @@ check "html: the deviations come first, with their count" \
 	sh -c "grep -o '<h2>Deviations</h2>.*<h2>Cases</h2>' '$h' | grep -q '<td>3</td><td>MUST</td>'"
 check "html: a failing case draws what was expected beside what came" \
 	sh -c "grep -q 'expected: &lt; model: one of: \[rfc9293\] nothing' '$h' && grep -q 'observed: . 2:2(0) ack 2' '$h'"
+# the failing case's ladder: each side's state beside the segment that took it there
+# (the target's as the model reads the trace, the tester's as a peer would be)
+lad=$(grep -o '<details[^>]*data-verdict="fail"[^>]*open>.*' "$h" | head -n 1 | sed 's|</svg>.*||')
+check "html: the ladder writes the target's states beside the segments (LISTEN ... TIME-WAIT, in order)" \
+	sh -c "printf '%s' \"\$1\" | grep -o 'class=\"tstate\">[A-Z12-]*<' | sed 's/.*>//; s/<//' | tr '\n' ' ' |
+		grep -qx 'LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT '" _ "$lad"
+check "html: the ladder writes the tester's states beside the segments (CLOSED ... LAST-ACK, CLOSED, in order)" \
+	sh -c "printf '%s' \"\$1\" | grep -o 'class=\"pstate\"[^>]*>[A-Z-]*<' | sed 's/.*>//; s/<//' | tr '\n' ' ' |
+		grep -qx 'CLOSED SYN-SENT ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED '" _ "$lad"
 check "html: a failing case opens by itself" sh -c "grep -q 'data-verdict=\"fail\"[^>]* open>' '$h'"
 rm "$h"
 "$TC" report "$d/r/latest" >/dev/null
