@@ -184,8 +184,19 @@ void tc_stackmx_html(FILE *f, const struct tc_stackmx *m)
 	      "body{font:14px sans-serif;margin:1em 2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
 	      "padding:1px 6px}td a{text-decoration:none}.pass{background:#dfd}.fail{background:#fbb;font-weight:bold}"
 	      ".xfail{background:#eee}.error{background:#fd9}.skip,.notrun,.inconclusive{color:#888}tr.same{display:none}"
-	      "</style></head><body><h1>tcpconform: the same cases, stack by stack</h1>"
-	      "<p><label><input type=\"checkbox\" id=\"all\"> also the cases on which every stack agrees</label></p><table><tr><th>case</th>", f);
+	      "</style></head><body><h1>tcpconform: the same cases, stack by stack</h1><p>stack <select id=\"fs\">"
+	      "<option value=\"\">any</option>", f);
+	for (int c = 0; c < m->ncol; c++) {
+		fputs("<option>", f);
+		html_esc(f, m->col[c]);
+		fputs("</option>", f);
+	}
+	fputs("</select> verdict <select id=\"fv\"><option value=\"\">any</option><option>fail</option><option>xfail</option>"
+	      "<option>pass</option><option>error</option><option>inconclusive</option><option>skip</option><option>notrun</option>"
+	      "</select> level <select id=\"fl\"><option value=\"\">any</option><option>MUST</option><option>SHOULD</option>"
+	      "<option>MAY</option></select> family <select id=\"ff\"><option value=\"\">any</option><option value=\"4\">IPv4</option>"
+	      "<option value=\"6\">IPv6</option></select> <label><input type=\"checkbox\" id=\"all\"> also the cases on which "
+	      "every stack agrees</label> <span id=\"shown\"></span> shown</p><table><tr><th>case</th>", f);
 	for (int c = 0; c < m->ncol; c++) {
 		fputs("<th><a href=\"", f);
 		html_esc(f, m->col[c]);
@@ -197,13 +208,16 @@ void tc_stackmx_html(FILE *f, const struct tc_stackmx *m)
 	for (int i = 0; i < m->nrow; i++) {
 		const struct tc_stackmx_row *row = &m->row[i];
 
-		fprintf(f, "<tr%s><td>", differs(m, row) ? "" : " class=\"same\"");
+		fprintf(f, "<tr class=\"row%s\" data-level=\"%s\" data-family=\"%d\"><td>", differs(m, row) ? "" : " same",
+			row->level, row->family);
 		html_esc(f, row->id);
 		fprintf(f, "%s [%s]</td>", row->family == 6 ? " [ipv6]" : "", row->level);
 		for (int c = 0; c < m->ncol; c++) {
 			const char *v = tc_verdict_name(row->cell[c].v);
 
-			fprintf(f, "<td class=\"%s\"><a href=\"", v);
+			fprintf(f, "<td class=\"%s\" data-stack=\"", v);
+			html_esc(f, m->col[c]);
+			fputs("\"><a href=\"", f);
 			html_esc(f, m->col[c]);
 			fputs("/report.html#", f);
 			html_esc(f, row->id);
@@ -213,7 +227,19 @@ void tc_stackmx_html(FILE *f, const struct tc_stackmx *m)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table><script>document.getElementById('all').addEventListener('change',function(e){"
-	      "document.querySelectorAll('tr.same').forEach(function(r){r.style.display=e.target.checked?'table-row':'none';});});"
+	/* the filters: a row is shown when the chosen stack (any, if none) has the chosen
+	 * verdict, at the chosen level and family; the rows on which every stack agrees only
+	 * with the box ticked. The address presets them: #stack=lwip&verdict=fail&all=1 */
+	fputs("</table><script>(function(){var $=function(i){return document.getElementById(i);};"
+	      "function show(){var s=$('fs').value,v=$('fv').value,l=$('fl').value,fa=$('ff').value,a=$('all').checked,n=0;"
+	      "document.querySelectorAll('tr.row').forEach(function(r){var ok=(a||!r.classList.contains('same'))&&"
+	      "(!l||r.dataset.level===l)&&(!fa||r.dataset.family===fa);"
+	      "if(ok&&(s||v)){ok=false;r.querySelectorAll('td[data-stack]').forEach(function(c){"
+	      "if((!s||c.dataset.stack===s)&&(!v||c.className===v))ok=true;});}"
+	      "r.style.display=ok?'table-row':'none';if(ok)n++;});$('shown').textContent=n;}"
+	      "location.hash.replace(/^#/,'').split('&').forEach(function(kv){var p=kv.split('='),k=p[0],x=decodeURIComponent(p[1]||'');"
+	      "if(k==='stack')$('fs').value=x;if(k==='verdict')$('fv').value=x;if(k==='level')$('fl').value=x;"
+	      "if(k==='family')$('ff').value=x;if(k==='all')$('all').checked=x==='1';});"
+	      "['fs','fv','fl','ff','all'].forEach(function(i){$(i).addEventListener('change',show);});show();})();"
 	      "</script></body></html>\n", f);
 }

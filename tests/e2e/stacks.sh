@@ -112,6 +112,16 @@ check "stacks: every case of the selection has a verdict from each stack" \
 	  "$("$TC" list 'tcp.handshake.*' | wc -l)" ]
 check "stacks: matrix.html links each cell to the case in that stack's report.html" \
 	sh -c "grep -q 'href=\"lwip/report.html#tcp.handshake' '$d/mx/latest/matrix.html' && [ -s '$d/mx/latest/lwip/report.html' ]"
+if command -v chromium >/dev/null; then
+	# the filters, preset from the address: the rows where lwip's verdict is xfail
+	mh="$d/mx/latest/matrix.html"
+	timeout 120 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$mh#stack=lwip&verdict=xfail&all=1" \
+		>"$d/mx.dom" 2>"$d/mx.console"
+	check "stacks: matrix.html filters by stack and verdict (lwip xfail: the rows of matrix.json)" \
+		[ "$(grep -o '<span id="shown">[0-9]*<' "$d/mx.dom" | grep -o '[0-9]*')" = \
+		  "$(jget "$mx" '[.cases[]|select(.stacks.lwip.verdict=="xfail")]|length')" ]
+	check "stacks: matrix.html: no script error" sh -c "! grep -qi 'uncaught\|SyntaxError\|ReferenceError' '$d/mx.console'"
+fi
 check "stacks: each stack has its run directory" \
 	test -f "$d/mx/latest/lwip/report.json" -a -f "$d/mx/latest/gvisor/report.json"
 check "stacks: the terminal shows the counts per stack and the cases that differ" \
