@@ -15,7 +15,10 @@ cd "$top" || exit 2
 log=$(mktemp)
 part=$(mktemp)
 status=$(mktemp)
-trap 'rm -f "$log" "$part" "$status"' EXIT INT TERM
+# (a trap that does not exit would swallow the signal: the next script would start)
+trap 'rm -f "$log" "$part" "$status"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # run_part NAME CMD...: runs one part, its output into the log. A part that ends
 # without its last line ("# end" for a script, "# unit: N run, ..." for the unit
