@@ -11,7 +11,9 @@ REPEAT=${1:-5}
 EXTRA="$*"
 TC=${TC:-build/tcpconform}
 out=$(mktemp -d /tmp/tc-bench.XXXXXX)
-trap 'rm -rf "$out"' EXIT INT TERM
+trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh needs root" >&2; exit 2; }
 command -v jq >/dev/null || { echo "bench/run.sh needs jq" >&2; exit 2; }
 

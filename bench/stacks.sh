@@ -8,7 +8,9 @@ STACKS=${1:-all}
 [ $# -gt 0 ] && shift
 TC=${TC:-build/tcpconform}
 out=$(mktemp -d /tmp/tc-stacks.XXXXXX)
-trap 'rm -rf "$out"' EXIT INT TERM
+trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 [ "$(id -u)" = 0 ] || { echo "bench/stacks.sh needs root" >&2; exit 2; }
 # shellcheck disable=SC2068
 "$TC" run --stack "$STACKS" -q --no-color -o "$out" $@ >"$out/log" 2>&1

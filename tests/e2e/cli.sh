@@ -4,7 +4,9 @@
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-cli.XXXXXX)
 chmod 755 "$d"
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # expect_err NAME STATUS PATTERN CMD...: CMD exits STATUS and its stderr matches PATTERN
 expect_err() {

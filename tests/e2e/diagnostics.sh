@@ -4,7 +4,9 @@
 # a SHOULD failure alone exits 0.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-diag.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mkdir "$d/cases" "$d/should"
 # syn_ack_basic with "ack 2" where Linux (rightly) says "ack 1"
 sed 's/^< S\. 0:0(0) ack 1 /< S. 0:0(0) ack 2 /; s/^@id .*/@id wrong.synack_ack/' \

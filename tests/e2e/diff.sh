@@ -4,7 +4,9 @@
 # two stacks differ where their segments do; bad input exits 2.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-diff.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 sel='tcp.matrix.time_wait.fin.*'
 "$TC" run -4 -q --no-color -o "$d/a" "$sel" >/dev/null 2>&1
 "$TC" run -4 -q --no-color --no-waivers -o "$d/b" "$sel" >/dev/null 2>&1

@@ -7,7 +7,9 @@
 # runs (the filters count the cases shown), and a screenshot is kept.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-html.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 "$TC" run -4 -q --no-color --no-waivers -o "$d/r" 'tcp.matrix.time_wait.fin.*' >/dev/null 2>&1
 h="$d/r/latest/report.html"
 check "html: every run writes report.html" [ -s "$h" ]

@@ -3,7 +3,9 @@
 # one), --strict, and coverage.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-matrix.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 check "matrix: 450 generated cases are listed" [ "$("$TC" list 'tcp.matrix.*' | wc -l)" = 450 ]
 check "matrix: show prints a generated case, which parses as a file" \

@@ -7,7 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-ovl.XXXXXX)
 hogs=""
-trap 'for h in $hogs; do kill "$h" 2>/dev/null; done; rm -rf "$d"' EXIT INT TERM
+trap 'for h in $hogs; do kill "$h" 2>/dev/null; done; rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 "$TC" run -4 -q --no-color -o "$d/calm" 'tcp.matrix.*' >"$d/calm.out" 2>&1
 for i in 1 2 3; do

@@ -18,7 +18,9 @@ cleanup() {
 	ip netns del "$T" 2>/dev/null
 	[ -n "${TC_KEEP:-}" ] || rm -rf "$d"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 reserved() { cat /proc/sys/net/ipv4/ip_local_reserved_ports; }
 no_table() { ! nft list tables 2>/dev/null | grep -q tcpconform_; }
 before=$(reserved)

@@ -5,7 +5,9 @@
 # shards of another selection, a missing shard and a shard given twice.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-shard.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 sel="tcp.rst.* tcp.close.*"
 for i in 1 2 3; do
 	# shellcheck disable=SC2086

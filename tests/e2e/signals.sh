@@ -5,7 +5,9 @@
 # the namespaces left behind.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-sig.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mkdir "$d/cases"
 cat >"$d/cases/slow.tcp" <<'CASE'
 @id slow.wait

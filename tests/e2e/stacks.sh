@@ -7,7 +7,9 @@
 # matrix has every stack's verdict of every case.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-stacks.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # the quick part (--quick): every case but those tagged slow, the matrix too
 # judged: the cases a run gave a verdict on (all but skip and notrun), IPv4 and IPv6

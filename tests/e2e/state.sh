@@ -4,7 +4,9 @@
 # started in A, never by one started in namespace B (nor in the host's).
 . "$(dirname "$0")/lib.sh"
 a=tcfstate-a-$$ b=tcfstate-b-$$
-trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null' EXIT INT TERM
+trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 ip netns add "$a" && ip netns add "$b"
 # a run killed in A: a dead owner's table, reserved ports and state file
 dead=999999

@@ -4,7 +4,9 @@
 # pipe, with --no-color or with -q there is none.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-status.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mkdir "$d/cases"
 cat >"$d/cases/wait.tcp" <<'CASE'
 @id status.wait

@@ -4,7 +4,9 @@
 # nothing left behind. Also -4, -6 and -j 1.
 . "$(dirname "$0")/lib.sh"
 out=$(mktemp -d /tmp/tc-e2e-suite.XXXXXX)
-trap 'rm -rf "$out"' EXIT INT TERM
+trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 t0=$(date +%s)
 "$TC" run --no-color -o "$out" >"$out/stdout" 2>"$out/stderr"

@@ -5,7 +5,9 @@
 # carry change as they must; the report records the sysctls. IPv4 and IPv6.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-sysctl.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cases="tcp.handshake.synack_options_mirror tcp.options.ts_negotiation tcp.options.sack_perm_negotiation
 tcp.options.wscale_negotiated tcp.timewait.rst_assassination"
 

@@ -5,7 +5,9 @@
 # line, no human summary.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-tap.XXXXXX)
-trap 'rm -rf "$d"' EXIT INT TERM
+trap 'rm -rf "$d"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 sel='tcp.matrix.time_wait.fin.*'
 "$TC" run -4 --format tap -o "$d/o" "$sel" tcp.ip.syn_to_multicast6 >"$d/tap" 2>/dev/null
 check "tap: the version and the plan come first" [ "$(head -n 2 "$d/tap" | tr '\n' ' ')" = "TAP version 13 1..6 " ]
