@@ -67,6 +67,8 @@ struct tc_conn {
 	int sample;
 	struct tc_isn_sample *isns;
 	int trace_mark;
+	int retries;                    /* runs made again after they departed */
+	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 
 /* tc_build_send - the segment a send step describes, encoded; 0 or -1 (@err). */

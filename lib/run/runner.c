@@ -179,14 +179,18 @@ void rn_finish(struct tc_conn *k, enum tc_verdict v)
 
 	/* A sampled case judges one rule (a clock, unpredictable ISNs) over all its runs. A
 	 * later run that departs from its steps, when the first one did not, tells nothing
-	 * of that rule: the case is inconclusive, with the run named. */
+	 * of that rule: it is made again after a pause; when the retries are spent, the case
+	 * is inconclusive, with the run named. */
 	if (v == TC_V_FAIL && k->c->samples && k->sample > 0 && k->sample < k->c->samples) {
-		char *was = tc_xstrdup(k->r->reason ? k->r->reason : "");
+		char *was;
 
+		if (rn_sample_retry(k))
+			return;
+		was = tc_xstrdup(k->r->reason ? k->r->reason : "");
 		tc_result_set_reason(k->r,
-				     "sample %d of %d departed from the case, the %d before did not: %s; "
-				     "the analysed rule is not judged%s",
-				     k->sample + 1, k->c->samples, k->sample, was,
+				     "sample %d of %d departed from the case, the %d before did not, "
+				     "nor did it when made again %d times: %s; the analysed rule is not judged%s",
+				     k->sample + 1, k->c->samples, k->sample, k->retries, was,
 				     k->c->same_port ? " (same-port: each run's SYN reuses the 4-tuple "
 						       "that the previous run reset just before, which a stack "
 						       "may still hold)"
@@ -375,6 +379,7 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 		k->rport = tport;       /* a listener of the case's own, on its port number */
 	k->isn_t = c->isn_set ? c->isn : isn;
 	k->snd_nxt_t = k->isn_t;
+	k->settle_us = 2000;
 	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED || c->port == TC_PORT_ACTIVE ? TC_ST_CLOSED : TC_ST_LISTEN);
 	r->tester_isn = k->isn_t;
 	r->tester_port = tport;
@@ -471,6 +476,10 @@ void tc_conn_tick(struct tc_conn *k)
 	if (k->listen_wait) {
 		tc_result_set_reason(k->r, "the agent did not answer 'listen %u'", k->tport);
 		rn_finish(k, TC_V_ERROR);
+		return;
+	}
+	if (k->gap_until) {             /* a pause between runs ended: the next one begins */
+		rn_advance(k);
 		return;
 	}
 	if (k->alt) {

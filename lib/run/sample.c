@@ -7,6 +7,9 @@
 #include <string.h>
 
 #define ISN_GAP_US 4000            /* a clock of 250 000 a second: 1000 ticks */
+#define RETRY_GAP_US 2000000       /* before a run that departed is made again */
+#define RETRIES 3                  /* such runs made again, in all, per case */
+#define SETTLE_SLOW_US 100000      /* same-port: between a reset and the next SYN, after a retry */
 
 /* analyse - the verdict of a sampled case, from its ISNs (or the TSvals beside them). */
 static void analyse(struct tc_conn *k)
@@ -32,6 +35,42 @@ static void analyse(struct tc_conn *k)
 	k->r->div_observed = tc_xstrdup(why);
 	tc_result_set_reason(k->r, "%s: %d samples: %s", k->c->file, k->sample, why);
 	rn_finish(k, TC_V_FAIL);
+}
+
+/* restart - the tester's side as at the case's start, for the next run (or the same one
+ * again). 1 if the case ended instead (no tester port left). */
+static int restart(struct tc_conn *k)
+{
+	k->torn_down = 0;
+	k->qh = k->qt = 0;
+	k->top.pc = 0;
+	k->in_br = 0;
+	k->alt = NULL;
+	k->armed = 0;
+	k->bound = 0;
+	k->have_rcv = 0;
+	k->nlast = 0;
+	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
+	k->run_open = 0;
+	k->run_us = 0;
+	k->met_line = 0;
+	k->quiet_st = NULL;
+	k->out_invalid = 0;
+	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
+	k->snd_nxt_t = k->isn_t;
+	if (!k->c->same_port) {
+		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
+			tc_result_set_reason(k->r, "%s: sample %d: no tester port left in the run's range", k->c->file,
+					     k->sample + 1);
+			rn_finish(k, TC_V_ERROR);
+			return 1;
+		}
+		k->tport = k->env->next_port++;
+	}
+	tc_track_init(&k->trk, k->trk.path[0]);
+	k->step_t0 = rn_now(k);
+	k->step_tcb = k->trk.t;
+	return 0;
 }
 
 /* sample_done - one run of a sampled case ended: keep its ISN, start the next run
@@ -75,38 +114,48 @@ int rn_sample_done(struct tc_conn *k)
 		analyse(k);
 		return 1;
 	}
-	k->torn_down = 0;
-	k->qh = k->qt = 0;
-	k->top.pc = 0;
-	k->in_br = 0;
-	k->alt = NULL;
-	k->armed = 0;
-	k->bound = 0;
-	k->have_rcv = 0;
-	k->nlast = 0;
-	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
-	k->run_open = 0;
-	k->run_us = 0;
-	k->met_line = 0;
-	k->quiet_st = NULL;
-	k->out_invalid = 0;
-	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
-	k->snd_nxt_t = k->isn_t;
-	if (!k->c->same_port) {
-		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
-			tc_result_set_reason(k->r, "%s: sample %d: no tester port left in the run's range", k->c->file,
-					     k->sample + 1);
-			rn_finish(k, TC_V_ERROR);
-			return 1;
-		}
-		k->tport = k->env->next_port++;
-	}
-	tc_track_init(&k->trk, k->trk.path[0]);
-	k->step_t0 = rn_now(k);
-	k->step_tcb = k->trk.t;
+	if (restart(k))
+		return 1;
 	/* isn-clock: every other attempt after a pause, so that the steps of a clock follow
 	 * the time between attempts and those of a per-connection counter do not */
 	if (k->c->analyze == TC_AN_ISN_CLOCK && k->sample % 2)
 		k->gap_until = rn_now(k) + ISN_GAP_US;
+	/* same-port: the reset that ended the run reaches the target before the next SYN
+	 * does, on its own (a stack that reads its input in batches may drop what follows a
+	 * reset in the same batch: passt's tcp_tap_handler() does) */
+	if (k->c->same_port && (!k->gap_until || k->gap_until < rn_now(k) + k->settle_us))
+		k->gap_until = rn_now(k) + k->settle_us;
+	return 1;
+}
+
+/* sample_retry - a run after the first departed from the case: make it again after a
+ * pause, at most RETRIES times a case (a stack may still hold the 4-tuple that the run
+ * before reset, or have dropped a SYN). 1 if it goes again, 0 if the retries are spent. */
+int rn_sample_retry(struct tc_conn *k)
+{
+	struct tc_result *r = k->r;
+	int i;
+
+	if (k->retries >= RETRIES)
+		return 0;
+	k->retries++;
+	tc_result_add_note(r, "sample %d of %d departed from the case (%s); made again after a %d s pause",
+			   k->sample + 1, k->c->samples, r->reason ? r->reason : "", RETRY_GAP_US / 1000000);
+	free(r->reason);
+	free(r->div_expected);
+	free(r->div_observed);
+	r->reason = r->div_expected = r->div_observed = NULL;
+	r->div_line = 0;
+	tc_conn_teardown(k);
+	if (k->sample >= 3) {
+		for (i = k->trace_mark; i < r->ntrace; i++)
+			tc_seg_free(&r->trace[i].seg);
+		r->ntrace = k->trace_mark;
+	}
+	if (restart(k))
+		return 1;
+	k->gap_until = rn_now(k) + RETRY_GAP_US;
+	rn_arm(k, RETRY_GAP_US);
+	k->settle_us = SETTLE_SLOW_US;          /* and the runs after it wait longer */
 	return 1;
 }

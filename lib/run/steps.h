@@ -44,6 +44,7 @@ int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_se
 		   char *err, size_t el);
 void rn_run_send(struct tc_conn *k, int line, uint64_t t);
 int rn_sample_done(struct tc_conn *k);
+int rn_sample_retry(struct tc_conn *k);
 void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait);
 void rn_step_alt(struct tc_conn *k, int *wait);
 void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait);
