@@ -46,7 +46,7 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	char *eq = strchr(s, '='), *k, *v, **dst;
 
 	if (!eq)
-		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family)", path, line);
+		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, varies)", path, line);
 	*eq = '\0';
 	k = trim(s);
 	v = trim(eq + 1);
@@ -58,9 +58,17 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 		x->family = v[0] - '0';
 		return 0;
 	}
+	if (!strcmp(k, "varies")) {
+		if (x->varies)
+			return tc_errf(err, errlen, "%s:%d:1: varies given twice", path, line);
+		if (strcmp(v, "yes"))
+			return tc_errf(err, errlen, "%s:%d:%d: varies is yes (or absent)", path, line, (int)(v - s) + 1);
+		x->varies = 1;
+		return 0;
+	}
 	dst = !strcmp(k, "reason") ? &x->reason : !strcmp(k, "ref") ? &x->ref : !strcmp(k, "match") ? &x->match : NULL;
 	if (!dst)
-		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family)", path, line, k);
+		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family, varies)", path, line, k);
 	if (*dst)
 		return tc_errf(err, errlen, "%s:%d:1: '%s' given twice", path, line, k);
 	if (!*v)

@@ -9,6 +9,7 @@
  *     ref = include/net/tcp.h TCP_TIMEWAIT_LEN; RFC 9293 MUST-13
  *     match = expected < . 2:2(0)      optional: the failure's reason must contain it
  *     family = 6                       optional: only over that family
+ *     varies = yes                     optional: the stack's answer varies, a pass is not stale
  */
 #ifndef TC_CASE_WAIVER_H
 #define TC_CASE_WAIVER_H
@@ -19,6 +20,7 @@ struct tc_waiver {
 	char *glob;             /* case ids it covers */
 	char *reason, *ref, *match;
 	int family;             /* 0: both */
+	int varies;             /* the stack's answer varies from run to run: a pass is not stale */
 	char *file;             /* where it was written, for messages */
 	int line;
 	int used;               /* it turned a fail into xfail */

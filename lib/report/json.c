@@ -232,7 +232,8 @@ static cJSON *case_json(const struct tc_result *r)
 		add_str(w, "ref", r->waiver->ref);
 		add_str(w, "file", r->waiver->file);
 		add_num(w, "line", r->waiver->line);
-		add(w, "unneeded", cJSON_CreateBool(r->verdict == TC_V_PASS));
+		add(w, "unneeded", cJSON_CreateBool(r->verdict == TC_V_PASS && !r->waiver->varies));
+		add(w, "varies", cJSON_CreateBool(r->waiver->varies));
 		add(j, "waiver", w);
 	} else {
 		add(j, "waiver", cJSON_CreateNull());
