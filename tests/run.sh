@@ -15,8 +15,9 @@ cd "$top" || exit 2
 log=$(mktemp)
 part=$(mktemp)
 status=$(mktemp)
+times=$(mktemp)
 # (a trap that does not exit would swallow the signal: the next script would start)
-trap 'rm -f "$log" "$part" "$status"' EXIT
+trap 'rm -f "$log" "$part" "$status" "$times"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -28,6 +29,7 @@ trap 'exit 143' TERM
 run_part() {
 	name=$1; shift
 	echo "== $name"
+	t0=$(date +%s)
 	: >"$part"
 	{ "$@" 2>&1; echo $? >"$status"; } | tee "$part"
 	cat "$part" >>"$log"
@@ -38,6 +40,7 @@ run_part() {
 	elif [ "$own" -eq 0 ] && { [ "$st" -ne 0 ] || ! grep -Eq '^# (end|unit: [0-9]+ run)' "$part"; }; then
 		echo "not ok - $name ended early (exit status $st, its last line not reached)" | tee -a "$log"
 	fi
+	echo "$(($(date +%s) - t0)) s $name" >>"$times"
 }
 
 run_part unit "$BUILD/unit-tests"
@@ -79,6 +82,8 @@ passed=$(grep -c '^ok ' "$log")
 failed=$(grep -c '^not ok ' "$log")
 skipped=$(grep -c '^skip ' "$log")
 echo
+echo "# the slowest parts:"
+sort -rn "$times" | head -n 8 | sed 's/^/#   /'
 grep '^not ok ' "$log" | sed 's/^/FAILED: /'
 [ "$skipped" -gt 0 ] && echo "$skipped skipped"
 echo "$passed passed, $failed failed"

@@ -37,6 +37,22 @@ static void analyse(struct tc_conn *k)
 	rn_finish(k, TC_V_FAIL);
 }
 
+uint64_t rn_sample_gap(const struct tc_case *c, int sample, uint64_t settle_us)
+{
+	/* same-port: the reset that ended the run reaches the target before the next SYN
+	 * does, on its own (a stack that reads its input in batches may drop what follows a
+	 * reset in the same batch: passt's tcp_tap_handler() does) */
+	uint64_t gap = c->same_port ? settle_us : 0;
+
+	/* isn-clock: every other attempt after a pause several times longer than the gap
+	 * between the others (tc_isn_clock() needs 3 times at least), so that the steps of a
+	 * clock follow the time between attempts and those of a per-connection counter do
+	 * not */
+	if (c->analyze == TC_AN_ISN_CLOCK && sample % 2)
+		gap = 4 * gap + ISN_GAP_US;
+	return gap;
+}
+
 /* restart - the tester's side as at the case's start, for the next run (or the same one
  * again). 1 if the case ended instead (no tester port left). */
 static int restart(struct tc_conn *k)
@@ -116,15 +132,8 @@ int rn_sample_done(struct tc_conn *k)
 	}
 	if (restart(k))
 		return 1;
-	/* isn-clock: every other attempt after a pause, so that the steps of a clock follow
-	 * the time between attempts and those of a per-connection counter do not */
-	if (k->c->analyze == TC_AN_ISN_CLOCK && k->sample % 2)
-		k->gap_until = rn_now(k) + ISN_GAP_US;
-	/* same-port: the reset that ended the run reaches the target before the next SYN
-	 * does, on its own (a stack that reads its input in batches may drop what follows a
-	 * reset in the same batch: passt's tcp_tap_handler() does) */
-	if (k->c->same_port && (!k->gap_until || k->gap_until < rn_now(k) + k->settle_us))
-		k->gap_until = rn_now(k) + k->settle_us;
+	if (rn_sample_gap(k->c, k->sample, k->settle_us))
+		k->gap_until = rn_now(k) + rn_sample_gap(k->c, k->sample, k->settle_us);
 	return 1;
 }
 

@@ -45,6 +45,9 @@ int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_se
 void rn_run_send(struct tc_conn *k, int line, uint64_t t);
 int rn_sample_done(struct tc_conn *k);
 int rn_sample_retry(struct tc_conn *k);
+/* rn_sample_gap - the pause before run @sample (from 0) of sampled case @c, when a
+ * same-port case leaves @settle_us between a reset and the next SYN. */
+uint64_t rn_sample_gap(const struct tc_case *c, int sample, uint64_t settle_us);
 void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait);
 void rn_step_alt(struct tc_conn *k, int *wait);
 void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait);

@@ -3,6 +3,7 @@
 #include "t.h"
 
 #include "model/isn.h"
+#include "run/steps.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -113,6 +114,24 @@ void test_isn_statistics(struct t_ctx *t)
 			s[i].isn = 6510u + 2000u * (uint32_t)i;
 		T_EQ_U(t, tc_isn_clock(s, 300, why, sizeof(why)), 0);
 		T_OK(t, strstr(why, "it counts connections") != NULL);
+	}
+	{                                               /* the runner's own pauses, same-port */
+		struct tc_case c = { .same_port = 1, .analyze = TC_AN_ISN_CLOCK };
+		uint64_t settle[] = { 2000, 100000 };   /* between a reset and the next SYN; after a retry */
+		int i, j;
+
+		for (j = 0; j < 2; j++) {
+			s[0].t_us = 1000000;
+			for (i = 1; i < 300; i++)       /* each run takes 600 to 650 us, then the pause */
+				s[i].t_us = s[i - 1].t_us + 600 + (uint64_t)(i * 37 % 50) + rn_sample_gap(&c, i, settle[j]);
+			for (i = 0; i < 300; i++)       /* libslirp: 64000 a connection */
+				s[i].isn = 1u + 64000u * (uint32_t)i;
+			T_EQ_U(t, tc_isn_clock(s, 300, why, sizeof(why)), 0);
+			T_OK(t, strstr(why, "it counts connections") != NULL);
+			for (i = 0; i < 300; i++)       /* a 64 ns clock */
+				s[i].isn = 0x5000u + (uint32_t)(s[i].t_us * 15);
+			T_EQ_U(t, tc_isn_clock(s, 300, why, sizeof(why)), 1);
+		}
 	}
 	gen(s, 6, 1);
 	T_EQ_U(t, tc_isn_clock(s, 200, why, sizeof(why)), 0);
