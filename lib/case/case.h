@@ -157,6 +157,11 @@ enum {
 	TC_NEED_NETNS = 1 << 4,     /* sends what only the namespaces' own link may carry: another
 				     * source or destination, a damaged IP header (set by the parser);
 				     * an IP option naming the namespaces' addresses (@needs netns) */
+	TC_NEED_HOLD = 1 << 5,      /* judges what follows the tester's FIN on an open port: the
+				     * application must keep its side open then (the agent does;
+				     * an echo or discard server closes) */
+	TC_NEED_SILENT = 1 << 6,    /* sends data to "any listener", which must not answer it: not
+				     * an echo service */
 };
 
 struct tc_case {

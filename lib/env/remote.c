@@ -347,6 +347,12 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 		return tc_errf(err, errlen, "%s has no Ethernet address: cannot send on its link", r->iface);
 	r->tg.link = r->same_link ? TC_LINK_ETH : TC_LINK_RAW;
 	r->tg.ports[TC_PORT_LISTEN] = cfg->port;
+	if (cfg->service && !strcmp(cfg->service, "discard"))
+		r->tg.ports[TC_PORT_DISCARD] = cfg->port;
+	if (cfg->service && !strcmp(cfg->service, "echo")) {
+		r->tg.ports[TC_PORT_ECHO] = cfg->port;
+		r->tg.echoes = 1;
+	}
 	r->tg.ports[TC_PORT_CLOSED] = cfg->closed_port;
 	r->port_lo = cfg->port_lo;
 	r->port_hi = cfg->port_hi;

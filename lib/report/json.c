@@ -266,6 +266,8 @@ static cJSON *env_json(const struct tc_run_info *info)
 	add_str(t, "address", info->target_addr[0] ? info->target_addr : NULL);
 	add_str(t, "tester_address", info->tester_addr[0] ? info->tester_addr : NULL);
 	add_str(t, "interface", info->iface[0] ? info->iface : NULL);
+	if (info->service)
+		add_str(t, "service", info->service);
 	add(e, "target", t);
 	add_str(e, "kernel", info->kernel);
 	for (i = 0; i < info->nsysctl; i++)

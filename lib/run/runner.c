@@ -637,6 +637,8 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 	if (c->port != TC_PORT_ACTIVE && !tg->ports[c->port])
 		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
 		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :
+		       c->port == TC_PORT_ECHO ? "needs an echo service (--service echo) or the agent" :
+		       c->port == TC_PORT_DISCARD ? "needs a discard service (--service discard) or the agent" :
 		       "needs a port with an agent behind it";
 	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
 		return "needs the target-side agent";
@@ -645,5 +647,11 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
 		return "sends what only the namespaces' own link may carry (another source or destination "
 		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
+	if ((c->needs & TC_NEED_SILENT) && tg->echoes)
+		return "sends data to a listener that must not answer it: the echo service would";
+	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
+		return "judges what follows its FIN: needs an application that keeps its side open after "
+		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "
+		       "stack's answer)";
 	return NULL;
 }

@@ -74,6 +74,12 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		*wait = 1;
 		return;
 	}
+	if (!a && (st->verb == TC_AG_RECEIVED || st->verb == TC_AG_EOF)) {
+		tc_result_add_note(k->r, "line %d: '%s' not checked: the application is a service, not the agent",
+				   st->line, st->text);
+		rn_next_step(k);
+		return;
+	}
 	if (!a) {
 		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
 		rn_finish(k, TC_V_ERROR);

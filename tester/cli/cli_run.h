@@ -28,6 +28,7 @@ struct run_opts {
 	/* remote mode */
 	const char *target, *iface, *source;
 	uint16_t port, closed_port;
+	const char *service;            /* --service: listen (NULL), discard or echo */
 	int rate, rate_set, dry_run;
 	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
 	int nstack;

@@ -134,6 +134,7 @@ static int setup_remote(struct run *R)
 	rc.target = R->o.target;
 	rc.port = R->o.port;
 	rc.closed_port = R->o.closed_port;
+	rc.service = R->o.service;
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
 	{

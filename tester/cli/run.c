@@ -315,6 +315,8 @@ static void fill_info(struct run *R)
 		snprintf(R->info.tester_addr + l2, sizeof(R->info.tester_addr) - l2, "%s%s", l2 ? " " : "", u2);
 	}
 	snprintf(R->info.iface, sizeof(R->info.iface), "%s", R->remote ? R->rem.iface : R->ns.if_tester);
+	if (R->remote)
+		R->info.service = R->o.service ? R->o.service : "listen";
 }
 
 static void install_signals(void)

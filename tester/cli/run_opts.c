@@ -166,6 +166,12 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 				o->port = (uint16_t)n;
 			else
 				o->closed_port = (uint16_t)n;
+		} else if (!strcmp(a, "--service")) {
+			if (opt_value(argc, argv, &i, &o->service))
+				return TC_EXIT_USAGE;
+			if (strcmp(o->service, "listen") && strcmp(o->service, "discard") && strcmp(o->service, "echo"))
+				return cli_usage_error("--service takes listen, discard or echo (what the application "
+						       "behind --port does), not '%s'", o->service);
 		} else if (!strcmp(a, "--iface")) {
 			if (opt_value(argc, argv, &i, &o->iface))
 				return TC_EXIT_USAGE;
@@ -247,8 +253,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		if (o->stacks[i] != TC_STACK_LINUX && o->nsc)
 			return cli_usage_error("--sysctl sets the Linux target's sysctls: %s is not Linux",
 					       tc_stack_info(o->stacks[i])->name);
-	if (o->port || o->closed_port || o->iface || o->source || o->rate_set || o->dry_run)
-		return cli_usage_error("--port, --closed-port, --iface, --source, --rate and --dry-run go with --target ADDR");
+	if (o->port || o->closed_port || o->service || o->iface || o->source || o->rate_set || o->dry_run)
+		return cli_usage_error("--port, --closed-port, --service, --iface, --source, --rate and --dry-run go "
+				       "with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
 		o->fam[0] = o->fam[1] = 1;      /* both families by default */
 	return 0;

@@ -75,7 +75,7 @@ run_remote() {   # NAME ADDR PORT [options]
 		[ "$(jget "$rep" '(.summary.pass > 20) and (.summary.fail + .summary.error == 0)')" = true ]
 	[ "$(jget "$rep" '.summary.fail + .summary.error')" = 0 ] || grep -A1 '^FAIL\|^ERROR' "$d/$name.out" | sed 's/^/# /'
 	check "remote $name: the rest is skipped, each with its reason" \
-		jq -e '[.cases[]|select(.verdict=="skip")|.reason|test("agent|closed port|Linux|IPv|namespaces. own link")]|all and length > 0' "$rep"
+		jq -e '[.cases[]|select(.verdict=="skip")|.reason|test("agent|closed port|Linux|IPv|namespaces. own link|service|keeps its side open")]|all and length > 0' "$rep"
 	check "remote $name: what only a namespace's link may carry is not sent (spoofed sources, damaged IP headers)" \
 		jq -e '[.cases[]|select(.id|test("tcp.ip.syn_from_broadcast_source|tcp.robust.ip_length_mismatch"))|.verdict=="skip" and (.reason|test("own link|an IPv4 case|agent"))]|all' "$rep"
 	check "remote $name: every case is named $(echo "$addr" | grep -q : && echo ipv6 || echo ipv4)" \
@@ -88,6 +88,76 @@ run_remote routed4 203.0.113.2 80
 run_remote routed6 2001:db8:b::2 80
 run_remote link4 198.51.100.2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
 run_remote link6 2001:db8:a::2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+
+# real services on the target, none written here: xinetd's own echo and discard (RFC 862,
+# RFC 863), each closing its side when the tester closes. With --service the cases of
+# that port run; what only the agent can tell (what the application read) goes
+# unchecked with a note, and the cases that judge what follows the tester's FIN skip
+cat >"$d/xinetd.conf" <<CONF
+defaults
+{
+	instances	= UNLIMITED
+	per_source	= UNLIMITED
+	cps		= 100000 1
+	log_type	= FILE $d/xinetd.log
+	log_on_success	= PID HOST EXIT
+	log_on_failure	= HOST ATTEMPT
+}
+service echo
+{
+	type		= INTERNAL
+	id		= echo-stream
+	socket_type	= stream
+	protocol	= tcp
+	user		= root
+	wait		= no
+	flags		= IPv6 NOLIBWRAP
+}
+service discard
+{
+	type		= INTERNAL
+	id		= discard-stream
+	socket_type	= stream
+	protocol	= tcp
+	user		= root
+	wait		= no
+	flags		= IPv6 NOLIBWRAP
+}
+CONF
+# (its own resolv.conf: the name lookups of xinetd's children, of the tester's address,
+# fail at once instead of waiting 5 s for the machine's name server, out of reach here)
+echo "nameserver 127.0.0.1" >"$d/resolv.conf"
+ip netns exec "$T" unshare -m sh -c "mount --bind '$d/resolv.conf' /etc/resolv.conf &&
+	exec xinetd -dontfork -f '$d/xinetd.conf' -pidfile '$d/xinetd.pid'" >"$d/xinetd.out" 2>&1 &
+pids="$pids $!"
+wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':9 ' && ip netns exec $T ss -ltn | grep -q ':7 '"
+check "remote: xinetd's echo and discard listen on the target" sh -c "ip netns exec $T ss -ltn | grep -q ':9 '"
+run_remote svc-echo6 2001:db8:b::2 7 --service echo
+run_remote svc-discard4 203.0.113.2 9 --service discard
+# judged PREFIX NAME: how many cases whose id starts with PREFIX passed or xfailed
+judged_in() { jq --arg p "$1" '[.cases[]|select((.id|startswith($p)) and (.verdict=="pass" or .verdict=="xfail"))]|length' "$d/$2/latest/report.json"; }
+check "remote: the report names the service" \
+	[ "$(jget "$d/svc-discard4/latest/report.json" .environment.target.service) $(jget "$d/routed4/latest/report.json" .environment.target.service)" = "discard listen" ]
+check "remote: a discard service runs the data and option cases of its port (not with a plain listener)" \
+	[ "$(judged_in tcp.options. svc-discard4) $(judged_in tcp.data. svc-discard4)" != "$(judged_in tcp.options. routed4) $(judged_in tcp.data. routed4)" ]
+check "remote: with discard, tcp.data.in_order_acked passes; what the application read is noted as not checked" \
+	jq -e '.cases[]|select(.id=="tcp.data.in_order_acked")|.verdict=="pass" and (.notes|test("agent received .* not checked: the application is a service"))' \
+	"$d/svc-discard4/latest/report.json"
+check "remote: an echo service runs the echo cases (tcp.data.echo passes over IPv6)" \
+	jq -e '.cases[]|select(.id=="tcp.data.echo")|.verdict=="pass"' "$d/svc-echo6/latest/report.json"
+check "remote: with echo, a case that sends data to \"any listener\" skips, saying why" \
+	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge")|.verdict=="skip" and (.reason|test("echo service would"))]|all' \
+	"$d/svc-echo6/latest/report.json"
+check "remote: a case that judges what follows the tester's FIN skips with a service, saying why" \
+	jq -e '[.cases[]|select(.id=="tcp.close.fin_out_of_order")|.verdict=="skip" and (.reason|test("keeps its side open"))]|all' \
+	"$d/svc-discard4/latest/report.json"
+out=$("$TC" run --target 203.0.113.2 --port 9 --service chargen 2>&1)
+check "remote: an unknown --service is a usage error naming the kinds" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'takes listen, discard or echo'" _ "$out"
+out=$("$TC" run --service discard 2>&1)
+check "remote: --service without --target is a usage error" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'go with --target ADDR'" _ "$out"
+
 check "remote: the routed run sent bare IP packets (the pcaps are raw IP)" \
 	sh -c "tcpdump -r '$d/routed4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>&1 | grep -q 'link-type RAW'"
 check "remote: the run on the link sent Ethernet frames to the router's address" \

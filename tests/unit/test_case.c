@@ -5,6 +5,7 @@
 #include "case/case.h"
 #include "case/match.h"
 #include "packet/format.h"
+#include "run/runner.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -254,5 +255,89 @@ void test_parse_repo_cases(struct t_ctx *t)
 			remove(p);
 		}
 		remove(d);
+	}
+}
+
+/* What a case needs of the application behind its port: the agent for actions, or a
+ * service (--service) for an echo or discard port, whose close after the tester's FIN
+ * would read as the stack's answer: the cases that judge what follows a FIN the target
+ * took need an application that keeps its side open (the agent). */
+void test_needs_service(struct t_ctx *t)
+{
+	static const struct {
+		const char *text;
+		int hold, agent;
+		const char *unmet;      /* with a discard service and no agent */
+	} c[] = {
+		/* the FIN is taken (CLOSE-WAIT), and its answer judged */
+		{ "@port discard\n@states LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT\n> S 0:0(0)\n< S. 0:0(0) ack 1\n"
+		  "> . 1:1(0) ack 1\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2\n", 1, 0,
+		  "judges what follows its FIN: needs an application that keeps its side open after the peer's FIN "
+		  "(the agent does; a service may close, and its FIN would read as the stack's answer)" },
+		/* in an alternative */
+		{ "@port discard\n@states LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT\n> S 0:0(0)\n< S. 0:0(0) ack 1\n"
+		  "> . 1:1(0) ack 1\nalt a\n< . 1:1(0) ack 1\n> F. 1:1(0) ack 1\nalt b\n< nothing 100ms\nend\n< model\n", 1, 0, "judges what follows" },
+		/* nothing judged after the FIN */
+		{ "@port discard\n@states LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT\n> S 0:0(0)\n< S. 0:0(0) ack 1\n"
+		  "> F. 1:1(0) ack 1\n", 0, 0, NULL },
+		/* the paths never take the FIN (SYN-RECEIVED drops a FIN without ACK) */
+		{ "@port discard\n@states LISTEN SYN-RECEIVED\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> F 1:1(0)\n< nothing 100ms\n",
+		  0, 0, NULL },
+		/* no @states: whether the FIN is taken is not known */
+		{ "@port listen\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> F. 1:1(0) ack 1\n< model\n", 1, 0, "judges what follows" },
+		/* what the application read is a check a service cannot answer: unchecked, not a need */
+		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\nagent received 10\n",
+		  0, 0, NULL },
+		/* what it does is an action: the agent */
+		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent send 10\n< P. 1:11(10) ack 1\n",
+		  0, 1, "needs the target-side agent" },
+		/* an echo port without an echo service */
+		{ "@port echo\n> S 0:0(0)\n< S. 0:0(0) ack 1\n", 0, 0, "needs an echo service (--service echo) or the agent" },
+	};
+	struct tc_target tg = { .family = 4 };
+	char err[TC_ERRLEN], text[600];
+	size_t i;
+
+	tg.ports[TC_PORT_LISTEN] = tg.ports[TC_PORT_DISCARD] = 9;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct tc_case *k;
+		const char *why;
+
+		snprintf(text, sizeof(text), HDR "%s", c[i].text);
+		err[0] = '\0';
+		k = parse(text, err);
+		T_EQ_S(t, err, "");
+		if (!k)
+			continue;
+		if (!(k->needs & TC_NEED_HOLD) != !c[i].hold || !(k->needs & TC_NEED_AGENT) != !c[i].agent)
+			t_fail(t, __FILE__, __LINE__, "case %zu: needs %#x, expected hold %d agent %d", i, k->needs,
+			       c[i].hold, c[i].agent);
+		why = tc_case_unmet(k, &tg);
+		if (!why != !c[i].unmet || (why && strncmp(why, c[i].unmet, strlen(c[i].unmet))))
+			t_fail(t, __FILE__, __LINE__, "case %zu: unmet '%s', expected '%s'", i, why ? why : "(none)",
+			       c[i].unmet ? c[i].unmet : "(none)");
+		tg.have_agent = 1;      /* with the agent, everything runs */
+		why = tc_case_unmet(k, &tg);
+		T_OK(t, why == NULL || !strcmp(why, "needs an echo service (--service echo) or the agent"));
+		tg.have_agent = 0;
+		tc_case_free(k);
+	}
+	/* data to "any listener" (the agent's discards it): not to an echo service */
+	{
+		struct tc_case *k = parse(HDR "> S 0:0(0)\n< S. 0:0(0) ack 1\n> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n", err);
+
+		if (!k)
+			return;
+		T_OK(t, (k->needs & TC_NEED_SILENT) != 0);
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		tg.echoes = 1;
+		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "",
+		       "sends data to a listener that must not answer it: the echo service would");
+		tc_case_free(k);
+		k = parse(HDR "> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n< nothing 100ms\n", err);
+		if (!k)
+			return;
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		tc_case_free(k);
 	}
 }
