@@ -21,7 +21,8 @@ struct tc_live {
 	struct tc_addr resolving;
 	uint8_t resolved_mac[6];
 	int resolved;
-	/* rate limit: a token bucket of one second */
+	/* rate limit: a token bucket of a twentieth of a second (at least one packet), so
+	 * that no second, wherever it starts, carries more than the rate and its 5 % */
 	double tokens;
 	uint64_t tokens_at;
 	struct tc_live_cfg cfg;
@@ -80,6 +81,11 @@ static int build_frame(libnet_t *l, const struct tc_seg *s, char *err, size_t er
 	return 0;
 }
 
+static double bucket(double rate)
+{
+	return rate / 20 > 1 ? rate / 20 : 1;
+}
+
 /* pace - wait until the rate limit lets one more packet go. */
 static void pace(struct tc_live *lv)
 {
@@ -89,8 +95,8 @@ static void pace(struct tc_live *lv)
 	if (rate <= 0)
 		return;
 	lv->tokens += (double)(t - lv->tokens_at) * rate / 1e6;
-	if (lv->tokens > rate)
-		lv->tokens = rate;
+	if (lv->tokens > bucket(rate))
+		lv->tokens = bucket(rate);
 	lv->tokens_at = t;
 	if (lv->tokens < 1) {
 		uint64_t us = (uint64_t)((1 - lv->tokens) * 1e6 / rate);
@@ -398,7 +404,7 @@ struct tc_live *tc_live_open(const struct tc_live_cfg *cfg, char *err, size_t er
 		goto fail;
 	lv->ln = libnet_init(!cfg->raw ? LIBNET_LINK : cfg->tester[0].family == 6 || cfg->tester[1].family == 6 ?
 			     LIBNET_RAW6 : LIBNET_RAW4, cfg->raw ? NULL : cfg->iface, eb);
-	lv->tokens = cfg->rate;
+	lv->tokens = bucket(cfg->rate);
 	lv->tokens_at = tc_now_us(NULL);
 	if (!lv->ln) {
 		tc_errf(err, errlen, "libnet_init %s: %s", cfg->iface, eb);

@@ -29,6 +29,7 @@ struct run_opts {
 	const char *target, *iface, *source;
 	uint16_t port, closed_port;
 	const char *service;            /* --service: listen (NULL), discard or echo */
+	const char *targets;            /* --targets FILE: a fleet (cli_fleet) */
 	int rate, rate_set, dry_run;
 	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
 	int nstack;
@@ -77,6 +78,22 @@ struct run {
 /* run_parse_opts - the options of run into @o (defaults first); 0, or the exit status
  * of a usage error (printed). */
 int run_parse_opts(struct run_opts *o, int argc, char **argv);
+
+/* cli_run_one - one remote run of the options @o (their target); its exit status. */
+int cli_run_one(const struct run_opts *o);
+
+/* cli_fleet - run --targets FILE: each host's run, fleet.json and the table; the exit
+ * status (the worst of the hosts'). */
+int cli_fleet(const struct run_opts *o);
+
+/* cli_worse - the exit status of two runs together: interrupted, then usage, then fail. */
+int cli_worse(int a, int b);
+
+/* cli_point_latest_at - OUTDIR/latest -> @dir, replaced atomically. */
+void cli_point_latest_at(const char *outdir, const char *dir);
+
+/* cli_mkdir_p - mkdir -p; 0 or -1 (errno). */
+int cli_mkdir_p(const char *path);
 
 /* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */
 int run_setup(struct run *R);

@@ -14,6 +14,7 @@
 static const char usage[] =
 	"usage: tcpconform run [options] [CASE-ID or glob ...]\n"
 	"       tcpconform run --target ADDR --port P [--closed-port Q] [options] [CASE-ID ...]\n"
+	"       tcpconform run --targets FILE [options] [CASE-ID ...]\n"
 	"       tcpconform list [--cases DIR] [--matrix | --no-matrix] [glob ...]\n"
 	"       tcpconform show [--cases DIR] CASE-ID\n"
 	"       tcpconform coverage [--cases DIR] [-v] [--check]\n"
@@ -78,6 +79,9 @@ static const char usage[] =
 	"  --service KIND      what the application behind --port does: listen (accepts;\n"
 	"                      the default), discard (reads, says nothing: RFC 863) or echo\n"
 	"                      (sends back what it reads: RFC 862); the cases of that port run\n"
+	"  --targets FILE      many hosts at once (one run directory each, fleet.json and a\n"
+	"                      table): a line a host, ADDR PORT [CLOSED-PORT] [SERVICE], or\n"
+	"                      nmap -oG output; --rate is the budget of them all\n"
 	"  --iface IF, --source ADDR   the interface and address to send from (default: the route's)\n"
 	"  --rate N            packets per second at most (default 200)\n"
 	"  --dry-run           write what would be sent to dry-run.pcap; send nothing\n"

@@ -153,7 +153,7 @@ static int select_cases(struct run *R)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+int cli_mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX + 32], *p;
 
@@ -183,7 +183,7 @@ static int make_run_dir(struct run *R)
 	else
 		snprintf(R->dir, sizeof(R->dir), "%s/%s-%d", R->o.outdir, stamp, (int)getpid());
 	snprintf(pcap, sizeof(pcap), "%s/pcap", R->dir);
-	if (mkdir_p(pcap) < 0) {
+	if (cli_mkdir_p(pcap) < 0) {
 		fprintf(stderr, "tcpconform: cannot create %s: %s\n", pcap, strerror(errno));
 		return -1;
 	}
@@ -228,7 +228,7 @@ static int write_reports(struct run *R)
 
 /* point_latest_at - OUTDIR/latest -> @dir (a run directory in OUTDIR), replaced
  * atomically. */
-static void point_latest_at(const char *outdir, const char *dir)
+void cli_point_latest_at(const char *outdir, const char *dir)
 {
 	char link[PATH_MAX + 16], tmp[PATH_MAX + 32];
 	const char *base = strrchr(dir, '/');
@@ -245,7 +245,7 @@ static void point_latest_at(const char *outdir, const char *dir)
 
 static void point_latest(struct run *R)
 {
-	point_latest_at(R->o.outdir, R->dir);
+	cli_point_latest_at(R->o.outdir, R->dir);
 }
 
 static void on_done(void *arg, struct tc_result *r)
@@ -543,13 +543,18 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 }
 
 /* worse - the exit status of two runs together: interrupted, then usage, then fail. */
-static int worse(int a, int b)
+int cli_worse(int a, int b)
 {
 	static const int rank[] = { [TC_EXIT_OK] = 0, [TC_EXIT_FAIL] = 1, [TC_EXIT_USAGE] = 2 };
 
 	if (a == TC_EXIT_INTERRUPTED || b == TC_EXIT_INTERRUPTED)
 		return TC_EXIT_INTERRUPTED;
 	return rank[a] >= rank[b] ? a : b;
+}
+
+int cli_run_one(const struct run_opts *o)
+{
+	return run_one(o, TC_STACK_LINUX, NULL, 0);
 }
 
 int cli_run(int argc, char **argv)
@@ -565,6 +570,8 @@ int cli_run(int argc, char **argv)
 	rc = run_parse_opts(&o, argc, argv);
 	if (rc)
 		return rc;
+	if (o.targets)
+		return cli_fleet(&o);
 	if (o.nstack <= 1)
 		return run_one(&o, o.target ? TC_STACK_LINUX : o.stacks[0], NULL, 0);
 	/* several stacks: OUTPUT/<stamp>-<pid>/STACK/ each, and the matrix beside them */
@@ -581,7 +588,7 @@ int cli_run(int argc, char **argv)
 		one.run_name = tc_stack_info(o.stacks[i])->name;
 		printf("== %s\n", tc_stack_info(o.stacks[i])->title);
 		fflush(stdout);
-		rc = worse(rc, run_one(&one, o.stacks[i], &mx, i));
+		rc = cli_worse(rc, run_one(&one, o.stacks[i], &mx, i));
 	}
 	snprintf(path, sizeof(path), "%s/matrix.json", parent);
 	{
@@ -589,7 +596,7 @@ int cli_run(int argc, char **argv)
 
 		if (tc_write_file_atomic(path, json, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tcpconform: %s\n", err);
-			rc = worse(rc, TC_EXIT_USAGE);
+			rc = cli_worse(rc, TC_EXIT_USAGE);
 		}
 		free(json);
 	}
@@ -604,13 +611,13 @@ int cli_run(int argc, char **argv)
 		}
 		if (!f) {
 			fprintf(stderr, "tcpconform: cannot write %s\n", path);
-			rc = worse(rc, TC_EXIT_USAGE);
+			rc = cli_worse(rc, TC_EXIT_USAGE);
 		}
 	}
 	printf("\n");
 	tc_stackmx_text(stdout, &mx, o.color);
 	printf("matrix: %s/matrix.json, %s/matrix.html\n", parent, parent);
-	point_latest_at(o.outdir, parent);
+	cli_point_latest_at(o.outdir, parent);
 	tc_stackmx_free(&mx);
 	return rc;
 }

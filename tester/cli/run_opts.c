@@ -166,6 +166,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 				o->port = (uint16_t)n;
 			else
 				o->closed_port = (uint16_t)n;
+		} else if (!strcmp(a, "--targets")) {
+			if (opt_value(argc, argv, &i, &o->targets))
+				return TC_EXIT_USAGE;
 		} else if (!strcmp(a, "--service")) {
 			if (opt_value(argc, argv, &i, &o->service))
 				return TC_EXIT_USAGE;
@@ -243,6 +246,13 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		return cli_usage_error("--waivers and --no-waivers exclude each other");
 	if (o->matrix && o->no_matrix)
 		return cli_usage_error("--matrix and --no-matrix exclude each other");
+	if (o->targets && (o->target || o->port || o->closed_port || o->service || o->nstack || o->nsc))
+		return cli_usage_error("--targets FILE names the hosts, their ports and services: it does not go with "
+				       "--target, --port, --closed-port, --service, --stack or --sysctl");
+	if (o->targets) {
+		o->fam[0] = o->fam[1] = 1;
+		return 0;
+	}
 	if (o->target && o->nstack)
 		return cli_usage_error("--stack starts a stack on this machine; --target probes a host that runs its own");
 	if (o->target)

@@ -158,6 +158,42 @@ out=$("$TC" run --service discard 2>&1)
 check "remote: --service without --target is a usage error" \
 	sh -c "printf '%s' \"\$1\" | grep -q 'go with --target ADDR'" _ "$out"
 
+# a fleet: three hosts from one file (one line in nmap's -oG form), at once, within one
+# --rate budget, measured on the wire (the tester's packets on its link, per second)
+cat >"$d/fleet.txt" <<HOSTS
+# ADDR PORT [CLOSED-PORT] [SERVICE]
+203.0.113.2 80 81
+2001:db8:b::2 9 81 discard
+Host: 198.51.100.2 ()	Ports: 22/closed/tcp//ssh///, 8080/open/tcp//http-proxy///
+HOSTS
+tcpdump -i "$A" -nn -tt -w "$d/fleet.pcap" "src host 198.51.100.1 or src host 2001:db8:a::1" >/dev/null 2>&1 &
+cap=$!
+pids="$pids $cap"
+sleep 1
+"$TC" run --no-color -q --targets "$d/fleet.txt" --rate 300 --waivers "$W" -o "$d/fleet" \
+	'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*' tcp.robust.null_out_of_window_acked >"$d/fleet.out" 2>&1
+st=$?
+sleep 1
+kill "$cap" 2>/dev/null
+wait "$cap" 2>/dev/null
+fl="$d/fleet/latest/fleet.json"
+check "remote fleet: exits 0, one run directory and one line of fleet.json per host" \
+	sh -c "[ $st = 0 ] && [ \"\$(jq -r '[.hosts[].name]|join(\" \")' '$fl')\" = '203.0.113.2_80 2001:db8:b::2_9 198.51.100.2_8080' ] &&
+		[ -s '$d/fleet/latest/203.0.113.2_80/report.json' ] && [ -s '$d/fleet/latest/198.51.100.2_8080/report.json' ]"
+[ "$st" = 0 ] || tail -n 20 "$d/fleet.out" | sed 's/^/# /'
+check "remote fleet: each host's line is its own report's summary, the -oG line gave port 8080 and closed port 22" \
+	sh -c "for n in 203.0.113.2_80 2001:db8:b::2_9 198.51.100.2_8080; do
+		[ \"\$(jq -c --arg n \$n '.hosts[]|select(.name==\$n)|.summary' '$fl')\" = \"\$(jq -c .summary '$d/fleet/latest/'\$n/report.json)\" ] || exit 1
+	done; [ \"\$(jq -c '.hosts[2]|[.port,.closed_port,.service]' '$fl')\" = '[8080,22,\"listen\"]' ]"
+check "remote fleet: a deviation (Linux's, waived) is listed once, with the three hosts that show it" \
+	jq -e '[.deviations[]|select(.summary|test("nothing where \\[\\.\\] is expected"))|.hosts|length] == [3]' "$fl"
+check "remote fleet: the terminal shows a line per host" \
+	sh -c "grep -q '^203.0.113.2_80 *listen' '$d/fleet.out' && grep -q '^2001:db8:b::2_9 *discard' '$d/fleet.out'"
+# per second, the most packets the tester sent (all hosts together)
+peak=$(tcpdump -r "$d/fleet.pcap" -nn -tt 2>/dev/null | awk '{split($1, t, "."); n[t[1]]++} END {m = 0; for (s in n) if (n[s] > m) m = n[s]; print m}')
+check "remote fleet: --rate 300 holds on the wire for the three hosts together (peak $peak packets in a second)" \
+	[ "${peak:-0}" -le 330 -a "${peak:-0}" -ge 100 ]
+
 check "remote: the routed run sent bare IP packets (the pcaps are raw IP)" \
 	sh -c "tcpdump -r '$d/routed4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>&1 | grep -q 'link-type RAW'"
 check "remote: the run on the link sent Ethernet frames to the router's address" \
@@ -234,6 +270,18 @@ check "remote: two runs at once reserve two blocks of ports" \
 kill -INT "$p1" "$p2"
 wait "$p1" "$p2"
 check "remote: both give back their ports and tables" nothing_installed
+
+# a fleet stopped by SIGTERM to its own process: its hosts' runs stop too, clean up, and
+# the fleet says it is incomplete
+printf '203.0.113.2 80\n2001:db8:b::2 80\n' >"$d/fleet2.txt"
+"$TC" run --no-color -q --targets "$d/fleet2.txt" --rate 200 -o "$d/fleet2" "$slow" >"$d/fleet2.out" 2>&1 &
+p=$!
+wait_for 10 sh -c "[ \$(nft list tables | grep -c tcpconform_) = 2 ]"
+kill -TERM "$p"
+wait "$p"
+check "remote fleet: SIGTERM to the fleet exits 130; fleet.json says incomplete" \
+	sh -c "[ $? = 130 ] && [ \"\$(jq -c '[.complete, [.hosts[].complete]]' '$d/fleet2/latest/fleet.json')\" = '[false,[false,false]]' ]"
+check "remote fleet: SIGTERM leaves no table and no reserved ports" nothing_installed
 
 # refused targets, exit 2
 for a in 255.255.255.255 224.0.0.1 0.0.0.0 ff02::1 :: 198.51.100.1 127.0.0.1; do
