@@ -403,6 +403,23 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 		}
 		add(root, "path", pj);
 	}
+	if (info->path_trace_json) {
+		cJSON *pt = chk(cJSON_Parse(info->path_trace_json)), *fam;
+
+		cJSON_ArrayForEach(fam, pt) {
+			const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fam, "finding"));
+			cJSON *f;
+
+			if (!msg)
+				continue;
+			f = chk(cJSON_CreateObject());
+			add_str(f, "kind", "path_trace");
+			add_str(f, "family", fam->string);
+			add_str(f, "message", msg);
+			cJSON_AddItemToArray(fnd, f);
+		}
+		add(root, "path_trace", pt);
+	}
 	add(root, "findings", fnd);
 	add(root, "deviations", deviations_json(res, n));
 	for (i = 0; i < n; i++)

@@ -97,6 +97,7 @@ struct tc_run_info {
 	uint64_t seed;
 	char *interrupted;              /* why the run stopped early, or NULL */
 	const struct tc_path_report *path;      /* what the traces say about the path, or NULL */
+	const char *path_trace_json;    /* --trace-path: report.json's "path_trace", as JSON text */
 };
 
 struct tc_summary {

@@ -30,6 +30,7 @@ struct run_opts {
 	uint16_t port, closed_port;
 	const char *service;            /* --service: listen (NULL), discard or echo */
 	const char *targets;            /* --targets FILE: a fleet (cli_fleet) */
+	int trace_path;                 /* --trace-path: probe the path hop by hop after the cases */
 	int rate, rate_set, dry_run;
 	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
 	int nstack;
@@ -73,6 +74,7 @@ struct run {
 	int64_t wall_offset_us;         /* wall clock minus monotonic clock */
 	int link_mtu;                   /* the MTU of the tester's link (0: unknown) */
 	struct tc_path_report path;     /* what the traces say about the path */
+	char *trace_json;               /* --trace-path: report.json's "path_trace" (JSON text) */
 };
 
 /* run_parse_opts - the options of run into @o (defaults first); 0, or the exit status

@@ -84,6 +84,8 @@ static const char usage[] =
 	"                      nmap -oG output; --rate is the budget of them all\n"
 	"  --iface IF, --source ADDR   the interface and address to send from (default: the route's)\n"
 	"  --rate N            packets per second at most (default 200)\n"
+	"  --trace-path        after the cases, send the SYN again with TTL 1, 2, ... and read\n"
+	"                      the routers' quotes: which hop received it changed, and how\n"
 	"  --dry-run           write what would be sent to dry-run.pcap; send nothing\n"
 	"\n"
 	"exit status: 0 no unwaived MUST failure, 1 one (any failure with --strict), 2 usage or\n"

@@ -10,6 +10,9 @@
 #include "io/live.h"
 #include "report/html.h"
 #include "report/stackmx.h"
+
+#include <cjson/cJSON.h>
+#include "env/trace.h"
 #include "report/report.h"
 #include "run/sched.h"
 #include "util/util.h"
@@ -33,6 +36,8 @@ static void on_signal(int sig)
 {
 	stop_flag = sig;
 }
+
+static void trace_path(struct run *R);
 
 /* waiver_error - a parse error is file:line:col: message, as compilers print; the
  * rest say who speaks. */
@@ -422,6 +427,7 @@ static void free_run(struct run *R)
 
 	for (i = 0; i < R->nres; i++)
 		tc_result_free(&R->res[i]);
+	free(R->trace_json);
 	free(R->res);
 	free(R->sel);
 	tc_caseset_free(&R->set);
@@ -500,6 +506,8 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	if (!stop_flag && run_setup(&R) == 0 && !stop_flag) {
 		fill_info(&R);
 		rc = run_cases(&R);
+		if (rc == 0 && R.o.trace_path && R.remote && !R.o.dry_run && !stop_flag)
+			trace_path(&R);
 	} else {
 		rc = -1;
 	}
@@ -540,6 +548,57 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	rc = rc == -2 ? TC_EXIT_USAGE : exit_code(&R, rc);
 	free_run(&R);
 	return rc;
+}
+
+/* trace_path - --trace-path: each family's probes, into R->trace_json and the terminal. */
+static void trace_path(struct run *R)
+{
+	cJSON *root = cJSON_CreateObject();
+	int i, j;
+
+	for (i = 0; i < 2 && !stop_flag; i++) {
+		const struct tc_target *tg = R->tg[i];
+		struct tc_trace t;
+		char err[TC_ERRLEN];
+		cJSON *fam, *hops;
+
+		if (!tg)
+			continue;
+		if (tc_trace_path(&R->io, tg, R->rem.iface, tg->ports[TC_PORT_LISTEN], R->rem.port_hi, &t, err,
+				  sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: --trace-path: %s\n", err);
+			continue;
+		}
+		fam = cJSON_AddObjectToObject(root, tg->family == 6 ? "ipv6" : "ipv4");
+		hops = cJSON_AddArrayToObject(fam, "hops");
+		for (j = 0; j < t.nhops; j++) {
+			cJSON *h = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(h, "ttl", t.hop[j].ttl);
+			if (t.hop[j].addr[0])
+				cJSON_AddStringToObject(h, "address", t.hop[j].addr);
+			else
+				cJSON_AddNullToObject(h, "address");
+			cJSON_AddBoolToObject(h, "reached", t.hop[j].reached);
+			cJSON_AddBoolToObject(h, "whole_quote", t.hop[j].whole);
+			if (t.hop[j].changes[0])
+				cJSON_AddStringToObject(h, "changes", t.hop[j].changes);
+			else
+				cJSON_AddNullToObject(h, "changes");
+			cJSON_AddItemToArray(hops, h);
+		}
+		if (t.finding[0])
+			cJSON_AddStringToObject(fam, "finding", t.finding);
+		else
+			cJSON_AddNullToObject(fam, "finding");
+		printf("path trace [ipv%d]: %d hop%s, %s\n", tg->family, t.nhops, t.nhops == 1 ? "" : "s",
+		       t.finding[0] ? t.finding : t.nhops && t.hop[t.nhops - 1].reached ?
+		       "the SYN reached the target as sent, as far as the routers' quotes show" :
+		       "the target did not answer within 16 hops");
+	}
+	R->trace_json = cJSON_PrintUnformatted(root);
+	R->info.path_trace_json = R->trace_json;
+	cJSON_Delete(root);
 }
 
 /* worse - the exit status of two runs together: interrupted, then usage, then fail. */

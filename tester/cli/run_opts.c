@@ -166,6 +166,8 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 				o->port = (uint16_t)n;
 			else
 				o->closed_port = (uint16_t)n;
+		} else if (!strcmp(a, "--trace-path")) {
+			o->trace_path = 1;
 		} else if (!strcmp(a, "--targets")) {
 			if (opt_value(argc, argv, &i, &o->targets))
 				return TC_EXIT_USAGE;
@@ -263,9 +265,10 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		if (o->stacks[i] != TC_STACK_LINUX && o->nsc)
 			return cli_usage_error("--sysctl sets the Linux target's sysctls: %s is not Linux",
 					       tc_stack_info(o->stacks[i])->name);
-	if (o->port || o->closed_port || o->service || o->iface || o->source || o->rate_set || o->dry_run)
-		return cli_usage_error("--port, --closed-port, --service, --iface, --source, --rate and --dry-run go "
-				       "with --target ADDR");
+	if (o->port || o->closed_port || o->service || o->iface || o->source || o->rate_set || o->dry_run ||
+	    o->trace_path)
+		return cli_usage_error("--port, --closed-port, --service, --iface, --source, --rate, --trace-path and "
+				       "--dry-run go with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
 		o->fam[0] = o->fam[1] = 1;      /* both families by default */
 	return 0;

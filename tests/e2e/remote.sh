@@ -199,6 +199,19 @@ check "remote: the routed run sent bare IP packets (the pcaps are raw IP)" \
 check "remote: the run on the link sent Ethernet frames to the router's address" \
 	sh -c "tcpdump -e -nn -r '$d/link4/latest/pcap/tcp.handshake.syn_ack_basic.pcap' 2>/dev/null | grep -q '198.51.100.2.8080'"
 
+# --trace-path on a clean path: hop 1 is the router, which quotes the SYN as sent; hop 2
+# is the target, which answers
+for fam in 4 6; do
+	addr=203.0.113.2 hop=198.51.100.2; [ $fam = 6 ] && addr=2001:db8:b::2 hop=2001:db8:a::2
+	"$TC" run --no-color -q --target "$addr" --port 80 --trace-path -o "$d/trace$fam" tcp.handshake.syn_ack_basic \
+		>"$d/trace$fam.out" 2>&1
+	check "remote: --trace-path (IPv$fam, clean): hop 1 is the router, unchanged; hop 2 the target; no finding" \
+		jq -e --arg f "ipv$fam" --arg h "$hop" --arg t "$addr" '.path_trace[$f] | .finding == null and
+			([.hops[]|[.ttl, .address, .reached, .changes]] == [[1, $h, false, null], [2, $t, true, null]]) and
+			.hops[0].whole_quote' "$d/trace$fam/latest/report.json"
+done
+[ -n "${TC_KEEP:-}" ] && cat "$d/trace4.out"
+
 # a middlebox on the way: the router clamps the SYN-ACKs' MSS, overwrites their
 # timestamps with NOPs and rewrites the TTL of RSTs; the report must say so
 ip netns exec "$R" nft -f - <<EOF
@@ -225,6 +238,28 @@ for fam in 4 6; do
 		grep -q "^path \[ipv$fam\]: the target's SYN-ACKs come with .* 63, its RSTs with 200" "$d/mbox$fam.out"
 	check "remote: through a middlebox (IPv$fam), the report lists what it saw" \
 		jq -e --arg f "ipv$fam" '.path[$f] | .ttl_syn_ack == [63] and .ttl_rst == [200] and .mss == [1000]' "$rep"
+done
+# the router also rewrites the tester's SYN as it comes in (prerouting: before it decides
+# to forward): its own time-exceeded quote shows the SYN changed
+ip netns exec "$R" nft -f - <<EOF
+table inet mbox {
+	chain p { type filter hook prerouting priority -150;
+		iifname "r0" tcp flags syn / syn,ack tcp option maxseg size set 1000
+		iifname "r0" tcp flags syn / syn,ack reset tcp option timestamp
+	}
+}
+EOF
+for fam in 4 6; do
+	addr=203.0.113.2 hop=198.51.100.2; [ $fam = 6 ] && addr=2001:db8:b::2 hop=2001:db8:a::2
+	"$TC" run --no-color -q --target "$addr" --port 80 --trace-path -o "$d/mtrace$fam" tcp.handshake.syn_ack_basic \
+		>"$d/mtrace$fam.out" 2>&1
+	check "remote: --trace-path (IPv$fam) names the hop and the fields: MSS lowered, timestamps stripped" \
+		jq -e --arg f "ipv$fam" --arg h "$hop" '[.findings[]|select(.kind=="path_trace" and .family==$f)|.message] ==
+			["the tester'"'"'s SYN is changed on the way, between this host and hop 1 (\($h)), which received it with: mss 1460 -> 1000; option timestamps removed"]' \
+		"$d/mtrace$fam/latest/report.json"
+	check "remote: --trace-path (IPv$fam): the terminal says it too" grep -q "^path trace \[ipv$fam\]: 2 hops, the tester's SYN is changed" "$d/mtrace$fam.out"
+	check "remote: --trace-path (IPv$fam): the report validates against reports/schema.json" \
+		/usr/bin/python3 tests/e2e/validate.py reports/schema.json "$d/mtrace$fam/latest/report.json"
 done
 ip netns exec "$R" nft delete table inet mbox
 

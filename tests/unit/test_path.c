@@ -2,6 +2,7 @@
  * finding, with its message; clean traces must give none. */
 #include "t.h"
 
+#include "env/trace.h"
 #include "run/path.h"
 #include "util/util.h"
 
@@ -118,4 +119,59 @@ void test_path_findings(struct t_ctx *t)
 			     "first in tcp.y): a middlebox clamps some"));
 	tc_result_free(&r[0]);
 	tc_result_free(&r[1]);
+}
+
+/* --trace-path: what a router's quote of the tester's SYN shows, against what was sent:
+ * nothing when alike; the field and both values when changed; only the sequence number
+ * when the router quoted the first 8 bytes of the TCP header (RFC 792). */
+void test_trace_quotes(struct t_ctx *t)
+{
+	struct tc_seg s;
+	char err[TC_ERRLEN], out[300];
+	uint8_t q[120];
+	size_t n, o;
+	int whole = -1;
+
+	tc_seg_init(&s);
+	s.link = TC_LINK_RAW;
+	tc_addr_parse(&s.src, "198.51.100.1");
+	tc_addr_parse(&s.dst, "203.0.113.2");
+	s.sport = 24000;
+	s.dport = 80;
+	s.seq = 1000;
+	s.flags = TC_SYN;
+	s.win = 65535;
+	s.nopts = 4;
+	s.opts[0].kind = TC_OPT_MSS;
+	s.opts[0].v.mss = 1460;
+	s.opts[1].kind = TC_OPT_SACKOK;
+	s.opts[2].kind = TC_OPT_TS;
+	s.opts[2].v.ts.val = 1;
+	s.opts[3].kind = TC_OPT_NOP;
+	if (tc_seg_encode(&s, NULL, NULL, err, sizeof(err)) < 0) {
+		t_fail(t, __FILE__, __LINE__, "encode: %s", err);
+		return;
+	}
+	n = s.raw_len;
+	memcpy(q, s.raw, n);
+	tc_quote_changes(&s, q, n, &whole, out, sizeof(out));
+	T_EQ_S(t, out, "");
+	T_EQ_U(t, whole, 1);
+	/* the MSS lowered to 1000, the timestamps overwritten with NOPs (as nftables does) */
+	o = 40;                                         /* the options, after 20 + 20 bytes */
+	T_EQ_U(t, q[o], TC_OPT_MSS);
+	q[o + 2] = 1000 >> 8;
+	q[o + 3] = 1000 & 255;
+	T_EQ_U(t, q[o + 6], TC_OPT_TS);
+	memset(q + o + 6, TC_OPT_NOP, 10);
+	tc_quote_changes(&s, q, n, &whole, out, sizeof(out));
+	T_EQ_S(t, out, "mss 1460 -> 1000; option timestamps removed");
+	/* the first 8 bytes only: the sequence number is all there is to compare */
+	tc_quote_changes(&s, q, 28, &whole, out, sizeof(out));
+	T_EQ_S(t, out, "");
+	T_EQ_U(t, whole, 0);
+	q[27] ^= 1;
+	tc_quote_changes(&s, q, 28, &whole, out, sizeof(out));
+	T_EQ_S(t, out, "sequence number 1000 -> 1001");
+	tc_seg_free(&s);
 }
