@@ -386,6 +386,63 @@ void tc_remote_teardown(struct tc_remote *r)
 	r->state_path[0] = '\0';
 }
 
+/* ns_alive - does a process or a name in /run/netns hold the network namespace @ino? */
+static int ns_alive(unsigned long ino)
+{
+	static const char *const dirs[] = { "/proc", "/run/netns" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+		int found = 0;
+
+		while (d && !found && (de = readdir(d))) {
+			char path[300];
+			struct stat st;
+
+			if (de->d_name[0] == '.' || (i == 0 && (de->d_name[0] < '0' || de->d_name[0] > '9')))
+				continue;
+			snprintf(path, sizeof(path), i == 0 ? "%s/%s/ns/net" : "%s/%s", dirs[i], de->d_name);
+			found = stat(path, &st) == 0 && (unsigned long)st.st_ino == ino;
+		}
+		if (d)
+			closedir(d);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+/* forget_dead_namespaces - the state folders of network namespaces that are gone: what
+ * they recorded (tables, reserved ports) went with their namespace. */
+static void forget_dead_namespaces(void)
+{
+	DIR *d = opendir(STATE_DIR);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[300], file[600];
+		DIR *in;
+		struct dirent *e;
+
+		if (strncmp(de->d_name, "net-", 4) || ns_alive(strtoul(de->d_name + 4, NULL, 10)))
+			continue;
+		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
+		in = opendir(path);
+		while (in && (e = readdir(in)))
+			if (e->d_name[0] != '.') {
+				snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+				unlink(file);
+			}
+		if (in)
+			closedir(in);
+		rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int tc_remote_cleanup_stale(char *err, size_t errlen)
 {
 	char *argv[] = { "nft", "list", "tables", NULL }, out[8192], *line, *save = NULL, e2[TC_ERRLEN];
@@ -416,6 +473,7 @@ int tc_remote_cleanup_stale(char *err, size_t errlen)
 	}
 	if (d)
 		closedir(d);
+	forget_dead_namespaces();
 	if (!tc_have_tool("nft") || tc_cmd_output(argv, NULL, out, sizeof(out), err, errlen) < 0)
 		return 0;
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

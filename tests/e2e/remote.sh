@@ -16,6 +16,7 @@ cleanup() {
 	ip link del "$A" 2>/dev/null
 	ip netns del "$R" 2>/dev/null
 	ip netns del "$T" 2>/dev/null
+	ip netns del "tcrt-$$-gone" 2>/dev/null
 	[ -n "${TC_KEEP:-}" ] || rm -rf "$d"
 }
 trap cleanup EXIT
@@ -291,6 +292,14 @@ wait "$p" 2>/dev/null
 check "remote: tcpconform cleanup removes a killed run's table and ports" \
 	sh -c "grep -q '^removed 1 stale nftables table$' '$d/cleanup.out'"
 check "remote: after cleanup, no table and no reserved ports" nothing_installed
+# the state folder of a namespace that is gone goes with the next clean-up
+ip netns add "tcrt-$$-gone"
+ino=$(ip netns exec "tcrt-$$-gone" stat -L -c %i /proc/self/ns/net)
+ip netns exec "tcrt-$$-gone" "$TC" cleanup >/dev/null 2>&1
+check "remote: a clean-up in a namespace keeps its state in a folder of its own" test -d "/run/tcpconform/net-$ino"
+ip netns del "tcrt-$$-gone"
+"$TC" cleanup >/dev/null 2>&1
+check "remote: once that namespace is gone, the next clean-up removes its folder" test ! -e "/run/tcpconform/net-$ino"
 [ -n "${TC_KEEP:-}" ] && cat "$d/cleanup.out"
 
 # two runs at once take two blocks of ports (the kernel merges neighbouring ranges when
