@@ -64,13 +64,22 @@ set -- -o "Dir::Etc::sourcelist=$apt/sources.list" -o "Dir::Etc::sourceparts=-" 
 	-o "APT::Get::List-Cleanup=0"
 [ "$(id -u)" = 0 ] && set -- "$@" -o "APT::Sandbox::User=root"
 
+# tries CMD...: CMD, three times at most, 5 s apart (a mirror that fails once, as
+# mirrors do, does not stop the build)
+tries() {
+	for _t in 1 2 3; do
+		"$@" && return 0
+		[ "$_t" = 3 ] || { echo "lwip: failed, trying again in 5 s" >&2; sleep 5; }
+	done
+	return 1
+}
 echo "lwip: apt-get update from $url ($suite, deb-src only, lists in $apt)"
-apt-get -q update "$@" >"$apt/update.log" 2>&1 || {
+tries sh -c 'apt-get -q update "$@" >"$0/update.log" 2>&1' "$apt" "$@" || {
 	sed 's/^/  /' "$apt/update.log" >&2
 	no_source "apt-get update failed"
 }
 echo "lwip: apt-get source --download-only lwip"
-(cd "$apt/pkg" && apt-get -q source --download-only "$@" lwip) >"$apt/source.log" 2>&1 || {
+tries sh -c 'cd "$0/pkg" && apt-get -q source --download-only "$@" lwip >"$0/source.log" 2>&1' "$apt" "$@" || {
 	sed 's/^/  /' "$apt/source.log" >&2
 	no_source "apt-get source failed"
 }
