@@ -349,9 +349,11 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 	r->tg.ports[TC_PORT_LISTEN] = cfg->port;
 	if (cfg->service && !strcmp(cfg->service, "discard"))
 		r->tg.ports[TC_PORT_DISCARD] = cfg->port;
+	if (cfg->service && !strcmp(cfg->service, "http"))
+		r->tg.answers = "http";         /* a request draws an answer (400 for the cases' bytes) */
 	if (cfg->service && !strcmp(cfg->service, "echo")) {
 		r->tg.ports[TC_PORT_ECHO] = cfg->port;
-		r->tg.echoes = 1;
+		r->tg.answers = "echo";
 	}
 	r->tg.ports[TC_PORT_CLOSED] = cfg->closed_port;
 	r->port_lo = cfg->port_lo;

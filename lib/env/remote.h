@@ -15,7 +15,7 @@
 struct tc_remote_cfg {
 	const char *target;             /* an IPv4 or IPv6 literal */
 	uint16_t port, closed_port;     /* closed_port 0: none given */
-	const char *service;            /* what listens on port: "listen" (or NULL), "discard", "echo" */
+	const char *service;            /* what listens on port: "listen" (or NULL), "discard", "echo", "http" */
 	const char *iface, *source;     /* NULL: from the route */
 	uint16_t port_lo, port_hi;      /* the tester's ports */
 	int dry_run;                    /* nothing is installed */

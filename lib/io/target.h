@@ -23,8 +23,8 @@ struct tc_target {
 	int listen_per_case;            /* a proxy: each case has its agent listen on a port of its
 					 * own ('listen PP MODE'), its connection named by it */
 	int is_linux;
-	int echoes;                     /* the application on the listening port sends back what it
-					 * reads (--service echo) */
+	const char *answers;            /* the service on the listening port answers what it reads
+					 * ("echo", "http"), or NULL */
 	int own_link;                   /* on a link the tool made (namespaces, a test's peer):
 					 * it may carry other addresses and damaged headers */
 	const char *mode;               /* "netns", "remote", "replay": for reports */

@@ -87,7 +87,7 @@ struct tc_run_info {
 	char kernel[128];
 	char target_addr[64], tester_addr[64];
 	char iface[32];
-	const char *service;            /* remote: --service (listen, discard, echo); NULL otherwise */
+	const char *service;            /* remote: --service (listen, discard, echo, http); NULL otherwise */
 	char **sysctl_keys, **sysctl_vals;
 	int nsysctl;
 	char started[40], finished[40];

@@ -647,8 +647,11 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
 		return "sends what only the namespaces' own link may carry (another source or destination "
 		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
-	if ((c->needs & TC_NEED_SILENT) && tg->echoes)
-		return "sends data to a listener that must not answer it: the echo service would";
+	if ((c->needs & TC_NEED_SILENT) && tg->answers)
+		return !strcmp(tg->answers, "echo") ?
+		       "sends data to a listener that must not answer it: the echo service would" :
+		       "sends data to a listener that must not answer it: the http service would (a request that is "
+		       "not one draws 400 Bad Request and a close)";
 	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
 		return "judges what follows its FIN: needs an application that keeps its side open after "
 		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "

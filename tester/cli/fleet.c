@@ -42,7 +42,8 @@ struct host {
 /* service_of - the --service of an nmap service name. */
 static const char *service_of(const char *nmap)
 {
-	return !strcmp(nmap, "echo") ? "echo" : !strcmp(nmap, "discard") ? "discard" : "listen";
+	return !strcmp(nmap, "echo") ? "echo" : !strcmp(nmap, "discard") ? "discard" :
+	       !strncmp(nmap, "http", 4) ? "http" : "listen";
 }
 
 /* parse_grepable - an nmap -oG line ("Host: ADDR (NAME)\tPorts: 80/open/tcp//http///,
@@ -96,8 +97,8 @@ static int parse_line(const char *file, int ln, char *s, struct host *h, char *e
 	snprintf(h->addr, sizeof(h->addr), "%s", f[0]);
 	for (i = 1; i < n; i++) {
 		if (i == n - 1 && i >= 2 && !isdigit((unsigned char)f[i][0])) {
-			if (strcmp(f[i], "listen") && strcmp(f[i], "discard") && strcmp(f[i], "echo"))
-				return tc_errf(err, errlen, "%s:%d:%d: the service is listen, discard or echo, not '%s'",
+			if (strcmp(f[i], "listen") && strcmp(f[i], "discard") && strcmp(f[i], "echo") && strcmp(f[i], "http"))
+				return tc_errf(err, errlen, "%s:%d:%d: the service is listen, discard, echo or http, not '%s'",
 					       file, ln, (int)(f[i] - s) + 1, f[i]);
 			snprintf(h->service, sizeof(h->service), "%s", f[i]);
 			continue;
@@ -150,8 +151,9 @@ static int load(const char *file, struct host *h, int max)
 			fclose(f);
 			return -1;
 		}
-		if (!h[n].service[0])
-			snprintf(h[n].service, sizeof(h[n].service), "listen");
+		if (!h[n].service[0])           /* as --target guesses it */
+			snprintf(h[n].service, sizeof(h[n].service), "%s",
+				 h[n].port == 80 || h[n].port == 8080 ? "http" : "listen");
 		if (tc_remote_check_target(h[n].addr, &a, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tcpconform: %s:%d:1: %s\n", file, ln, err);
 			fclose(f);

@@ -48,6 +48,11 @@ static int remote_opts(struct run_opts *o)
 		return cli_usage_error("%s", err);
 	if (!o->port)
 		return cli_usage_error("--target needs --port P: a port that listens on the target");
+	if (!o->service && (o->port == 80 || o->port == 8080)) {
+		o->service = "http";    /* what listens there answers what it reads */
+		fprintf(stderr, "tcpconform: port %u is taken for a web server (--service http); --service says "
+			"otherwise\n", o->port);
+	}
 	if ((a.family == 4 && o->fam[1] && !o->fam[0]) || (a.family == 6 && o->fam[0] && !o->fam[1]))
 		return cli_usage_error("-%d does not go with the IPv%d target %s", a.family == 4 ? 6 : 4, a.family, o->target);
 	if (o->nsc)
@@ -174,8 +179,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		} else if (!strcmp(a, "--service")) {
 			if (opt_value(argc, argv, &i, &o->service))
 				return TC_EXIT_USAGE;
-			if (strcmp(o->service, "listen") && strcmp(o->service, "discard") && strcmp(o->service, "echo"))
-				return cli_usage_error("--service takes listen, discard or echo (what the application "
+			if (strcmp(o->service, "listen") && strcmp(o->service, "discard") && strcmp(o->service, "echo") &&
+			    strcmp(o->service, "http"))
+				return cli_usage_error("--service takes listen, discard, echo or http (what the application "
 						       "behind --port does), not '%s'", o->service);
 		} else if (!strcmp(a, "--iface")) {
 			if (opt_value(argc, argv, &i, &o->iface))

@@ -85,10 +85,12 @@ run_remote() {   # NAME ADDR PORT [options]
 		jq -e '[.findings[]|select(.kind=="path")]|length == 0' "$rep"
 	check "remote $name: no nftables table and no reserved ports are left" nothing_installed
 }
-run_remote routed4 203.0.113.2 80
-run_remote routed6 2001:db8:b::2 80
-run_remote link4 198.51.100.2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
-run_remote link6 2001:db8:a::2 8080 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+# (the test's listener reads and says nothing: --service listen, not the http guessed for
+# ports 80 and 8080)
+run_remote routed4 203.0.113.2 80 --service listen
+run_remote routed6 2001:db8:b::2 80 --service listen
+run_remote link4 198.51.100.2 8080 --service listen 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+run_remote link6 2001:db8:a::2 8080 --service listen 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
 
 # real services on the target, none written here: xinetd's own echo and discard (RFC 862,
 # RFC 863), each closing its side when the tester closes. With --service the cases of
@@ -154,7 +156,42 @@ check "remote: a case that judges what follows the tester's FIN skips with a ser
 	"$d/svc-discard4/latest/report.json"
 out=$("$TC" run --target 203.0.113.2 --port 9 --service chargen 2>&1)
 check "remote: an unknown --service is a usage error naming the kinds" \
-	sh -c "printf '%s' \"\$1\" | grep -q 'takes listen, discard or echo'" _ "$out"
+	sh -c "printf '%s' \"\$1\" | grep -q 'takes listen, discard, echo or http'" _ "$out"
+
+# a web server, not written here: Debian's nginx-light. A request draws an answer, and
+# so do the bytes of a case that expects "any listener" to say nothing (400 Bad Request):
+# those cases skip; the rest run and pass. Port 80 is taken for one unless --service says
+mkdir -p "$d/www" "$d/nginx"
+cat >"$d/nginx.conf" <<CONF
+daemon off;
+user root;
+pid $d/nginx.pid;
+error_log $d/nginx.err;
+events { }
+http {
+	access_log off;
+	client_body_temp_path $d/nginx;
+	proxy_temp_path $d/nginx;
+	fastcgi_temp_path $d/nginx;
+	uwsgi_temp_path $d/nginx;
+	scgi_temp_path $d/nginx;
+	server { listen 8081; listen [::]:8081; root $d/www; }
+}
+CONF
+echo hello >"$d/www/index.html"
+ip netns exec "$T" nginx -c "$d/nginx.conf" >"$d/nginx.out" 2>&1 &
+pids="$pids $!"
+wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':8081 '"
+run_remote svc-http4 203.0.113.2 8081 --service http
+check "remote: with http, a case that sends data to \"any listener\" skips, saying why" \
+	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge")|.verdict=="skip" and (.reason|test("http service would"))]|all' \
+	"$d/svc-http4/latest/report.json"
+check "remote: nginx still serves its page after the suite" \
+	sh -c "ip netns exec $T /usr/bin/python3 -c \"import urllib.request as u; print(u.urlopen('http://127.0.0.1:8081/').read())\" | grep -q hello"
+out=$("$TC" run --dry-run --target 203.0.113.2 --port 80 -o "$d/guess" tcp.handshake.syn_ack_basic 2>&1)
+check "remote: port 80 is taken for a web server, and the run says so" \
+	sh -c "printf '%s' \"\$1\" | grep -q 'port 80 is taken for a web server (--service http)' &&
+		[ \"\$(jq -r .environment.target.service '$d/guess/latest/report.json')\" = http ]" _ "$out"
 out=$("$TC" run --service discard 2>&1)
 check "remote: --service without --target is a usage error" \
 	sh -c "printf '%s' \"\$1\" | grep -q 'go with --target ADDR'" _ "$out"
@@ -163,9 +200,9 @@ check "remote: --service without --target is a usage error" \
 # --rate budget, measured on the wire (the tester's packets on its link, per second)
 cat >"$d/fleet.txt" <<HOSTS
 # ADDR PORT [CLOSED-PORT] [SERVICE]
-203.0.113.2 80 81
+203.0.113.2 80 81 listen
 2001:db8:b::2 9 81 discard
-Host: 198.51.100.2 ()	Ports: 22/closed/tcp//ssh///, 8080/open/tcp//http-proxy///
+Host: 198.51.100.2 ()	Ports: 22/closed/tcp//ssh///, 8080/open/tcp//unknown///
 HOSTS
 tcpdump -i "$A" -nn -tt -w "$d/fleet.pcap" "src host 198.51.100.1 or src host 2001:db8:a::1" >/dev/null 2>&1 &
 cap=$!
@@ -204,7 +241,7 @@ check "remote: the run on the link sent Ethernet frames to the router's address"
 # is the target, which answers
 for fam in 4 6; do
 	addr=203.0.113.2 hop=198.51.100.2; [ $fam = 6 ] && addr=2001:db8:b::2 hop=2001:db8:a::2
-	"$TC" run --no-color -q --target "$addr" --port 80 --trace-path -o "$d/trace$fam" tcp.handshake.syn_ack_basic \
+	"$TC" run --no-color -q --target "$addr" --port 80 --service listen --trace-path -o "$d/trace$fam" tcp.handshake.syn_ack_basic \
 		>"$d/trace$fam.out" 2>&1
 	check "remote: --trace-path (IPv$fam, clean): hop 1 is the router, unchanged; hop 2 the target; no finding" \
 		jq -e --arg f "ipv$fam" --arg h "$hop" --arg t "$addr" '.path_trace[$f] | .finding == null and
@@ -228,7 +265,7 @@ EOF
 check "remote: the middlebox rules are in place" [ $? = 0 ]
 for fam in 4 6; do
 	addr=203.0.113.2; [ $fam = 6 ] && addr=2001:db8:b::2
-	"$TC" run --no-color -q --target "$addr" --port 80 --closed-port 81 --rate 5000 -o "$d/mbox$fam" \
+	"$TC" run --no-color -q --target "$addr" --port 80 --service listen --closed-port 81 --rate 5000 -o "$d/mbox$fam" \
 		tcp.handshake.synack_options_mirror tcp.rst.closed_port_syn >"$d/mbox$fam.out" 2>&1
 	rep="$d/mbox$fam/latest/report.json"
 	for what in ttl mss options; do
@@ -252,7 +289,7 @@ table inet mbox {
 EOF
 for fam in 4 6; do
 	addr=203.0.113.2 hop=198.51.100.2; [ $fam = 6 ] && addr=2001:db8:b::2 hop=2001:db8:a::2
-	"$TC" run --no-color -q --target "$addr" --port 80 --trace-path -o "$d/mtrace$fam" tcp.handshake.syn_ack_basic \
+	"$TC" run --no-color -q --target "$addr" --port 80 --service listen --trace-path -o "$d/mtrace$fam" tcp.handshake.syn_ack_basic \
 		>"$d/mtrace$fam.out" 2>&1
 	check "remote: --trace-path (IPv$fam) names the hop and the fields: MSS lowered, timestamps stripped" \
 		jq -e --arg f "ipv$fam" --arg h "$hop" '[.findings[]|select(.kind=="path_trace" and .family==$f)|.message] ==
@@ -268,7 +305,7 @@ ip netns exec "$R" nft delete table inet mbox
 slow='tcp.isn.unpredictability'
 # start_slow DIR: a long remote run in the background (its pid in $p), once its table is there
 start_slow() {
-	"$TC" run --no-color -q --target 203.0.113.2 --port 80 --rate 200 -o "$d/$1" "$slow" >/dev/null 2>&1 &
+	"$TC" run --no-color -q --target 203.0.113.2 --port 80 --service listen --rate 200 -o "$d/$1" "$slow" >/dev/null 2>&1 &
 	p=$!
 	wait_for 10 sh -c 'nft list tables | grep -q tcpconform_'
 }
@@ -283,7 +320,7 @@ start_slow kill
 kill -KILL "$p"
 wait "$p" 2>/dev/null
 check "remote: SIGKILL leaves its table (nothing runs to remove it)" sh -c "nft list tables | grep -q tcpconform_$p"
-"$TC" run --no-color -q --target 203.0.113.2 --port 80 -o "$d/after" tcp.rst.closed_port_syn >/dev/null 2>&1
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 --service listen -o "$d/after" tcp.rst.closed_port_syn >/dev/null 2>&1
 check "remote: the next start removes it and frees the ports" nothing_installed
 start_slow kill2
 kill -KILL "$p"
@@ -304,9 +341,9 @@ check "remote: once that namespace is gone, the next clean-up removes its folder
 
 # two runs at once take two blocks of ports (the kernel merges neighbouring ranges when
 # it prints them); both are given back
-"$TC" run --no-color -q --target 203.0.113.2 --port 80 --rate 200 -o "$d/two1" "$slow" >/dev/null 2>&1 &
+"$TC" run --no-color -q --target 203.0.113.2 --port 80 --service listen --rate 200 -o "$d/two1" "$slow" >/dev/null 2>&1 &
 p1=$!
-"$TC" run --no-color -q --target 2001:db8:b::2 --port 80 --rate 200 -o "$d/two2" "$slow" >/dev/null 2>&1 &
+"$TC" run --no-color -q --target 2001:db8:b::2 --port 80 --service listen --rate 200 -o "$d/two2" "$slow" >/dev/null 2>&1 &
 p2=$!
 wait_for 10 sh -c "nft list tables | grep -q tcpconform_$p1 && nft list tables | grep -q tcpconform_$p2"
 check "remote: two runs at once reserve two blocks of ports" \
@@ -317,7 +354,7 @@ check "remote: both give back their ports and tables" nothing_installed
 
 # a fleet stopped by SIGTERM to its own process: its hosts' runs stop too, clean up, and
 # the fleet says it is incomplete
-printf '203.0.113.2 80\n2001:db8:b::2 80\n' >"$d/fleet2.txt"
+printf '203.0.113.2 80 81 listen\n2001:db8:b::2 80 81 listen\n' >"$d/fleet2.txt"
 "$TC" run --no-color -q --targets "$d/fleet2.txt" --rate 200 -o "$d/fleet2" "$slow" >"$d/fleet2.out" 2>&1 &
 p=$!
 wait_for 10 sh -c "[ \$(nft list tables | grep -c tcpconform_) = 2 ]"
@@ -336,7 +373,7 @@ for a in 255.255.255.255 224.0.0.1 0.0.0.0 ff02::1 :: 198.51.100.1 127.0.0.1; do
 done
 
 # dry run: a pcap of what would be sent, nothing on the wire, nothing installed
-"$TC" run --no-color -q --dry-run --target 203.0.113.2 --port 80 -o "$d/dry" 'tcp.handshake.*' >"$d/dry.out" 2>&1
+"$TC" run --no-color -q --dry-run --target 203.0.113.2 --port 80 --service listen -o "$d/dry" 'tcp.handshake.*' >"$d/dry.out" 2>&1
 check "remote: --dry-run exits 0 and sends nothing" \
 	sh -c "[ $? = 0 ] && [ \$(tcpdump -r '$d/dry/latest/dry-run.pcap' 2>/dev/null | wc -l) -gt 0 ] && ! nft list tables | grep -q tcpconform_"
 check "remote: --dry-run judges nothing; the cases it sent say so" \

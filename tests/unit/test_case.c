@@ -330,7 +330,7 @@ void test_needs_service(struct t_ctx *t)
 			return;
 		T_OK(t, (k->needs & TC_NEED_SILENT) != 0);
 		T_OK(t, tc_case_unmet(k, &tg) == NULL);
-		tg.echoes = 1;
+		tg.answers = "echo";
 		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "",
 		       "sends data to a listener that must not answer it: the echo service would");
 		tc_case_free(k);
