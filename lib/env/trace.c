@@ -103,15 +103,7 @@ static int probe(const struct tc_target *tg, uint16_t port, uint16_t sport, int 
 						    { TC_OPT_WSCALE } };
 	size_t i;
 
-	tc_seg_init(s);
-	s->link = tg->link;
-	s->family = tg->family;
-	s->src = tg->tester;
-	s->dst = tg->target;
-	memcpy(s->eth_src, tg->tester_mac, 6);
-	memcpy(s->eth_dst, tg->target_mac, 6);
-	if (tg->family == 4)
-		s->ip_frag = 0x4000;
+	tc_target_seg(tg, s);
 	s->ttl = (uint8_t)ttl;
 	s->sport = sport;
 	s->dport = port;

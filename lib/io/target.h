@@ -11,6 +11,7 @@
 #include "util/util.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* What the tester knows of the target: addresses, link, ports per behaviour. */
 struct tc_target {
@@ -29,5 +30,20 @@ struct tc_target {
 					 * it may carry other addresses and damaged headers */
 	const char *mode;               /* "netns", "remote", "replay": for reports */
 };
+
+/* tc_target_seg - @s made ready for a segment from the tester to @tg: link, family,
+ * addresses (IP and Ethernet), and DF over IPv4, as stacks send TCP. */
+static inline void tc_target_seg(const struct tc_target *tg, struct tc_seg *s)
+{
+	tc_seg_init(s);
+	s->link = tg->link;
+	s->family = tg->family;
+	s->src = tg->tester;
+	s->dst = tg->target;
+	memcpy(s->eth_src, tg->tester_mac, 6);
+	memcpy(s->eth_dst, tg->target_mac, 6);
+	if (tg->family == 4)
+		s->ip_frag = 0x4000;
+}
 
 #endif

@@ -8,18 +8,10 @@ static void base_seg(struct tc_conn *k, struct tc_seg *s)
 {
 	const struct tc_target *tg = k->env->tg;
 
-	tc_seg_init(s);
-	s->link = tg->link;
-	s->family = tg->family;
-	s->src = tg->tester;
-	s->dst = tg->target;
-	memcpy(s->eth_src, tg->tester_mac, 6);
-	memcpy(s->eth_dst, tg->target_mac, 6);
+	tc_target_seg(tg, s);
 	s->sport = k->tport;
 	s->dport = k->rport;
 	s->ip_id = k->env->next_ip_id++;
-	if (tg->family == 4)
-		s->ip_frag = 0x4000;    /* DF, as stacks send TCP */
 }
 
 int tc_build_send(struct tc_conn *k, const struct tc_segpat *p, struct tc_seg *s, char *err, size_t errlen)
