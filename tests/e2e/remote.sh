@@ -148,6 +148,9 @@ check "remote: with discard, tcp.data.in_order_acked passes; what the applicatio
 	"$d/svc-discard4/latest/report.json"
 check "remote: an echo service runs the echo cases (tcp.data.echo passes over IPv6)" \
 	jq -e '.cases[]|select(.id=="tcp.data.echo")|.verdict=="pass"' "$d/svc-echo6/latest/report.json"
+"$TC" run --no-color -q --target 203.0.113.2 --port 9 --service echo -o "$d/notecho" tcp.data.echo >"$d/notecho.out" 2>&1
+check "remote: --service echo at a discard port: the echo cases are inconclusive, never failed, and say why" \
+	sh -c "[ $? = 0 ] && jq -e '[.cases[]|.verdict==\"inconclusive\" and (.reason|test(\"the echo service sent nothing\"))]|all' '$d/notecho/latest/report.json'"
 check "remote: with echo, a case that sends data to \"any listener\" skips, saying why" \
 	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge")|.verdict=="skip" and (.reason|test("echo service would"))]|all' \
 	"$d/svc-echo6/latest/report.json"

@@ -26,6 +26,13 @@ static void target(struct tc_target *tg)
 	tg->own_link = 1;
 }
 
+static int service_next;
+
+void replay_service(void)
+{
+	service_next = 1;
+}
+
 static char agent_reply[64];
 
 void replay_agent_reply(const char *text)
@@ -116,6 +123,9 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	if (!r->trace)
 		return -1;
 	target(&r->tg);
+	if (service_next)               /* a service plays the application: no agent */
+		r->tg.have_agent = 0;
+	service_next = 0;
 	r->clock.fake = 1;
 	r->clock.now_us = 1000000;
 	/* The target's ISN is near the wrap, so relative arithmetic is exercised. */

@@ -41,6 +41,10 @@ void replay_wrong_port(int line, uint16_t port);
  * capture saw before the tester's last send, read after it. */
 void replay_early(int frame, uint64_t us);
 
+/* replay_service - in the next replay_run, the target has no agent: a service (as with
+ * --service) plays the application of the case's port. */
+void replay_service(void);
+
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to
  * the commands that fail (default: "no connection from port 20000"). */
 void replay_agent_reply(const char *text);

@@ -189,3 +189,24 @@ void test_replay_agent_unsupported(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
 	replay_free(&r);
 }
+
+/* An echo port played by a service (--service echo, no agent): silence where the echo
+ * is due may be the service's, not the stack's; inconclusive, saying so. With the
+ * agent (which echoes), the same silence is the stack's failure. */
+void test_service_silence(struct t_ctx *t)
+{
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:2(1)\n< . 1:1(0) ack 2\n";
+	struct replay r;
+
+	replay_service();
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "got nothing within 1000 ms (the echo service sent nothing: a "
+				       "service that does not echo, not the stack, may be the cause)"));
+	replay_free(&r);
+	if (RUN(&r, "testcases/data/echo.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
