@@ -73,7 +73,7 @@ run_remote() {   # NAME ADDR PORT [options]
 	check "remote $name: the report says remote, complete" \
 		[ "$(jget "$rep" '"\(.environment.mode) \(.complete)"')" = "remote true" ]
 	check "remote $name: cases passed, none failed or erred" \
-		[ "$(jget "$rep" '(.summary.pass > 20) and (.summary.fail + .summary.error == 0)')" = true ]
+		[ "$(jget "$rep" '(.summary.pass > 5) and (.summary.fail + .summary.error == 0)')" = true ]
 	[ "$(jget "$rep" '.summary.fail + .summary.error')" = 0 ] || grep -A1 '^FAIL\|^ERROR' "$d/$name.out" | sed 's/^/# /'
 	check "remote $name: the rest is skipped, each with its reason" \
 		jq -e '[.cases[]|select(.verdict=="skip")|.reason|test("agent|closed port|Linux|IPv|namespaces. own link|service|keeps its side open")]|all and length > 0' "$rep"
@@ -130,13 +130,29 @@ CONF
 # (its own resolv.conf: the name lookups of xinetd's children, of the tester's address,
 # fail at once instead of waiting 5 s for the machine's name server, out of reach here)
 echo "nameserver 127.0.0.1" >"$d/resolv.conf"
-ip netns exec "$T" unshare -m sh -c "mount --bind '$d/resolv.conf' /etc/resolv.conf &&
-	exec xinetd -dontfork -f '$d/xinetd.conf' -pidfile '$d/xinetd.pid'" >"$d/xinetd.out" 2>&1 &
-pids="$pids $!"
+# (the target, reached through the router, and the router itself, on the tester's link)
+for ns in "$T" "$R"; do
+	ip netns exec "$ns" unshare -m sh -c "mount --bind '$d/resolv.conf' /etc/resolv.conf &&
+		exec xinetd -dontfork -f '$d/xinetd.conf' -pidfile '$d/xinetd-$ns.pid'" >"$d/xinetd-$ns.out" 2>&1 &
+	pids="$pids $!"
+done
+wait_for 5 sh -c "ip netns exec $R ss -ltn | grep -q ':9 '"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':9 ' && ip netns exec $T ss -ltn | grep -q ':7 '"
 check "remote: xinetd's echo and discard listen on the target" sh -c "ip netns exec $T ss -ltn | grep -q ':9 '"
 run_remote svc-echo6 2001:db8:b::2 7 --service echo
 run_remote svc-discard4 203.0.113.2 9 --service discard
+# the other family and the other way for each service (fewer cases: those of the port)
+run_remote svc-discard6 2001:db8:b::2 9 --service discard 'tcp.data.*' 'tcp.options.*'
+run_remote svc-echo4 203.0.113.2 7 --service echo 'tcp.data.*' 'tcp.robust.*'
+run_remote svc-discard4-link 198.51.100.2 9 --service discard 'tcp.data.*' 'tcp.options.*'
+run_remote svc-echo6-link 2001:db8:a::2 7 --service echo 'tcp.data.*' 'tcp.robust.*'
+check "remote: the echo and discard cases ran on each family and each way" sh -c '
+	for n in svc-discard6 svc-discard4-link; do
+		jq -e ".cases[]|select(.id==\"tcp.data.in_order_acked\")|.verdict==\"pass\"" "$0/$n/latest/report.json" >/dev/null || exit 1
+	done
+	for n in svc-echo4 svc-echo6-link; do
+		jq -e ".cases[]|select(.id==\"tcp.data.echo\")|.verdict==\"pass\"" "$0/$n/latest/report.json" >/dev/null || exit 1
+	done' "$d"
 # judged PREFIX NAME: how many cases whose id starts with PREFIX passed or xfailed
 judged_in() { jq --arg p "$1" '[.cases[]|select((.id|startswith($p)) and (.verdict=="pass" or .verdict=="xfail"))]|length' "$d/$2/latest/report.json"; }
 check "remote: the report names the service" \
@@ -186,6 +202,7 @@ ip netns exec "$T" nginx -c "$d/nginx.conf" >"$d/nginx.out" 2>&1 &
 pids="$pids $!"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':8081 '"
 run_remote svc-http4 203.0.113.2 8081 --service http
+run_remote svc-http6 2001:db8:b::2 8081 --service http 'tcp.handshake.*' 'tcp.rst.*' 'tcp.rfc5961.*'
 check "remote: with http, a case that sends data to \"any listener\" skips, saying why" \
 	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge")|.verdict=="skip" and (.reason|test("http service would"))]|all' \
 	"$d/svc-http4/latest/report.json"
