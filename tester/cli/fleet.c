@@ -212,7 +212,12 @@ static pid_t start(const struct run_opts *o, const struct host *h, const char *d
 		tc_addr_parse(&a, h->addr);
 		one.fam[0] = a.family == 4;
 		one.fam[1] = a.family == 6;
-		_exit(cli_run_one(&one));
+		{
+			int rc = cli_run_one(&one);
+
+			fflush(NULL);   /* _exit() flushes nothing: the run's last lines would be lost */
+			_exit(rc);
+		}
 	}
 }
 

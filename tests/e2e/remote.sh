@@ -245,6 +245,8 @@ check "remote fleet: each host's line is its own report's summary, the -oG line 
 	done; [ \"\$(jq -c '.hosts[2]|[.port,.closed_port,.service]' '$fl')\" = '[8080,22,\"listen\"]' ]"
 check "remote fleet: a deviation (Linux's, waived) is listed once, with the three hosts that show it" \
 	jq -e '[.deviations[]|select(.summary|test("nothing where \\[\\.\\] is expected"))|.hosts|length] == [3]' "$fl"
+check "remote fleet: each host's output ends with its summary and its reports" \
+	sh -c "for f in '$d'/fleet/latest/*.out; do tail -n 1 \"\$f\" | grep -q '^reports: ' || exit 1; done"
 check "remote fleet: the terminal shows a line per host" \
 	sh -c "grep -q '^203.0.113.2_80 *listen' '$d/fleet.out' && grep -q '^2001:db8:b::2_9 *discard' '$d/fleet.out'"
 # per second, the most packets the tester sent (all hosts together)
