@@ -94,6 +94,7 @@ static int restart(struct tc_conn *k)
  * or is judged, 0 if it ended some other way. */
 int rn_sample_done(struct tc_conn *k)
 {
+	uint64_t gap;
 	int i;
 
 	if (!k->bound) {
@@ -132,8 +133,9 @@ int rn_sample_done(struct tc_conn *k)
 	}
 	if (restart(k))
 		return 1;
-	if (rn_sample_gap(k->c, k->sample, k->settle_us))
-		k->gap_until = rn_now(k) + rn_sample_gap(k->c, k->sample, k->settle_us);
+	gap = rn_sample_gap(k->c, k->sample, k->settle_us);
+	if (gap)
+		k->gap_until = rn_now(k) + gap;
 	return 1;
 }
 
