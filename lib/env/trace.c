@@ -253,10 +253,8 @@ int tc_trace_path(const struct tc_io *io, const struct tc_target *tg, const char
 		}
 		if (h->reached) {
 			/* the target took the SYN: reset the half-open connection */
-			struct tc_seg r;
+			struct tc_seg r = s;
 
-			tc_seg_init(&r);
-			r = s;
 			r.raw = NULL;
 			r.nopts = 0;
 			r.flags = TC_RST;

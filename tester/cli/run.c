@@ -6,17 +6,16 @@
 #include "case/case.h"
 #include "case/matrix.h"
 #include "env/netns.h"
+#include "env/trace.h"
 #include "io/agentc.h"
 #include "io/live.h"
 #include "report/html.h"
 #include "report/stackmx.h"
-
-#include <cjson/cJSON.h>
-#include "env/trace.h"
 #include "report/report.h"
 #include "run/sched.h"
 #include "util/util.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
