@@ -12,7 +12,7 @@ STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt"
 # make check: the fuzzers want clang (libFuzzer comes with it)
 [ "${1:-}" = check ] && PKGS="$PKGS jq procps clang"
 # chromium: report.html is loaded in a real browser (tests/e2e/html.sh)
-[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema chromium xinetd nginx-light $STACKS"
+[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema chromium xinetd nginx-light openssh-server $STACKS"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -29,6 +29,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "tcpconform: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# the servers the tests use (xinetd, nginx, sshd) are started by the tests, in their own
+# namespaces: apt must not start them on this host (policy-rc.d's 101: "not allowed")
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+fi
 # shellcheck disable=SC2086
 if ! apt-get install -y -q --no-install-recommends $missing </dev/null; then
 	apt-get update -q </dev/null

@@ -65,6 +65,31 @@ static void damage(const struct tc_segpat *p, struct tc_seg *s, struct tc_enc_op
 	}
 }
 
+void tc_fill_bytes(enum tc_fill fill, uint32_t off, uint8_t *buf, uint32_t len)
+{
+	static const char head[] = "GET / HTTP/1.1\r\nHost: tcpconform.invalid\r\nUser-Agent: tcpconform\r\n";
+	static const char name[] = "X-Tcpconform-Pad: ";
+	const uint32_t hl = sizeof(head) - 1, nl = sizeof(name) - 1, line = 1024;
+	uint32_t i, o, c;
+
+	for (i = 0; i < len; i++) {
+		if (fill != TC_FILL_HTTP) {
+			buf[i] = (uint8_t)('a' + i % 26);
+			continue;
+		}
+		o = off + i;
+		if (o < hl) {
+			buf[i] = (uint8_t)head[o];
+			continue;
+		}
+		c = (o - hl) % line;    /* a header line: name, letters, CR LF; never an empty one */
+		if (c < nl)
+			buf[i] = (uint8_t)name[c];
+		else
+			buf[i] = (uint8_t)(c == line - 2 ? '\r' : c == line - 1 ? '\n' : 'a' + (c - nl) % 26);
+	}
+}
+
 int tc_segpat_build(const struct tc_segpat *p, struct tc_seg *s, uint32_t seq_base, uint32_t ack_base,
 		    const struct tc_build_auto *au, char *err, size_t errlen)
 {
@@ -95,8 +120,8 @@ int tc_segpat_build(const struct tc_segpat *p, struct tc_seg *s, uint32_t seq_ba
 	s->payload_len = p->len.v;
 	if (!p->payload_given && p->len.v) {
 		fill = tc_xmalloc(p->len.v);
-		for (i = 0; i < p->len.v; i++)
-			fill[i] = (uint8_t)('a' + i % 26);
+		/* the stream's offset of the first byte: a SYN takes the first number */
+		tc_fill_bytes(au->fill, p->seq.v + ((p->flags & TC_SYN) ? 1u : 0u) - 1u, fill, p->len.v);
 		payload = fill;
 	}
 	damage(p, s, &eo);

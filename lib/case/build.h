@@ -9,7 +9,12 @@ struct tc_build_auto {
 	uint32_t ack;           /* absolute ack when the pattern has ACK but no value */
 	uint32_t ts_val;        /* TS val * */
 	uint32_t ts_ecr;        /* TS ecr * */
+	enum tc_fill fill;      /* the bytes of a data segment without a payload of its own */
 };
+
+/* tc_fill_bytes - @len bytes of the @fill stream from its offset @off (0: the first
+ * byte after the SYN) into @buf. */
+void tc_fill_bytes(enum tc_fill fill, uint32_t off, uint8_t *buf, uint32_t len);
 
 /*
  * tc_segpat_build - fill @s (addresses, ports, link, IP id already set by the caller)

@@ -162,6 +162,17 @@ enum {
 				     * an echo or discard server closes) */
 	TC_NEED_SILENT = 1 << 6,    /* sends data to "any listener", which must not answer it: not
 				     * an echo service */
+	TC_NEED_OWN_BYTES = 1 << 7, /* sends bytes of its own (a payload written out), not the
+				     * tester's fill: not to a service that reads them as a request */
+};
+
+/* What the tester's data carries where a case gives only a length. */
+enum tc_fill {
+	TC_FILL_PATTERN = 0,    /* "abc...z" from each segment's first byte: never a line end,
+				 * so a server that reads lines (SSH, SMTP) waits for the rest */
+	TC_FILL_HTTP,           /* by the stream's offset: an HTTP request that never ends (a
+				 * request line, then header lines of 1 KiB without the empty
+				 * line), which a web server reads and holds, answering nothing */
 };
 
 struct tc_case {

@@ -567,6 +567,21 @@ static int sends_data(const struct tc_step *st, int n)
 	return 0;
 }
 
+/* own_bytes - does a step (or a branch) send a payload written out in the case? */
+static int own_bytes(const struct tc_step *st, int n)
+{
+	int i, b;
+
+	for (i = 0; i < n; i++) {
+		if (st[i].kind == TC_STEP_SEND && st[i].seg.payload_given)
+			return 1;
+		for (b = 0; st[i].kind == TC_STEP_ALT && b < st[i].nbr; b++)
+			if (own_bytes(st[i].br[b].steps, st[i].br[b].nsteps))
+				return 1;
+	}
+	return 0;
+}
+
 static int check_case(struct tc_case *c, const char *file, int lines, char *err, size_t errlen)
 {
 	static const char *const req[] = { "id", "title", "rfc", "level" };
@@ -596,6 +611,8 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 			c->needs |= TC_NEED_HOLD;
 		if (c->port == TC_PORT_LISTEN && sends_data(c->steps, c->nsteps))
 			c->needs |= TC_NEED_SILENT;
+		if (own_bytes(c->steps, c->nsteps))
+			c->needs |= TC_NEED_OWN_BYTES;
 	}
 	if (!c->timeout_us)
 		c->timeout_us = 1000000;

@@ -328,6 +328,22 @@ static void state_write(struct tc_remote *r)
 	fclose(f);
 }
 
+int tc_remote_service_known(const char *name)
+{
+	static const char *const kinds[] = { "listen", "discard", "echo", "http", "banner" };
+	size_t i;
+
+	for (i = 0; i < TC_ARRAY_LEN(kinds); i++)
+		if (!strcmp(name, kinds[i]))
+			return 1;
+	return 0;
+}
+
+const char *tc_remote_service_guess(uint16_t port)
+{
+	return port == 80 || port == 8080 ? "http" : port == 21 || port == 22 || port == 25 ? "banner" : NULL;
+}
+
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
@@ -349,8 +365,18 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 	r->tg.ports[TC_PORT_LISTEN] = cfg->port;
 	if (cfg->service && !strcmp(cfg->service, "discard"))
 		r->tg.ports[TC_PORT_DISCARD] = cfg->port;
-	if (cfg->service && !strcmp(cfg->service, "http"))
-		r->tg.answers = "http";         /* a request draws an answer (400 for the cases' bytes) */
+	if (cfg->service && !strcmp(cfg->service, "http")) {
+		/* the tester's data is a request that never ends: the server reads it and
+		 * waits for the rest, a discard service until its header limits or timeout */
+		r->tg.ports[TC_PORT_DISCARD] = cfg->port;
+		r->tg.fill = TC_FILL_HTTP;
+	}
+	if (cfg->service && !strcmp(cfg->service, "banner")) {
+		/* it greets, then reads a line of its protocol: the tester's fill has no line
+		 * end, so it reads and waits, a discard service up to its line limit */
+		r->tg.banner = 1;
+		r->tg.ports[TC_PORT_DISCARD] = cfg->port;
+	}
 	if (cfg->service && !strcmp(cfg->service, "echo")) {
 		r->tg.ports[TC_PORT_ECHO] = cfg->port;
 		r->tg.answers = "echo";

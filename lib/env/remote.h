@@ -37,6 +37,15 @@ struct tc_remote {
  * multicast, broadcast, unspecified, and this host's own addresses (loopback
  * included). 0 with *a filled, or -1 with @err (a sentence for the user).
  */
+/* The services --service names (what the application behind --port does), as one
+ * comma-separated phrase for messages ("listen, discard, echo, http or banner"). */
+#define TC_SERVICES "listen, discard, echo, http or banner"
+/* tc_remote_service_known - is @name one of them? */
+int tc_remote_service_known(const char *name);
+/* tc_remote_service_guess - the service a well-known port is taken for: http for 80
+ * and 8080, banner for 21, 22 and 25 (FTP, SSH, SMTP greet first); NULL for the rest. */
+const char *tc_remote_service_guess(uint16_t port);
+
 int tc_remote_check_target(const char *text, struct tc_addr *a, char *err, size_t errlen);
 
 #define TC_REMOTE_PORT_BASE 20000        /* tester ports: blocks of 4000 from here */

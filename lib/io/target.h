@@ -26,6 +26,10 @@ struct tc_target {
 	int is_linux;
 	const char *answers;            /* the service on the listening port answers what it reads
 					 * ("echo", "http"), or NULL */
+	int banner;                     /* the service on the listening port speaks first (SSH,
+					 * SMTP, FTP): its greeting is awaited and acknowledged */
+	enum tc_fill fill;              /* the bytes of the tester's data: a request that never
+					 * ends for a web server (--service http) */
 	int own_link;                   /* on a link the tool made (namespaces, a test's peer):
 					 * it may carry other addresses and damaged headers */
 	const char *mode;               /* "netns", "remote", "replay": for reports */

@@ -23,6 +23,7 @@ int tc_build_send(struct tc_conn *k, const struct tc_segpat *p, struct tc_seg *s
 	/* TS val '*': a clock of 1 ms ticks, as RFC 7323 suggests. */
 	au.ts_val = (uint32_t)((tc_now_us(k->env->clock) - k->ts_base_us) / 1000 + 1000);
 	au.ts_ecr = k->ts_recent;
+	au.fill = k->env->tg->fill;
 	return tc_segpat_build(p, s, k->isn_t, k->bound ? k->isn_r : 0, &au, err, errlen);
 }
 

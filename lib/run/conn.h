@@ -68,6 +68,10 @@ struct tc_conn {
 	struct tc_isn_sample *isns;
 	int trace_mark;
 	int retries;                    /* runs made again after they departed */
+	/* A banner service's greeting (run/service.c): not yet due, awaited, taken. */
+	enum { TC_BANNER_NONE = 0, TC_BANNER_DUE, TC_BANNER_TAKEN } banner;
+	uint32_t banner_len;            /* its bytes: the target's numbers count from after them */
+	int banner_armed;               /* the deadline is the greeting's */
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 

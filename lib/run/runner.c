@@ -75,7 +75,9 @@ static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
 	case TC_SYM_RCV_WND: *v = t->rcv_wnd; return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_NXT: *v = t->snd_nxt; return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_UNA: *v = t->snd_una; return t->have_iss ? 0 : -1;
-	case TC_SYM_ISS: *v = t->iss; return t->have_iss ? 0 : -1;
+	case TC_SYM_ISS:        /* a banner taken counts as the SYN's: the case's ISS+1 follows it */
+		*v = t->iss + k->banner_len;
+		return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_WND: *v = t->snd_wnd; return 0;
 	default: return -1;
 	}
@@ -244,12 +246,17 @@ void rn_diverge(struct tc_conn *k, const struct tc_step *st, const char *observe
 		    const char *why, enum tc_verdict v)
 {
 	struct tc_result *r = k->r;
+	char spoke[200];
 
 	/* an echo port played by a service (--service echo): silence where the echo is due
 	 * may be the service's (one that does not echo), not the stack's */
 	if (v == TC_V_FAIL && !k->env->tg->have_agent && k->c->port == TC_PORT_ECHO && !strncmp(observed, "nothing", 7)) {
 		v = TC_V_INCONCLUSIVE;
 		why = "the echo service sent nothing: a service that does not echo, not the stack, may be the cause";
+	}
+	if (v == TC_V_FAIL && rn_service_spoke(k, spoke, sizeof(spoke))) {
+		v = TC_V_INCONCLUSIVE;
+		why = spoke;
 	}
 	r->div_line = st->line;
 	free(r->div_expected);
@@ -303,6 +310,8 @@ static void step_once(struct tc_conn *k, int *wait)
 		k->gap_until = 0;
 		k->armed = 0;
 	}
+	if (rn_service_wait(k, wait))
+		return;
 	if (k->alt) {
 		rn_step_alt(k, wait);
 		return;
@@ -467,6 +476,8 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 	    tc_track_is_retransmission(&k->trk, s))
 		k->r->trace[idx].note = "retransmission";
 	tc_track_in(&k->trk, s);
+	if (rn_service_take(k, s, idx))
+		return;
 	enqueue(k, idx);
 }
 
@@ -484,6 +495,8 @@ void tc_conn_tick(struct tc_conn *k)
 		rn_finish(k, TC_V_ERROR);
 		return;
 	}
+	if (rn_service_late(k))
+		return;
 	if (k->gap_until) {             /* a pause between runs ended: the next one begins */
 		rn_advance(k);
 		return;
@@ -654,10 +667,13 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		return "sends what only the namespaces' own link may carry (another source or destination "
 		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
 	if ((c->needs & TC_NEED_SILENT) && tg->answers)
-		return !strcmp(tg->answers, "echo") ?
-		       "sends data to a listener that must not answer it: the echo service would" :
-		       "sends data to a listener that must not answer it: the http service would (a request that is "
-		       "not one draws 400 Bad Request and a close)";
+		return "sends data to a listener that must not answer it: the echo service would";
+	if ((c->needs & TC_NEED_OWN_BYTES) && tg->fill == TC_FILL_HTTP)
+		return "sends bytes of its own, which the http service would read as a request that is not "
+		       "one (400 Bad Request and a close): the tester's data to it is a request that never ends";
+	if ((c->needs & TC_NEED_OWN_BYTES) && tg->banner)
+		return "sends bytes of its own, which a banner service would read as a line of its protocol "
+		       "and answer: the tester's data to it is a line that never ends";
 	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
 		return "judges what follows its FIN: needs an application that keeps its side open after "
 		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "

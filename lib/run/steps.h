@@ -58,4 +58,15 @@ int rn_too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_s
 int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc_seg *s,
 		     char *why, size_t wl);
 
+/* run/service.c: a real service in the agent's place. */
+/* rn_service_take - a banner service's greeting (@s, trace entry @idx): taken, not
+ * judged (acknowledged once whole). 1 if taken. */
+int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx);
+/* rn_service_wait - before the next step: is the greeting awaited? (*@wait set) */
+int rn_service_wait(struct tc_conn *k, int *wait);
+/* rn_service_late - the deadline passed: the greeting did not come (inconclusive). 1 if so. */
+int rn_service_late(struct tc_conn *k);
+/* rn_service_spoke - did the service answer or close on its own? @why says what. */
+int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl);
+
 #endif

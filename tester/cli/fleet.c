@@ -5,6 +5,7 @@
  * hosts that show them. */
 #include "cli.h"
 #include "cli_run.h"
+#include "env/remote.h"
 #include "report/report.h"
 #include "util/util.h"
 
@@ -43,7 +44,8 @@ struct host {
 static const char *service_of(const char *nmap)
 {
 	return !strcmp(nmap, "echo") ? "echo" : !strcmp(nmap, "discard") ? "discard" :
-	       !strncmp(nmap, "http", 4) ? "http" : "listen";
+	       !strncmp(nmap, "http", 4) ? "http" :
+	       !strcmp(nmap, "ssh") || !strcmp(nmap, "smtp") || !strcmp(nmap, "ftp") ? "banner" : "listen";
 }
 
 /* parse_grepable - an nmap -oG line ("Host: ADDR (NAME)\tPorts: 80/open/tcp//http///,
@@ -97,8 +99,8 @@ static int parse_line(const char *file, int ln, char *s, struct host *h, char *e
 	snprintf(h->addr, sizeof(h->addr), "%s", f[0]);
 	for (i = 1; i < n; i++) {
 		if (i == n - 1 && i >= 2 && !isdigit((unsigned char)f[i][0])) {
-			if (strcmp(f[i], "listen") && strcmp(f[i], "discard") && strcmp(f[i], "echo") && strcmp(f[i], "http"))
-				return tc_errf(err, errlen, "%s:%d:%d: the service is listen, discard, echo or http, not '%s'",
+			if (!tc_remote_service_known(f[i]))
+				return tc_errf(err, errlen, "%s:%d:%d: the service is " TC_SERVICES ", not '%s'",
 					       file, ln, (int)(f[i] - s) + 1, f[i]);
 			snprintf(h->service, sizeof(h->service), "%s", f[i]);
 			continue;
@@ -153,7 +155,7 @@ static int load(const char *file, struct host *h, int max)
 		}
 		if (!h[n].service[0])           /* as --target guesses it */
 			snprintf(h[n].service, sizeof(h[n].service), "%s",
-				 h[n].port == 80 || h[n].port == 8080 ? "http" : "listen");
+				 tc_remote_service_guess(h[n].port) ? tc_remote_service_guess(h[n].port) : "listen");
 		if (tc_remote_check_target(h[n].addr, &a, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tcpconform: %s:%d:1: %s\n", file, ln, err);
 			fclose(f);

@@ -1,6 +1,7 @@
 /* cli: the options of "tcpconform run": what each says, and what goes together. */
 #include "cli.h"
 #include "cli_run.h"
+#include "env/remote.h"
 
 #include "util/util.h"
 
@@ -48,10 +49,10 @@ static int remote_opts(struct run_opts *o)
 		return cli_usage_error("%s", err);
 	if (!o->port)
 		return cli_usage_error("--target needs --port P: a port that listens on the target");
-	if (!o->service && (o->port == 80 || o->port == 8080)) {
-		o->service = "http";    /* what listens there answers what it reads */
-		fprintf(stderr, "tcpconform: port %u is taken for a web server (--service http); --service says "
-			"otherwise\n", o->port);
+	if (!o->service && tc_remote_service_guess(o->port)) {
+		o->service = tc_remote_service_guess(o->port);
+		fprintf(stderr, "tcpconform: port %u is taken for %s (--service %s); --service says otherwise\n",
+			o->port, !strcmp(o->service, "http") ? "a web server" : "a server that greets first", o->service);
 	}
 	if ((a.family == 4 && o->fam[1] && !o->fam[0]) || (a.family == 6 && o->fam[0] && !o->fam[1]))
 		return cli_usage_error("-%d does not go with the IPv%d target %s", a.family == 4 ? 6 : 4, a.family, o->target);
@@ -179,10 +180,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		} else if (!strcmp(a, "--service")) {
 			if (opt_value(argc, argv, &i, &o->service))
 				return TC_EXIT_USAGE;
-			if (strcmp(o->service, "listen") && strcmp(o->service, "discard") && strcmp(o->service, "echo") &&
-			    strcmp(o->service, "http"))
-				return cli_usage_error("--service takes listen, discard, echo or http (what the application "
-						       "behind --port does), not '%s'", o->service);
+			if (!tc_remote_service_known(o->service))
+				return cli_usage_error("--service takes " TC_SERVICES " (what the application behind "
+						       "--port does), not '%s'", o->service);
 		} else if (!strcmp(a, "--iface")) {
 			if (opt_value(argc, argv, &i, &o->iface))
 				return TC_EXIT_USAGE;

@@ -13,6 +13,9 @@ d=$(mktemp -d /tmp/tc-e2e-remote.XXXXXX)
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	# and what the services forked (xinetd's per-connection children): a process left in
+	# a namespace keeps it, and its links, alive after "ip netns del"
+	for ns in "$R" "$T"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
 	ip link del "$A" 2>/dev/null
 	ip netns del "$R" 2>/dev/null
 	ip netns del "$T" 2>/dev/null
@@ -175,11 +178,12 @@ check "remote: a case that judges what follows the tester's FIN skips with a ser
 	"$d/svc-discard4/latest/report.json"
 out=$("$TC" run --target 203.0.113.2 --port 9 --service chargen 2>&1)
 check "remote: an unknown --service is a usage error naming the kinds" \
-	sh -c "printf '%s' \"\$1\" | grep -q 'takes listen, discard, echo or http'" _ "$out"
+	sh -c "printf '%s' \"\$1\" | grep -q 'takes listen, discard, echo, http or banner'" _ "$out"
 
-# a web server, not written here: Debian's nginx-light. A request draws an answer, and
-# so do the bytes of a case that expects "any listener" to say nothing (400 Bad Request):
-# those cases skip; the rest run and pass. Port 80 is taken for one unless --service says
+# a web server, not written here: Debian's nginx-light. The tester's data to it is a
+# request that never ends (a request line, then header lines, never the empty line): the
+# server reads it and waits, as a discard service does, so the data cases of "any
+# listener" and of the discard port run. Port 80 is taken for one unless --service says
 mkdir -p "$d/www" "$d/nginx"
 cat >"$d/nginx.conf" <<CONF
 daemon off;
@@ -203,11 +207,66 @@ pids="$pids $!"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':8081 '"
 run_remote svc-http4 203.0.113.2 8081 --service http
 run_remote svc-http6 2001:db8:b::2 8081 --service http 'tcp.handshake.*' 'tcp.rst.*' 'tcp.rfc5961.*'
-check "remote: with http, a case that sends data to \"any listener\" skips, saying why" \
-	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge")|.verdict=="skip" and (.reason|test("http service would"))]|all' \
+check "remote: with http, the data cases of \"any listener\" and of the discard port run and pass" \
+	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge" or .id=="tcp.data.in_order_acked" or .id=="tcp.data.ooo_dupack_and_reassembly")|.verdict=="pass"]|(all and length == 3)' \
 	"$d/svc-http4/latest/report.json"
+check "remote: with http, nginx answered none of the tester's data (nothing inconclusive)" \
+	jq -e '.summary.inconclusive == 0' "$d/svc-http4/latest/report.json"
+check "remote: with http, a case with bytes of its own skips, saying why" \
+	jq -e '[.cases[]|select(.id=="tcp.urg.pointer_following_octet")|.verdict=="skip" and (.reason|test("bytes of its own, which the http service would read"))]|all' \
+	"$d/svc-http4/latest/report.json"
+# --service http where the service echoes: what it sent back is the service's doing, so a
+# case it upsets is inconclusive with what it answered, never failed
+"$TC" run --no-color -q --target 203.0.113.2 --port 7 --service http -o "$d/notweb" tcp.data.in_order_acked \
+	>"$d/notweb.out" 2>&1
+check "remote: --service http at an echo port: inconclusive, quoting the answer, not failed" \
+	sh -c "[ $? = 0 ] && jq -e '[.cases[]|.verdict==\"inconclusive\" and (.reason|test(\"the http service answered .*GET / HTTP/1.1\"))]|(all and length == 1)' '$d/notweb/latest/report.json'"
 check "remote: nginx still serves its page after the suite" \
 	sh -c "ip netns exec $T /usr/bin/python3 -c \"import urllib.request as u; print(u.urlopen('http://127.0.0.1:8081/').read())\" | grep -q hello"
+# a server that greets first, not written here: Debian's openssh-server, in the target
+# (routed, port 22) and in the router (on the link, port 2222: its 22 is the fleet's
+# closed port). The tester takes its greeting, acknowledges it, and counts the target's
+# numbers from after it; its data is a line that never ends, which sshd reads and holds
+# (up to its 8 KiB line limit)
+ssh-keygen -q -t ed25519 -N '' -f "$d/ssh_host_key" </dev/null
+mkdir -p /run/sshd       # its privilege separation directory (sshd refuses to start without)
+for sp in "$T 22" "$R 2222"; do
+	set -- $sp
+	ip netns exec "$1" /usr/sbin/sshd -D -e -f /dev/null -h "$d/ssh_host_key" -o "ListenAddress=0.0.0.0:$2" \
+		-o "ListenAddress=[::]:$2" -o PidFile=none -o UseDNS=no -o MaxStartups=1000 -o LoginGraceTime=600 \
+		>"$d/sshd-$2.out" 2>&1 &
+	pids="$pids $!"
+	wait_for 5 sh -c "ip netns exec $1 ss -ltn | grep -q ':$2 '"
+done
+run_remote svc-banner4 203.0.113.2 22 --service banner
+run_remote svc-banner6 2001:db8:b::2 22 'tcp.handshake.*' 'tcp.rst.*' 'tcp.rfc5961.*' 'tcp.matrix.established.*'
+run_remote svc-banner4-link 198.51.100.2 2222 --service banner 'tcp.handshake.*' 'tcp.rfc5961.*' 'tcp.data.*'
+run_remote svc-banner6-link 2001:db8:a::2 2222 --service banner 'tcp.handshake.*' 'tcp.rfc5961.*' 'tcp.data.*'
+check "remote: port 22 is taken for a server that greets first, and the run says so" \
+	grep -q 'port 22 is taken for a server that greets first (--service banner)' "$d/svc-banner6.out"
+for n in svc-banner4 svc-banner6 svc-banner4-link svc-banner6-link; do
+	check "remote $n: sshd's greeting (41 bytes) was taken before the steps that follow it, in many cases" \
+		jq -e '[.cases[]|select(.notes // ""|test("greeting \\(41 bytes\\) was acknowledged"))]|length > 10' \
+		"$d/$n/latest/report.json"
+	check "remote $n: inconclusive only where sshd's line limit made it answer, saying so" \
+		jq -e '[.cases[]|select(.verdict=="inconclusive")|.reason|test("the banner service answered [(].Invalid SSH identification string")]|all' \
+		"$d/$n/latest/report.json"
+done
+check "remote: with a banner, the challenge ACKs of RFC 5961 pass, counted after the greeting" \
+	jq -e '[.cases[]|select(.id=="tcp.rfc5961.syn_in_established_challenge" or .id=="tcp.rfc5961.rst_in_window_challenge")|.verdict]|. == ["pass","pass"]' \
+	"$d/svc-banner6/latest/report.json"
+check "remote: with a banner, a case that sends more than a line's limit is inconclusive, quoting sshd" \
+	jq -e '[.cases[]|select(.id=="tcp.data.ack_every_second_segment")|.verdict=="inconclusive"]|. == [true]' \
+	"$d/svc-banner4/latest/report.json"
+check "remote: with a banner, a case with bytes of its own skips, saying why" \
+	jq -e '[.cases[]|select(.id=="tcp.urg.pointer_following_octet")|.verdict=="skip" and (.reason|test("a banner service would read"))]|. == [true]' \
+	"$d/svc-banner4/latest/report.json"
+check "remote: sshd still greets after the suite" \
+	sh -c "ip netns exec $T /usr/bin/python3 -c \"import socket; print(socket.create_connection(('203.0.113.2', 22)).recv(64))\" | grep -q SSH-2.0"
+# what each service lets the remote mode judge (the closing note's figures)
+for n in routed4 svc-discard4 svc-echo6 svc-http4 svc-banner4; do
+	echo "# judged of $(jget "$d/$n/latest/report.json" '.cases|length') in $n: $(jget "$d/$n/latest/report.json" '[.cases[]|select(.verdict!="skip")]|length')"
+done
 out=$("$TC" run --dry-run --target 203.0.113.2 --port 80 -o "$d/guess" tcp.handshake.syn_ack_basic 2>&1)
 check "remote: port 80 is taken for a web server, and the run says so" \
 	sh -c "printf '%s' \"\$1\" | grep -q 'port 80 is taken for a web server (--service http)' &&

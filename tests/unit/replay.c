@@ -27,10 +27,21 @@ static void target(struct tc_target *tg)
 }
 
 static int service_next;
+static int banner_next, http_next;
 
 void replay_service(void)
 {
 	service_next = 1;
+}
+
+void replay_banner(void)
+{
+	service_next = banner_next = 1;
+}
+
+void replay_http(void)
+{
+	service_next = http_next = 1;
 }
 
 static char agent_reply[64];
@@ -125,7 +136,9 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	target(&r->tg);
 	if (service_next)               /* a service plays the application: no agent */
 		r->tg.have_agent = 0;
-	service_next = 0;
+	r->tg.banner = banner_next;
+	r->tg.fill = http_next ? TC_FILL_HTTP : TC_FILL_PATTERN;
+	service_next = banner_next = http_next = 0;
 	r->clock.fake = 1;
 	r->clock.now_us = 1000000;
 	/* The target's ISN is near the wrap, so relative arithmetic is exercised. */

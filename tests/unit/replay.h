@@ -45,6 +45,11 @@ void replay_early(int frame, uint64_t us);
  * --service) plays the application of the case's port. */
 void replay_service(void);
 
+/* replay_banner, replay_http - the same, the service a banner service (--service
+ * banner) or a web server (--service http: the tester's data is a request). */
+void replay_banner(void);
+void replay_http(void);
+
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to
  * the commands that fail (default: "no connection from port 20000"). */
 void replay_agent_reply(const char *text);

@@ -3,6 +3,7 @@
 #include "t.h"
 
 #include "case/case.h"
+#include "case/build.h"
 #include "case/match.h"
 #include "packet/format.h"
 #include "run/runner.h"
@@ -38,7 +39,7 @@ void test_parse_good(struct t_ctx *t)
 	T_EQ_S(t, c->rfc[1], "RFC5961 3.2");
 	T_EQ_U(t, c->level, TC_LEVEL_MUST);
 	T_EQ_U(t, c->port, TC_PORT_ECHO);
-	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX);
+	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX | TC_NEED_OWN_BYTES); /* its "\\r\\n" */
 	T_EQ_U(t, c->nstates, 2);
 	T_OK(t, tc_case_has_tag(c, "slow"));
 	T_EQ_U(t, c->isn, 4294967000u);
@@ -340,4 +341,95 @@ void test_needs_service(struct t_ctx *t)
 		T_OK(t, tc_case_unmet(k, &tg) == NULL);
 		tc_case_free(k);
 	}
+	/* a web server: the tester's data is a request that never ends, so data to any
+	 * listener runs; bytes written out in the case would be read as a bad request */
+	{
+		struct tc_case *k = parse(HDR "> S 0:0(0)\n< S. 0:0(0) ack 1\n> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n", err);
+
+		if (!k)
+			return;
+		tg.answers = NULL;
+		tg.fill = TC_FILL_HTTP;
+		T_OK(t, (k->needs & TC_NEED_OWN_BYTES) == 0);
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		/* a banner service reads the fill as a line that never ends */
+		tg.fill = TC_FILL_PATTERN;
+		tg.banner = 1;
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		tg.banner = 0;
+		tg.fill = TC_FILL_HTTP;
+		tc_case_free(k);
+		k = parse(HDR "> S 0:0(0)\n< S. 0:0(0) ack 1\n> P. 1:4(3) ack 1 \"abc\"\n< . 1:1(0) ack 4\n", err);
+		T_EQ_S(t, err, "");
+		if (!k)
+			return;
+		T_OK(t, (k->needs & TC_NEED_OWN_BYTES) != 0);
+		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "",
+		       "sends bytes of its own, which the http service would read as a request that is not one "
+		       "(400 Bad Request and a close): the tester's data to it is a request that never ends");
+		tg.fill = TC_FILL_PATTERN;
+		tg.banner = 1;
+		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "",
+		       "sends bytes of its own, which a banner service would read as a line of its protocol and "
+		       "answer: the tester's data to it is a line that never ends");
+		tg.banner = 0;
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		tc_case_free(k);
+	}
+}
+
+/* The http fill: one request line and header lines, by the stream's offset (so a
+ * segment sent again, or out of order, carries the same bytes), never ending. */
+void test_fill_http(struct t_ctx *t)
+{
+	enum { N = 100000 };
+	static uint8_t all[N], part[3000];
+	uint32_t i, line = 0, longest = 0;
+	struct tc_segpat p;
+	struct tc_seg s;
+	struct tc_build_auto au = { .fill = TC_FILL_HTTP };
+	char err[TC_ERRLEN];
+	const uint8_t *b;
+
+	tc_fill_bytes(TC_FILL_HTTP, 0, all, N);
+	T_OK(t, !memcmp(all, "GET / HTTP/1.1\r\nHost: ", 22));
+	for (i = 0; i + 1 < N; i++) {
+		T_OK(t, all[i] >= 0x20 || all[i] == '\r' || all[i] == '\n');
+		if (all[i] == '\r') {
+			T_OK(t, all[i + 1] == '\n');
+			if (i + 2 < N && all[i + 2] == '\r')
+				t_fail(t, __FILE__, __LINE__, "an empty line (the request's end) at %u", i);
+			longest = i - line > longest ? i - line : longest;
+			line = i + 2;
+		}
+	}
+	T_OK(t, longest > 1000 && longest < 1024);      /* under any server's line limit (Apache: 8190) */
+	/* any piece, from any offset, is the stream's */
+	tc_fill_bytes(TC_FILL_HTTP, 54321, part, sizeof(part));
+	T_OK(t, !memcmp(part, all + 54321, sizeof(part)));
+	/* the pattern fill is as before: "abc..." from each segment's first byte */
+	tc_fill_bytes(TC_FILL_PATTERN, 700, part, 30);
+	T_OK(t, !memcmp(part, "abcdefghijklmnopqrstuvwxyzabcd", 30));
+	/* a segment takes its bytes from its sequence number (1: the stream's first byte;
+	 * a SYN with data: after the SYN's own number) */
+	memset(&p, 0, sizeof(p));
+	p.flags = TC_ACK | TC_PSH;
+	p.seq.v = 11;
+	p.seq.set = p.len.set = p.end.set = 1;
+	p.len.v = 40;
+	p.end.v = 51;
+	tc_seg_init(&s);
+	s.family = 4;
+	T_EQ_U(t, tc_segpat_build(&p, &s, 1000, 0, &au, err, sizeof(err)), 0);
+	b = tc_seg_payload(&s);
+	T_OK(t, b && !memcmp(b, all + 10, 40));
+	tc_seg_free(&s);
+	p.flags = TC_SYN;
+	p.seq.v = 0;
+	tc_seg_init(&s);
+	s.family = 4;
+	T_EQ_U(t, tc_segpat_build(&p, &s, 1000, 0, &au, err, sizeof(err)), 0);
+	b = tc_seg_payload(&s);
+	T_OK(t, b && !memcmp(b, all, 40));
+	tc_seg_free(&s);
 }

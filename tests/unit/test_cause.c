@@ -210,3 +210,117 @@ void test_service_silence(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
 	replay_free(&r);
 }
+
+/* A banner service greets once the connection is up: the tester takes the greeting,
+ * acknowledges it, and the case's numbers count from after it. What the service does
+ * on its own later (a close) makes a divergence inconclusive; the stack's own (a reset
+ * where a challenge ACK is due) still fails. */
+void test_service_banner(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC5961 4.2\n@level MUST\n@port listen\n"
+			       "> S 0:0(0) win 65535 <mss 1460, nop, nop, TS val 700 ecr 0>\n"
+			       "< S. 0:0(0) ack 1 <mss *, TS val * ecr 700>\n"
+			       "> . 1:1(0) ack 1 win 900 <nop, nop, TS val 701 ecr *>\n"
+			       "> S 0:0(0) win 65535 <mss 1460, nop, nop, TS val 702 ecr 0>\n"
+			       "< . 1:1(0) ack 1 <TS val * ecr 702>\n";
+	static const char *head = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val 50 ecr 700>\n> . 1:1(0)\n";
+	char tr[600];
+	struct replay r;
+	const struct tc_seg *a;
+
+	/* the greeting in two pieces, up to its line end; then the challenge ACK at SND.NXT */
+	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 <nop, nop, TS val 51 ecr 701> \"SSH-\"\n"
+		 "< P. 5:10(5) ack 1 <nop, nop, TS val 52 ecr 701> \"2.0\\r\\n\"\n"
+		 "> . 1:1(0)\n> S 0:0(0)\n< . 10:10(0) ack 1 <nop, nop, TS val 53 ecr 702>\n", head);
+	replay_banner();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_OK(t, r.res.notes && strstr(r.res.notes, "the banner service's greeting (9 bytes) was acknowledged"));
+	T_EQ_S(t, r.res.trace[3].note, "banner");
+	T_EQ_S(t, r.res.trace[4].note, "banner");
+	T_EQ_S(t, r.res.trace[5].note, "banner acknowledged");
+	a = &r.res.trace[5].seg;
+	T_EQ_U(t, a->flags, TC_ACK);
+	T_EQ_U(t, a->ack, 4294967000u + 10);    /* all of it: the replay's target ISN + 1 + 9 */
+	T_EQ_U(t, a->win, 900);                 /* the window and TSval of the case's last segment */
+	T_OK(t, tc_opt_find(a, TC_OPT_TS) && tc_opt_find(a, TC_OPT_TS)->v.ts.val == 701 &&
+		tc_opt_find(a, TC_OPT_TS)->v.ts.ecr == 52);
+	replay_free(&r);
+
+	/* the same trace, with no banner service: the greeting is data the case did not expect */
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+
+	/* the stack resets where the challenge ACK is due: its own failure */
+	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 \"hi\\r\\n\"\n> . 1:1(0)\n> S 0:0(0)\n< R 5:5(0)\n", head);
+	replay_banner();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+
+	/* the service closes instead: inconclusive, saying so */
+	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 \"hi\\r\\n\"\n> . 1:1(0)\n> S 0:0(0)\n< F. 5:5(0) ack 1\n", head);
+	replay_banner();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(the banner service closed its side (FIN): the service, not the "
+				       "stack, may be the cause)"));
+	replay_free(&r);
+
+	/* no greeting at all */
+	replay_banner();
+	if (RUN(&r, NULL, c, head, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "the banner service sent no greeting within 3 s"));
+	replay_free(&r);
+
+	/* ISS names the case's ISS: the greeting counts as the SYN's. The greeting's ACK goes
+	 * at the target's RCV.NXT, not after a stray SYN the case sent out of its window */
+	{
+		static const char *c2 = "@id a.b\n@title T\n@rfc RFC9293 3.10.7.3\n@level MUST\n@port listen\n"
+					"> S 0:0(0) win 65535\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+					"> S 70000:70000(0) win 65535\n< . ISS+1:ISS+1(0) ack 1\n> . 1:1(0) ack 1\n"
+					"> P. 1:11(10) ack 1\n< . ISS+1:ISS+1(0) ack 11\n";
+
+		snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> S 70000:70000(0)\n"
+			 "< . 1:1(0) ack 1\n> . 1:1(0)\n< P. 1:4(3) ack 1 \"hi\\n\"\n> . 1:1(0)\n> P. 1:11(10)\n"
+			 "< . 4:4(0) ack 11\n");
+		replay_banner();
+		if (RUN(&r, NULL, c2, tr, NULL))
+			return;
+		T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+		T_EQ_S(t, r.res.trace[6].note, "banner acknowledged");
+		T_EQ_U(t, r.res.trace[6].seg.seq, r.res.tester_isn + 1);
+		replay_free(&r);
+	}
+}
+
+/* A web server that answers the request the tester's data was meant to keep open: the
+ * divergence is the service's, quoted; without the answer, the same step fails. */
+void test_service_http_answer(struct t_ctx *t)
+{
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:101(100)\n"
+				"< P. 1:25(24) ack 101 \"HTTP/1.1 400 Bad Request\"\n";
+	struct replay r;
+
+	replay_http();
+	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(the http service answered the tester's request that never ends "
+				       "('HTTP/1.1 400 Bad Request'): the service, not the stack, may be the cause)"));
+	/* and the tester's data was the request's first bytes */
+	T_OK(t, tc_fake_nsent(r.peer) >= 3 && tc_fake_sent(r.peer, 2)->payload_len == 100 &&
+		!memcmp(tc_seg_payload(tc_fake_sent(r.peer, 2)), "GET / HTTP", 10));
+	replay_free(&r);
+	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
