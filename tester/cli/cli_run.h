@@ -75,6 +75,7 @@ struct run {
 	int link_mtu;                   /* the MTU of the tester's link (0: unknown) */
 	struct tc_path_report path;     /* what the traces say about the path */
 	char *trace_json;               /* --trace-path: report.json's "path_trace" (JSON text) */
+	uint16_t free_port[2];          /* per family, a tester port of the block no case used (0: none) */
 };
 
 /* run_parse_opts - the options of run into @o (defaults first); 0, or the exit status

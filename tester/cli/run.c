@@ -402,6 +402,9 @@ static int run_cases(struct run *R)
 	rc = tc_sched_run(items, n, &so, &R->stats, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "tcpconform: the run broke: %s\n", err);
+	for (f = 0; f < 2; f++)         /* the path trace's probes take a port no case had */
+		R->free_port[f] = fi[f] >= 0 && env[f].next_port && env[f].next_port <= env[f].port_hi ?
+				  env[f].next_port : 0;
 	free(items);
 	return rc;
 }
@@ -505,6 +508,15 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	if (!stop_flag && run_setup(&R) == 0 && !stop_flag) {
 		fill_info(&R);
 		rc = run_cases(&R);
+		if (rc == 0 && R.remote && !R.o.dry_run && !stop_flag && !R.o.trace_path) {
+			/* what came back looks changed on the way: find the hop (as --trace-path) */
+			tc_path_analyze(R.res, R.nsel * nfam, R.link_mtu, &R.path);
+			if (R.path.n) {
+				printf("path: what the target sent looks changed on the way; tracing the path "
+				       "(--trace-path)\n");
+				R.o.trace_path = 1;
+			}
+		}
 		if (rc == 0 && R.o.trace_path && R.remote && !R.o.dry_run && !stop_flag)
 			trace_path(&R);
 	} else {
@@ -563,7 +575,12 @@ static void trace_path(struct run *R)
 
 		if (!tg)
 			continue;
-		if (tc_trace_path(&R->io, tg, R->rem.iface, tg->ports[TC_PORT_LISTEN], R->rem.port_hi, &t, err,
+		if (!R->free_port[i]) {
+			fprintf(stderr, "tcpconform: --trace-path: the cases used every tester port of %u-%u: none "
+				"is left for the probes\n", R->rem.port_lo, R->rem.port_hi);
+			continue;
+		}
+		if (tc_trace_path(&R->io, tg, R->rem.iface, tg->ports[TC_PORT_LISTEN], R->free_port[i], &t, err,
 				  sizeof(err)) < 0) {
 			fprintf(stderr, "tcpconform: --trace-path: %s\n", err);
 			continue;

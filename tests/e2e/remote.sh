@@ -357,6 +357,9 @@ for fam in 4 6; do
 		grep -q "^path \[ipv$fam\]: the target's SYN-ACKs come with .* 63, its RSTs with 200" "$d/mbox$fam.out"
 	check "remote: through a middlebox (IPv$fam), the report lists what it saw" \
 		jq -e --arg f "ipv$fam" '.path[$f] | .ttl_syn_ack == [63] and .ttl_rst == [200] and .mss == [1000]' "$rep"
+	check "remote: through a middlebox (IPv$fam), the path is traced without --trace-path, saying so" \
+		sh -c "grep -q '^path: what the target sent looks changed on the way; tracing the path' '$d/mbox$fam.out' &&
+		       jq -e --arg f ipv$fam '.path_trace[\$f].hops|length == 2' '$rep'"
 done
 # the router also rewrites the tester's SYN as it comes in (prerouting: before it decides
 # to forward): its own time-exceeded quote shows the SYN changed
