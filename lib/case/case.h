@@ -148,6 +148,9 @@ enum tc_port {
 	TC_PORT__COUNT
 };
 
+/* What the send port's application writes once it accepts a connection. */
+#define TC_SEND_PORT_BYTES 2000
+
 /* Needs, derived from the port and the steps, plus @needs. */
 enum {
 	TC_NEED_OPEN_PORT = 1 << 0,

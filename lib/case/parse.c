@@ -599,10 +599,10 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 		c->needs |= TC_NEED_CLOSED_PORT;
 	else if (c->port != TC_PORT_ACTIVE)
 		c->needs |= TC_NEED_OPEN_PORT;
-	/* an echo or a discard port may be a real service (--service); the others need the
-	 * agent to make the application act */
+	/* an echo, a discard or a send port may be a real service (--service; a web server's
+	 * answer plays the send port); the others need the agent to make the application act */
 	if (c->port != TC_PORT_LISTEN && c->port != TC_PORT_CLOSED && c->port != TC_PORT_ECHO &&
-	    c->port != TC_PORT_DISCARD)
+	    c->port != TC_PORT_DISCARD && c->port != TC_PORT_SEND)
 		c->needs |= TC_NEED_AGENT;
 	{
 		int fin = 0;

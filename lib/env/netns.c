@@ -281,7 +281,7 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 	argv[n++] = "3";
 	snprintf(ports[0], sizeof(ports[0]), "echo:%u", agent_ports[TC_PORT_ECHO]);
 	snprintf(ports[1], sizeof(ports[1]), "discard:%u", agent_ports[TC_PORT_DISCARD]);
-	snprintf(ports[2], sizeof(ports[2]), "send:2000:%u", agent_ports[TC_PORT_SEND]);
+	snprintf(ports[2], sizeof(ports[2]), "send:%u:%u", TC_SEND_PORT_BYTES, agent_ports[TC_PORT_SEND]);
 	snprintf(ports[3], sizeof(ports[3]), "close:%u", agent_ports[TC_PORT_CLOSE]);
 	snprintf(ports[4], sizeof(ports[4]), "abort:%u", agent_ports[TC_PORT_ABORT]);
 	snprintf(ports[5], sizeof(ports[5]), "noread:%u", agent_ports[TC_PORT_NOREAD]);

@@ -1,6 +1,7 @@
 /* env: the remote environment (a host the user names). */
 #include "env/remote.h"
 #include "env/cmd.h"
+#include "env/http.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -344,6 +345,26 @@ const char *tc_remote_service_guess(uint16_t port)
 	return port == 80 || port == 8080 ? "http" : port == 21 || port == 22 || port == 25 ? "banner" : NULL;
 }
 
+/* http_send_port - the send port over a web server: a request whose whole answer is
+ * the send port's bytes (a Range of --http-path), or why there is none. */
+static void http_send_port(struct tc_remote *r, const struct tc_remote_cfg *cfg)
+{
+	const char *path = cfg->http_path ? cfg->http_path : "/";
+	char err[TC_ERRLEN];
+
+	if (cfg->dry_run) {             /* nothing is sent: a request of the form, unsized */
+		r->request = tc_xstrdup("GET / HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1599\r\n\r\n");
+	} else if (tc_http_sized_request(&r->tg.target, cfg->port, path, TC_SEND_PORT_BYTES, &r->request, err,
+					 sizeof(err)) < 0) {
+		snprintf(r->send_why, sizeof(r->send_why), "needs the send port's %u bytes, which the http service "
+			 "does not give: %s", TC_SEND_PORT_BYTES, err);
+		r->tg.send_why = r->send_why;
+		return;
+	}
+	r->tg.ports[TC_PORT_SEND] = cfg->port;
+	r->tg.request = r->request;
+}
+
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
@@ -382,6 +403,8 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 		r->tg.answers = "echo";
 	}
 	r->tg.ports[TC_PORT_CLOSED] = cfg->closed_port;
+	if (r->tg.fill == TC_FILL_HTTP)
+		http_send_port(r, cfg);
 	r->port_lo = cfg->port_lo;
 	r->port_hi = cfg->port_hi;
 	snprintf(r->table, sizeof(r->table), TABLE_PREFIX "%d", (int)getpid());
@@ -409,6 +432,9 @@ void tc_remote_teardown(struct tc_remote *r)
 	if (r->ports_reserved)
 		ports_edit(r->port_lo, r->port_hi, 0, err, sizeof(err));
 	r->nft_made = r->ports_reserved = 0;
+	free(r->request);
+	r->request = NULL;
+	r->tg.request = NULL;
 	if (r->state_path[0])
 		unlink(r->state_path);
 	r->state_path[0] = '\0';

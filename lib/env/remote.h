@@ -16,6 +16,7 @@ struct tc_remote_cfg {
 	const char *target;             /* an IPv4 or IPv6 literal */
 	uint16_t port, closed_port;     /* closed_port 0: none given */
 	const char *service;            /* what listens on port: "listen" (or NULL), "discard", "echo", "http" */
+	const char *http_path;          /* http: the page whose first bytes the send port's answer is */
 	const char *iface, *source;     /* NULL: from the route */
 	uint16_t port_lo, port_hi;      /* the tester's ports */
 	int dry_run;                    /* nothing is installed */
@@ -30,6 +31,8 @@ struct tc_remote {
 	uint16_t port_lo, port_hi;
 	int nft_made, ports_reserved;
 	char state_path[160];
+	char *request;                  /* http: the request the send port's cases send */
+	char send_why[TC_ERRLEN + 96];  /* http: why the send port cannot be had */
 };
 
 /*

@@ -10,6 +10,7 @@
 struct due {
 	struct tc_seg s;
 	uint64_t at;
+	int cut;                        /* tc_fake_cut: the capture kept less than the frame */
 };
 
 struct tc_fake {
@@ -23,6 +24,7 @@ struct tc_fake {
 	uint16_t tport;
 	int wrong_line;                 /* tc_fake_wrong_port */
 	uint16_t wrong_port;
+	int cut_line;                   /* tc_fake_cut */
 	struct tc_seg *sent;
 	int nsent;
 	size_t cap_sent;
@@ -36,6 +38,11 @@ void tc_fake_wrong_port(struct tc_fake *f, int line, uint16_t port)
 {
 	f->wrong_line = line;
 	f->wrong_port = port;
+}
+
+void tc_fake_cut(struct tc_fake *f, int line)
+{
+	f->cut_line = line;
 }
 
 struct tc_fake *tc_fake_new(const struct tc_case *trace, const struct tc_target *tg, uint32_t isn_r,
@@ -95,6 +102,7 @@ static void queue_reply(struct tc_fake *f, const struct tc_step *st, uint64_t at
 		return;
 	}
 	d->at = at;
+	d->cut = f->cut_line && st->line == f->cut_line;
 	f->nq++;
 }
 
@@ -164,7 +172,7 @@ static int fake_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t er
 
 		memmove(f->q, f->q + 1, (size_t)(f->nq - 1) * sizeof(*f->q));
 		f->nq--;
-		cb(arg, d.s.raw, d.s.raw_len, t);
+		cb(arg, d.s.raw, d.s.raw_len, d.s.raw_len + (d.cut ? 1 : 0), t);
 		tc_seg_free(&d.s);
 		n++;
 	}

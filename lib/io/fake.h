@@ -29,6 +29,10 @@ const struct tc_seg *tc_fake_sent(const struct tc_fake *f, int i);
  * the case's (a broken stack, or another connection of the target). */
 void tc_fake_wrong_port(struct tc_fake *f, int line, uint16_t port);
 
+/* tc_fake_cut - the frame of trace line @line reaches the tester cut by the capture
+ * (its wire length more than the bytes handed over). */
+void tc_fake_cut(struct tc_fake *f, int line);
+
 /* tc_fake_error - the first problem of the script (a send it could not build), or "". */
 const char *tc_fake_error(const struct tc_fake *f);
 

@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 /* A captured frame: the link type is the back-end's. */
-typedef void (*tc_frame_cb)(void *arg, const uint8_t *frame, size_t len, uint64_t t_us);
+/* @len bytes of the frame as captured; @wire_len its length on the link (more when the
+ * capture cut it: a frame longer than the link's MTU, segments merged on this host) */
+typedef void (*tc_frame_cb)(void *arg, const uint8_t *frame, size_t len, size_t wire_len, uint64_t t_us);
 
 struct tc_io_ops {
 	const char *name;

@@ -260,12 +260,12 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *byt
 		return;
 	if (lv->cfg.raw) {              /* hand over the IP packet: the trace is bare IP */
 		if (h->caplen > l2)
-			lv->cb(lv->arg, bytes + l2, h->caplen - l2,
+			lv->cb(lv->arg, bytes + l2, h->caplen - l2, h->len - l2,
 			       (uint64_t)((int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec + lv->mono_minus_wall));
 		return;
 	}
 	/* The kernel's receive time, not ours: the trace shows the wire. */
-	lv->cb(lv->arg, bytes, h->caplen,
+	lv->cb(lv->arg, bytes, h->caplen, h->len,
 	       (uint64_t)((int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec + lv->mono_minus_wall));
 }
 

@@ -28,6 +28,9 @@ struct tc_target {
 					 * ("echo", "http"), or NULL */
 	int banner;                     /* the service on the listening port speaks first (SSH,
 					 * SMTP, FTP): its greeting is awaited and acknowledged */
+	const char *request;            /* the send port played by a web server: the request (sent
+					 * once the connection is up) whose answer is its bytes */
+	const char *send_why;           /* or why the send port cannot be had (NULL: no reason) */
 	enum tc_fill fill;              /* the bytes of the tester's data: a request that never
 					 * ends for a web server (--service http) */
 	int own_link;                   /* on a link the tool made (namespaces, a test's peer):

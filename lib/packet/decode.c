@@ -240,6 +240,7 @@ static int decode_ipv4(struct tc_seg *s, size_t off)
 	if (tot > avail) {
 		/* Judge what is there; the missing bytes make the checksum unknown. */
 		problem(s, "IPv4 total length %zu exceeds the %zu bytes captured", tot, avail);
+		s->truncated = 1;
 	} else {
 		avail = tot;    /* the rest is link-layer padding */
 	}
@@ -285,8 +286,10 @@ static int decode_ipv6(struct tc_seg *s, size_t off)
 	memcpy(s->dst.a, ip + 24, 16);
 	s->ip_cksum_status = TC_CK_OK;  /* IPv6 has no header checksum */
 	tot = 40 + (size_t)s->ip_len;
-	if (tot > avail)
+	if (tot > avail) {
 		problem(s, "IPv6 payload length %u exceeds the %zu bytes captured", s->ip_len, avail - 40);
+		s->truncated = 1;
+	}
 	else
 		avail = tot;
 	while (nh == 0 || nh == 43 || nh == 60 || nh == 44) {

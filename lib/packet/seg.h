@@ -108,6 +108,10 @@ struct tc_seg {
 	 * receiver may process the segment, ignoring the options from the bad one on
 	 * (RFC 9293 MUST-7). */
 	uint8_t opt_problem;
+	/* The IP length says more bytes than the frame holds: cut by the capture (a frame
+	 * longer than the link's MTU: segments merged on the receiving host) or sent short. */
+	uint8_t truncated;
+	uint8_t cut;            /* the capture kept less than the frame (set by the receiver) */
 };
 
 /* tc_seg_unreadable - a receiver cannot process @s at all (a broken IP or TCP header,

@@ -72,6 +72,11 @@ struct tc_conn {
 	enum { TC_BANNER_NONE = 0, TC_BANNER_DUE, TC_BANNER_TAKEN } banner;
 	uint32_t banner_len;            /* its bytes: the target's numbers count from after them */
 	int banner_armed;               /* the deadline is the greeting's */
+	/* The send port over a web server: its request, not yet sent, sent (and where it
+	 * ends, absolute), acknowledged. */
+	enum { TC_REQ_NONE = 0, TC_REQ_SENT, TC_REQ_ACKED } req;
+	uint32_t merged;                /* the IP length of a frame of the target's longer than captured */
+	uint32_t req_end;
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 

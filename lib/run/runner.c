@@ -246,7 +246,7 @@ void rn_diverge(struct tc_conn *k, const struct tc_step *st, const char *observe
 		    const char *why, enum tc_verdict v)
 {
 	struct tc_result *r = k->r;
-	char spoke[200];
+	char spoke[320];
 
 	/* an echo port played by a service (--service echo): silence where the echo is due
 	 * may be the service's (one that does not echo), not the stack's */
@@ -254,7 +254,15 @@ void rn_diverge(struct tc_conn *k, const struct tc_step *st, const char *observe
 		v = TC_V_INCONCLUSIVE;
 		why = "the echo service sent nothing: a service that does not echo, not the stack, may be the cause";
 	}
-	if (v == TC_V_FAIL && rn_service_spoke(k, spoke, sizeof(spoke))) {
+	if (v == TC_V_FAIL && k->merged) {
+		/* not what went on the wire: a frame no link of this MTU carries */
+		snprintf(spoke, sizeof(spoke), "a frame of the target's says %u bytes, more than were captured: "
+			 "segments merged on this host (GRO or LRO on the tester's interface, or a peer's "
+			 "segmentation offload), not as the target sent them; ethtool -K IF gro off lro off",
+			 k->merged);
+		v = TC_V_INCONCLUSIVE;
+		why = spoke;
+	} else if (v == TC_V_FAIL && rn_service_spoke(k, spoke, sizeof(spoke))) {
 		v = TC_V_INCONCLUSIVE;
 		why = spoke;
 	}
@@ -457,6 +465,8 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 		enqueue(k, idx);
 		return;
 	}
+	if (s->truncated && s->cut && !k->merged)
+		k->merged = s->ip_len + (s->family == 6 ? 40u : 0u);
 	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
 		uint32_t end = s->seq + tc_seg_len(s);
 
@@ -658,6 +668,9 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :
 		       c->port == TC_PORT_ECHO ? "needs an echo service (--service echo) or the agent" :
 		       c->port == TC_PORT_DISCARD ? "needs a discard service (--service discard) or the agent" :
+		       c->port == TC_PORT_SEND && tg->send_why ? tg->send_why :
+		       c->port == TC_PORT_SEND ? "needs the agent, or a web server (--service http) whose page has "
+						  "2000 bytes or more (--http-path)" :
 		       "needs a port with an agent behind it";
 	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
 		return "needs the target-side agent";

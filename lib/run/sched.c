@@ -61,7 +61,7 @@ static const char probe_text[] =
 	"> S 0:0(0) win 65535 <mss 1460>\n"
 	"< S. 0:0(0) ack 1 <mss *, ...> within 2s\n";
 
-static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
+static void on_frame(void *arg, const uint8_t *frame, size_t len, size_t wire_len, uint64_t t_us)
 {
 	struct sched *S = arg;
 	const struct tc_target *tg = S->env->tg;
@@ -69,6 +69,7 @@ static void on_frame(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 	int rc, i;
 
 	rc = tc_seg_decode(&s, frame, len, tg->link);
+	s.cut = wire_len > len;
 	s.t_us = t_us;
 	s.dir = TC_DIR_IN;
 	for (i = 0; rc != 1 && i < S->nenv; i++)

@@ -3,7 +3,9 @@
  * (SSH, SMTP, FTP) speaks first: once the connection is established the tester waits
  * for its greeting, acknowledges it, and counts the target's sequence numbers from
  * after it, so that a case's numbers mean what they say. A web server reads the
- * tester's data as a request that never ends (tc_fill_bytes) and says nothing. What
+ * tester's data as a request that never ends (tc_fill_bytes) and says nothing; for the
+ * send port the tester sends it a request whose answer is the port's bytes, and counts
+ * its own numbers from after it. What
  * such a service does beyond that (an answer, a close) is its own doing: a divergence
  * after it is inconclusive, never a failure of the stack.
  */
@@ -14,10 +16,12 @@
 /* The longest a banner may take to come, from the moment the connection is established. */
 #define BANNER_US 3000000
 
-/* banner_ack - acknowledge the greeting: a bare ACK, the window and TSval of
- * the tester's last segment (a TSval of its own could be older than the case's next:
- * PAWS), TSecr the greeting's. Not a step: the model's last outcomes stay the case's. */
-static int banner_ack(struct tc_conn *k)
+/* service_send - a segment of the tester's own, not a step's: at the target's RCV.NXT
+ * (the highest the tester sent may be out of its window: a case's stray SYN), with the
+ * window and TSval of the tester's last segment (a TSval of its own could be older than
+ * the case's next: PAWS) and TSecr the target's last. The model's last outcomes stay the
+ * case's. 0, or -1 having ended the case as an error. */
+static int service_send(struct tc_conn *k, uint16_t flags, const char *data, const char *note)
 {
 	const struct tc_seg *last = NULL;
 	const struct tc_opt *ts;
@@ -33,39 +37,69 @@ static int banner_ack(struct tc_conn *k)
 	a.sport = k->tport;
 	a.dport = k->rport;
 	a.ip_id = k->env->next_ip_id++;
-	/* at the target's RCV.NXT: the highest the tester sent may be out of its window (a
-	 * case's stray SYN), and an ACK there would draw a duplicate ACK */
 	a.seq = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
 	a.ack = k->rcv_nxt_t;
-	a.flags = TC_ACK;
+	a.flags = flags;
 	a.win = last ? last->win : 65535;
+	a.payload_len = data ? (uint32_t)strlen(data) : 0;
 	ts = last ? tc_opt_find(last, TC_OPT_TS) : NULL;
 	if (ts && !ts->bad) {
 		tc_opt_simple(&a.opts[a.nopts++], TC_OPT_NOP);
 		tc_opt_simple(&a.opts[a.nopts++], TC_OPT_NOP);
 		tc_opt_ts(&a.opts[a.nopts++], ts->v.ts.val, k->ts_recent);
 	}
-	if (tc_seg_encode(&a, NULL, NULL, err, sizeof(err)) < 0 ||
+	if (tc_seg_encode(&a, (const uint8_t *)data, NULL, err, sizeof(err)) < 0 ||
 	    k->env->io->ops->send(k->env->io->ctx, &a, err, sizeof(err)) < 0) {
 		tc_seg_free(&a);
-		tc_result_set_reason(k->r, "cannot acknowledge the banner: %s", err);
+		tc_result_set_reason(k->r, "cannot send the %s: %s", note, err);
 		rn_finish(k, TC_V_ERROR);
 		return -1;
 	}
 	a.dir = TC_DIR_OUT;
 	a.t_us = rn_now(k);
+	if (tc_seq_gt(a.seq + tc_seg_len(&a), k->snd_nxt_t))
+		k->snd_nxt_t = a.seq + tc_seg_len(&a);
 	memcpy(keep, k->last, sizeof(keep));
 	tc_track_out(&k->trk, &a);
 	memcpy(k->last, keep, sizeof(keep));
 	k->nlast = nkeep;
-	tc_result_trace_add(k->r, &a, 0, "banner acknowledged");
+	tc_result_trace_add(k->r, &a, 0, note);
 	tc_seg_free(&a);
+	return 0;
+}
+
+/* send_request - the send port over a web server: its request, once the connection is
+ * up; the tester's numbers in the case count from after it. */
+static int send_request(struct tc_conn *k)
+{
+	uint32_t n = (uint32_t)strlen(k->env->tg->request);
+	uint32_t at = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
+
+	if (service_send(k, TC_ACK | TC_PSH, k->env->tg->request, "request") < 0)
+		return -1;
+	k->req = TC_REQ_SENT;
+	k->req_end = at + n;
+	k->isn_t += n;
+	k->r->tester_isn = k->isn_t;
+	tc_result_add_note(k->r, "the send port is the http service's: its request (%u bytes, a range of its page "
+			   "whose whole answer is %u bytes) went out once the connection was up; the tester's "
+			   "sequence numbers are counted from after it", n, TC_SEND_PORT_BYTES);
 	return 0;
 }
 
 int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 {
 	const uint8_t *b;
+
+	if (k->req == TC_REQ_SENT && s->sport == k->rport) {
+		/* the request's own acknowledgment, before the answer (a stack in quick-ACK
+		 * mode sends one at once): the tester's doing, not a step's to judge */
+		k->req = TC_REQ_ACKED;
+		if (s->flags == TC_ACK && !s->payload_len && s->ack == k->req_end) {
+			k->r->trace[idx].note = "request acknowledged";
+			return 1;
+		}
+	}
 
 	if (!k->env->tg->banner || k->banner == TC_BANNER_TAKEN || !s->payload_len || s->sport != k->rport ||
 	    (s->flags & (TC_SYN | TC_RST)))
@@ -82,7 +116,7 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	k->banner = TC_BANNER_TAKEN;
 	tc_result_add_note(k->r, "the banner service's greeting (%u bytes) was acknowledged before the case went "
 			   "on; the target's sequence numbers are counted from after it", k->banner_len);
-	if (banner_ack(k) < 0)
+	if (service_send(k, TC_ACK, NULL, "banner acknowledged") < 0)
 		return 1;
 	if (k->banner_armed) {
 		k->armed = 0;
@@ -96,6 +130,9 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 
 int rn_service_wait(struct tc_conn *k, int *wait)
 {
+	if (k->env->tg->request && k->c->port == TC_PORT_SEND && k->req == TC_REQ_NONE && !k->alt &&
+	    tc_track_state(&k->trk) == TC_ST_ESTABLISHED && send_request(k) < 0)
+		return 1;
 	if (!k->env->tg->banner || k->alt || k->banner == TC_BANNER_TAKEN)
 		return 0;
 	if (k->banner == TC_BANNER_NONE) {
@@ -139,6 +176,10 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 		    (!s->payload_len && !(s->flags & TC_FIN)) || (s->flags & (TC_SYN | TC_RST)))
 			continue;
 		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "banner") && !(s->flags & TC_FIN))
+			continue;
+		/* the answer to the send port's request, up to its end: asked for, not spoken */
+		if (k->req && s->payload_len && !(s->flags & TC_FIN) &&
+		    s->seq - (k->isn_r + 1) + s->payload_len <= TC_SEND_PORT_BYTES)
 			continue;
 		b = tc_seg_payload(s);
 		for (n = 0; b && n < s->payload_len && n < 60 && b[n] >= 0x20 && b[n] < 0x7f; n++)

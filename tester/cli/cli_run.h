@@ -28,7 +28,8 @@ struct run_opts {
 	/* remote mode */
 	const char *target, *iface, *source;
 	uint16_t port, closed_port;
-	const char *service;            /* --service: listen (NULL), discard or echo */
+	const char *service;            /* --service: listen (NULL), discard, echo, http or banner */
+	const char *http_path;          /* --http-path: the page of the send port's answer (http) */
 	const char *targets;            /* --targets FILE: a fleet (cli_fleet) */
 	int trace_path;                 /* --trace-path: probe the path hop by hop after the cases */
 	int rate, rate_set, dry_run;

@@ -135,6 +135,7 @@ static int setup_remote(struct run *R)
 	rc.port = R->o.port;
 	rc.closed_port = R->o.closed_port;
 	rc.service = R->o.service;
+	rc.http_path = R->o.http_path;
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
 	{

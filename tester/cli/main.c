@@ -82,6 +82,8 @@ static const char usage[] =
 	"                      what it reads: RFC 862), http (a web server: the tester's data is\n"
 	"                      a request that never ends) or banner (greets first: SSH, SMTP,\n"
 	"                      FTP); the cases that service can serve run\n"
+	"  --http-path PATH    http: the page whose first 2000 bytes of answer (a Range\n"
+	"                      request) play the send port's data (default /)\n"
 	"  --targets FILE      many hosts at once (one run directory each, fleet.json and a\n"
 	"                      table): a line a host, ADDR PORT [CLOSED-PORT] [SERVICE], or\n"
 	"                      nmap -oG output; --rate is the budget of them all\n"

@@ -54,6 +54,8 @@ static int remote_opts(struct run_opts *o)
 		fprintf(stderr, "tcpconform: port %u is taken for %s (--service %s); --service says otherwise\n",
 			o->port, !strcmp(o->service, "http") ? "a web server" : "a server that greets first", o->service);
 	}
+	if (o->http_path && strcmp(o->service ? o->service : "listen", "http"))
+		return cli_usage_error("--http-path names a web server's page: it goes with --service http");
 	if ((a.family == 4 && o->fam[1] && !o->fam[0]) || (a.family == 6 && o->fam[0] && !o->fam[1]))
 		return cli_usage_error("-%d does not go with the IPv%d target %s", a.family == 4 ? 6 : 4, a.family, o->target);
 	if (o->nsc)
@@ -183,6 +185,13 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 			if (!tc_remote_service_known(o->service))
 				return cli_usage_error("--service takes " TC_SERVICES " (what the application behind "
 						       "--port does), not '%s'", o->service);
+		} else if (!strcmp(a, "--http-path")) {
+			if (opt_value(argc, argv, &i, &o->http_path))
+				return TC_EXIT_USAGE;
+			if (o->http_path[0] != '/' || strlen(o->http_path) > 200 || strpbrk(o->http_path, " \t\r\n"))
+				return cli_usage_error("--http-path takes a path that starts with '/', without blanks and "
+						       "shorter than 200 characters (the page of a request line), not '%s'",
+						       o->http_path);
 		} else if (!strcmp(a, "--iface")) {
 			if (opt_value(argc, argv, &i, &o->iface))
 				return TC_EXIT_USAGE;
@@ -271,10 +280,10 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		if (o->stacks[i] != TC_STACK_LINUX && o->nsc)
 			return cli_usage_error("--sysctl sets the Linux target's sysctls: %s is not Linux",
 					       tc_stack_info(o->stacks[i])->name);
-	if (o->port || o->closed_port || o->service || o->iface || o->source || o->rate_set || o->dry_run ||
-	    o->trace_path)
-		return cli_usage_error("--port, --closed-port, --service, --iface, --source, --rate, --trace-path and "
-				       "--dry-run go with --target ADDR");
+	if (o->port || o->closed_port || o->service || o->http_path || o->iface || o->source || o->rate_set ||
+	    o->dry_run || o->trace_path)
+		return cli_usage_error("--port, --closed-port, --service, --http-path, --iface, --source, --rate, "
+				       "--trace-path and --dry-run go with --target ADDR");
 	if (!o->fam[0] && !o->fam[1])
 		o->fam[0] = o->fam[1] = 1;      /* both families by default */
 	return 0;

@@ -54,6 +54,13 @@ void replay_agent_reply(const char *text)
 static int wrong_line;
 static uint16_t wrong_port;
 
+static int cut_line;
+
+void replay_cut(int line)
+{
+	cut_line = line;
+}
+
 void replay_wrong_port(int line, uint16_t port)
 {
 	wrong_line = line;
@@ -79,7 +86,7 @@ void replay_early(int frame, uint64_t us)
 	}
 }
 
-static void shift_cb(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
+static void shift_cb(void *arg, const uint8_t *frame, size_t len, size_t wire_len, uint64_t t_us)
 {
 	int i;
 
@@ -88,7 +95,7 @@ static void shift_cb(void *arg, const uint8_t *frame, size_t len, uint64_t t_us)
 		if (shift.frame[i] == shift.seen)
 			t_us -= shift.us[i];
 	shift.seen++;
-	shift.cb(shift.arg, frame, len, t_us);
+	shift.cb(shift.arg, frame, len, wire_len, t_us);
 }
 
 static int shift_send(void *ctx, const struct tc_seg *s, char *err, size_t errlen)
@@ -138,6 +145,7 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 		r->tg.have_agent = 0;
 	r->tg.banner = banner_next;
 	r->tg.fill = http_next ? TC_FILL_HTTP : TC_FILL_PATTERN;
+	r->tg.request = http_next ? REPLAY_REQUEST : NULL;
 	service_next = banner_next = http_next = 0;
 	r->clock.fake = 1;
 	r->clock.now_us = 1000000;
@@ -145,6 +153,9 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	r->peer = tc_fake_new(r->trace, &r->tg, 4294967000u, &r->clock);
 	if (wrong_line)
 		tc_fake_wrong_port(r->peer, wrong_line, wrong_port);
+	if (cut_line)
+		tc_fake_cut(r->peer, cut_line);
+	cut_line = 0;
 	wrong_line = 0;
 	r->agent = tc_fake_agent_new();
 	if (agent_fail)

@@ -36,6 +36,10 @@ int replay_check(struct t_ctx *t, struct replay *r, const char *path, const char
  * from port @port (once). */
 void replay_wrong_port(int line, uint16_t port);
 
+/* replay_cut - in the next replay_run, the frame of trace line @line reaches the tester
+ * cut by the capture (a frame longer than the link carries: merged on this host). */
+void replay_cut(int line);
+
 /* replay_early - in the next replay_run, the @frame-th frame the peer sends (from 0)
  * carries a capture time @us earlier than the moment it is handed over: a reply the
  * capture saw before the tester's last send, read after it. */
@@ -49,6 +53,9 @@ void replay_service(void);
  * banner) or a web server (--service http: the tester's data is a request). */
 void replay_banner(void);
 void replay_http(void);
+/* the request of the send port over the replay's web server (20 bytes) */
+#define REPLAY_REQUEST "GET /pp HTTP/1.1\r\n\r\n"
+
 
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to
  * the commands that fail (default: "no connection from port 20000"). */

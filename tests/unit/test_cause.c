@@ -324,3 +324,70 @@ void test_service_http_answer(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
 	replay_free(&r);
 }
+
+/* The send port over a web server: once the connection is up the tester sends the
+ * request whose answer is the port's bytes, takes the request's own ACK, and counts
+ * its numbers from after it; the case reads as written. */
+void test_service_http_send(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.7.1\n@level MUST\n@port send\n"
+			       "> S 0:0(0) win 65535 <mss 1000>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1 win 3000\n< P?. 1:1001(1000) ack 1\n< P?. 1001:2001(1000) ack 1\n"
+			       "> . 1:1(0) ack 2001\n> P. 1:11(10) ack 2001\n< . 2001:2001(0) ack 11\n";
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:21(20)\n"
+				"< . 1:1(0) ack 21\n< P. 1:1001(1000) ack 21\n< P. 1001:2001(1000) ack 21\n"
+				"> . 21:21(0)\n> P. 21:31(10)\n< . 2001:2001(0) ack 31\n";
+	struct replay r;
+	const struct tc_seg *q;
+	uint32_t isn;
+
+	T_EQ_U(t, strlen(REPLAY_REQUEST), 20);
+	replay_http();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[3].note, "request");
+	q = &r.res.trace[3].seg;
+	isn = tc_fake_sent(r.peer, 0)->seq;
+	T_EQ_U(t, q->seq, isn + 1);
+	T_EQ_U(t, q->flags, TC_ACK | TC_PSH);
+	T_EQ_U(t, q->win, 3000);
+	T_OK(t, q->payload_len == 20 && !memcmp(tc_seg_payload(q), REPLAY_REQUEST, 20));
+	T_EQ_S(t, r.res.trace[4].note, "request acknowledged");
+	T_EQ_U(t, r.res.tester_isn, isn + 20);
+	T_OK(t, r.res.notes && strstr(r.res.notes, "its request (20 bytes, a range of its page whose whole answer is "
+				      "2000 bytes) went out"));
+	/* the case's data after it: the next request's first bytes (a web server waits) */
+	q = tc_fake_sent(r.peer, 4);
+	T_OK(t, q && q->seq == isn + 21 && q->payload_len == 10 && !memcmp(tc_seg_payload(q), "GET / HTTP", 10));
+	replay_free(&r);
+
+	/* with the agent there is no request: the same trace departs */
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
+
+/* A frame of the target's that says more bytes than were captured: cut by the capture
+ * (longer than the link carries: segments merged on this host) is the tester's side,
+ * inconclusive with its cause; sent short by the target, it is the target's, a fail. */
+void test_merged_frame(struct t_ctx *t)
+{
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:101(100)\n"
+				"< . 1:1(0) ack 101 iplen 2040\n";
+	struct replay r;
+
+	replay_cut(5);
+	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(a frame of the target's says 2040 bytes, more than were "
+				       "captured: segments merged on this host (GRO or LRO on the tester's interface"));
+	replay_free(&r);
+	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "malformed: IPv4 total length 2040 exceeds"));
+	replay_free(&r);
+}
