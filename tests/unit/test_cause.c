@@ -8,6 +8,20 @@
 
 #include <stdlib.h>
 
+/* fails - the case (file @path, or @text) against @trace fails: the same trace without
+ * what a test gives the run (a service, a cut frame) is the stack's own departure. */
+static void fails(struct t_ctx *t, const char *path, const char *text, const char *trace, const char *file,
+		  int line)
+{
+	struct replay r;
+
+	if (replay_check(t, &r, path, text, trace, NULL, file, line))
+		return;
+	if (r.res.verdict != TC_V_FAIL)
+		t_fail(t, file, line, "the verdict is %s, expected fail", tc_verdict_name(r.res.verdict));
+	replay_free(&r);
+}
+#define FAILS(path, text, trace) fails(t, path, text, trace, __FILE__, __LINE__)
 
 /* RFC 3168 6.1.1 constrains the ECN field (the low two bits of the TOS byte), not the
  * DSCP: a SYN-ACK with DSCP 2 (tos 8) and Not-ECT passes every ECN case; one with
@@ -205,10 +219,7 @@ void test_service_silence(struct t_ctx *t)
 	T_OK(t, r.res.reason && strstr(r.res.reason, "got nothing within 1000 ms (the echo service sent nothing: a "
 				       "service that does not echo, not the stack, may be the cause)"));
 	replay_free(&r);
-	if (RUN(&r, "testcases/data/echo.tcp", NULL, tr, NULL))
-		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	replay_free(&r);
+	FAILS("testcases/data/echo.tcp", NULL, tr);
 }
 
 /* A banner service greets once the connection is up: the tester takes the greeting,
@@ -249,18 +260,12 @@ void test_service_banner(struct t_ctx *t)
 	replay_free(&r);
 
 	/* the same trace, with no banner service: the greeting is data the case did not expect */
-	if (RUN(&r, NULL, c, tr, NULL))
-		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	replay_free(&r);
+	FAILS(NULL, c, tr);
 
 	/* the stack resets where the challenge ACK is due: its own failure */
 	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 \"hi\\r\\n\"\n> . 1:1(0)\n> S 0:0(0)\n< R 5:5(0)\n", head);
 	replay_banner();
-	if (RUN(&r, NULL, c, tr, NULL))
-		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	replay_free(&r);
+	FAILS(NULL, c, tr);
 
 	/* the service closes instead: inconclusive, saying so */
 	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 \"hi\\r\\n\"\n> . 1:1(0)\n> S 0:0(0)\n< F. 5:5(0) ack 1\n", head);
@@ -319,10 +324,7 @@ void test_service_http_answer(struct t_ctx *t)
 	T_OK(t, tc_fake_nsent(r.peer) >= 3 && tc_fake_sent(r.peer, 2)->payload_len == 100 &&
 		!memcmp(tc_seg_payload(tc_fake_sent(r.peer, 2)), "GET / HTTP", 10));
 	replay_free(&r);
-	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
-		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	replay_free(&r);
+	FAILS("testcases/data/in_order_acked.tcp", NULL, tr);
 }
 
 /* The send port over a web server: once the connection is up the tester sends the
@@ -363,10 +365,7 @@ void test_service_http_send(struct t_ctx *t)
 	replay_free(&r);
 
 	/* with the agent there is no request: the same trace departs */
-	if (RUN(&r, NULL, c, tr, NULL))
-		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	replay_free(&r);
+	FAILS(NULL, c, tr);
 }
 
 /* A frame of the target's that says more bytes than were captured: cut by the capture
