@@ -210,7 +210,12 @@ echo hello >"$d/www/index.html"
 head -c 65536 /dev/zero | tr '\0' x >"$d/www/big.html"    # a page for the send port's 2000 bytes
 ip netns exec "$T" nginx -c "$d/nginx.conf" >"$d/nginx.out" 2>&1 &
 pids="$pids $!"
+# and one in the router, on the tester's link
+sed "s|nginx.pid|nginx-r.pid|; s|nginx.err|nginx-r.err|" "$d/nginx.conf" >"$d/nginx-r.conf"
+ip netns exec "$R" nginx -c "$d/nginx-r.conf" >"$d/nginx-r.out" 2>&1 &
+pids="$pids $!"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':8081 '"
+wait_for 5 sh -c "ip netns exec $R ss -ltn | grep -q ':8081 '"
 run_remote svc-http4 203.0.113.2 8081 --service http --http-path /big.html
 run_remote svc-http6 2001:db8:b::2 8081 --service http --http-path /big.html 'tcp.handshake.*' 'tcp.rst.*' \
 	'tcp.rfc5961.*' 'tcp.options.*' 'tcp.window.*'
@@ -221,7 +226,11 @@ check "remote: the target's path MTU towards the tester is lowered by the send p
 	sh -c "ip netns exec $T ip route get 198.51.100.1 | grep -q 'mtu 1280'"
 ip netns exec "$T" ip route flush cache
 ip netns exec "$T" ip -6 route flush cache
-for n in svc-http4 svc-http6; do
+run_remote svc-http4-link 198.51.100.2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
+	tcp.window.zero_window_probe
+run_remote svc-http6-link 2001:db8:a::2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
+	tcp.window.zero_window_probe
+for n in svc-http4 svc-http6 svc-http4-link svc-http6-link; do
 	check "remote $n: the send port's cases run on nginx's answer to a Range request, and pass" \
 		jq -e '[.cases[]|select(.id=="tcp.options.mss_honoured" or .id=="tcp.options.wscale_negotiated" or .id=="tcp.window.zero_window_probe")|.verdict=="pass" and (.notes|test("its request \\([0-9]+ bytes, a range of its page whose whole answer is 2000 bytes\\) went out"))]|. == [true,true,true]' \
 		"$d/$n/latest/report.json"
