@@ -83,7 +83,7 @@ check:
 test:
 	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests stack-lwip stack-gvisor
-	@sh tests/run.sh $(BUILD)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh $(BUILD)
 
 # The agents of the other stacks (lwIP's is compiled with lwIP's source, fetched
 # from Debian's source package; gVisor's is built offline from Debian's Go packages)

@@ -12,7 +12,7 @@ STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt"
 # make check: the fuzzers want clang (libFuzzer comes with it)
 [ "${1:-}" = check ] && PKGS="$PKGS jq procps clang"
 # chromium: report.html is loaded in a real browser (tests/e2e/html.sh)
-[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema chromium xinetd nginx-light openssh-server $STACKS"
+[ "${1:-}" = test ] && PKGS="$PKGS jq libxml2-utils tcpdump procps python3-jsonschema chromium xinetd nginx-light openssh-server clang $STACKS"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Runs every test: the unit tests (no root), then each end-to-end script of tests/e2e
-# (root: they make their own network namespaces). Each test prints TAP-style lines,
-# "ok - name" or "not ok - name"; this script counts them and ends with
-# "N passed, N failed". Exit status 0 only when nothing failed. Each script ends
-# with the line "# end" (tc_end in tests/e2e/lib.sh).
+# (root: they make their own network namespaces). Each part prints TAP: "ok - name" or
+# "not ok - name", and its plan "1..N" last (tc_end in tests/e2e/lib.sh; prove reads
+# them too); this script counts them and ends with "N passed, N failed". Exit status
+# 0 only when nothing failed.
 set -u
 BUILD=${1:-build}
 # "check": the edit loop's share (make check): the unit tests, the end-to-end scripts
@@ -22,9 +22,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # run_part NAME CMD...: runs one part, its output into the log. A part that ends
-# without its last line ("# end" for a script, "# unit: N run, ..." for the unit
-# tests), or with a non-zero status and no failure of its own to show for it, or on
-# a signal (a crash), counts as one more failure: a test that dies half-way must not
+# without its plan (its last line, "1..N"), or with a non-zero status and no failure
+# of its own to show for it, or on a signal (a crash), or whose plan differs from the
+# tests it printed, counts as one more failure: a test that dies half-way must not
 # pass because of the checks it never reached.
 run_part() {
 	name=$1; shift
@@ -35,10 +35,14 @@ run_part() {
 	cat "$part" >>"$log"
 	st=$(cat "$status")
 	own=$(grep -c '^not ok ' "$part")
+	ran=$(grep -Ec '^(ok|not ok) ' "$part")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$part" | tail -n 1)
 	if [ "$st" -ge 128 ]; then
 		echo "not ok - $name was killed by signal $((st - 128))" | tee -a "$log"
-	elif [ "$own" -eq 0 ] && { [ "$st" -ne 0 ] || ! grep -Eq '^# (end|unit: [0-9]+ run)' "$part"; }; then
-		echo "not ok - $name ended early (exit status $st, its last line not reached)" | tee -a "$log"
+	elif [ "$own" -eq 0 ] && { [ "$st" -ne 0 ] || [ -z "$plan" ]; }; then
+		echo "not ok - $name ended early (exit status $st, its plan not reached)" | tee -a "$log"
+	elif [ -n "$plan" ] && [ "$plan" != "$ran" ]; then
+		echo "not ok - $name: its plan says $plan tests, it printed $ran" | tee -a "$log"
 	fi
 	echo "$(($(date +%s) - t0)) s $name" >>"$times"
 }
@@ -49,24 +53,23 @@ if [ "$MODE" = check ]; then
 else
 	e2e=$(ls tests/e2e/*.sh)
 fi
-if [ "$MODE" = check ]; then
-	# fuzz NAME: run the fuzzer; a crash it finds is a failure (its output says where)
-	fuzz() {
-		if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
-			>build-fuzz/"$1".log 2>&1; then
-			echo "ok - fuzz: $1 for ${FUZZ_SECONDS:-10} s: $(grep -o 'Done [0-9]* runs' build-fuzz/"$1".log)"
-		else
-			echo "not ok - fuzz: $1 found a crash (build-fuzz/$1.log)"
-			tail -n 20 build-fuzz/"$1".log
-		fi
-		echo "# end"
-	}
-	if command -v clang >/dev/null && make --no-print-directory fuzz-build >/dev/null 2>&1; then
-		run_part "fuzz decode" fuzz decode
-		run_part "fuzz parse" fuzz parse tests/fuzz/case.dict
+# the fuzzers, in both modes: FUZZ_SECONDS (10) each
+# fuzz NAME: run the fuzzer; a crash it finds is a failure (its output says where)
+fuzz() {
+	if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
+		>build-fuzz/"$1".log 2>&1; then
+		echo "ok - fuzz: $1 for ${FUZZ_SECONDS:-10} s: $(grep -o 'Done [0-9]* runs' build-fuzz/"$1".log)"
 	else
-		echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check installs clang as root)" | tee -a "$log"
+		echo "not ok - fuzz: $1 found a crash (build-fuzz/$1.log)"
+		tail -n 20 build-fuzz/"$1".log
 	fi
+	echo "1..1"
+}
+if command -v clang >/dev/null && make --no-print-directory fuzz-build >/dev/null 2>&1; then
+	run_part "fuzz decode" fuzz decode
+	run_part "fuzz parse" fuzz parse tests/fuzz/case.dict
+else
+	echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check and make test install clang as root)" | tee -a "$log"
 fi
 if [ "$(id -u)" = 0 ]; then
 	for t in $e2e; do

@@ -1,13 +1,16 @@
 # Helpers for the end-to-end scripts (sourced, POSIX sh).
-# ok/fail print one TAP-style line each; tests/run.sh counts them.
+# ok/fail print one TAP line each; tc_end prints the plan after them ("1..N", TAP's
+# plan at the end), which tests/run.sh (or prove) checks against the lines it saw.
 TC_BUILD=${TC_BUILD:-build}
 TC=${TC:-$TC_BUILD/tcpconform}
 AGENT=${AGENT:-$TC_BUILD/tcpconform-agent}
 
-ok()   { echo "ok - $*"; }
-# tc_end: the script's last line; tests/run.sh counts a script without it as failed
-tc_end() { echo "# end"; }
-fail() { echo "not ok - $*"; }
+_tc_n=0         # the tests run so far (ok and fail: call them in this shell, not a subshell)
+ok()   { _tc_n=$((_tc_n + 1)); echo "ok - $*"; }
+fail() { _tc_n=$((_tc_n + 1)); echo "not ok - $*"; }
+# tc_end: the script's last line, its plan; a script that dies before it, or whose plan
+# differs from the tests it printed, counts as failed
+tc_end() { echo "1..$_tc_n"; }
 # check NAME CMD...: ok when CMD exits 0 (its output is not shown)
 check() { _cn=$1; shift; if "$@" >/dev/null 2>&1; then ok "$_cn"; else fail "$_cn"; fi; }
 # leftovers PREFIX: prints namespaces and veth links whose name starts with PREFIX

@@ -101,5 +101,6 @@ int main(int argc, char **argv)
 		failed += !!t.failed;
 	}
 	printf("# unit: %d run, %d failed\n", run, failed);
+	printf("1..%d\n", run);        /* the plan, at the end (TAP) */
 	return failed ? 1 : 0;
 }
