@@ -1,5 +1,6 @@
 /* case: names, agent steps, freeing, loading files and directories, selection. */
 #include "case/lex.h"
+#include "util/tok.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -10,35 +11,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static const struct tc_tok level_toks[] = {
+	{ TC_LEVEL_MUST, "MUST" }, { TC_LEVEL_SHOULD, "SHOULD" }, { TC_LEVEL_MAY, "MAY" }, { 0, NULL },
+};
+
+static const struct tc_tok port_toks[] = {
+	{ TC_PORT_LISTEN, "listen" }, { TC_PORT_ECHO, "echo" }, { TC_PORT_DISCARD, "discard" },
+	{ TC_PORT_SEND, "send" }, { TC_PORT_CLOSE, "close" }, { TC_PORT_ABORT, "abort" },
+	{ TC_PORT_NOREAD, "noread" }, { TC_PORT_CLOSED, "closed" }, { TC_PORT_ACTIVE, "active" }, { 0, NULL },
+};
+
 const char *tc_level_name(enum tc_level l)
 {
-	switch (l) {
-	case TC_LEVEL_MUST: return "MUST";
-	case TC_LEVEL_SHOULD: return "SHOULD";
-	case TC_LEVEL_MAY: return "MAY";
-	default: return "?";
-	}
+	return tc_tok_str(level_toks, (int)l, "?");
 }
 
-static const char *const port_names[TC_PORT__COUNT] = {
-	[TC_PORT_LISTEN] = "listen", [TC_PORT_ECHO] = "echo", [TC_PORT_DISCARD] = "discard",
-	[TC_PORT_SEND] = "send", [TC_PORT_CLOSE] = "close", [TC_PORT_ABORT] = "abort",
-	[TC_PORT_NOREAD] = "noread", [TC_PORT_CLOSED] = "closed", [TC_PORT_ACTIVE] = "active",
-};
+int tc_level_from_name(const char *s)
+{
+	return tc_tok_val(level_toks, s);
+}
 
 const char *tc_port_name(enum tc_port p)
 {
-	return p > 0 && p < TC_PORT__COUNT ? port_names[p] : "?";
+	return tc_tok_str(port_toks, (int)p, "?");
 }
 
 int tc_port_from_name(const char *s)
 {
-	int i;
-
-	for (i = 1; i < TC_PORT__COUNT; i++)
-		if (!strcmp(s, port_names[i]))
-			return i;
-	return -1;
+	return tc_tok_val(port_toks, s);
 }
 
 /* tc_parse_agent - "agent VERB [ARGS]" after the word agent. */

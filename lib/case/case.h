@@ -210,6 +210,7 @@ struct tc_case {
 
 /* Names. */
 const char *tc_level_name(enum tc_level l);
+int tc_level_from_name(const char *s);  /* -1 if unknown */
 const char *tc_port_name(enum tc_port p);
 int tc_port_from_name(const char *s);   /* -1 if unknown */
 

@@ -7,24 +7,11 @@
 #include "util/util.h"
 
 #include <ctype.h>
+#include "packet/tcpstate.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const state_names[] = {
-	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-};
-
-static int valid_state(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < TC_ARRAY_LEN(state_names); i++)
-		if (!strcmp(s, state_names[i]))
-			return 1;
-	return 0;
-}
 
 /* Parser state across lines. */
 struct pctx {
@@ -171,12 +158,11 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 	case 1: c->title = tc_xstrdup(val); return 0;
 	case 2: c->rfc = split_refs(val, &c->nrfc); return 0;
 	case 3:
-		for (i = TC_LEVEL_MUST; i <= TC_LEVEL_MAY; i++)
-			if (!strcmp(val, tc_level_name((enum tc_level)i))) {
-				c->level = (enum tc_level)i;
-				return 0;
-			}
-		return tc_lx_fail(lx, at, "a level is MUST, SHOULD or MAY");
+		i = tc_level_from_name(val);
+		if (i < 0)
+			return tc_lx_fail(lx, at, "a level is MUST, SHOULD or MAY");
+		c->level = (enum tc_level)i;
+		return 0;
 	case 4: return meta_needs(lx, c, val, at);
 	case 5:
 		i = tc_port_from_name(val);
@@ -199,7 +185,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 			if (!c->npathlen[np])
 				return tc_lx_fail(lx, at, "an empty state path (paths are separated by '|')");
 			for (i = 0; i < c->npathlen[np]; i++)
-				if (!valid_state(c->paths[np][i]))
+				if (tc_state_from_name(c->paths[np][i]) < 0)
 					return tc_lx_fail(lx, at, "unknown state '%s'", c->paths[np][i]);
 		}
 		c->states = c->paths[0];
@@ -295,8 +281,11 @@ static int parse_tail(struct tc_lx *lx, struct tc_step *st)
 		tc_lx_ws(lx);
 		at = lx->pos;
 		tc_lx_word(lx, w, sizeof(w));
-		if (!valid_state(w))
-			return tc_lx_fail(lx, at, "unknown state '%s' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)", w);
+		if (tc_state_from_name(w) < 0) {
+			char names[200];
+
+			return tc_lx_fail(lx, at, "unknown state '%s' (%s)", w, tc_tok_list(tc_state_toks, names, sizeof(names)));
+		}
 		tc_strlcpy(st->state, w, sizeof(st->state));
 		tc_lx_ws(lx);
 		at = lx->pos;
@@ -403,7 +392,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF)
 			pc->c->needs |= TC_NEED_AGENT;
 		if (st->verb == TC_AG_STATE) {
-			if (!valid_state(st->sarg))
+			if (tc_state_from_name(st->sarg) < 0)
 				return tc_lx_fail(lx, (size_t)st->col + 11, "unknown state '%s'", st->sarg);
 			pc->c->needs |= TC_NEED_LINUX;
 		}

@@ -15,14 +15,10 @@
 #define TC_MODEL_MODEL_H
 
 #include "packet/seg.h"
+#include "packet/tcpstate.h"
 
 #include <stdint.h>
 
-enum tc_state {
-	TC_ST_CLOSED = 0, TC_ST_LISTEN, TC_ST_SYN_SENT, TC_ST_SYN_RECEIVED, TC_ST_ESTABLISHED,
-	TC_ST_FIN_WAIT_1, TC_ST_FIN_WAIT_2, TC_ST_CLOSE_WAIT, TC_ST_CLOSING, TC_ST_LAST_ACK,
-	TC_ST_TIME_WAIT, TC_ST__COUNT
-};
 
 #define TC_TCB_HOLES 16
 
@@ -76,9 +72,6 @@ struct tc_outcome {
 
 #define TC_MODEL_MAX_OUTCOMES 6
 
-/* tc_state_name - RFC 9293 name ("SYN-RECEIVED"); tc_state_from_name: -1 if unknown. */
-const char *tc_state_name(enum tc_state s);
-int tc_state_from_name(const char *s);
 
 /* tc_tcb_init - a TCB in @st (LISTEN for an open port; CLOSED for a closed port or
  * before the target's active open). */

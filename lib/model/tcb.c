@@ -1,31 +1,11 @@
 /*
- * model: the TCB's plain facts: state names, a new TCB, the acceptability test of RFC
+ * model: the TCB's plain facts: a new TCB, the acceptability test of RFC
  * 9293 3.10.7.4 (the four cases of segment length and window), and whether a segment
  * is a reply the model predicted.
  */
 #include "model/model.h"
 
 #include <string.h>
-
-static const char *const names[TC_ST__COUNT] = {
-	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-};
-
-const char *tc_state_name(enum tc_state s)
-{
-	return (unsigned)s < TC_ST__COUNT ? names[s] : "?";
-}
-
-int tc_state_from_name(const char *s)
-{
-	int i;
-
-	for (i = 0; i < TC_ST__COUNT; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
 
 void tc_tcb_init(struct tc_tcb *t, enum tc_state st)
 {
