@@ -12,6 +12,7 @@ ip netns add "$a" && ip netns add "$b"
 dead=999999
 while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
 ino=$(ip netns exec "$a" stat -L -c %i /proc/self/ns/net)
+inob=$(ip netns exec "$b" stat -L -c %i /proc/self/ns/net)
 ip netns exec "$a" sh -c "
 	mkdir -p /run/tcpconform/net-$ino
 	printf 'table tcpconform_$dead\nports 20000 23999\n' >/run/tcpconform/net-$ino/remote-$dead
@@ -27,5 +28,7 @@ check "state: a clean-up in A removes A's table" sh -c "! ip netns exec $a nft l
 check "state: ... A's reserved ports" [ -z "$(in_a sysctl -n net.ipv4.ip_local_reserved_ports)" ]
 check "state: ... and A's state file" [ ! -f "/run/tcpconform/net-$ino/remote-$dead" ]
 check "state: it says what it removed" sh -c "printf '%s\n' '$out' | grep -q 'removed 1 stale nftables table'"
-rmdir "/run/tcpconform/net-$ino" 2>/dev/null
+rmdir "/run/tcpconform/net-$ino" "/run/tcpconform/net-$inob" 2>/dev/null
+check "state: the two namespaces' state folders are gone with them" \
+	sh -c "[ ! -e /run/tcpconform/net-$ino ] && [ ! -e /run/tcpconform/net-$inob ]"
 tc_end
