@@ -8,6 +8,7 @@
 #   make asan       unit tests under AddressSanitizer and UBSan
 #   make golden     regenerate the golden files of tests/golden
 #   make fuzz       fuzz the decoder and the case parser (clang, FUZZ_SECONDS each)
+#   make bench      the benchmarks of bench/ (root): wall, peak RSS, latency (REPEAT runs each)
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -113,6 +114,9 @@ fuzz: fuzz-build
 	./build-fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-decode
 	./build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/case.dict build-fuzz/corpus-parse
 
+bench: all
+	@sh bench/run.sh $${REPEAT:-5}
+
 golden: $(BUILD)/unit-tests
 	TC_GOLDEN_UPDATE=1 ./$(BUILD)/unit-tests
 
@@ -124,7 +128,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run unit check test stacks asan fuzz fuzz-build golden install clean
+.PHONY: all deps run unit check test stacks asan fuzz fuzz-build bench golden install clean
 
 -include tester/gvisor/gvisor.mk
 -include tester/lwip/lwip.mk
