@@ -26,7 +26,8 @@ struct sched {
 	int broken;
 	char dead[TC_ERRLEN];           /* the target died and could not be revived: why */
 	/* the liveness probe of a watched target (opts.health): a case that failed on
-	 * silence is held until a SYN to the listening port shows the target answers */
+	 * silence or a reset is held until a SYN to the listening port shows the target
+	 * answers */
 	struct tc_case *probe_case;
 	struct tc_conn *probe;
 	struct tc_result probe_res;
@@ -111,14 +112,15 @@ static void on_reply(void *arg, uint32_t id, int ok, const char *text)
 		tc_conn_agent_reply(S->probe, id, ok, text);
 }
 
-/* silent_fail - a failure on silence (a reply that did not come, or nothing at all
- * from the target): a stack that hangs looks just like this, so it waits for the
- * probe's word. */
-static int silent_fail(const struct tc_result *r)
+/* suspect_fail - a failure a dead target would explain, so it waits for the probe's
+ * word: silence (a reply that did not come, or nothing at all from the target: a stack
+ * that hangs looks just like this), or a reset (a host whose listener is gone answers
+ * a SYN with one; a killed application's connections end with one). */
+static int suspect_fail(const struct tc_result *r)
 {
 	if (r->verdict != TC_V_FAIL)
 		return 0;
-	if (r->div_observed && !strncmp(r->div_observed, "nothing", 7))
+	if (r->div_observed && (!strncmp(r->div_observed, "nothing", 7) || r->div_observed[0] == 'R'))
 		return 1;
 	for (int i = 0; i < r->ntrace; i++)
 		if (r->trace[i].seg.dir == TC_DIR_IN)
@@ -166,7 +168,10 @@ static void probe_done(struct sched *S)
 	tc_conn_free(S->probe);
 	S->probe = NULL;
 	if (!alive) {
-		snprintf(why, sizeof(why), "it hangs: a SYN to its listening port got no SYN-ACK after %s%s",
+		int reset = S->probe_res.div_observed && S->probe_res.div_observed[0] == 'R';
+
+		snprintf(why, sizeof(why), "%s after %s%s", reset ? "its listening port answers a SYN with a reset: "
+			 "what listened there is gone" : "it hangs: a SYN to its listening port got no SYN-ACK",
 			 S->held[0]->c->id, S->held[0]->family == 6 ? " [ipv6]" : "");
 		target_died(S, why);
 		return;
@@ -230,7 +235,7 @@ static void reap(struct sched *S)
 			S->serial = 0;
 		if (S->adrop[i])
 			overload(S->ares[i], S->adrop[i]);
-		if (S->o->health && silent_fail(S->ares[i])) {
+		if (S->o->health && suspect_fail(S->ares[i])) {
 			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
 			S->hitem = tc_xrealloc(S->hitem, (size_t)(S->nheld + 1) * sizeof(*S->hitem));
 			S->hitem[S->nheld] = S->aitem[i];
@@ -447,7 +452,7 @@ static void target_died(struct sched *S, const char *why)
 	S->ngrace = 0;
 	S->serial = 0;
 	if (!S->o->revive || S->o->revive(S->o->arg, reason, sizeof(reason)) < 0) {
-		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.100s (%.120s)", why,
+		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.160s (%.60s)", why,
 			 S->o->revive ? reason : "it cannot be started again");
 		return;
 	}

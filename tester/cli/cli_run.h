@@ -106,6 +106,12 @@ int run_setup(struct run *R);
  * anew); 0 or -1 (printed). */
 int run_reopen(struct run *R);
 
+/* The scheduler's watch over the target (struct tc_sched_opts health, revive; @arg is
+ * the struct run): a stack we started, or a remote host. */
+int run_stack_health(void *arg, char *why, size_t whylen);
+int run_stack_revive(void *arg, char *why, size_t whylen);
+int run_remote_health(void *arg, char *why, size_t whylen);
+
 /* status_progress - redraw the status line (at most five times a second); the
  * scheduler's on_progress. status_clear - take it off before other output. */
 void status_progress(void *arg, struct tc_result *const *running, int n, int ndone, int total);

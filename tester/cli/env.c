@@ -224,3 +224,32 @@ void run_teardown(struct run *R)
 	else
 		tc_netns_teardown(&R->ns);
 }
+
+/* run_stack_health - is the stack we started alive (its processes)? */
+int run_stack_health(void *arg, char *why, size_t whylen)
+{
+	return tc_netns_alive(&((struct run *)arg)->ns, why, whylen);
+}
+
+/* run_remote_health - a host we do not control: no process to watch. A failure that a dead
+ * target would explain waits for the probe (a SYN to the listening port), whose answer
+ * tells whether the host, or the service behind the port, is gone. */
+int run_remote_health(void *arg, char *why, size_t whylen)
+{
+	return 1;
+}
+
+/* run_stack_revive - the stack again, its agent channel, and (pasta makes its TAP anew)
+ * capture and injection. */
+int run_stack_revive(void *arg, char *why, size_t whylen)
+{
+	struct run *R = arg;
+
+	if (tc_netns_restart(&R->ns, why, whylen) < 0)
+		return -1;
+	R->ag = tc_agent_link_ops(R->ns.agent);
+	if (R->stack == TC_STACK_PASST && run_reopen(R) < 0)
+		return tc_errf(why, whylen, "capture on the new TAP failed");
+	R->revived++;
+	return 0;
+}

@@ -336,26 +336,6 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int stack_health(void *arg, char *why, size_t whylen)
-{
-	return tc_netns_alive(&((struct run *)arg)->ns, why, whylen);
-}
-
-/* stack_revive - the stack again, its agent channel, and (pasta makes its TAP anew)
- * capture and injection. */
-static int stack_revive(void *arg, char *why, size_t whylen)
-{
-	struct run *R = arg;
-
-	if (tc_netns_restart(&R->ns, why, whylen) < 0)
-		return -1;
-	R->ag = tc_agent_link_ops(R->ns.agent);
-	if (R->stack == TC_STACK_PASST && run_reopen(R) < 0)
-		return tc_errf(why, whylen, "capture on the new TAP failed");
-	R->revived++;
-	return 0;
-}
-
 /* run_cases - every selected case, once per family, the two families side by side (the
  * IPv4 and the IPv6 run of a case start together; the report lists all IPv4 entries
  * first). 0, 1 (stopped), -1 (broken). */
@@ -378,8 +358,10 @@ static int run_cases(struct run *R)
 		so.on_progress = status_progress;
 	R->ag = tc_agent_link_ops(R->ns.agent);
 	if (!R->remote && R->stack != TC_STACK_LINUX) {        /* a stack we started: watched */
-		so.health = stack_health;
-		so.revive = stack_revive;
+		so.health = run_stack_health;
+		so.revive = run_stack_revive;
+	} else if (R->remote && !R->o.dry_run) {
+		so.health = run_remote_health;      /* the probe alone tells; nothing to start again */
 	}
 	for (f = 0; f < 2; f++) {
 		memset(&env[f], 0, sizeof(env[f]));

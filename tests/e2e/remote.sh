@@ -311,6 +311,21 @@ out=$("$TC" run --service discard 2>&1)
 check "remote: --service without --target is a usage error" \
 	sh -c "printf '%s' \"\$1\" | grep -q 'go with --target ADDR'" _ "$out"
 
+# the service dies in the middle of a run (its port then answers SYNs with resets): the
+# cases after that are errors naming it, none a failure of the stack
+ip netns exec "$T" /usr/bin/python3 tests/e2e/listener.py 8090 >"$d/ldie" 2>&1 &
+lp=$!
+wait_for 5 grep -q listening "$d/ldie"
+"$TC" run --no-color -q --target 203.0.113.2 --port 8090 --service listen --rate 5000 -o "$d/die" \
+	'tcp.handshake.*' 'tcp.rst.*' 'tcp.timer.*' >"$d/die.out" 2>&1 &
+rp=$!
+sleep 2
+kill "$lp"
+wait "$rp"
+check "remote: the service killed in a run: exit 2, no case failed, the errors say its port resets SYNs" \
+	sh -c "[ $? = 2 ] && jq -e '.summary.fail == 0 and .summary.error > 0 and ([.cases[]|select(.verdict==\"error\")|.reason|test(\"its listening port answers a SYN with a reset: what listened there is gone\")]|all)' '$d/die/latest/report.json'"
+check "remote: ... and the terminal says the target stopped" grep -q '^tcpconform: the target stopped: its listening port answers a SYN with a reset' "$d/die.out"
+
 # a fleet: three hosts from one file (one line in nmap's -oG form), at once, within one
 # --rate budget, measured on the wire (the tester's packets on its link, per second)
 cat >"$d/fleet.txt" <<HOSTS

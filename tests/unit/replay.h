@@ -36,6 +36,10 @@ int replay_check(struct t_ctx *t, struct replay *r, const char *path, const char
  * from port @port (once). */
 void replay_wrong_port(int line, uint16_t port);
 
+/* replay_watched - in the next replay_run, the target is watched as a remote host is:
+ * a failure on silence or a reset waits for the probe (a SYN to the listening port). */
+void replay_watched(void);
+
 /* replay_cut - in the next replay_run, the frame of trace line @line reaches the tester
  * cut by the capture (a frame longer than the link carries: merged on this host). */
 void replay_cut(int line);

@@ -390,3 +390,26 @@ void test_merged_frame(struct t_ctx *t)
 	T_OK(t, r.res.reason && strstr(r.res.reason, "malformed: IPv4 total length 2040 exceeds"));
 	replay_free(&r);
 }
+
+/* A remote host whose listener went away answers SYNs with resets: the case that met
+ * the first one waits for the probe, whose reset says what listened there is gone, and
+ * ends as an error naming it. When the probe gets its SYN-ACK, the failure stands. */
+void test_listener_gone(struct t_ctx *t)
+{
+	struct replay r;
+
+	replay_watched();
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< R. 0:0(0) ack 1\n> S 0:0(0)\n< R. 0:0(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "error");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "the target is not answering: its listening port answers a SYN "
+				       "with a reset: what listened there is gone"));
+	replay_free(&r);
+	replay_watched();
+	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
+		"> S 0:0(0)\n< R. 0:0(0) ack 1\n> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
