@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const struct tc_tok level_toks[] = {
+const struct tc_tok tc_level_toks[] = {
 	{ TC_LEVEL_MUST, "MUST" }, { TC_LEVEL_SHOULD, "SHOULD" }, { TC_LEVEL_MAY, "MAY" }, { 0, NULL },
 };
 
-static const struct tc_tok port_toks[] = {
+const struct tc_tok tc_port_toks[] = {
 	{ TC_PORT_LISTEN, "listen" }, { TC_PORT_ECHO, "echo" }, { TC_PORT_DISCARD, "discard" },
 	{ TC_PORT_SEND, "send" }, { TC_PORT_CLOSE, "close" }, { TC_PORT_ABORT, "abort" },
 	{ TC_PORT_NOREAD, "noread" }, { TC_PORT_CLOSED, "closed" }, { TC_PORT_ACTIVE, "active" }, { 0, NULL },
@@ -23,50 +23,61 @@ static const struct tc_tok port_toks[] = {
 
 const char *tc_level_name(enum tc_level l)
 {
-	return tc_tok_str(level_toks, (int)l, "?");
+	return tc_tok_str(tc_level_toks, (int)l, "?");
 }
 
 int tc_level_from_name(const char *s)
 {
-	return tc_tok_val(level_toks, s);
+	return tc_tok_val(tc_level_toks, s);
 }
 
 const char *tc_port_name(enum tc_port p)
 {
-	return tc_tok_str(port_toks, (int)p, "?");
+	return tc_tok_str(tc_port_toks, (int)p, "?");
 }
 
 int tc_port_from_name(const char *s)
 {
-	return tc_tok_val(port_toks, s);
+	return tc_tok_val(tc_port_toks, s);
+}
+
+const struct tc_tok tc_agent_toks[] = {
+	{ TC_AG_CLOSE, "close" }, { TC_AG_ABORT, "abort" }, { TC_AG_FORGET, "forget" },
+	{ TC_AG_SHUTDOWN, "shutdown" }, { TC_AG_SEND, "send" }, { TC_AG_NOREAD, "noread" },
+	{ TC_AG_READ, "read" }, { TC_AG_RECEIVED, "received" }, { TC_AG_EOF, "eof" }, { TC_AG_STATE, "state" },
+	{ TC_AG_CONNECT, "connect" }, { TC_AG_SOCKOPT, "sockopt" }, { TC_AG_TAKE, "take" },
+	{ TC_AG_URGENT, "urgent" }, { 0, NULL },
+};
+
+/* agent_args - what follows a verb: 0 nothing, 1 a byte count, 2 rd|wr|rdwr, 3 a state,
+ * 4 a socket option's name and value. */
+static int agent_args(enum tc_agent_verb v)
+{
+	switch (v) {
+	case TC_AG_SEND: case TC_AG_RECEIVED: case TC_AG_TAKE: return 1;
+	case TC_AG_SHUTDOWN: return 2;
+	case TC_AG_STATE: return 3;
+	case TC_AG_SOCKOPT: return 4;
+	default: return 0;
+	}
 }
 
 /* tc_parse_agent - "agent VERB [ARGS]" after the word agent. */
 int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 {
-	static const struct { const char *w; enum tc_agent_verb v; int arg; } verbs[] = {
-		{ "close", TC_AG_CLOSE, 0 }, { "abort", TC_AG_ABORT, 0 },
-		{ "forget", TC_AG_FORGET, 0 }, { "shutdown", TC_AG_SHUTDOWN, 2 },
-		{ "send", TC_AG_SEND, 1 }, { "noread", TC_AG_NOREAD, 0 },
-		{ "read", TC_AG_READ, 0 }, { "received", TC_AG_RECEIVED, 1 },
-		{ "eof", TC_AG_EOF, 0 }, { "state", TC_AG_STATE, 3 },
-		{ "connect", TC_AG_CONNECT, 0 }, { "sockopt", TC_AG_SOCKOPT, 4 },
-		{ "take", TC_AG_TAKE, 1 }, { "urgent", TC_AG_URGENT, 0 },
-	};
 	char w[32];
-	size_t i, at;
+	size_t at;
+	int v;
 
 	tc_lx_ws(lx);
 	at = lx->pos;
 	tc_lx_word(lx, w, sizeof(w));
-	for (i = 0; i < TC_ARRAY_LEN(verbs); i++)
-		if (!strcmp(w, verbs[i].w))
-			break;
-	if (i == TC_ARRAY_LEN(verbs))
+	v = tc_tok_val(tc_agent_toks, w);
+	if (v < 0)
 		return tc_lx_fail(lx, at, "unknown agent action '%s' (close, abort, forget, shutdown, send N, "
 				  "urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)", w);
-	st->verb = verbs[i].v;
-	switch (verbs[i].arg) {
+	st->verb = (enum tc_agent_verb)v;
+	switch (agent_args(st->verb)) {
 	case 1:
 		return tc_lx_num(lx, &st->arg, "a byte count");
 	case 2:

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include "packet/tcpstate.h"
+#include "util/tok.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,18 +117,13 @@ static int meta_needs(struct tc_lx *lx, struct tc_case *c, const char *val, size
 
 	v = split_list(val, " \t,", &n);
 	for (i = 0; i < n; i++) {
-		if (!strcmp(v[i], "open-port"))
-			c->needs |= TC_NEED_OPEN_PORT;
-		else if (!strcmp(v[i], "closed-port"))
-			c->needs |= TC_NEED_CLOSED_PORT;
-		else if (!strcmp(v[i], "agent"))
-			c->needs |= TC_NEED_AGENT;
-		else if (!strcmp(v[i], "linux"))
-			c->needs |= TC_NEED_LINUX;
-		else if (!strcmp(v[i], "netns"))
-			c->needs |= TC_NEED_NETNS;
+		int b = tc_tok_val(tc_need_toks, v[i]);
+		char names[100];
+
+		if (b >= 0)
+			c->needs |= (unsigned)b;
 		else if (!rc)
-			rc = tc_lx_fail(lx, at, "unknown need '%s' (open-port, closed-port, agent, linux, netns)", v[i]);
+			rc = tc_lx_fail(lx, at, "unknown need '%s' (%s)", v[i], tc_tok_list(tc_need_toks, names, sizeof(names)));
 	}
 	for (i = 0; i < n; i++)
 		free(v[i]);
@@ -143,34 +139,57 @@ static char *meta_value(struct tc_lx *lx, size_t *at)
 	return tc_xstrndup(lx->s + lx->pos, lx->end - lx->pos);
 }
 
-static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, size_t at)
+const struct tc_tok tc_need_toks[] = {
+	{ TC_NEED_OPEN_PORT, "open-port" }, { TC_NEED_CLOSED_PORT, "closed-port" }, { TC_NEED_AGENT, "agent" },
+	{ TC_NEED_LINUX, "linux" }, { TC_NEED_NETNS, "netns" }, { 0, NULL },
+};
+
+const struct tc_tok tc_analyze_toks[] = {
+	{ TC_AN_ISN_RANDOM, "isn-random" }, { TC_AN_ISN_CLOCK, "isn-clock" }, { TC_AN_TS_CLOCK, "ts-clock" },
+	{ 0, NULL },
+};
+
+/* The metadata keys (testcases/README.md, "metadata"). */
+enum meta_key {
+	M_ID, M_TITLE, M_RFC, M_LEVEL, M_NEEDS, M_PORT, M_STATES, M_TAGS, M_ISN, M_TIMEOUT, M_FAMILY,
+	M_SAMPLES, M_ANALYZE
+};
+
+const struct tc_tok tc_meta_toks[] = {
+	{ M_ID, "id" }, { M_TITLE, "title" }, { M_RFC, "rfc" }, { M_LEVEL, "level" }, { M_NEEDS, "needs" },
+	{ M_PORT, "port" }, { M_STATES, "states" }, { M_TAGS, "tags" }, { M_ISN, "isn" },
+	{ M_TIMEOUT, "timeout" }, { M_FAMILY, "family" }, { M_SAMPLES, "samples" }, { M_ANALYZE, "analyze" },
+	{ 0, NULL },
+};
+
+static int meta_simple(struct tc_lx *lx, struct tc_case *c, enum meta_key key, char *val, size_t at)
 {
 	uint64_t n;
 	int i;
 
 	switch (key) {
-	case 0:
+	case M_ID:
 		if (!valid_id(val))
 			return tc_lx_fail(lx, at, "an id is lower-case words joined by dots, like tcp.data.echo");
 		c->id = tc_xstrdup(val);
 		c->line_id = lx->line;
 		return 0;
-	case 1: c->title = tc_xstrdup(val); return 0;
-	case 2: c->rfc = split_refs(val, &c->nrfc); return 0;
-	case 3:
+	case M_TITLE: c->title = tc_xstrdup(val); return 0;
+	case M_RFC: c->rfc = split_refs(val, &c->nrfc); return 0;
+	case M_LEVEL:
 		i = tc_level_from_name(val);
 		if (i < 0)
 			return tc_lx_fail(lx, at, "a level is MUST, SHOULD or MAY");
 		c->level = (enum tc_level)i;
 		return 0;
-	case 4: return meta_needs(lx, c, val, at);
-	case 5:
+	case M_NEEDS: return meta_needs(lx, c, val, at);
+	case M_PORT:
 		i = tc_port_from_name(val);
 		if (i < 0)
 			return tc_lx_fail(lx, at, "unknown port '%s' (listen, echo, discard, send, close, abort, noread, closed, active)", val);
 		c->port = (enum tc_port)i;
 		return 0;
-	case 6:
+	case M_STATES:
 		c->line_states = lx->line;
 		for (char *part = val, *bar; part; part = bar) {
 			int np = c->npaths;
@@ -191,19 +210,19 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		c->states = c->paths[0];
 		c->nstates = c->npathlen[0];
 		return 0;
-	case 7: c->tags = split_list(val, " \t,", &c->ntags); return 0;
-	case 8:
+	case M_TAGS: c->tags = split_list(val, " \t,", &c->ntags); return 0;
+	case M_ISN:
 		if (tc_parse_u64(val, 0xffffffffu, &n))
 			return tc_lx_fail(lx, at, "@isn needs a number below 2^32");
 		c->isn_set = 1;
 		c->isn = (uint32_t)n;
 		return 0;
-	case 10:
+	case M_FAMILY:
 		if (strcmp(val, "4") && strcmp(val, "6"))
 			return tc_lx_fail(lx, at, "@family is 4 or 6");
 		c->family = val[0] - '0';
 		return 0;
-	case 11: {
+	case M_SAMPLES: {
 		char *sp = strchr(val, ' ');
 
 		if (sp) {
@@ -219,15 +238,11 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 		c->samples = (int)n;
 		return 0;
 	}
-	case 12:
-		if (!strcmp(val, "isn-random"))
-			c->analyze = TC_AN_ISN_RANDOM;
-		else if (!strcmp(val, "isn-clock"))
-			c->analyze = TC_AN_ISN_CLOCK;
-		else if (!strcmp(val, "ts-clock"))
-			c->analyze = TC_AN_TS_CLOCK;
-		else
+	case M_ANALYZE:
+		i = tc_tok_val(tc_analyze_toks, val);
+		if (i < 0)
 			return tc_lx_fail(lx, at, "@analyze is isn-random, isn-clock or ts-clock");
+		c->analyze = (enum tc_analysis)i;
 		return 0;
 	default:
 		return -1;
@@ -236,25 +251,21 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, int key, char *val, 
 
 static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 {
-	static const char *const keys[] = { "id", "title", "rfc", "level", "needs", "port",
-					    "states", "tags", "isn", "timeout", "family", "samples", "analyze" };
-	char key[24], *val;
+	char key[24], names[160], *val;
 	size_t at = lx->pos, vat;
 	int k, rc;
 
 	lx->pos++;
 	tc_lx_word(lx, key, sizeof(key));
-	for (k = 0; k < (int)TC_ARRAY_LEN(keys); k++)
-		if (!strcmp(key, keys[k]))
-			break;
-	if (k == (int)TC_ARRAY_LEN(keys))
-		return tc_lx_fail(lx, at, "unknown metadata '@%s' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family, samples, analyze)", key);
+	k = tc_tok_val(tc_meta_toks, key);
+	if (k < 0)
+		return tc_lx_fail(lx, at, "unknown metadata '@%s' (%s)", key, tc_tok_list(tc_meta_toks, names, sizeof(names)));
 	if (pc->seen_meta & (1u << k))
 		return tc_lx_fail(lx, at, "@%s given twice", key);
 	pc->seen_meta |= 1u << k;
 	if (pc->c->nsteps || pc->alt)
 		return tc_lx_fail(lx, at, "metadata must come before the first step");
-	if (k == 9) {
+	if (k == M_TIMEOUT) {
 		if (tc_lx_dur(lx, &pc->c->timeout_us) < 0)
 			return -1;
 		return tc_lx_eol(lx) ? 0 : tc_lx_fail(lx, lx->pos, "unexpected text after @timeout");
@@ -263,7 +274,7 @@ static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 	if (!*val)
 		rc = tc_lx_fail(lx, vat, "@%s needs a value", key);
 	else
-		rc = meta_simple(lx, pc->c, k, val, vat);
+		rc = meta_simple(lx, pc->c, (enum meta_key)k, val, vat);
 	free(val);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "case/build.h"
 #include "case/match.h"
 #include "packet/format.h"
+#include "packet/tcpstate.h"
 #include "run/runner.h"
 #include "util/util.h"
 
@@ -432,4 +433,37 @@ void test_fill_http(struct t_ctx *t)
 	b = tc_seg_payload(&s);
 	T_OK(t, b && !memcmp(b, all, 40));
 	tc_seg_free(&s);
+}
+
+/* testcases/README.md's grammar summary names every word the parser takes: the metadata
+ * keys, levels, ports, needs, analyses, agent actions and states (from the parser's own
+ * tables, so a word added there and not here fails). */
+void test_grammar_summary(struct t_ctx *t)
+{
+	static const struct { const char *what, *pre; const struct tc_tok *toks; } sets[] = {
+		{ "metadata key", "@", tc_meta_toks }, { "level", "", tc_level_toks }, { "port", "", tc_port_toks },
+		{ "need", "", tc_need_toks }, { "analysis", "", tc_analyze_toks }, { "agent action", "", tc_agent_toks },
+		{ "state", "", tc_state_toks },
+	};
+	char *doc = t_read(t_path("testcases/README.md"), NULL), *g, *end, want[64];
+	size_t i;
+
+	T_OK(t, doc != NULL);
+	if (!doc)
+		return;
+	g = strstr(doc, "## Grammar summary");
+	end = g ? strstr(g, "Parse-time constraints") : NULL;
+	T_OK(t, g && end);
+	if (!g || !end) {
+		free(doc);
+		return;
+	}
+	*end = '\0';
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		for (const struct tc_tok *k = sets[i].toks; k->s; k++) {
+			snprintf(want, sizeof(want), "\"%s%s\"", sets[i].pre, k->s);
+			if (!strstr(g, want))
+				t_fail(t, __FILE__, __LINE__, "the grammar summary lacks the %s %s", sets[i].what, want);
+		}
+	free(doc);
 }
