@@ -670,7 +670,7 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		       c->port == TC_PORT_DISCARD ? "needs a discard service (--service discard) or the agent" :
 		       c->port == TC_PORT_SEND && tg->send_why ? tg->send_why :
 		       c->port == TC_PORT_SEND ? "needs the agent, or a web server (--service http) whose page has "
-						  "2000 bytes or more (--http-path)" :
+						  "the send port's bytes (" TC_STR(TC_SEND_PORT_BYTES) " or more, --http-path)" :
 		       "needs a port with an agent behind it";
 	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
 		return "needs the target-side agent";

@@ -171,11 +171,13 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 	if (tg->fill != TC_FILL_HTTP && !tg->banner)
 		return 0;
 	for (i = 0; i < k->r->ntrace; i++) {
+		int greeting = k->r->trace[i].note && !strcmp(k->r->trace[i].note, "banner");
+
 		s = &k->r->trace[i].seg;
 		if (s->dir != TC_DIR_IN || s->ip_proto != 6 || (k->rport && s->sport != k->rport) ||
 		    (!s->payload_len && !(s->flags & TC_FIN)) || (s->flags & (TC_SYN | TC_RST)))
 			continue;
-		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "banner") && !(s->flags & TC_FIN))
+		if (greeting && !(s->flags & TC_FIN))
 			continue;
 		/* the answer to the send port's request, up to its end: asked for, not spoken */
 		if (k->req && s->payload_len && !(s->flags & TC_FIN) &&
@@ -184,7 +186,7 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 		b = tc_seg_payload(s);
 		for (n = 0; b && n < s->payload_len && n < 60 && b[n] >= 0x20 && b[n] < 0x7f; n++)
 			;
-		if (s->payload_len && !(k->r->trace[i].note && !strcmp(k->r->trace[i].note, "banner")))
+		if (s->payload_len && !greeting)
 			tc_errf(why, wl, "the %s service answered%s ('%.*s'): the service, not the stack, may be the cause",
 				kind, tg->banner ? "" : " the tester's request that never ends", (int)n,
 				b ? (const char *)b : "");

@@ -73,6 +73,9 @@ struct tc_rng { uint64_t s; };
 void tc_rng_seed(struct tc_rng *r, uint64_t seed);
 uint32_t tc_rng_u32(struct tc_rng *r);
 
+/* TC_STR - a macro's value as a string literal (TC_STR(2000) is "2000"). */
+#define TC_STR_(x) #x
+#define TC_STR(x) TC_STR_(x)
 #define TC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define TC_MAX(a, b) ((a) > (b) ? (a) : (b))

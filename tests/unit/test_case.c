@@ -377,6 +377,23 @@ void test_needs_service(struct t_ctx *t)
 		T_OK(t, tc_case_unmet(k, &tg) == NULL);
 		tc_case_free(k);
 	}
+	/* the send port: the agent's, or a web server's answer of its size, or why not */
+	{
+		struct tc_case *k = parse(HDR "@port send\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\n"
+					  "< P. 1:1001(1000) ack 1\n", err);
+
+		if (!k)
+			return;
+		T_OK(t, (k->needs & TC_NEED_AGENT) == 0);
+		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "",
+		       "needs the agent, or a web server (--service http) whose page has the send port's bytes "
+		       "(2000 or more, --http-path)");
+		tg.send_why = "needs the send port's 2000 bytes, which the http service does not give: / has 6 bytes";
+		T_EQ_S(t, tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "", tg.send_why);
+		tg.ports[TC_PORT_SEND] = 8080;
+		T_OK(t, tc_case_unmet(k, &tg) == NULL);
+		tc_case_free(k);
+	}
 }
 
 /* The http fill: one request line and header lines, by the stream's offset (so a
