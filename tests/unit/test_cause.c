@@ -23,6 +23,23 @@ static void fails(struct t_ctx *t, const char *path, const char *text, const cha
 }
 #define FAILS(path, text, trace) fails(t, path, text, trace, __FILE__, __LINE__)
 
+/* verdict_is - the case (file @path, or @text) against @trace ends with @verdict, its
+ * reason holding @why. 0 with @r kept for more checks (the caller frees it), or -1. */
+static int verdict_is(struct t_ctx *t, struct replay *r, const char *path, const char *text, const char *trace,
+		      const char *verdict, const char *why, const char *file, int line)
+{
+	if (replay_check(t, r, path, text, trace, NULL, file, line))
+		return -1;
+	if (strcmp(tc_verdict_name(r->res.verdict), verdict))
+		t_fail(t, file, line, "the verdict is %s, expected %s", tc_verdict_name(r->res.verdict), verdict);
+	if (!r->res.reason || !strstr(r->res.reason, why))
+		t_fail(t, file, line, "the reason is\n#   \"%s\"\n# without\n#   \"%s\"",
+		       r->res.reason ? r->res.reason : "(none)", why);
+	return 0;
+}
+#define VERDICT(r, path, text, trace, verdict, why) \
+	verdict_is(t, r, path, text, trace, verdict, why, __FILE__, __LINE__)
+
 /* RFC 3168 6.1.1 constrains the ECN field (the low two bits of the TOS byte), not the
  * DSCP: a SYN-ACK with DSCP 2 (tos 8) and Not-ECT passes every ECN case; one with
  * ECT(1) fails, and the diagnostic names the ECN field. */
@@ -213,11 +230,10 @@ void test_service_silence(struct t_ctx *t)
 	struct replay r;
 
 	replay_service();
-	if (RUN(&r, "testcases/data/echo.tcp", NULL, tr, NULL))
+	if (VERDICT(&r, "testcases/data/echo.tcp", NULL, tr, "inconclusive",
+		    "got nothing within 1000 ms (the echo service sent nothing: a "
+		    "service that does not echo, not the stack, may be the cause)"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "got nothing within 1000 ms (the echo service sent nothing: a "
-				       "service that does not echo, not the stack, may be the cause)"));
 	replay_free(&r);
 	FAILS("testcases/data/echo.tcp", NULL, tr);
 }
@@ -270,19 +286,17 @@ void test_service_banner(struct t_ctx *t)
 	/* the service closes instead: inconclusive, saying so */
 	snprintf(tr, sizeof(tr), "%s< P. 1:5(4) ack 1 \"hi\\r\\n\"\n> . 1:1(0)\n> S 0:0(0)\n< F. 5:5(0) ack 1\n", head);
 	replay_banner();
-	if (RUN(&r, NULL, c, tr, NULL))
+	if (VERDICT(&r, NULL, c, tr, "inconclusive",
+		    "(the banner service closed its side (FIN): the service, not the "
+		    "stack, may be the cause)"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "(the banner service closed its side (FIN): the service, not the "
-				       "stack, may be the cause)"));
 	replay_free(&r);
 
 	/* no greeting at all */
 	replay_banner();
-	if (RUN(&r, NULL, c, head, NULL))
+	if (VERDICT(&r, NULL, c, head, "inconclusive",
+		    "the banner service sent no greeting within 3 s"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "the banner service sent no greeting within 3 s"));
 	replay_free(&r);
 
 	/* ISS names the case's ISS: the greeting counts as the SYN's. The greeting's ACK goes
@@ -315,11 +329,10 @@ void test_service_http_answer(struct t_ctx *t)
 	struct replay r;
 
 	replay_http();
-	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+	if (VERDICT(&r, "testcases/data/in_order_acked.tcp", NULL, tr, "inconclusive",
+		    "(the http service answered the tester's request that never ends "
+		    "('HTTP/1.1 400 Bad Request'): the service, not the stack, may be the cause)"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "(the http service answered the tester's request that never ends "
-				       "('HTTP/1.1 400 Bad Request'): the service, not the stack, may be the cause)"));
 	/* and the tester's data was the request's first bytes */
 	T_OK(t, tc_fake_nsent(r.peer) >= 3 && tc_fake_sent(r.peer, 2)->payload_len == 100 &&
 		!memcmp(tc_seg_payload(tc_fake_sent(r.peer, 2)), "GET / HTTP", 10));
@@ -378,16 +391,14 @@ void test_merged_frame(struct t_ctx *t)
 	struct replay r;
 
 	replay_cut(5);
-	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+	if (VERDICT(&r, "testcases/data/in_order_acked.tcp", NULL, tr, "inconclusive",
+		    "(a frame of the target's says 2040 bytes, more than were "
+		    "captured: segments merged on this host (GRO or LRO on the tester's interface"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "inconclusive");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "(a frame of the target's says 2040 bytes, more than were "
-				       "captured: segments merged on this host (GRO or LRO on the tester's interface"));
 	replay_free(&r);
-	if (RUN(&r, "testcases/data/in_order_acked.tcp", NULL, tr, NULL))
+	if (VERDICT(&r, "testcases/data/in_order_acked.tcp", NULL, tr, "fail",
+		    "malformed: IPv4 total length 2040 exceeds"))
 		return;
-	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
-	T_OK(t, r.res.reason && strstr(r.res.reason, "malformed: IPv4 total length 2040 exceeds"));
 	replay_free(&r);
 }
 
@@ -404,7 +415,7 @@ void test_listener_gone(struct t_ctx *t)
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "error");
 	T_OK(t, r.res.reason && strstr(r.res.reason, "the target is not answering: its listening port answers a SYN "
-				       "with a reset: what listened there is gone"));
+		    "with a reset: what listened there is gone"));
 	replay_free(&r);
 	replay_watched();
 	if (RUN(&r, "testcases/handshake/syn_ack_basic.tcp", NULL,
