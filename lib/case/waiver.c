@@ -46,7 +46,7 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	char *eq = strchr(s, '='), *k, *v, **dst;
 
 	if (!eq)
-		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, varies)", path, line);
+		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, service, varies)", path, line);
 	*eq = '\0';
 	k = trim(s);
 	v = trim(eq + 1);
@@ -56,6 +56,16 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 		if (strcmp(v, "4") && strcmp(v, "6"))
 			return tc_errf(err, errlen, "%s:%d:%d: family is 4 or 6", path, line, (int)(v - s) + 1);
 		x->family = v[0] - '0';
+		return 0;
+	}
+	if (!strcmp(k, "service")) {
+		if (x->service)
+			return tc_errf(err, errlen, "%s:%d:1: service given twice", path, line);
+		if (strcmp(v, "listen") && strcmp(v, "discard") && strcmp(v, "echo") && strcmp(v, "http") &&
+		    strcmp(v, "banner"))
+			return tc_errf(err, errlen, "%s:%d:%d: service is listen, discard, echo, http or banner", path,
+				       line, (int)(v - s) + 1);
+		x->service = tc_xstrdup(v);
 		return 0;
 	}
 	if (!strcmp(k, "varies")) {
@@ -68,7 +78,7 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	}
 	dst = !strcmp(k, "reason") ? &x->reason : !strcmp(k, "ref") ? &x->ref : !strcmp(k, "match") ? &x->match : NULL;
 	if (!dst)
-		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family, varies)", path, line, k);
+		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family, service, varies)", path, line, k);
 	if (*dst)
 		return tc_errf(err, errlen, "%s:%d:1: '%s' given twice", path, line, k);
 	if (!*v)
@@ -123,6 +133,7 @@ void tc_waivers_free(struct tc_waivers *w)
 		free(w->v[i].reason);
 		free(w->v[i].ref);
 		free(w->v[i].match);
+		free(w->v[i].service);
 		free(w->v[i].file);
 	}
 	free(w->v);
@@ -150,7 +161,8 @@ static int names(const char *list, const char *id)
 	return 0;
 }
 
-struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *reason)
+struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *service,
+				 const char *reason)
 {
 	size_t i;
 
@@ -158,6 +170,8 @@ struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int famil
 		struct tc_waiver *x = &w->v[i];
 
 		if (!names(x->glob, id) || (x->family && x->family != family))
+			continue;
+		if (x->service && (!service || strcmp(x->service, service)))
 			continue;
 		if (reason && x->match && !strstr(reason, x->match))
 			continue;

@@ -9,6 +9,7 @@
  *     ref = include/net/tcp.h TCP_TIMEWAIT_LEN; RFC 9293 MUST-13
  *     match = expected < . 2:2(0)      optional: the failure's reason must contain it
  *     family = 6                       optional: only over that family
+ *     service = http                   optional: only where that service is the application
  *     varies = yes                     optional: the stack's answer varies, a pass is not stale
  */
 #ifndef TC_CASE_WAIVER_H
@@ -20,6 +21,7 @@ struct tc_waiver {
 	char *glob;             /* case ids it covers */
 	char *reason, *ref, *match;
 	int family;             /* 0: both */
+	char *service;          /* only where --service names it (NULL: whatever the application) */
 	int varies;             /* the stack's answer varies from run to run: a pass is not stale */
 	char *file;             /* where it was written, for messages */
 	int line;
@@ -29,6 +31,8 @@ struct tc_waiver {
 struct tc_waivers {
 	struct tc_waiver *v;
 	size_t n, cap;
+	const char *service;    /* the run's --service (NULL: the agent, or none): a waiver
+				 * with a service applies only where it is the same */
 };
 
 /*
@@ -40,9 +44,10 @@ int tc_waivers_load(struct tc_waivers *w, const char *path, char *err, size_t er
 /* tc_waivers_free - everything @w owns. */
 void tc_waivers_free(struct tc_waivers *w);
 
-/* tc_waiver_find - the first waiver for case @id over @family whose "match" (if any)
- * occurs in @reason (@reason may be NULL: a pass, to find waivers that were not
+/* tc_waiver_find - the first waiver for case @id over @family, with @service as the
+ * application (NULL: the agent's or none), whose "match" (if any) occurs in @reason (@reason may be NULL: a pass, to find waivers that were not
  * needed). NULL if none. */
-struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *reason);
+struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *service,
+				 const char *reason);
 
 #endif

@@ -134,14 +134,14 @@ void tc_result_waive(struct tc_result *r, struct tc_waivers *w)
 	if (!w)
 		return;
 	if (r->verdict == TC_V_FAIL) {
-		x = tc_waiver_find(w, r->c->id, r->family, r->reason ? r->reason : "");
+		x = tc_waiver_find(w, r->c->id, r->family, w->service, r->reason ? r->reason : "");
 		if (x) {
 			r->verdict = TC_V_XFAIL;
 			r->waiver = x;
 			x->used = 1;
 		}
 	} else if (r->verdict == TC_V_PASS) {
-		x = tc_waiver_find(w, r->c->id, r->family, NULL);
+		x = tc_waiver_find(w, r->c->id, r->family, w->service, NULL);
 		if (x) {
 			r->waiver = x;
 			x->used = 1;

@@ -272,6 +272,7 @@ static void on_done(void *arg, struct tc_result *r)
 		r->div_expected = r->div_observed = NULL;
 		tc_result_set_reason(r, "dry run: written to dry-run.pcap, nothing sent, nothing judged");
 	}
+	R->waivers.service = R->o.target ? R->o.service : NULL;
 	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
 	R->npass += r->verdict == TC_V_PASS;
 	R->nfail += r->verdict == TC_V_FAIL;

@@ -27,14 +27,16 @@ void test_waiver_parse(struct t_ctx *t)
 		{ "reason = x\n", ":1:1: a key before the first [section]" },
 		{ "[a.b\nreason = x\nref = y\n", ":1:1: a section is [case-id or glob]" },
 		{ "[ ]\n", ":1:2: an empty section name" },
-		{ "[a.b]\nreason x\n", ":2:1: expected key = value (reason, ref, match, family, varies)" },
-		{ "[a.b]\ncolour = red\n", ":2:1: unknown key 'colour' (reason, ref, match, family, varies)" },
+		{ "[a.b]\nreason x\n", ":2:1: expected key = value (reason, ref, match, family, service, varies)" },
+		{ "[a.b]\ncolour = red\n", ":2:1: unknown key 'colour' (reason, ref, match, family, service, varies)" },
 		{ "[a.b]\nreason = x\nreason = y\n", ":3:1: 'reason' given twice" },
 		{ "[a.b]\nreason =\n", ":2:9: 'reason' needs a value" },
 		{ "[a.b]\nreason = x\nfamily = 5\n", ":3:10: family is 4 or 6" },
 		{ "[a.b]\nreason = x\n", ":1:1: waiver [a.b] needs a reason and a ref" },
 		{ "[a.b]\nreason = x\nvaries = sometimes\n", ":3:10: varies is yes (or absent)" },
 		{ "[a.b]\nvaries = yes\nvaries = yes\n", ":3:1: varies given twice" },
+		{ "[a.b]\nservice = smtp\n", ":2:11: service is listen, discard, echo, http or banner" },
+		{ "[a.b]\nservice = http\nservice = http\n", ":3:1: service given twice" },
 	};
 	struct tc_waivers w = { 0 };
 	char err[TC_ERRLEN], want[TC_ERRLEN];
@@ -42,21 +44,27 @@ void test_waiver_parse(struct t_ctx *t)
 	size_t i;
 
 	p = write_tmp("# Linux\n\n[tcp.timewait.*]\nreason = 60 s\nref = tcp.h\nmatch = expected\n"
-		      "[tcp.x tcp.z.*]\n  reason =  spaced out  \nref = r\nfamily = 6\nvaries = yes\n");
+		      "[tcp.x tcp.z.*]\n  reason =  spaced out  \nref = r\nfamily = 6\nvaries = yes\n"
+		      "[tcp.s]\nreason = orphan\nref = r\nservice = http\n");
 	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
-	T_EQ_U(t, w.n, 2);
+	T_EQ_U(t, w.n, 3);
 	T_EQ_S(t, w.v[1].reason, "spaced out");
 	T_EQ_U(t, w.v[1].family, 6);
 	T_EQ_U(t, w.v[0].varies, 0);
 	T_EQ_U(t, w.v[1].varies, 1);
 	T_EQ_U(t, w.v[0].line, 3);
-	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "x: expected y, got z") == &w.v[0]);
-	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "a different failure") == NULL);
-	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, NULL) == &w.v[0]);
-	T_OK(t, tc_waiver_find(&w, "tcp.x", 4, "any") == NULL);
-	T_OK(t, tc_waiver_find(&w, "tcp.x", 6, "any") == &w.v[1]);
-	T_OK(t, tc_waiver_find(&w, "tcp.y", 6, "any") == NULL);
-	T_OK(t, tc_waiver_find(&w, "tcp.z.q", 6, "any") == &w.v[1]);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, NULL, "x: expected y, got z") == &w.v[0]);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, NULL, "a different failure") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, NULL, NULL) == &w.v[0]);
+	T_OK(t, tc_waiver_find(&w, "tcp.x", 4, NULL, "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.x", 6, NULL, "any") == &w.v[1]);
+	T_OK(t, tc_waiver_find(&w, "tcp.y", 6, NULL, "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.z.q", 6, NULL, "any") == &w.v[1]);
+	/* a service's waiver: only where that service is the application */
+	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "http", "any") == &w.v[2]);
+	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "echo", "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, NULL, "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "http", NULL) == &w.v[0]);
 	tc_waivers_free(&w);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		p = write_tmp(bad[i].text);
