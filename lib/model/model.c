@@ -427,6 +427,27 @@ static int ack_step(struct outs *x, struct tc_outcome *o)
 	}
 }
 
+/* lost - new text after the application's close: a stack with a half-duplex close
+ * (3.6.1 MAY-1) "SHOULD send a RST to show that data was lost" (SHLD-3), and the
+ * connection is gone; in the form of a reset for that segment, or from the
+ * connection's numbers. A FIN above RCV.NXT counts: it shows text sent before it that
+ * the application will never read. Added after @o, the outcome of a full-duplex close. */
+static void lost(struct outs *x, const struct tc_outcome *o)
+{
+	struct tc_outcome *r = clone(x, o, "half-duplex", "RFC9293 3.6.1 (MAY-1, SHLD-3: new data after CLOSE)");
+
+	r->next = *x->t;
+	r->next.st = TC_ST_CLOSED;
+	r->reply = (struct tc_reply){ 0 };
+	rst_for(r, x->s);
+	if (!(x->s->flags & TC_ACK))
+		return;
+	r = clone(x, r, "half-duplex-ack", r->rule);
+	r->reply.flags = TC_RST | TC_ACK;
+	r->reply.seq = x->t->snd_nxt;
+	r->reply.ack = x->s->seq + x->s->payload_len;
+}
+
 /* seventh and eighth: the text and the FIN, at or above RCV.NXT. */
 static void text_fin(struct outs *x, struct tc_outcome *o)
 {
@@ -461,6 +482,8 @@ static void text_fin(struct outs *x, struct tc_outcome *o)
 	}
 	ack_now(o, 0);
 	o->reply.data_ok = 1;
+	if (x->t->rd_closed && tc_seq_gt(s->seq + s->payload_len, x->t->rcv_nxt))
+		lost(x, o);
 	if (tc_seq_gt(s->seq, x->t->rcv_nxt)) {
 		/* above a hole: held (SHLD-31); an immediate duplicate ACK (RFC 5681 4.2
 		 * SHOULD) or none (MAY-13) */

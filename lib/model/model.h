@@ -33,6 +33,9 @@ struct tc_tcb {
 	int fin_sent;                   /* the target sent its FIN, at fin_seq */
 	uint32_t fin_seq;
 	int fin_rcvd;                   /* the tester's FIN arrived (maybe above a hole) */
+	int rd_closed;                  /* the application closed (close(), not a shutdown of
+					 * its sending side): it reads no more, and new data may
+					 * get a reset (RFC 9293 3.6.1 MAY-1, SHLD-3) */
 	uint32_t fin_rcvd_seq;
 	int ws_tester, ws_target;       /* window shifts offered in the SYNs; -1: none */
 	int ts_tester, ts_target;       /* timestamps offered in the SYNs */

@@ -122,6 +122,18 @@ void tc_track_settle(struct tc_track *k)
 	settle_first(k, k->npend);
 }
 
+void tc_track_rd_closed(struct tc_track *k)
+{
+	int i, j;
+
+	k->t.rd_closed = 1;
+	for (i = 0; i < k->npend; i++) {
+		k->pend[i].before.rd_closed = 1;
+		for (j = 0; j < k->pend[i].n; j++)
+			k->pend[i].o[j].next.rd_closed = 1;
+	}
+}
+
 void tc_track_out(struct tc_track *k, const struct tc_seg *s)
 {
 	struct tc_pending *p;

@@ -52,6 +52,10 @@ struct tc_track {
 /* tc_track_init - start in @initial (LISTEN for an open port, CLOSED otherwise). */
 void tc_track_init(struct tc_track *k, enum tc_state initial);
 
+/* tc_track_rd_closed - the target's application closed (close(), not a shutdown of its
+ * sending side): from now on, whatever the segments still unanswered lead to. */
+void tc_track_rd_closed(struct tc_track *k);
+
 /* tc_track_out - the tester sent @s to the target. */
 void tc_track_out(struct tc_track *k, const struct tc_seg *s);
 

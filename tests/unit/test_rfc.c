@@ -534,3 +534,64 @@ void test_model_syn_data(struct t_ctx *t)
 	T_EQ_U(t, o[1].next.rcv_nxt, X + 11);
 	T_EQ_U(t, o[1].next.syn_pending, 1);     /* SYN-RECEIVED once the SYN-ACK is sent */
 }
+
+/* RFC 9293 3.6.1: after the application's close (not a shutdown of its sending side),
+ * new text, or a FIN above RCV.NXT (text before it will never be read), may get a
+ * reset (MAY-1, SHLD-3) in either form, or be taken as before; a FIN at RCV.NXT, text
+ * already taken, and a shutdown's half close change nothing. */
+void test_model_half_duplex(struct t_ctx *t)
+{
+	static const struct {
+		int line;
+		enum tc_state st;
+		int closed;
+		uint16_t flags;
+		int seq, len;
+		const char *outcomes;
+	} hd[] = {
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_ACK | TC_PSH, 1, 10, "rfc9293,half-duplex,half-duplex-ack" },
+		{ __LINE__, TC_ST_FIN_WAIT_1, 1, TC_ACK | TC_PSH, 1, 10, "rfc9293,half-duplex,half-duplex-ack" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_ACK | TC_PSH, 11, 10,
+		  "rfc5681,half-duplex,half-duplex-ack,no-dupack" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_ACK | TC_FIN, 1, 0, "rfc9293" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_ACK | TC_FIN, 5, 0, "rfc5681,half-duplex,half-duplex-ack,no-dupack" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_ACK | TC_PSH, -9, 10, "rfc9293" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 0, TC_ACK | TC_PSH, 1, 10, "rfc9293" },
+		{ __LINE__, TC_ST_FIN_WAIT_2, 1, TC_PSH, 1, 10, "rfc9293" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(hd) / sizeof(hd[0]); i++) {
+		struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+		struct tc_tcb k;
+		struct tc_seg s;
+		char got[200];
+		int n, j;
+
+		tcb(&k, hd[i].st);
+		k.rd_closed = hd[i].closed;
+		tc_seg_init(&s);
+		s.flags = hd[i].flags;
+		s.seq = X + (uint32_t)hd[i].seq;
+		s.ack = Y + 2;
+		s.win = 65535;
+		s.payload_len = (uint32_t)hd[i].len;
+		n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+		names_of(o, n, got, sizeof(got));
+		if (strcmp(got, hd[i].outcomes))
+			t_fail(t, __FILE__, hd[i].line, "outcomes %s, expected %s", got, hd[i].outcomes);
+		for (j = 1; j < n; j++) {
+			if (strncmp(o[j].name, "half-duplex", 11))
+				continue;
+			T_EQ_U(t, o[j].next.st, TC_ST_CLOSED);
+			T_EQ_U(t, o[j].nreply, 1);
+			if (o[j].reply.flags == TC_RST) {
+				T_EQ_U(t, o[j].reply.seq, Y + 2);               /* SEG.ACK */
+			} else {
+				T_EQ_U(t, o[j].reply.flags, TC_RST | TC_ACK);
+				T_EQ_U(t, o[j].reply.seq, Y + 2);               /* SND.NXT */
+				T_EQ_U(t, o[j].reply.ack, s.seq + s.payload_len);
+			}
+		}
+	}
+}
