@@ -2,6 +2,7 @@
 #include "case/build.h"
 #include "util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,11 +66,31 @@ static void damage(const struct tc_segpat *p, struct tc_seg *s, struct tc_enc_op
 	}
 }
 
+static const char fill_head[] = "GET / HTTP/1.1\r\nHost: tcpconform.invalid\r\nUser-Agent: tcpconform\r\n";
+static const char fill_name[] = "X-Tcpconform-Pad: ";
+#define FILL_LINE 1024u
+
+size_t tc_fill_close(uint32_t off, char *buf, size_t len)
+{
+	const uint32_t hl = sizeof(fill_head) - 1, nl = sizeof(fill_name) - 1;
+	uint32_t c = off >= hl ? (off - hl) % FILL_LINE : 0;
+	int n;
+
+	if (!off)
+		return (size_t)snprintf(buf, len, "HEAD / HTTP/1.1\r\nHost: tcpconform.invalid\r\nConnection: close\r\n\r\n");
+	if (off < hl) {         /* inside the request line or its first headers: the rest of them */
+		n = snprintf(buf, len, "%sConnection: close\r\n\r\n", fill_head + off);
+		return n < 0 ? 0 : (size_t)n;
+	}
+	/* inside a padding line: its name finished (an "x" for its value), the line ended */
+	n = snprintf(buf, len, "%s%sConnection: close\r\n\r\n", c && c < nl ? fill_name + c : "",
+		     !c ? "" : c < nl ? "x\r\n" : c == FILL_LINE - 1 ? "\n" : "\r\n");
+	return n < 0 ? 0 : (size_t)n;
+}
+
 void tc_fill_bytes(enum tc_fill fill, uint32_t off, uint8_t *buf, uint32_t len)
 {
-	static const char head[] = "GET / HTTP/1.1\r\nHost: tcpconform.invalid\r\nUser-Agent: tcpconform\r\n";
-	static const char name[] = "X-Tcpconform-Pad: ";
-	const uint32_t hl = sizeof(head) - 1, nl = sizeof(name) - 1, line = 1024;
+	const uint32_t hl = sizeof(fill_head) - 1, nl = sizeof(fill_name) - 1, line = FILL_LINE;
 	uint32_t i, o, c;
 
 	for (i = 0; i < len; i++) {
@@ -79,12 +100,12 @@ void tc_fill_bytes(enum tc_fill fill, uint32_t off, uint8_t *buf, uint32_t len)
 		}
 		o = off + i;
 		if (o < hl) {
-			buf[i] = (uint8_t)head[o];
+			buf[i] = (uint8_t)fill_head[o];
 			continue;
 		}
 		c = (o - hl) % line;    /* a header line: name, letters, CR LF; never an empty one */
 		if (c < nl)
-			buf[i] = (uint8_t)name[c];
+			buf[i] = (uint8_t)fill_name[c];
 		else
 			buf[i] = (uint8_t)(c == line - 2 ? '\r' : c == line - 1 ? '\n' : 'a' + (c - nl) % 26);
 	}

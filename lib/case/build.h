@@ -15,6 +15,11 @@ struct tc_build_auto {
 /* tc_fill_bytes - @len bytes of the @fill stream from its offset @off (0: the first
  * byte after the SYN) into @buf. */
 void tc_fill_bytes(enum tc_fill fill, uint32_t off, uint8_t *buf, uint32_t len);
+/* tc_fill_close - the bytes that end the HTTP request the first @off bytes of the http
+ * fill began, as one that asks the server to close after its answer ("Connection:
+ * close"); with nothing sent yet, a whole HEAD request. Into @buf (@len >= 96), NUL
+ * ended; returns their number. */
+size_t tc_fill_close(uint32_t off, char *buf, size_t len);
 
 /*
  * tc_segpat_build - fill @s (addresses, ports, link, IP id already set by the caller)

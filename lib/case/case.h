@@ -168,6 +168,8 @@ enum {
 				     * an echo service */
 	TC_NEED_OWN_BYTES = 1 << 7, /* sends bytes of its own (a payload written out), not the
 				     * tester's fill: not to a service that reads them as a request */
+	TC_NEED_CLOSE = 1 << 8,     /* the application closes (agent close, shutdown wr): the agent,
+				     * or a web server drawn to close (--service http) */
 };
 
 /* What the tester's data carries where a case gives only a length. */

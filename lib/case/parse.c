@@ -344,6 +344,14 @@ static int parse_icmp(struct tc_lx *lx, struct tc_step *st)
 	return 0;
 }
 
+/* closes - does the agent step close the application's sending side (a FIN follows)? */
+static int closes(const struct tc_step *st)
+{
+	return st->verb == TC_AG_CLOSE || (st->verb == TC_AG_SHUTDOWN && strstr(st->sarg, "wr"));
+}
+
+static int sends_data(const struct tc_step *st, int n);
+
 static int parse_step(struct tc_lx *lx, struct pctx *pc)
 {
 	size_t *cap = pc->alt ? &pc->cap_br : &pc->cap_top;
@@ -400,7 +408,9 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 			return -1;
 		/* what the application read and whether it saw the end are checks, not actions:
 		 * with a service instead of the agent they go unchecked (a note says so) */
-		if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF)
+		if (closes(st))
+			pc->c->needs |= TC_NEED_CLOSE;
+		else if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF)
 			pc->c->needs |= TC_NEED_AGENT;
 		if (st->verb == TC_AG_STATE) {
 			if (tc_state_from_name(st->sarg) < 0)
@@ -551,6 +561,41 @@ static int fin_taken(const struct tc_case *c)
 	return 0;
 }
 
+/* half_closed_reads - after a shutdown of the application's sending side, does a
+ * literal expectation judge what follows the tester's data? It may count on the
+ * application still reading (a full close resets instead); the model's expectations
+ * know which close it was. */
+static int half_closed_reads(const struct tc_step *st, int n)
+{
+	int i, b, shut = 0, data = 0;
+
+	for (i = 0; i < n; i++) {
+		if (st[i].kind == TC_STEP_AGENT && st[i].verb == TC_AG_SHUTDOWN)
+			shut = 1;
+		if (shut && st[i].kind == TC_STEP_SEND && sends_data(&st[i], 1))
+			data = 1;
+		if (data && (st[i].kind == TC_STEP_EXPECT || st[i].kind == TC_STEP_NOTHING))
+			return 1;
+		for (b = 0; st[i].kind == TC_STEP_ALT && b < st[i].nbr; b++)
+			if (data || half_closed_reads(st[i].br[b].steps, st[i].br[b].nsteps))
+				return 1;
+	}
+	return 0;
+}
+
+/* app_closes - does the case's application close its sending side? Once it has, what it
+ * would do after the tester's FIN no longer matters; and a service that closes on the
+ * peer's FIN plays a close that comes after it. */
+static int app_closes(const struct tc_step *st, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (st[i].kind == TC_STEP_AGENT && closes(&st[i]))
+			return 1;
+	return 0;
+}
+
 /* sends_data - does a step (or a branch) send data? */
 static int sends_data(const struct tc_step *st, int n)
 {
@@ -607,8 +652,11 @@ static int check_case(struct tc_case *c, const char *file, int lines, char *err,
 	{
 		int fin = 0;
 
-		if (c->port != TC_PORT_CLOSED && fin_taken(c) && fin_then_judged(c->steps, c->nsteps, &fin))
+		if (c->port != TC_PORT_CLOSED && fin_taken(c) && fin_then_judged(c->steps, c->nsteps, &fin) &&
+		    !app_closes(c->steps, c->nsteps))
 			c->needs |= TC_NEED_HOLD;
+		if ((c->needs & TC_NEED_CLOSE) && half_closed_reads(c->steps, c->nsteps))
+			c->needs |= TC_NEED_AGENT;
 		if (c->port == TC_PORT_LISTEN && sends_data(c->steps, c->nsteps))
 			c->needs |= TC_NEED_SILENT;
 		if (own_bytes(c->steps, c->nsteps))

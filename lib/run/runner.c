@@ -75,8 +75,9 @@ static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
 	case TC_SYM_RCV_WND: *v = t->rcv_wnd; return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_NXT: *v = t->snd_nxt; return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_UNA: *v = t->snd_una; return t->have_iss ? 0 : -1;
-	case TC_SYM_ISS:        /* a banner taken counts as the SYN's: the case's ISS+1 follows it */
-		*v = t->iss + k->banner_len;
+	case TC_SYM_ISS:        /* a banner or an answer taken counts as the SYN's: the case's
+				 * ISS+1 follows it */
+		*v = t->iss + k->banner_len + k->answer_len;
 		return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_WND: *v = t->snd_wnd; return 0;
 	default: return -1;
@@ -687,6 +688,8 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 	if ((c->needs & TC_NEED_OWN_BYTES) && tg->banner)
 		return "sends bytes of its own, which a banner service would read as a line of its protocol "
 		       "and answer: the tester's data to it is a line that never ends";
+	if ((c->needs & TC_NEED_CLOSE) && !tg->have_agent && tg->fill != TC_FILL_HTTP)
+		return "needs the target-side agent, or a web server (--service http) that a request makes close";
 	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
 		return "judges what follows its FIN: needs an application that keeps its side open after "
 		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "

@@ -10,6 +10,7 @@
  * after it is inconclusive, never a failure of the stack.
  */
 #include "run/steps.h"
+#include "case/build.h"
 
 #include <string.h>
 
@@ -87,6 +88,100 @@ static int send_request(struct tc_conn *k)
 	return 0;
 }
 
+void rn_service_close(struct tc_conn *k, const struct tc_step *st)
+{
+	const struct tc_tcb *t = &k->trk.t;
+	char req[160];
+	uint32_t n, at = t->rcv_nxt;
+	int i;
+
+	tc_track_rd_closed(&k->trk);         /* a web server closes: it reads no more */
+	if (t->st == TC_ST_CLOSE_WAIT || t->st == TC_ST_LAST_ACK) {
+		/* it has read the tester's FIN: it closes of its own accord (when did it) */
+		for (i = k->r->ntrace - 1; i >= 0 && !k->close_us; i--)
+			if (k->r->trace[i].seg.dir == TC_DIR_OUT && (k->r->trace[i].seg.flags & TC_FIN))
+				k->close_us = k->r->trace[i].seg.t_us;
+		tc_result_add_note(k->r, "line %d: '%s' is the http service's: it closes on the tester's FIN",
+				   st->line, st->text);
+		rn_next_step(k);
+		return;
+	}
+	if (t->st != TC_ST_ESTABLISHED || t->nholes || !t->have_irs || at != k->snd_nxt_t) {
+		tc_result_set_reason(k->r, "%s:%d: the http service can be made to close ('%s') only in ESTABLISHED "
+				     "with all the tester's data taken in order (the model's state: %s%s)", k->c->file,
+				     st->line, st->text, tc_state_name(t->st), t->nholes ? ", data held above a hole" : "");
+		rn_finish(k, TC_V_SKIP);
+		return;
+	}
+	n = (uint32_t)tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
+	/* before the send: the answer may be captured before the send returns */
+	k->close_us = rn_now(k);
+	if (service_send(k, TC_ACK | TC_PSH, req, "request for a close") < 0)
+		return;
+	k->req = TC_REQ_SENT;
+	k->req_end = at + n;
+	k->isn_t += n;
+	k->r->tester_isn = k->isn_t;
+	k->answer = TC_ANSWER_DUE;
+	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester ended its request (%u bytes) "
+			   "asking it to close after its answer; the answer is acknowledged as it comes, and both "
+			   "sides' sequence numbers count from after them", st->line, st->text, n);
+	rn_next_step(k);
+}
+
+int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
+{
+	const struct tc_frame *f = rn_cur(k);
+	const struct tc_step *cl = f->pc + 2 < f->n ? &f->steps[f->pc + 1] : NULL, *fin = cl ? cl + 1 : NULL;
+	const struct tc_seg *s = &k->r->trace[idx].seg;
+	struct tc_seg v;
+	char why[160];
+	int n = k->trk.npath;
+
+	if (k->env->tg->fill != TC_FILL_HTTP || k->env->tg->have_agent || k->alt || !cl || cl->kind != TC_STEP_AGENT ||
+	    !(cl->verb == TC_AG_CLOSE || (cl->verb == TC_AG_SHUTDOWN && strstr(cl->sarg, "wr"))) ||
+	    fin->kind != TC_STEP_EXPECT || !(fin->seg.flags & TC_FIN) || (st->seg.flags & TC_FIN) ||
+	    (s->flags & (TC_FIN | TC_SYN | TC_RST)) != TC_FIN || s->payload_len || k->trk.t.st != TC_ST_LAST_ACK ||
+	    n < 2 || k->trk.path[n - 2] != TC_ST_CLOSE_WAIT)
+		return 0;
+	v = *s;
+	v.flags &= (uint16_t)~TC_FIN;
+	if (!rn_try_match(k, &st->seg, &v, why, sizeof(why)) || rn_too_early(k, &st->seg, &v, why, sizeof(why)))
+		return 0;
+	/* the state the step names is the one the ACK left it in, before the FIN */
+	if (st->state[0] && strcmp(st->state, tc_state_name(TC_ST_CLOSE_WAIT)))
+		return 0;
+	rn_met(k, st->line);
+	k->r->trace[idx].line = st->line;
+	k->r->trace[idx].note = "ACK on the service's FIN";
+	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the http service's FIN (it closed at "
+			   "once): the segment is taken for line %d, then for line %d", st->line, st->line, fin->line);
+	k->qh--;                        /* the same segment, for the FIN's step */
+	rn_next_step(k);
+	return 1;
+}
+
+/* answer_take - the answer of a web server drawn to close: taken and acknowledged, not
+ * the steps'; its FIN is theirs. 1 if @s was the answer's. */
+static int answer_take(struct tc_conn *k, const struct tc_seg *s, int idx)
+{
+	if (k->answer != TC_ANSWER_DUE || s->sport != k->rport || (s->flags & (TC_SYN | TC_RST)))
+		return 0;
+	if (!s->payload_len) {
+		if (s->flags & TC_FIN)
+			k->answer = TC_ANSWER_TAKEN;
+		return 0;
+	}
+	k->r->trace[idx].note = "answer";
+	k->answer_len += s->payload_len;
+	k->isn_r += s->payload_len;
+	if (s->flags & TC_FIN) {
+		k->answer = TC_ANSWER_TAKEN;
+		return 0;               /* with the FIN: rn_service_spoke says so if a step fails on it */
+	}
+	return service_send(k, TC_ACK, NULL, "answer acknowledged") < 0 || 1;
+}
+
 int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 {
 	const uint8_t *b;
@@ -101,6 +196,8 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 		}
 	}
 
+	if (answer_take(k, s, idx))
+		return 1;
 	if (!k->env->tg->banner || k->banner == TC_BANNER_TAKEN || !s->payload_len || s->sport != k->rport ||
 	    (s->flags & (TC_SYN | TC_RST)))
 		return 0;
@@ -166,7 +263,7 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 	const struct tc_seg *s;
 	const uint8_t *b;
 	size_t n;
-	int i;
+	int i, fin_out = 0;
 
 	if (tg->fill != TC_FILL_HTTP && !tg->banner)
 		return 0;
@@ -174,10 +271,23 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 		int greeting = k->r->trace[i].note && !strcmp(k->r->trace[i].note, "banner");
 
 		s = &k->r->trace[i].seg;
+		if (s->dir == TC_DIR_OUT && (s->flags & TC_FIN))
+			fin_out = 1;
 		if (s->dir != TC_DIR_IN || s->ip_proto != 6 || (k->rport && s->sport != k->rport) ||
 		    (!s->payload_len && !(s->flags & TC_FIN)) || (s->flags & (TC_SYN | TC_RST)))
 			continue;
 		if (greeting && !(s->flags & TC_FIN))
+			continue;
+		/* a close drawn: its answer and its FIN were asked for; in one segment, the
+		 * steps expected the FIN alone */
+		if (k->close_us && s->t_us >= k->close_us && (s->flags & TC_FIN)) {
+			if (!s->payload_len)
+				continue;
+			tc_errf(why, wl, "the http service sent its answer with its FIN, in one segment: the case "
+				"judges the FIN alone, and cannot tell the stack's doing from the service's");
+			return 1;
+		}
+		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "answer"))
 			continue;
 		/* the answer to the send port's request, up to its end: asked for, not spoken */
 		if (k->req && s->payload_len && !(s->flags & TC_FIN) &&
@@ -190,6 +300,9 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 			tc_errf(why, wl, "the %s service answered%s ('%.*s'): the service, not the stack, may be the cause",
 				kind, tg->banner ? "" : " the tester's request that never ends", (int)n,
 				b ? (const char *)b : "");
+		else if (fin_out)
+			tc_errf(why, wl, "the %s service closed its side (FIN) on the tester's FIN, sooner than the "
+				"case's application would: the service, not the stack, may be the cause", kind);
 		else
 			tc_errf(why, wl, "the %s service closed its side (FIN)%s: the service, not the stack, may be "
 				"the cause", kind, tg->banner ? "" : " while the tester's request was unfinished");

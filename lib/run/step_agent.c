@@ -80,6 +80,11 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_next_step(k);
 		return;
 	}
+	if (!k->env->tg->have_agent && (st->verb == TC_AG_CLOSE || st->verb == TC_AG_SHUTDOWN) &&
+	    k->env->tg->fill == TC_FILL_HTTP) {
+		rn_service_close(k, st);
+		return;
+	}
 	if (!a) {
 		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
 		rn_finish(k, TC_V_ERROR);
@@ -99,6 +104,9 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 	agent_cmd(k, st, cmd, sizeof(cmd));
 	if (rn_agent_send(k, st->line, cmd) < 0)
 		return;
+	/* close() or a shutdown of the reading side: the application reads no more */
+	if (st->verb == TC_AG_CLOSE || (st->verb == TC_AG_SHUTDOWN && strstr(st->sarg, "rd")))
+		tc_track_rd_closed(&k->trk);
 	/* forget; or abort where RFC 9293 3.10.5 deletes the TCB without a word */
 	if (st->verb == TC_AG_FORGET ||
 	    (st->verb == TC_AG_ABORT && (k->trk.t.st == TC_ST_CLOSING || k->trk.t.st == TC_ST_LAST_ACK ||

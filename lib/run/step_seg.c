@@ -227,6 +227,8 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 			rn_finish(k, TC_V_ERROR);
 			return;
 		}
+		if (rn_service_fin_acks(k, st, idx))
+			return;
 		rn_rel_text(k, s, obs, sizeof(obs));
 		k->r->trace[idx].note = "unexpected";
 		rn_diverge(k, st, obs, why, TC_V_FAIL);

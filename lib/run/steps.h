@@ -66,6 +66,14 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx);
 int rn_service_wait(struct tc_conn *k, int *wait);
 /* rn_service_late - the deadline passed: the greeting did not come (inconclusive). 1 if so. */
 int rn_service_late(struct tc_conn *k);
+/* rn_service_close - the agent's close (or shutdown of its sending side) played by a
+ * web server: a request that draws its answer and its close. */
+void rn_service_close(struct tc_conn *k, const struct tc_step *st);
+/* rn_service_fin_acks - the step expects the ACK of the tester's FIN and the web server,
+ * drawn to close on it, sent its FIN with that ACK: if the case closes next and then
+ * expects that FIN, the segment (@idx, just popped) meets the step and stays queued for
+ * the FIN's. 1 if so. */
+int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx);
 /* rn_service_spoke - did the service answer or close on its own? @why says what. */
 int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl);
 

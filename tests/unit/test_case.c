@@ -293,6 +293,18 @@ void test_needs_service(struct t_ctx *t)
 		/* what it does is an action: the agent */
 		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent send 10\n< P. 1:11(10) ack 1\n",
 		  0, 1, "needs the target-side agent" },
+		/* the application's close: the agent, or a web server drawn to close */
+		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent close\n< F. 1:1(0) ack 1\n",
+		  0, 0, "needs the target-side agent, or a web server (--service http) that a request makes close" },
+		/* a close after the tester's FIN: a service that closes on it plays it, no hold */
+		{ "@port listen\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2\nagent close\n"
+		  "< F. 1:1(0) ack 2\n", 0, 0, "needs the target-side agent, or a web server" },
+		/* a half close, then data judged as written: it counts on the application reading */
+		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent shutdown wr\n"
+		  "< F. 1:1(0) ack 1\n> P. 1:11(10) ack 2\n< . 2:2(0) ack 11\n", 0, 1, "needs the target-side agent" },
+		/* the same judged by the model, which knows which close it was */
+		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent shutdown wr\n"
+		  "< F. 1:1(0) ack 1\n> P. 1:11(10) ack 2\n< model\n", 0, 0, "needs the target-side agent, or a web server" },
 		/* an echo port without an echo service */
 		{ "@port echo\n> S 0:0(0)\n< S. 0:0(0) ack 1\n", 0, 0, "needs an echo service (--service echo) or the agent" },
 	};
@@ -322,6 +334,11 @@ void test_needs_service(struct t_ctx *t)
 		why = tc_case_unmet(k, &tg);
 		T_OK(t, why == NULL || !strcmp(why, "needs an echo service (--service echo) or the agent"));
 		tg.have_agent = 0;
+		tg.fill = TC_FILL_HTTP; /* a web server: a close it can play runs */
+		if (!tc_case_unmet(k, &tg) != (!c[i].unmet || strstr(c[i].unmet, "web server")))
+			t_fail(t, __FILE__, __LINE__, "case %zu: over a web server, needs %#x, unmet '%s'", i, k->needs,
+			       tc_case_unmet(k, &tg) ? tc_case_unmet(k, &tg) : "(none)");
+		tg.fill = TC_FILL_PATTERN;
 		tc_case_free(k);
 	}
 	/* data to "any listener" (the agent's discards it): not to an echo service */
@@ -483,4 +500,45 @@ void test_grammar_summary(struct t_ctx *t)
 				t_fail(t, __FILE__, __LINE__, "the grammar summary lacks the %s %s", sets[i].what, want);
 		}
 	free(doc);
+}
+
+/* The end of the http fill's request, from any offset: what the fill sent, then these
+ * bytes, is one whole request (lines ended by CR LF, each header a name and a colon,
+ * one empty line, last) that asks for a close. */
+void test_fill_close(struct t_ctx *t)
+{
+	/* the request line, its headers, a padding line's start, inside its name, at its
+	 * value, inside it, before its CR, between CR and LF, the next line's start */
+	static const uint32_t offs[] = { 0, 5, 20, 65, 66, 70, 84, 85, 500, 1088, 1089, 1090, 3000, 3138 };
+	static uint8_t buf[4096];
+	char end[160];
+	size_t i, n, len;
+
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		char *p, *line, *eol;
+		int headers = 0, bad = 0;
+
+		n = tc_fill_close(offs[i], end, sizeof(end));
+		T_OK(t, n > 0 && n < sizeof(end) && strlen(end) == n);
+		tc_fill_bytes(TC_FILL_HTTP, 0, buf, offs[i]);
+		memcpy(buf + offs[i], end, n + 1);
+		len = offs[i] + n;
+		if (len < 4 || memcmp(buf + len - 4, "\r\n\r\n", 4) || strstr((char *)buf, "\r\n\r\n") != (char *)buf + len - 4)
+			bad = 1;
+		if (!strstr((char *)buf, "\r\nConnection: close\r\n"))
+			bad = 1;
+		for (p = (char *)buf; !bad && (eol = strstr(p, "\r\n")) && eol != p; p = eol + 2) {
+			line = p;
+			if (memchr(line, '\n', (size_t)(eol - line)) || memchr(line, '\r', (size_t)(eol - line)))
+				bad = 1;
+			else if (headers++ && !memchr(line, ':', (size_t)(eol - line)))
+				bad = 1;
+		}
+		if (bad)
+			t_fail(t, __FILE__, __LINE__, "from offset %u, not one whole request: ...%.*s", offs[i], 120,
+			       len > 120 ? (char *)buf + len - 120 : (char *)buf);
+	}
+	T_OK(t, !strncmp(end, "Connection", 10));       /* 3138: a line's start */
+	n = tc_fill_close(0, end, sizeof(end));
+	T_EQ_S(t, end, "HEAD / HTTP/1.1\r\nHost: tcpconform.invalid\r\nConnection: close\r\n\r\n");
 }

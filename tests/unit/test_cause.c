@@ -3,6 +3,7 @@
  * that cannot do what a case asks. Offline, against the scripted peer. */
 #include "t.h"
 
+#include "case/build.h"
 #include "replay.h"
 #include "util/util.h"
 
@@ -423,4 +424,73 @@ void test_listener_gone(struct t_ctx *t)
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
 	replay_free(&r);
+}
+
+/* The agent's close played by a web server: the tester ends its request asking for a
+ * close, takes and acknowledges the answer, and both sides' numbers count from after
+ * them; new data after that close may get a reset (a half-duplex close). With the
+ * agent, the same trace departs (no request went out). */
+void test_service_http_close(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.6.1\n@level SHOULD\n@port discard\n"
+			       "> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1\nagent shutdown wr\n< F. 1:1(0) ack 1 => FIN-WAIT-1\n"
+			       "> . 1:1(0) ack 2 => FIN-WAIT-2\n> P. 1:11(10) ack 2\n< model\n";
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:65(64)\n"
+				"< P. 1:101(100) ack 65\n> . 65:65(0)\n< F. 101:101(0) ack 65\n> . 65:65(0)\n"
+				"> P. 65:75(10)\n< R 102:102(0)\n";
+	char want[96];
+	struct replay r;
+	const struct tc_seg *q;
+	size_t n = tc_fill_close(0, want, sizeof(want));
+
+	T_EQ_U(t, n, 64);
+	replay_http();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.alternative, "half-duplex");
+	q = tc_fake_sent(r.peer, 2);
+	T_OK(t, q && q->payload_len == 64 && !memcmp(tc_seg_payload(q), want, 64));
+	T_EQ_S(t, r.res.trace[3].note, "request for a close");
+	T_EQ_S(t, r.res.trace[4].note, "answer");
+	T_EQ_S(t, r.res.trace[5].note, "answer acknowledged");
+	q = tc_fake_sent(r.peer, 3);
+	T_OK(t, q && q->ack == r.res.trace[4].seg.seq + 100 && q->payload_len == 0);
+	T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent shutdown wr' is the http service's: the tester "
+				      "ended its request (64 bytes)"));
+	replay_free(&r);
+	FAILS(NULL, c, tr);
+}
+
+/* A web server drawn to close on the tester's FIN may send its FIN with the ACK of the
+ * tester's: the segment meets the ACK's step and then the FIN's after the case's close.
+ * Without a close next in the case, the same segment is the service's doing. */
+void test_service_http_fin_acks(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+			       "> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2 => CLOSE-WAIT\n"
+			       "agent close\n< F. 1:1(0) ack 2 => LAST-ACK\n> . 2:2(0) ack 2\n";
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> F. 1:1(0)\n"
+				"< F. 1:1(0) ack 2\n> . 2:2(0)\n";
+	struct replay r;
+
+	replay_http();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[4].note, "ACK on the service's FIN");
+	T_OK(t, r.res.notes && strstr(r.res.notes, "line 10: the ACK of the tester's FIN came on the http service's "
+				      "FIN (it closed at once): the segment is taken for line 10, then for line 12"));
+	replay_free(&r);
+	/* the case's close not next: the service's FIN came sooner, its own doing */
+	replay_http();
+	if (!VERDICT(&r, NULL, "@id a.b\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> F. 1:1(0) ack 1\n< . 1:1(0) ack 2 => CLOSE-WAIT\n> . 2:2(0) ack 1\nagent close\n"
+		"< F. 1:1(0) ack 2\n", tr, "inconclusive",
+		"the http service closed its side (FIN) on the tester's FIN, sooner than the case's application would"))
+		replay_free(&r);
+	FAILS(NULL, c, tr);
 }
