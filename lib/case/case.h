@@ -170,6 +170,8 @@ enum {
 				     * tester's fill: not to a service that reads them as a request */
 	TC_NEED_CLOSE = 1 << 8,     /* the application closes (agent close, shutdown wr): the agent,
 				     * or a web server drawn to close (--service http) */
+	TC_NEED_SEND = 1 << 9,      /* the application sends N bytes (agent send N): the agent, or a
+				     * web server's answer of that size (--service http) */
 };
 
 /* What the tester's data carries where a case gives only a length. */

@@ -410,6 +410,8 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		 * with a service instead of the agent they go unchecked (a note says so) */
 		if (closes(st))
 			pc->c->needs |= TC_NEED_CLOSE;
+		else if (st->verb == TC_AG_SEND)
+			pc->c->needs |= TC_NEED_SEND;
 		else if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF)
 			pc->c->needs |= TC_NEED_AGENT;
 		if (st->verb == TC_AG_STATE) {

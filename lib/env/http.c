@@ -86,13 +86,13 @@ int tc_http_sized_request(const struct tc_addr *target, uint16_t port, const cha
 			  char **req, char *err, size_t el)
 {
 	char host[64], text[600], *buf = tc_xmalloc(want + HEAD_MAX);
-	long last = 0, end = (long)want - 400;  /* the last byte of the range, to start with */
+	long last = 0, end = want > 400 ? (long)want - 400 : 0;        /* the range's last byte, at first */
 	int i;
 
 	*req = NULL;
 	err[0] = '\0';
 	tc_addr_format(target, host, sizeof(host));
-	for (i = 0; i < 5 && end >= 0; i++) {
+	for (i = 0; i < 5; i++) {
 		long total, head, body;
 		char *hend;
 
@@ -120,8 +120,13 @@ int tc_http_sized_request(const struct tc_addr *target, uint16_t port, const cha
 			free(buf);
 			return 0;
 		}
+		if (!end && total > (long)want) {
+			tc_errf(err, el, "its smallest answer (a range of 1 byte of %s) is %ld bytes: its header block "
+				"alone is more", path, total);
+			break;
+		}
 		last = total;
-		end += (long)want - total;
+		end = end + (long)want - total < 0 ? 0 : end + (long)want - total;
 	}
 	if (!err[0])
 		tc_errf(err, el, "its answers to Range requests for %s did not come to %u bytes (the last: %ld)", path,

@@ -365,6 +365,34 @@ static void http_send_port(struct tc_remote *r, const struct tc_remote_cfg *cfg)
 	r->tg.request = r->request;
 }
 
+/* http_sized - 'agent send N' over a web server: for each N, a request whose whole
+ * answer is N bytes (a Range of --http-path), or why there is none. */
+static void http_sized(struct tc_remote *r, const struct tc_remote_cfg *cfg)
+{
+	const char *path = cfg->http_path ? cfg->http_path : "/";
+	char err[TC_ERRLEN], *req;
+	int i;
+
+	for (i = 0; i < cfg->nsizes && i < TC_REMOTE_SIZES; i++) {
+		struct tc_sized *z = &r->sized[i];
+
+		z->bytes = cfg->sizes[i];
+		z->why = r->sized_why[i];
+		if (cfg->dry_run) {
+			z->req = tc_xstrdup("GET / HTTP/1.1\r\nHost: x\r\nRange: bytes=0-99\r\n\r\n");
+			continue;
+		}
+		if (tc_http_sized_request(&r->tg.target, cfg->port, path, z->bytes, &req, err, sizeof(err)) < 0) {
+			snprintf(r->sized_why[i], sizeof(r->sized_why[i]), "needs the application to send %u bytes, "
+				 "which the http service does not give: %s", z->bytes, err);
+			continue;
+		}
+		z->req = req;
+	}
+	r->tg.sized = r->sized;
+	r->tg.nsized = i;
+}
+
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
@@ -403,8 +431,10 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 		r->tg.answers = "echo";
 	}
 	r->tg.ports[TC_PORT_CLOSED] = cfg->closed_port;
-	if (r->tg.fill == TC_FILL_HTTP)
+	if (r->tg.fill == TC_FILL_HTTP) {
 		http_send_port(r, cfg);
+		http_sized(r, cfg);
+	}
 	r->port_lo = cfg->port_lo;
 	r->port_hi = cfg->port_hi;
 	snprintf(r->table, sizeof(r->table), TABLE_PREFIX "%d", (int)getpid());
@@ -426,6 +456,7 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 void tc_remote_teardown(struct tc_remote *r)
 {
 	char err[TC_ERRLEN];
+	int i;
 
 	if (r->nft_made)
 		tc_cmdf(err, sizeof(err), "nft delete table inet %s", r->table);
@@ -435,6 +466,11 @@ void tc_remote_teardown(struct tc_remote *r)
 	free(r->request);
 	r->request = NULL;
 	r->tg.request = NULL;
+	for (i = 0; i < r->tg.nsized; i++) {
+		free((char *)r->sized[i].req);
+		r->sized[i].req = NULL;
+	}
+	r->tg.nsized = 0;
 	if (r->state_path[0])
 		unlink(r->state_path);
 	r->state_path[0] = '\0';

@@ -12,6 +12,8 @@
 
 #include "io/target.h"
 
+#define TC_REMOTE_SIZES 24       /* the sizes of 'agent send' a web server plays, at most */
+
 struct tc_remote_cfg {
 	const char *target;             /* an IPv4 or IPv6 literal */
 	uint16_t port, closed_port;     /* closed_port 0: none given */
@@ -20,6 +22,8 @@ struct tc_remote_cfg {
 	const char *iface, *source;     /* NULL: from the route */
 	uint16_t port_lo, port_hi;      /* the tester's ports */
 	int dry_run;                    /* nothing is installed */
+	const uint32_t *sizes;          /* http: the N of the cases' 'agent send N' (each once) */
+	int nsizes;
 };
 
 struct tc_remote {
@@ -33,6 +37,8 @@ struct tc_remote {
 	char state_path[160];
 	char *request;                  /* http: the request the send port's cases send */
 	char send_why[TC_ERRLEN + 96];  /* http: why the send port cannot be had */
+	struct tc_sized sized[TC_REMOTE_SIZES];        /* http: 'agent send N', each N */
+	char sized_why[TC_REMOTE_SIZES][TC_ERRLEN + 96];
 };
 
 /*

@@ -31,6 +31,13 @@ struct tc_target {
 	const char *request;            /* the send port played by a web server: the request (sent
 					 * once the connection is up) whose answer is its bytes */
 	const char *send_why;           /* or why the send port cannot be had (NULL: no reason) */
+	/* 'agent send N' played by a web server: for each N the cases write, the request
+	 * whose whole answer is N bytes (NULL: none, and why) */
+	const struct tc_sized {
+		uint32_t bytes;
+		const char *req, *why;
+	} *sized;
+	int nsized;
 	enum tc_fill fill;              /* the bytes of the tester's data: a request that never
 					 * ends for a web server (--service http) */
 	int own_link;                   /* on a link the tool made (namespaces, a test's peer):

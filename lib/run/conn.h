@@ -82,6 +82,7 @@ struct tc_conn {
 	enum { TC_ANSWER_NONE = 0, TC_ANSWER_DUE, TC_ANSWER_TAKEN } answer;
 	uint32_t answer_len;
 	uint64_t close_us;              /* when the close was drawn (0: not) */
+	uint32_t asked;                 /* the bytes of answers asked for (send port, agent send) */
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 

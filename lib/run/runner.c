@@ -655,8 +655,35 @@ void tc_conn_free(struct tc_conn *k)
 	free(k);
 }
 
+/* sized_unmet - why an 'agent send N' of @st cannot be played by the target's web
+ * server (no request whose answer is N bytes), or NULL. */
+static const char *sized_unmet(const struct tc_step *st, int n, const struct tc_target *tg)
+{
+	const char *why;
+	int i, j;
+
+	if (tg->fill != TC_FILL_HTTP)
+		return "needs the target-side agent";
+	for (i = 0; i < n; i++) {
+		for (j = 0; st[i].kind == TC_STEP_ALT && j < st[i].nbr; j++)
+			if ((why = sized_unmet(st[i].br[j].steps, st[i].br[j].nsteps, tg)))
+				return why;
+		if (st[i].kind != TC_STEP_AGENT || st[i].verb != TC_AG_SEND)
+			continue;
+		for (j = 0; j < tg->nsized && tg->sized[j].bytes != st[i].arg; j++)
+			;
+		if (j == tg->nsized)
+			return "needs the target-side agent, or a web server's answer of the bytes the application sends";
+		if (!tg->sized[j].req)
+			return tg->sized[j].why;
+	}
+	return NULL;
+}
+
 const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 {
+	const char *why;
+
 	if (c->family && c->family != tg->family)
 		return c->family == 4 ? "an IPv4 case (@family 4)" : "an IPv6 case (@family 6)";
 	if (c->port == TC_PORT_ACTIVE && !tg->have_agent)
@@ -688,6 +715,8 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 	if ((c->needs & TC_NEED_OWN_BYTES) && tg->banner)
 		return "sends bytes of its own, which a banner service would read as a line of its protocol "
 		       "and answer: the tester's data to it is a line that never ends";
+	if ((c->needs & TC_NEED_SEND) && !tg->have_agent && (why = sized_unmet(c->steps, c->nsteps, tg)))
+		return why;
 	if ((c->needs & TC_NEED_CLOSE) && !tg->have_agent && tg->fill != TC_FILL_HTTP)
 		return "needs the target-side agent, or a web server (--service http) that a request makes close";
 	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)

@@ -79,6 +79,7 @@ static int restart(struct tc_conn *k)
 	k->answer = TC_ANSWER_NONE;
 	k->answer_len = 0;
 	k->close_us = 0;
+	k->asked = 0;
 	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
 	k->snd_nxt_t = k->isn_t;
 	if (!k->c->same_port) {

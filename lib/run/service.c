@@ -82,6 +82,7 @@ static int send_request(struct tc_conn *k)
 	k->req_end = at + n;
 	k->isn_t += n;
 	k->r->tester_isn = k->isn_t;
+	k->asked += TC_SEND_PORT_BYTES;
 	tc_result_add_note(k->r, "the send port is the http service's: its request (%u bytes, a range of its page "
 			   "whose whole answer is %u bytes) went out once the connection was up; the tester's "
 			   "sequence numbers are counted from after it", n, TC_SEND_PORT_BYTES);
@@ -159,6 +160,39 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	k->qh--;                        /* the same segment, for the FIN's step */
 	rn_next_step(k);
 	return 1;
+}
+
+void rn_service_send(struct tc_conn *k, const struct tc_step *st)
+{
+	const struct tc_target *tg = k->env->tg;
+	const struct tc_tcb *t = &k->trk.t;
+	const char *req = NULL;
+	uint32_t n, at = t->rcv_nxt;
+	int i;
+
+	for (i = 0; i < tg->nsized; i++)
+		if (tg->sized[i].bytes == st->arg)
+			req = tg->sized[i].req;
+	if (!req || t->st != TC_ST_ESTABLISHED || t->nholes || !t->have_irs || at != k->snd_nxt_t ||
+	    at != k->isn_t + 1) {
+		tc_result_set_reason(k->r, "%s:%d: the http service can be made to send ('%s') only in ESTABLISHED, "
+				     "with a request of that size, before any data of the tester's own (the model's "
+				     "state: %s)", k->c->file, st->line, st->text, tc_state_name(t->st));
+		rn_finish(k, TC_V_SKIP);
+		return;
+	}
+	n = (uint32_t)strlen(req);
+	if (service_send(k, TC_ACK | TC_PSH, req, "request for the application's bytes") < 0)
+		return;
+	k->req = TC_REQ_SENT;
+	k->req_end = at + n;
+	k->isn_t += n;
+	k->r->tester_isn = k->isn_t;
+	k->asked += st->arg;
+	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester sent a request (%u bytes, a range "
+			   "of its page) whose whole answer is %u bytes, and counts its numbers from after it",
+			   st->line, st->text, n, st->arg);
+	rn_next_step(k);
 }
 
 /* answer_take - the answer of a web server drawn to close: taken and acknowledged, not
@@ -289,9 +323,10 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 		}
 		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "answer"))
 			continue;
-		/* the answer to the send port's request, up to its end: asked for, not spoken */
+		/* the answers to the requests of the send port and of 'agent send', up to
+		 * their end: asked for, not spoken */
 		if (k->req && s->payload_len && !(s->flags & TC_FIN) &&
-		    s->seq - (k->isn_r + 1) + s->payload_len <= TC_SEND_PORT_BYTES)
+		    s->seq - (k->isn_r + 1) + s->payload_len <= k->asked)
 			continue;
 		b = tc_seg_payload(s);
 		for (n = 0; b && n < s->payload_len && n < 60 && b[n] >= 0x20 && b[n] < 0x7f; n++)

@@ -85,6 +85,10 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_service_close(k, st);
 		return;
 	}
+	if (!k->env->tg->have_agent && st->verb == TC_AG_SEND && k->env->tg->fill == TC_FILL_HTTP) {
+		rn_service_send(k, st);
+		return;
+	}
 	if (!a) {
 		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
 		rn_finish(k, TC_V_ERROR);

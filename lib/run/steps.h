@@ -69,6 +69,9 @@ int rn_service_late(struct tc_conn *k);
 /* rn_service_close - the agent's close (or shutdown of its sending side) played by a
  * web server: a request that draws its answer and its close. */
 void rn_service_close(struct tc_conn *k, const struct tc_step *st);
+/* rn_service_send - the agent's 'send N' played by a web server: a request whose whole
+ * answer is N bytes. */
+void rn_service_send(struct tc_conn *k, const struct tc_step *st);
 /* rn_service_fin_acks - the step expects the ACK of the tester's FIN and the web server,
  * drawn to close on it, sent its FIN with that ACK: if the case closes next and then
  * expects that FIN, the segment (@idx, just popped) meets the step and stays queued for

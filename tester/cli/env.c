@@ -123,10 +123,41 @@ static int open_live(struct run *R)
 	return 0;
 }
 
+/* steps_sizes - the N of every 'agent send N' of @st (branches too) not yet in @v. */
+static int steps_sizes(const struct tc_step *st, int nst, uint32_t *v, int n, int max)
+{
+	int j, k;
+
+	for (j = 0; j < nst; j++) {
+		for (k = 0; st[j].kind == TC_STEP_ALT && k < st[j].nbr; k++)
+			n = steps_sizes(st[j].br[k].steps, st[j].br[k].nsteps, v, n, max);
+		if (st[j].kind != TC_STEP_AGENT || st[j].verb != TC_AG_SEND)
+			continue;
+		for (k = 0; k < n && v[k] != st[j].arg; k++)
+			;
+		if (k == n && n < max)
+			v[n++] = st[j].arg;
+	}
+	return n;
+}
+
+/* send_sizes - the N of every 'agent send N' of the run's cases, each once: what a web
+ * server is to answer with (--service http). Their number. */
+static int send_sizes(const struct tc_caseset *set, uint32_t *v, int max)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < set->n; i++)
+		n = steps_sizes(set->v[i]->steps, set->v[i]->nsteps, v, n, max);
+	return n;
+}
+
 /* setup_remote - the drop table, the reserved ports, and the path to the target. */
 static int setup_remote(struct run *R)
 {
 	struct tc_remote_cfg rc = { 0 };
+	uint32_t sizes[TC_REMOTE_SIZES];
 	struct tc_live_cfg lc = { 0 };
 	char err[TC_ERRLEN], path[PATH_MAX + 32];
 	int f;
@@ -136,6 +167,8 @@ static int setup_remote(struct run *R)
 	rc.closed_port = R->o.closed_port;
 	rc.service = R->o.service;
 	rc.http_path = R->o.http_path;
+	rc.sizes = sizes;
+	rc.nsizes = send_sizes(&R->set, sizes, TC_REMOTE_SIZES);
 	rc.iface = R->o.iface;
 	rc.source = R->o.source;
 	{

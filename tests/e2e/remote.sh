@@ -258,6 +258,12 @@ check "remote: with http, the tester ended its request asking for a close, and c
 check "remote: with http, new data after nginx's close gets Linux's reset, an outcome of a half-duplex close" \
 	jq -e '[.cases[]|select(.id=="tcp.matrix.fin_wait_2.data.left" or .id=="tcp.matrix.fin_wait_1.data.left")|"\(.verdict) \(.alternative)"]|sort|. == ["pass half-duplex","pass half-duplex"]' \
 	"$d/svc-http4/latest/report.json"
+check "remote: with http, 'agent send N' is a request whose whole answer is N bytes: the sender's cases run and pass" \
+	jq -e '[.cases[]|select(.id=="tcp.window.sender_sws" or .id=="tcp.data.full_size_segments" or .id=="tcp.options.sack_sender_recovery")|.verdict=="pass" and (.notes|test("is the http service.s: the tester sent a request \\([0-9]+ bytes, a range of its page\\) whose whole answer is [0-9]+ bytes"))]|. == [true,true,true]' \
+	"$d/svc-http4/latest/report.json"
+check "remote: with http, an 'agent send' smaller than nginx's header block skips, saying so" \
+	jq -e '[.cases[]|select(.reason // "" | test("needs the application to send 10 bytes, which the http service does not give: its smallest answer .* is [0-9]+ bytes: its header block alone is more"))]|length > 0' \
+	"$d/svc-http4/latest/report.json"
 check "remote: with http, Linux's orphaned FIN-WAIT-2 acknowledges an out-of-window RST: xfail, by the waiver for that service" \
 	jq -e '[.cases[]|select(.id|test("^tcp[.]matrix[.]fin_wait_2[.]rst(_ack)?[.](below|beyond)$"))|.verdict]|. == ["xfail","xfail","xfail","xfail"]' \
 	"$d/svc-http4/latest/report.json"

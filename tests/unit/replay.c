@@ -159,6 +159,12 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	r->tg.banner = banner_next;
 	r->tg.fill = http_next ? TC_FILL_HTTP : TC_FILL_PATTERN;
 	r->tg.request = http_next ? REPLAY_REQUEST : NULL;
+	{
+		static const struct tc_sized sized[] = { { 300, REPLAY_SIZED, NULL }, { 10, NULL, REPLAY_NO_10 } };
+
+		r->tg.sized = http_next ? sized : NULL;
+		r->tg.nsized = http_next ? 2 : 0;
+	}
 	service_next = banner_next = http_next = 0;
 	r->clock.fake = 1;
 	r->clock.now_us = 1000000;

@@ -59,6 +59,9 @@ void replay_banner(void);
 void replay_http(void);
 /* the request of the send port over the replay's web server (20 bytes) */
 #define REPLAY_REQUEST "GET /pp HTTP/1.1\r\n\r\n"
+/* its request for an answer of 300 bytes ('agent send 300', 19 bytes); it has none of 10 */
+#define REPLAY_SIZED "GET /s HTTP/1.1\r\n\r\n"
+#define REPLAY_NO_10 "needs the application to send 10 bytes, which the http service does not give: too few"
 
 
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to

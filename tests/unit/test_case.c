@@ -40,7 +40,8 @@ void test_parse_good(struct t_ctx *t)
 	T_EQ_S(t, c->rfc[1], "RFC5961 3.2");
 	T_EQ_U(t, c->level, TC_LEVEL_MUST);
 	T_EQ_U(t, c->port, TC_PORT_ECHO);
-	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX | TC_NEED_OWN_BYTES); /* its "\\r\\n" */
+	/* OWN_BYTES: its "\\r\\n"; SEND: its 'agent send 100' */
+	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX | TC_NEED_OWN_BYTES | TC_NEED_SEND);
 	T_EQ_U(t, c->nstates, 2);
 	T_OK(t, tc_case_has_tag(c, "slow"));
 	T_EQ_U(t, c->isn, 4294967000u);
@@ -292,7 +293,7 @@ void test_needs_service(struct t_ctx *t)
 		  0, 0, NULL },
 		/* what it does is an action: the agent */
 		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent send 10\n< P. 1:11(10) ack 1\n",
-		  0, 1, "needs the target-side agent" },
+		  0, 0, "needs the target-side agent" },
 		/* the application's close: the agent, or a web server drawn to close */
 		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent close\n< F. 1:1(0) ack 1\n",
 		  0, 0, "needs the target-side agent, or a web server (--service http) that a request makes close" },

@@ -494,3 +494,71 @@ void test_service_http_fin_acks(struct t_ctx *t)
 		replay_free(&r);
 	FAILS(NULL, c, tr);
 }
+
+/* The agent's 'send N' played by a web server: a request whose whole answer is N bytes,
+ * the tester's numbers counted from after it; the answer is the case's data, not the
+ * service speaking. An N it has no request for skips, saying why. */
+void test_service_http_sized(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.8.6.2\n@level MUST\n@port discard\n"
+			       "> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1\nagent send 300\n< P?. 1:301(300) ack 1\n> . 1:1(0) ack 301\n"
+			       "< nothing 100ms\n";
+	static const char *tr = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:20(19)\n"
+				"< P. 1:301(300) ack 20\n> . 20:20(0)\n";
+	struct replay r;
+	const struct tc_seg *q;
+	struct tc_case *k;
+	char text[600], err[TC_ERRLEN];
+
+	replay_http();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	q = tc_fake_sent(r.peer, 2);
+	T_OK(t, q && q->payload_len == 19 && !memcmp(tc_seg_payload(q), REPLAY_SIZED, 19));
+	T_EQ_S(t, r.res.trace[3].note, "request for the application's bytes");
+	T_EQ_U(t, r.res.tester_isn, tc_fake_sent(r.peer, 0)->seq + 19);
+	T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent send 300' is the http service's: the tester sent "
+				      "a request (19 bytes, a range of its page) whose whole answer is 300 bytes"));
+	replay_free(&r);
+	/* the answer past what was asked for is the service's own doing */
+	replay_http();
+	if (!VERDICT(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:20(19)\n"
+		     "< P. 1:401(400) ack 20\n", "inconclusive",
+		     "(the http service answered the tester's request that never ends ("))
+		replay_free(&r);
+	replay_http();
+	/* the answer asked for is not the service speaking: a failure after it stands */
+	if (!VERDICT(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:20(19)\n"
+		     "< P. 1:301(300) ack 20\n> . 20:20(0)\n< . 301:301(0) ack 20\n", "fail",
+		     "expected < nothing 100ms, got . 301:301(0) ack 1"))
+		replay_free(&r);
+	/* with the agent, the agent sends: no request goes out */
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	q = tc_fake_sent(r.peer, 2);
+	T_OK(t, !q || q->payload_len != 19);
+	T_OK(t, !r.res.notes || !strstr(r.res.notes, "is the http service's"));
+	replay_free(&r);
+	/* a size the server cannot answer with */
+	snprintf(text, sizeof(text), "%s", c);
+	memcpy(strstr(text, "send 300"), "send 10 ", 8);
+	k = tc_case_parse("r.tcp", text, strlen(text), err, sizeof(err));
+	T_OK(t, k != NULL);
+	if (k) {
+		struct tc_target tg = { .family = 4, .fill = TC_FILL_HTTP };
+		static const struct tc_sized sized[] = { { 10, NULL, REPLAY_NO_10 } };
+
+		tg.ports[TC_PORT_DISCARD] = tg.ports[TC_PORT_LISTEN] = 80;
+		tg.sized = sized;
+		tg.nsized = 1;
+		T_EQ_S(t, tc_case_unmet(k, &tg), REPLAY_NO_10);
+		tg.nsized = 0;
+		T_EQ_S(t, tc_case_unmet(k, &tg), "needs the target-side agent, or a web server's answer of the bytes "
+			"the application sends");
+		tg.fill = TC_FILL_PATTERN;
+		T_EQ_S(t, tc_case_unmet(k, &tg), "needs the target-side agent");
+		tc_case_free(k);
+	}
+}
