@@ -77,6 +77,8 @@ struct tc_conn {
 	enum { TC_REQ_NONE = 0, TC_REQ_SENT, TC_REQ_ACKED } req;
 	uint32_t merged;                /* the IP length of a frame of the target's longer than captured */
 	uint32_t req_end;
+	uint32_t req_seq;               /* the target's SND.NXT when it went out */
+	int req_answered;               /* the target's data came since */
 	/* A web server drawn to close in the agent's place (run/service.c): its answer,
 	 * awaited and taken (the target's numbers count from after it), and when. */
 	enum { TC_ANSWER_NONE = 0, TC_ANSWER_DUE, TC_ANSWER_TAKEN } answer;

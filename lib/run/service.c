@@ -69,6 +69,15 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	return 0;
 }
 
+/* request_sent - a request went out: its acknowledgment is the tester's to take, up to
+ * the answer's first byte (see rn_service_take) */
+static void request_sent(struct tc_conn *k)
+{
+	k->req = TC_REQ_SENT;
+	k->req_seq = k->trk.t.snd_nxt;
+	k->req_answered = 0;
+}
+
 /* send_request - the send port over a web server: its request, once the connection is
  * up; the tester's numbers in the case count from after it. */
 static int send_request(struct tc_conn *k)
@@ -78,7 +87,7 @@ static int send_request(struct tc_conn *k)
 
 	if (service_send(k, TC_ACK | TC_PSH, k->env->tg->request, "request") < 0)
 		return -1;
-	k->req = TC_REQ_SENT;
+	request_sent(k);
 	k->req_end = at + n;
 	k->isn_t += n;
 	k->r->tester_isn = k->isn_t;
@@ -119,7 +128,7 @@ void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 	k->close_us = rn_now(k);
 	if (service_send(k, TC_ACK | TC_PSH, req, "request for a close") < 0)
 		return;
-	k->req = TC_REQ_SENT;
+	request_sent(k);
 	k->req_end = at + n;
 	k->isn_t += n;
 	k->r->tester_isn = k->isn_t;
@@ -184,7 +193,7 @@ void rn_service_send(struct tc_conn *k, const struct tc_step *st)
 	n = (uint32_t)strlen(req);
 	if (service_send(k, TC_ACK | TC_PSH, req, "request for the application's bytes") < 0)
 		return;
-	k->req = TC_REQ_SENT;
+	request_sent(k);
 	k->req_end = at + n;
 	k->isn_t += n;
 	k->r->tester_isn = k->isn_t;
@@ -220,14 +229,19 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 {
 	const uint8_t *b;
 
-	if (k->req == TC_REQ_SENT && s->sport == k->rport) {
-		/* the request's own acknowledgment, before the answer (a stack in quick-ACK
-		 * mode sends one at once): the tester's doing, not a step's to judge */
+	/* the request's own acknowledgments (a stack in quick-ACK mode sends one at once,
+	 * and a window update may follow when the application reads it): the tester's
+	 * doing, not a step's to judge. Numbered before the answer's first byte, and read
+	 * before it; or after an answer drawn to close, which the case does not count */
+	if (k->req && s->sport == k->rport && s->flags == TC_ACK && !s->payload_len && s->ack == k->req_end &&
+	    s->seq == k->req_seq && (!k->req_answered || k->answer_len)) {
 		k->req = TC_REQ_ACKED;
-		if (s->flags == TC_ACK && !s->payload_len && s->ack == k->req_end) {
-			k->r->trace[idx].note = "request acknowledged";
-			return 1;
-		}
+		k->r->trace[idx].note = "request acknowledged";
+		return 1;
+	}
+	if (k->req && s->sport == k->rport) {
+		k->req = TC_REQ_ACKED;
+		k->req_answered |= s->payload_len > 0;
 	}
 
 	if (answer_take(k, s, idx))

@@ -461,6 +461,20 @@ void test_service_http_close(struct t_ctx *t)
 				      "ended its request (64 bytes)"));
 	replay_free(&r);
 	FAILS(NULL, c, tr);
+	/* the request's ACK read after the answer (a window update once the server read
+	 * it): the tester's, not the steps'; the same ACK after the FIN, numbered after
+	 * the answer, is the steps' (a reply to nothing: the case fails) */
+	replay_http();
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:65(64)\n"
+		"< P. 1:101(100) ack 65\n> . 65:65(0)\n< . 1:1(0) ack 65\n< F. 101:101(0) ack 65\n> . 65:65(0)\n"
+		"> P. 65:75(10)\n< R 102:102(0)\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[6].note, "request acknowledged");
+	replay_free(&r);
+	replay_http();
+	FAILS(NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:65(64)\n"
+	      "< P. 1:101(100) ack 65\n> . 65:65(0)\n< . 101:101(0) ack 65\n< F. 101:101(0) ack 65\n");
 }
 
 /* A web server drawn to close on the tester's FIN may send its FIN with the ACK of the
@@ -522,8 +536,18 @@ void test_service_http_sized(struct t_ctx *t)
 	T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent send 300' is the http service's: the tester sent "
 				      "a request (19 bytes, a range of its page) whose whole answer is 300 bytes"));
 	replay_free(&r);
-	/* the answer past what was asked for is the service's own doing */
+	/* a quick ACK of the request, then a window update once the server read it: both
+	 * the tester's, before the answer */
 	replay_http();
+	if (RUN(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:20(19)\n"
+		"< . 1:1(0) ack 20\n< . 1:1(0) ack 20\n< P. 1:301(300) ack 20\n> . 20:20(0)\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[4].note, "request acknowledged");
+	T_EQ_S(t, r.res.trace[5].note, "request acknowledged");
+	replay_free(&r);
+	replay_http();
+	/* the answer past what was asked for is the service's own doing */
 	if (!VERDICT(&r, NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:20(19)\n"
 		     "< P. 1:401(400) ack 20\n", "inconclusive",
 		     "(the http service answered the tester's request that never ends ("))
