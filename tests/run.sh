@@ -12,12 +12,29 @@ MODE=${2:-all}
 QUICK_E2E="tests/e2e/cli.sh tests/e2e/diagnostics.sh tests/e2e/state.sh tests/e2e/agent.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-log=$(mktemp)
-part=$(mktemp)
-status=$(mktemp)
-times=$(mktemp)
+# the long end-to-end scripts, which mostly wait (RFC timers, silence windows): they run
+# side by side, with the others after them one at a time; SERIAL=1 runs all one by one.
+# overload.sh saturates the CPUs on purpose: it runs before them, alone.
+SIDE_BY_SIDE="tests/e2e/suite.sh tests/e2e/remote.sh tests/e2e/stacks.sh"
+[ "${SERIAL:-0}" = 1 ] && SIDE_BY_SIDE=
+FIRST=tests/e2e/overload.sh
+dir=$(mktemp -d)
+log=$dir/log
+part=$dir/part
+status=$dir/status
+times=$dir/times
+: >"$log"
+: >"$times"
+# on the way out, the scripts still running in the background get TERM (each cleans up
+# behind itself on it) and are waited for
+stop_side() {
+	for _f in "$dir"/*.pid; do
+		[ -e "$_f" ] && kill -TERM "$(cat "$_f")" 2>/dev/null
+	done
+	wait
+}
 # (a trap that does not exit would swallow the signal: the next script would start)
-trap 'rm -f "$log" "$part" "$status" "$times"' EXIT
+trap 'stop_side; rm -rf "$dir"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -32,6 +49,38 @@ run_part() {
 	t0=$(date +%s)
 	: >"$part"
 	{ "$@" 2>&1; echo $? >"$status"; } | tee "$part"
+	judge_part "$name" "$t0"
+}
+
+# side_start NAME CMD...: runs one part in the background, its output kept apart
+# (N: its number among them); side_end N: waits for part N, shows its output, and
+# judges it as run_part does
+nside=0
+side_start() {
+	nside=$((nside + 1))
+	echo "== $1 (started, side by side with what follows)"
+	_n=$1; shift
+	date +%s >"$dir/side$nside.t0"
+	"$@" >"$dir/side$nside.out" 2>&1 &
+	echo $! >"$dir/side$nside.pid"
+	echo "$_n" >"$dir/side$nside.name"
+}
+side_end() {
+	_pid=$(cat "$dir/side$1.pid")
+	wait "$_pid"
+	echo $? >"$status"
+	rm -f "$dir/side$1.pid"
+	echo "== $(cat "$dir/side$1.name") (side by side)"
+	cat "$dir/side$1.out"
+	cp "$dir/side$1.out" "$part"
+	judge_part "$(cat "$dir/side$1.name")" "$(cat "$dir/side$1.t0")"
+}
+
+# judge_part NAME T0: what run_part says of the part just run (its output in $part,
+# its status in $status)
+judge_part() {
+	name=$1
+	t0=$2
 	cat "$part" >>"$log"
 	st=$(cat "$status")
 	own=$(grep -c '^not ok ' "$part")
@@ -71,11 +120,26 @@ if command -v clang >/dev/null && make --no-print-directory fuzz-build >/dev/nul
 else
 	echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check and make test install clang as root)" | tee -a "$log"
 fi
+# among WORD LIST: is WORD one of the words of LIST?
+among() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
 if [ "$(id -u)" = 0 ]; then
+	export TC_BUILD="$BUILD"
+	for t in $e2e; do
+		among "$t" "$FIRST" && [ -e "$t" ] && run_part "$t" sh "$t"
+	done
+	for t in $e2e; do
+		among "$t" "$SIDE_BY_SIDE" && [ -e "$t" ] && side_start "$t" sh "$t"
+	done
 	for t in $e2e; do
 		[ -e "$t" ] || continue
 		[ "$t" = tests/e2e/lib.sh ] && continue         # the helpers the scripts source
-		TC_BUILD="$BUILD" run_part "$t" sh "$t"
+		among "$t" "$FIRST $SIDE_BY_SIDE" && continue
+		run_part "$t" sh "$t"
+	done
+	i=1
+	while [ "$i" -le "$nside" ]; do
+		side_end "$i"
+		i=$((i + 1))
 	done
 else
 	echo "== end-to-end tests need root: skipped"

@@ -4,10 +4,20 @@
 # nothing left behind. Also -4, -6 and -j 1.
 . "$(dirname "$0")/lib.sh"
 out=$(mktemp -d /tmp/tc-e2e-suite.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+p6= p1=
+# the runs in the background get TERM too (each cleans up behind itself), and are waited for
+trap 'kill -TERM $p6 $p1 2>/dev/null; wait; rm -rf "$out"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# the -6 and -j 1 runs below leave out the cases that wait for long timers (--quick): the
+# full run shows those, in both families; what these runs show (one family, one case at
+# a time) the quick cases show as well. They run beside the full run, whose length its
+# longest timer sets (a SYN retried for three minutes)
+"$TC" run --no-color -6 --no-matrix --quick -o "$out/v6" >"$out/stdout6" 2>&1 &
+p6=$!
+"$TC" run --no-color -4 -j 1 --no-matrix --quick -o "$out/j1" >"$out/stdout1" 2>&1 &
+p1=$!
 t0=$(date +%s)
 "$TC" run --no-color -o "$out" >"$out/stdout" 2>"$out/stderr"
 st=$?
@@ -57,25 +67,25 @@ check "suite: the pcaps read back with tcpdump, IPv4 and IPv6" \
 	sh -c "tcpdump -nn -r '$out/latest/pcap/tcp.close.passive_close.pcap' 2>/dev/null | grep -q 'Flags \[F.\]' &&
 	       tcpdump -nn -r '$out/latest/pcap/tcp.close.passive_close.ipv6.pcap' 2>/dev/null | grep -q 'IP6 .*Flags \[F.\]'"
 check "suite: the summary line counts the cases" grep -qE "^$((2 * n)) cases: [0-9]+ pass, 0 fail, [0-9]+ xfail" "$out/stdout"
+wait "$p6"
+st6=$?
+wait "$p1"
+st1=$?
+p6= p1=
 check "suite: nothing left behind" [ -z "$(tc_leftovers)" ]
 
-# the next two runs leave out the cases that wait for long timers (--quick): those ran
-# above, in both families; what these runs show (one family, one case at a time) the
-# quick cases show as well
 slow=$(grep -l '^@tags.*[[:blank:]]slow\([[:blank:]]\|$\)' testcases/*/*.tcp)
 nq=$((nf - $(echo "$slow" | grep -c .)))                        # quick case files
 nq6=$(grep -L '^@tags.*[[:blank:]]slow\([[:blank:]]\|$\)' $(grep -l '^@family *6' testcases/*/*.tcp) | wc -l)
-"$TC" run --no-color -6 --no-matrix --quick -o "$out/v6" >"$out/stdout6" 2>&1
-check "suite: -6 --quick exits 0" [ $? = 0 ]
+check "suite: -6 --quick exits 0" [ "$st6" = 0 ]
 check "suite: -6 --quick: every quick case ($nq) is named ipv6, none fails or errs, none is slow" \
 	[ "$(jget "$out/v6/latest/report.json" '[.cases[]|select(.family=="ipv6")]|length')" = "$nq" -a \
 	  "$(jget "$out/v6/latest/report.json" '.summary.fail + .summary.error + .summary.inconclusive')" = 0 -a \
 	  "$(jget "$out/v6/latest/report.json" '[.cases[]|select(.tags|index("slow"))]|length')" = 0 ]
 check "suite: -6: the cases that need IPv4 are skipped, saying so" \
 	jq -e '[.cases[]|select(.verdict=="skip")|.reason=="an IPv4 case (@family 4)"]|all' "$out/v6/latest/report.json"
-"$TC" run --no-color -4 -j 1 --no-matrix --quick -o "$out/j1" >"$out/stdout1" 2>&1
 check "suite: -4 -j 1 --quick (files only) exits 0 with every case passing, waived or IPv6-only" \
-	[ $? = 0 -a "$(jget "$out/j1/latest/report.json" '.summary.pass + .summary.xfail')" = "$((nq - nq6))" ]
+	[ "$st1" = 0 -a "$(jget "$out/j1/latest/report.json" '.summary.pass + .summary.xfail')" = "$((nq - nq6))" ]
 check "suite: the three reports validate against reports/schema.json" \
 	/usr/bin/python3 tests/e2e/validate.py reports/schema.json "$rep" "$out/v6/latest/report.json" "$out/j1/latest/report.json"
 jq '.cases[0].verdict="maybe"' "$rep" >"$out/broken.json"
