@@ -73,14 +73,15 @@ side_end() {
 	echo "== $(cat "$dir/side$1.name") (side by side)"
 	cat "$dir/side$1.out"
 	cp "$dir/side$1.out" "$part"
-	judge_part "$(cat "$dir/side$1.name")" "$(cat "$dir/side$1.t0")"
+	judge_part "$(cat "$dir/side$1.name")" "$(cat "$dir/side$1.t0")" "$(stat -c %Y "$dir/side$1.out")"
 }
 
-# judge_part NAME T0: what run_part says of the part just run (its output in $part,
-# its status in $status)
+# judge_part NAME T0 [T1]: what run_part says of the part just run (its output in
+# $part, its status in $status); it ran from T0 to T1 (default: now)
 judge_part() {
 	name=$1
 	t0=$2
+	t1=${3:-$(date +%s)}
 	cat "$part" >>"$log"
 	st=$(cat "$status")
 	own=$(grep -c '^not ok ' "$part")
@@ -93,7 +94,7 @@ judge_part() {
 	elif [ -n "$plan" ] && [ "$plan" != "$ran" ]; then
 		echo "not ok - $name: its plan says $plan tests, it printed $ran" | tee -a "$log"
 	fi
-	echo "$(($(date +%s) - t0)) s $name" >>"$times"
+	echo "$((t1 - t0)) s $name" >>"$times"
 }
 
 run_part unit "$BUILD/unit-tests"

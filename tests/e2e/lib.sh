@@ -27,18 +27,30 @@ tc_live_owner() {   # NAME: 0 if its tcpconform-PID is a running tcpconform
 	_p=$(echo "$1" | sed -n 's/^tcpconform-\([0-9]*\)-.*/\1/p')
 	[ -n "$_p" ] && [ "$(cat /proc/"$_p"/comm 2>/dev/null)" = tcpconform ]
 }
+# tc_run_orphan PID: 0 if the process is the tool's and outlived its run: in a namespace
+# of a run that is gone, or in none that has a name. One in a namespace another test
+# made and named (lwip_agent.sh's tclwip-PID, say) is that test's, running beside.
+tc_run_orphan() {
+	_n=$(ip netns identify "$1" 2>/dev/null)
+	case "$_n" in
+	'') return 0 ;;
+	tcpconform-*) ! tc_live_owner "$_n" ;;
+	*) return 1 ;;
+	esac
+}
 tc_leftovers() {
 	for _ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^tcpconform-'); do
 		tc_live_owner "$_ns" || echo "$_ns"
 	done
 	for _a in $(pgrep -x tcpconform-agen 2>/dev/null); do
-		tc_live_owner "$(ip netns identify "$_a" 2>/dev/null)" || echo "agent pid $_a"
+		tc_run_orphan "$_a" && echo "agent pid $_a"
 	done
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^tcf-' || true
 	# the stacks' processes (their agents, the proxies) outside any live run
 	for _a in $(pgrep -x 'tcpconform-lwi|tcpconform-gvi|slirp4netns|pasta|pasta.avx2' 2>/dev/null); do
-		tc_live_owner "$(ip netns identify "$_a" 2>/dev/null)" || echo "stack process $_a ($(cat /proc/"$_a"/comm 2>/dev/null))"
+		tc_run_orphan "$_a" && echo "stack process $_a ($(cat /proc/"$_a"/comm 2>/dev/null))"
 	done
+	return 0
 }
 
 # jget FILE FILTER: jq -r FILTER on FILE.
