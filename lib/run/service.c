@@ -69,28 +69,34 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	return 0;
 }
 
-/* request_sent - a request went out: its acknowledgment is the tester's to take, up to
- * the answer's first byte (see rn_service_take) */
-static void request_sent(struct tc_conn *k)
+/* request - send @req, a request to the web server (@note names it in the trace), at
+ * the target's RCV.NXT; the tester's numbers in the case count from after it, and its
+ * acknowledgment is the tester's to take, up to the answer's first byte (see
+ * rn_service_take). Its length, or 0 having ended the case as an error. */
+static uint32_t request(struct tc_conn *k, const char *req, const char *note)
 {
+	uint32_t n = (uint32_t)strlen(req);
+	uint32_t at = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
+
+	if (service_send(k, TC_ACK | TC_PSH, req, note) < 0)
+		return 0;
 	k->req = TC_REQ_SENT;
 	k->req_seq = k->trk.t.snd_nxt;
 	k->req_answered = 0;
+	k->req_end = at + n;
+	k->isn_t += n;
+	k->r->tester_isn = k->isn_t;
+	return n;
 }
 
 /* send_request - the send port over a web server: its request, once the connection is
  * up; the tester's numbers in the case count from after it. */
 static int send_request(struct tc_conn *k)
 {
-	uint32_t n = (uint32_t)strlen(k->env->tg->request);
-	uint32_t at = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
+	uint32_t n = request(k, k->env->tg->request, "request");
 
-	if (service_send(k, TC_ACK | TC_PSH, k->env->tg->request, "request") < 0)
+	if (!n)
 		return -1;
-	request_sent(k);
-	k->req_end = at + n;
-	k->isn_t += n;
-	k->r->tester_isn = k->isn_t;
 	k->asked += TC_SEND_PORT_BYTES;
 	tc_result_add_note(k->r, "the send port is the http service's: its request (%u bytes, a range of its page "
 			   "whose whole answer is %u bytes) went out once the connection was up; the tester's "
@@ -123,15 +129,11 @@ void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 		rn_finish(k, TC_V_SKIP);
 		return;
 	}
-	n = (uint32_t)tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
+	tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
 	/* before the send: the answer may be captured before the send returns */
 	k->close_us = rn_now(k);
-	if (service_send(k, TC_ACK | TC_PSH, req, "request for a close") < 0)
+	if (!(n = request(k, req, "request for a close")))
 		return;
-	request_sent(k);
-	k->req_end = at + n;
-	k->isn_t += n;
-	k->r->tester_isn = k->isn_t;
 	k->answer = TC_ANSWER_DUE;
 	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester ended its request (%u bytes) "
 			   "asking it to close after its answer; the answer is acknowledged as it comes, and both "
@@ -190,13 +192,8 @@ void rn_service_send(struct tc_conn *k, const struct tc_step *st)
 		rn_finish(k, TC_V_SKIP);
 		return;
 	}
-	n = (uint32_t)strlen(req);
-	if (service_send(k, TC_ACK | TC_PSH, req, "request for the application's bytes") < 0)
+	if (!(n = request(k, req, "request for the application's bytes")))
 		return;
-	request_sent(k);
-	k->req_end = at + n;
-	k->isn_t += n;
-	k->r->tester_isn = k->isn_t;
 	k->asked += st->arg;
 	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester sent a request (%u bytes, a range "
 			   "of its page) whose whole answer is %u bytes, and counts its numbers from after it",
