@@ -2,7 +2,8 @@
  * model: judging initial sequence numbers (RFC 9293 3.4.1, MUST-8, SHLD-1, MUST-9;
  * RFC 6528). Given the target's ISNs from many connection attempts, in the order they
  * were made, with their times:
- *  - isn-random (attempts from different ports): no repeats, no ISN 0, every bit as
+ *  - isn-random (attempts from different ports): no more repeats than random 32-bit
+ *    values show by chance (one pair among 2000, 1 in 2150), no ISN 0, every bit as
  *    often 1 as 0, the top byte uniform (chi-square), and consecutive ISNs not close
  *    to each other, as they would be from a counter, a clock or a constant;
  *  - isn-clock (attempts from one port): the ISN grows with time, at least 250 000

@@ -85,7 +85,16 @@ void test_isn_statistics(struct t_ctx *t)
 	}
 	gen(s, 3, 1);
 	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
-	T_EQ_S(t, why, "1999 of 2000 ISNs repeat");
+	T_EQ_S(t, why, "1999 of 2000 ISNs repeat (chance gives at most 1)");
+	{                                               /* one pair alike: chance (1 in 2150) */
+		gen(s, 0, 3);
+		s[1234].isn = s[77].isn;
+		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 1);
+		T_OK(t, strstr(why, "2000 ISNs: 1 repeated (chance gives at most 1)") != NULL);
+		s[1500].isn = s[99].isn;                /* two: one in ten million */
+		T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
+		T_EQ_S(t, why, "2 of 2000 ISNs repeat (chance gives at most 1)");
+	}
 	gen(s, 4, 1);
 	T_EQ_U(t, tc_isn_random(s, N, why, sizeof(why)), 0);
 	T_OK(t, strstr(why, "bit 31 of the ISN is 1 in 0 of 2000") != NULL);
