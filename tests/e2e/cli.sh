@@ -78,5 +78,5 @@ expect_err "cli: a broken environment (no agent) exits 2" 2 "cannot set up the n
 check "cli: its report says incomplete, environment error" \
 	[ "$(jget "$d/out/latest/report.json" '"\(.complete) \(.interrupted)"')" = "false environment error" ]
 check "cli: and its cases are not run" [ "$(jget "$d/out/latest/report.json" '.summary.notrun')" -gt 0 ]
-check "cli: nothing left behind" [ -z "$(tc_leftovers)" ]
+check "cli: nothing left behind" clean
 tc_end

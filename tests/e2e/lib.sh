@@ -28,12 +28,13 @@ tc_live_owner() {   # NAME: 0 if its tcpconform-PID is a running tcpconform
 	[ -n "$_p" ] && [ "$(cat /proc/"$_p"/comm 2>/dev/null)" = tcpconform ]
 }
 # tc_run_orphan PID: 0 if the process is the tool's and outlived its run: in a namespace
-# of a run that is gone, or in none that has a name. One in a namespace another test
-# made and named (lwip_agent.sh's tclwip-PID, say) is that test's, running beside.
+# of a run that is gone, or in none that has a name and not the child of a live run (a
+# run that is ending removes its namespaces' names first). One in a namespace another
+# test made and named (lwip_agent.sh's tclwip-PID, say) is that test's, running beside.
 tc_run_orphan() {
 	_n=$(ip netns identify "$1" 2>/dev/null)
 	case "$_n" in
-	'') return 0 ;;
+	'') [ "$(cat /proc/"$(awk '/^PPid:/ {print $2}' /proc/"$1"/status 2>/dev/null)"/comm 2>/dev/null)" != tcpconform ] ;;
 	tcpconform-*) ! tc_live_owner "$_n" ;;
 	*) return 1 ;;
 	esac
@@ -69,5 +70,7 @@ wait_for() {
 	return 1
 }
 
-# clean: nothing is left behind (a process killed a moment ago may take that moment).
-clean() { [ -z "$(tc_leftovers)" ]; }
+# clean: nothing is left behind, within 3 s (a process killed a moment ago, or a run of
+# another test beside this one that is ending, may take that moment).
+tc_none_left() { [ -z "$(tc_leftovers)" ]; }
+clean() { wait_for 3 tc_none_left; }

@@ -41,7 +41,7 @@ for sig in INT TERM; do
 	check "signals: SIG$sig: the finished case is in it, the interrupted one is notrun" \
 		[ "$(jget "$rep" '[.cases[]|"\(.id)=\(.verdict)"]|sort|join(" ")')" = "slow.wait=notrun tcp.rst.closed_port_syn=pass" ]
 	check "signals: SIG$sig: the terminal says incomplete" grep -q "the run is incomplete (SIG$sig)" "$d/$sig.out"
-	check "signals: SIG$sig: nothing left behind" [ -z "$(tc_leftovers)" ]
+	check "signals: SIG$sig: nothing left behind" clean
 done
 
 "$TC" run --no-color -4 --cases "$d/cases" -o "$d/KILL" >/dev/null 2>&1 &

@@ -72,7 +72,7 @@ st6=$?
 wait "$p1"
 st1=$?
 p6= p1=
-check "suite: nothing left behind" [ -z "$(tc_leftovers)" ]
+check "suite: nothing left behind" clean
 
 slow=$(grep -l '^@tags.*[[:blank:]]slow\([[:blank:]]\|$\)' testcases/*/*.tcp)
 nq=$((nf - $(echo "$slow" | grep -c .)))                        # quick case files
@@ -91,5 +91,5 @@ check "suite: the three reports validate against reports/schema.json" \
 jq '.cases[0].verdict="maybe"' "$rep" >"$out/broken.json"
 check "suite: and a report with a verdict \"maybe\" does not" \
 	sh -c "! /usr/bin/python3 tests/e2e/validate.py reports/schema.json '$out/broken.json'"
-check "suite: nothing left behind after three runs" [ -z "$(tc_leftovers)" ]
+check "suite: nothing left behind after three runs" clean
 tc_end

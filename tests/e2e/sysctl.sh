@@ -64,5 +64,5 @@ check "sysctl tcp_rfc1337=1: a RST in TIME-WAIT is ignored, the FIN acknowledged
 "$TC" run --sysctl net.ipv4.tcp_nonsense=1 tcp.data.echo >"$d/bad.out" 2>&1
 check "sysctl: an unknown key is an environment error (exit 2) naming it" \
 	sh -c "[ $? = 2 ] && grep -q 'tcp_nonsense' '$d/bad.out'"
-check "sysctl: nothing left behind" [ -z "$(tc_leftovers)" ]
+check "sysctl: nothing left behind" clean
 tc_end
