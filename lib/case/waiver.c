@@ -59,12 +59,20 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 		return 0;
 	}
 	if (!strcmp(k, "service")) {
+		static const char *const kinds[] = { "listen", "discard", "echo", "http", "banner" };
+		const char *w = v;
+		size_t n, i;
+
 		if (x->service)
 			return tc_errf(err, errlen, "%s:%d:1: service given twice", path, line);
-		if (strcmp(v, "listen") && strcmp(v, "discard") && strcmp(v, "echo") && strcmp(v, "http") &&
-		    strcmp(v, "banner"))
-			return tc_errf(err, errlen, "%s:%d:%d: service is listen, discard, echo, http or banner", path,
-				       line, (int)(v - s) + 1);
+		for (; *w; w += n + strspn(w + n, " \t")) {        /* blank-separated kinds */
+			n = strcspn(w, " \t");
+			for (i = 0; i < TC_ARRAY_LEN(kinds) && (strlen(kinds[i]) != n || strncmp(w, kinds[i], n)); i++)
+				;
+			if (i == TC_ARRAY_LEN(kinds))
+				return tc_errf(err, errlen, "%s:%d:%d: service is listen, discard, echo, http or banner "
+					       "(one or more)", path, line, (int)(w - s) + 1);
+		}
 		x->service = tc_xstrdup(v);
 		return 0;
 	}
@@ -161,6 +169,18 @@ static int names(const char *list, const char *id)
 	return 0;
 }
 
+/* has_word - is @w one of the blank-separated words of @list? */
+static int has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == '\t') && (!p[n] || p[n] == ' ' || p[n] == '\t'))
+			return 1;
+	return 0;
+}
+
 struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *service,
 				 const char *reason)
 {
@@ -171,7 +191,7 @@ struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int famil
 
 		if (!names(x->glob, id) || (x->family && x->family != family))
 			continue;
-		if (x->service && (!service || strcmp(x->service, service)))
+		if (x->service && (!service || !has_word(x->service, service)))
 			continue;
 		if (reason && x->match && !strstr(reason, x->match))
 			continue;

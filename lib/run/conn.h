@@ -71,6 +71,7 @@ struct tc_conn {
 	/* A banner service's greeting (run/service.c): not yet due, awaited, taken. */
 	enum { TC_BANNER_NONE = 0, TC_BANNER_DUE, TC_BANNER_TAKEN } banner;
 	uint32_t banner_len;            /* its bytes: the target's numbers count from after them */
+	int banner_ssh;                 /* it is SSH's ("SSH-"): a line not its own makes it close */
 	int banner_armed;               /* the deadline is the greeting's */
 	/* The send port over a web server: its request, not yet sent, sent (and where it
 	 * ends, absolute), acknowledged. */
@@ -85,6 +86,8 @@ struct tc_conn {
 	uint32_t answer_len;
 	uint64_t close_us;              /* when the close was drawn (0: not) */
 	uint32_t asked;                 /* the bytes of answers asked for (send port, agent send) */
+	struct tc_seg view;             /* a queued segment without a service's answer at its front
+					 * (rn_queue_pop); it owns nothing */
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 

@@ -57,6 +57,7 @@ int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, c
 	tc_seg_copy(&e->seg, s);
 	e->line = line;
 	e->note = note;
+	e->lead = 0;
 	return r->ntrace++;
 }
 

@@ -24,6 +24,9 @@ struct tc_trace_ent {
 	int line;               /* the case-file line of the step (0: none) */
 	const char *note;       /* static text: "unexpected", "teardown", "after the verdict",
 				 * "retransmission", or NULL */
+	uint32_t lead;          /* its first bytes are a service's answer, not the steps': they
+				 * see the segment after them (a server's last data and its FIN
+				 * in one segment) */
 };
 
 struct tc_result {

@@ -717,8 +717,9 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		       "and answer: the tester's data to it is a line that never ends";
 	if ((c->needs & TC_NEED_SEND) && !tg->have_agent && (why = sized_unmet(c->steps, c->nsteps, tg)))
 		return why;
-	if ((c->needs & TC_NEED_CLOSE) && !tg->have_agent && tg->fill != TC_FILL_HTTP)
-		return "needs the target-side agent, or a web server (--service http) that a request makes close";
+	if ((c->needs & TC_NEED_CLOSE) && !tg->have_agent && tg->fill != TC_FILL_HTTP && !tg->banner)
+		return "needs the target-side agent, or a web server or a banner service (--service http, banner) "
+		       "that a request makes close";
 	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
 		return "judges what follows its FIN: needs an application that keeps its side open after "
 		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "

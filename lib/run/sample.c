@@ -74,6 +74,7 @@ static int restart(struct tc_conn *k)
 	k->out_invalid = 0;
 	k->banner = TC_BANNER_NONE;     /* a new connection: a new greeting */
 	k->banner_len = 0;
+	k->banner_ssh = 0;
 	k->banner_armed = 0;
 	k->req = TC_REQ_NONE;
 	k->answer = TC_ANSWER_NONE;

@@ -12,17 +12,18 @@
 #include "run/steps.h"
 #include "case/build.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The longest a banner may take to come, from the moment the connection is established. */
 #define BANNER_US 3000000
 
 /* service_send - a segment of the tester's own, not a step's: at the target's RCV.NXT
- * (the highest the tester sent may be out of its window: a case's stray SYN), with the
- * window and TSval of the tester's last segment (a TSval of its own could be older than
- * the case's next: PAWS) and TSecr the target's last. The model's last outcomes stay the
- * case's. 0, or -1 having ended the case as an error. */
-static int service_send(struct tc_conn *k, uint16_t flags, const char *data, const char *note)
+ * (the highest the tester sent may be out of its window: a case's stray SYN), acknowledging
+ * @ack, with the window and TSval of the tester's last segment (a TSval of its own could
+ * be older than the case's next: PAWS) and TSecr the target's last. The model's last
+ * outcomes stay the case's. 0, or -1 having ended the case as an error. */
+static int service_send(struct tc_conn *k, uint16_t flags, const char *data, const char *note, uint32_t ack)
 {
 	const struct tc_seg *last = NULL;
 	const struct tc_opt *ts;
@@ -39,7 +40,7 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	a.dport = k->rport;
 	a.ip_id = k->env->next_ip_id++;
 	a.seq = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
-	a.ack = k->rcv_nxt_t;
+	a.ack = ack;
 	a.flags = flags;
 	a.win = last ? last->win : 65535;
 	a.payload_len = data ? (uint32_t)strlen(data) : 0;
@@ -78,7 +79,7 @@ static uint32_t request(struct tc_conn *k, const char *req, const char *note)
 	uint32_t n = (uint32_t)strlen(req);
 	uint32_t at = k->trk.t.have_irs ? k->trk.t.rcv_nxt : k->snd_nxt_t;
 
-	if (service_send(k, TC_ACK | TC_PSH, req, note) < 0)
+	if (service_send(k, TC_ACK | TC_PSH, req, note, k->rcv_nxt_t) < 0)
 		return 0;
 	k->req = TC_REQ_SENT;
 	k->req_seq = k->trk.t.snd_nxt;
@@ -104,40 +105,57 @@ static int send_request(struct tc_conn *k)
 	return 0;
 }
 
+/* close_line - what ends a banner service's line, @off bytes of it sent, and asks the
+ * server to close: SSH closes on a line that is not its identification (saying
+ * "Invalid SSH identification string"), SMTP and FTP on QUIT (221). Whatever they
+ * read after their close would draw a reset, so nothing more follows. */
+static const char *close_line(const struct tc_conn *k, uint32_t off)
+{
+	if (k->banner_ssh)
+		return off ? "\r\n" : "tcpconform\r\n";
+	return off ? "\r\nQUIT\r\n" : "QUIT\r\n";
+}
+
 void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 {
 	const struct tc_tcb *t = &k->trk.t;
+	const char *kind = k->env->tg->banner ? "banner" : "http";
 	char req[160];
 	uint32_t n, at = t->rcv_nxt;
 	int i;
 
-	tc_track_rd_closed(&k->trk);         /* a web server closes: it reads no more */
+	tc_track_rd_closed(&k->trk);         /* a server closes: it reads no more */
 	if (t->st == TC_ST_CLOSE_WAIT || t->st == TC_ST_LAST_ACK) {
 		/* it has read the tester's FIN: it closes of its own accord (when did it) */
 		for (i = k->r->ntrace - 1; i >= 0 && !k->close_us; i--)
 			if (k->r->trace[i].seg.dir == TC_DIR_OUT && (k->r->trace[i].seg.flags & TC_FIN))
 				k->close_us = k->r->trace[i].seg.t_us;
-		tc_result_add_note(k->r, "line %d: '%s' is the http service's: it closes on the tester's FIN",
-				   st->line, st->text);
+		tc_result_add_note(k->r, "line %d: '%s' is the %s service's: it closes on the tester's FIN",
+				   st->line, st->text, kind);
 		rn_next_step(k);
 		return;
 	}
 	if (t->st != TC_ST_ESTABLISHED || t->nholes || !t->have_irs || at != k->snd_nxt_t) {
-		tc_result_set_reason(k->r, "%s:%d: the http service can be made to close ('%s') only in ESTABLISHED "
+		tc_result_set_reason(k->r, "%s:%d: the %s service can be made to close ('%s') only in ESTABLISHED "
 				     "with all the tester's data taken in order (the model's state: %s%s)", k->c->file,
-				     st->line, st->text, tc_state_name(t->st), t->nholes ? ", data held above a hole" : "");
+				     st->line, kind, st->text, tc_state_name(t->st),
+				     t->nholes ? ", data held above a hole" : "");
 		rn_finish(k, TC_V_SKIP);
 		return;
 	}
-	tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
+	if (k->env->tg->banner)
+		snprintf(req, sizeof(req), "%s", close_line(k, at - (k->isn_t + 1)));
+	else
+		tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
 	/* before the send: the answer may be captured before the send returns */
 	k->close_us = rn_now(k);
 	if (!(n = request(k, req, "request for a close")))
 		return;
 	k->answer = TC_ANSWER_DUE;
-	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester ended its request (%u bytes) "
+	tc_result_add_note(k->r, "line %d: '%s' is the %s service's: the tester ended its %s (%u bytes) "
 			   "asking it to close after its answer; the answer is acknowledged as it comes, and both "
-			   "sides' sequence numbers count from after them", st->line, st->text, n);
+			   "sides' sequence numbers count from after them", st->line, st->text, kind,
+			   k->env->tg->banner ? "line" : "request", n);
 	rn_next_step(k);
 }
 
@@ -150,7 +168,7 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	char why[160];
 	int n = k->trk.npath;
 
-	if (k->env->tg->fill != TC_FILL_HTTP || k->env->tg->have_agent || k->alt || !cl || cl->kind != TC_STEP_AGENT ||
+	if ((k->env->tg->fill != TC_FILL_HTTP && !k->env->tg->banner) || k->env->tg->have_agent || k->alt || !cl || cl->kind != TC_STEP_AGENT ||
 	    !(cl->verb == TC_AG_CLOSE || (cl->verb == TC_AG_SHUTDOWN && strstr(cl->sarg, "wr"))) ||
 	    fin->kind != TC_STEP_EXPECT || !(fin->seg.flags & TC_FIN) || (st->seg.flags & TC_FIN) ||
 	    (s->flags & (TC_FIN | TC_SYN | TC_RST)) != TC_FIN || s->payload_len || k->trk.t.st != TC_ST_LAST_ACK ||
@@ -166,8 +184,9 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	rn_met(k, st->line);
 	k->r->trace[idx].line = st->line;
 	k->r->trace[idx].note = "ACK on the service's FIN";
-	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the http service's FIN (it closed at "
-			   "once): the segment is taken for line %d, then for line %d", st->line, st->line, fin->line);
+	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the %s service's FIN (it closed at "
+			   "once): the segment is taken for line %d, then for line %d", st->line,
+			   k->env->tg->banner ? "banner" : "http", st->line, fin->line);
 	k->qh--;                        /* the same segment, for the FIN's step */
 	rn_next_step(k);
 	return 1;
@@ -216,10 +235,15 @@ static int answer_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	k->answer_len += s->payload_len;
 	k->isn_r += s->payload_len;
 	if (s->flags & TC_FIN) {
+		/* its last bytes and its FIN in one segment: the bytes are acknowledged, not the
+		 * FIN, and the steps see the FIN alone */
+		k->r->trace[idx].note = "answer, then the FIN";
+		k->r->trace[idx].lead = s->payload_len;
 		k->answer = TC_ANSWER_TAKEN;
-		return 0;               /* with the FIN: rn_service_spoke says so if a step fails on it */
+		service_send(k, TC_ACK, NULL, "answer acknowledged", s->seq + s->payload_len);
+		return 0;
 	}
-	return service_send(k, TC_ACK, NULL, "answer acknowledged") < 0 || 1;
+	return service_send(k, TC_ACK, NULL, "answer acknowledged", k->rcv_nxt_t) < 0 || 1;
 }
 
 int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
@@ -241,16 +265,27 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 		k->req_answered |= s->payload_len > 0;
 	}
 
+	/* the service's bytes again (its greeting or answer, sent before what the case
+	 * counts from): not the steps'; with its FIN, they see the FIN alone */
+	if ((k->answer_len || k->banner_len) && s->sport == k->rport && s->payload_len &&
+	    !(s->flags & (TC_SYN | TC_RST)) && tc_seq_le(s->seq + s->payload_len, k->isn_r + 1)) {
+		k->r->trace[idx].note = s->flags & TC_FIN ? "the service's bytes again, then the FIN" :
+			"the service's bytes again";
+		k->r->trace[idx].lead = s->payload_len;
+		return !(s->flags & TC_FIN);
+	}
 	if (answer_take(k, s, idx))
 		return 1;
 	if (!k->env->tg->banner || k->banner == TC_BANNER_TAKEN || !s->payload_len || s->sport != k->rport ||
 	    (s->flags & (TC_SYN | TC_RST)))
 		return 0;
 	k->r->trace[idx].note = "banner";
+	b = tc_seg_payload(s);
+	if (!k->banner_len)
+		k->banner_ssh = b && s->payload_len >= 4 && !memcmp(b, "SSH-", 4);
 	k->banner_len += s->payload_len;
 	/* the numbers of the case start after it: its first octet after the greeting is 1 */
 	k->isn_r += s->payload_len;
-	b = tc_seg_payload(s);
 	if (s->flags & TC_FIN)
 		return 0;               /* a greeting and a close: the FIN is the steps' to judge */
 	if (!b || b[s->payload_len - 1] != '\n')
@@ -258,7 +293,7 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	k->banner = TC_BANNER_TAKEN;
 	tc_result_add_note(k->r, "the banner service's greeting (%u bytes) was acknowledged before the case went "
 			   "on; the target's sequence numbers are counted from after it", k->banner_len);
-	if (service_send(k, TC_ACK, NULL, "banner acknowledged") < 0)
+	if (service_send(k, TC_ACK, NULL, "banner acknowledged", k->rcv_nxt_t) < 0)
 		return 1;
 	if (k->banner_armed) {
 		k->armed = 0;
@@ -323,16 +358,15 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 			continue;
 		if (greeting && !(s->flags & TC_FIN))
 			continue;
-		/* a close drawn: its answer and its FIN were asked for; in one segment, the
-		 * steps expected the FIN alone */
-		if (k->close_us && s->t_us >= k->close_us && (s->flags & TC_FIN)) {
-			if (!s->payload_len)
-				continue;
-			tc_errf(why, wl, "the http service sent its answer with its FIN, in one segment: the case "
-				"judges the FIN alone, and cannot tell the stack's doing from the service's");
-			return 1;
-		}
+		/* a close drawn: its answer and its FIN were asked for (in one segment, the
+		 * steps saw the FIN alone) */
+		if (k->close_us && s->t_us >= k->close_us && (s->flags & TC_FIN) &&
+		    k->r->trace[i].lead == s->payload_len)
+			continue;
 		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "answer"))
+			continue;
+		/* the service's bytes sent again (all before the case's first octet) */
+		if (s->payload_len && k->r->trace[i].lead == s->payload_len && !(s->flags & TC_FIN))
 			continue;
 		/* the answers to the requests of the send port and of 'agent send', up to
 		 * their end: asked for, not spoken */

@@ -81,7 +81,7 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	if (!k->env->tg->have_agent && (st->verb == TC_AG_CLOSE || st->verb == TC_AG_SHUTDOWN) &&
-	    k->env->tg->fill == TC_FILL_HTTP) {
+	    (k->env->tg->fill == TC_FILL_HTTP || k->env->tg->banner)) {
 		rn_service_close(k, st);
 		return;
 	}

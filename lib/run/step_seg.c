@@ -162,10 +162,22 @@ int rn_too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_s
 
 const struct tc_seg *rn_queue_pop(struct tc_conn *k, int *idx)
 {
+	const struct tc_trace_ent *e;
+
 	if (k->qh == k->qt)
 		return NULL;
 	*idx = k->queue[k->qh++ % TC_QUEUE];
-	return &k->r->trace[*idx].seg;
+	e = &k->r->trace[*idx];
+	if (!e->lead)
+		return &e->seg;
+	/* a service's answer at its front: the steps see what follows it */
+	k->view = e->seg;
+	k->view.seq += e->lead;
+	k->view.payload_off += e->lead;
+	k->view.payload_len -= e->lead;
+	if (!k->view.payload_len)
+		k->view.flags &= (uint16_t)~TC_PSH;     /* the answer's push, not the FIN's */
+	return &k->view;
 }
 
 /*

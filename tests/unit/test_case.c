@@ -296,7 +296,8 @@ void test_needs_service(struct t_ctx *t)
 		  0, 0, "needs the target-side agent" },
 		/* the application's close: the agent, or a web server drawn to close */
 		{ "@port discard\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> . 1:1(0) ack 1\nagent close\n< F. 1:1(0) ack 1\n",
-		  0, 0, "needs the target-side agent, or a web server (--service http) that a request makes close" },
+		  0, 0, "needs the target-side agent, or a web server or a banner service (--service http, banner) "
+		  "that a request makes close" },
 		/* a close after the tester's FIN: a service that closes on it plays it, no hold */
 		{ "@port listen\n> S 0:0(0)\n< S. 0:0(0) ack 1\n> F. 1:1(0) ack 1\n< . 1:1(0) ack 2\nagent close\n"
 		  "< F. 1:1(0) ack 2\n", 0, 0, "needs the target-side agent, or a web server" },

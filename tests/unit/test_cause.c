@@ -586,3 +586,54 @@ void test_service_http_sized(struct t_ctx *t)
 		tc_case_free(k);
 	}
 }
+
+/* A banner service drawn to close: an SSH server by a line that is not an SSH
+ * identification, another (SMTP, FTP) by QUIT; its answer taken, then its FIN. */
+void test_service_banner_close(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.6.1\n@level SHOULD\n@port discard\n"
+			       "> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1\nagent close\n< F. 1:1(0) ack 1 => FIN-WAIT-1\n"
+			       "> . 1:1(0) ack 2 => FIN-WAIT-2\n";
+	static const struct {
+		const char *greeting, *line, *answer;
+	} srv[] = {
+		{ "SSH-2.0-x\\r\\n", "tcpconform\r\n", "Invalid SSH identification string.\\r\\n" },
+		{ "220 mail\\r\\n", "QUIT\r\n", "221 Bye\\r\\n" },
+	};
+	char tr[800];
+	struct replay r;
+	const struct tc_seg *q;
+	size_t i, gl, ll, al;
+
+	for (i = 0; i < sizeof(srv) / sizeof(srv[0]); i++) {
+		gl = strlen(srv[i].greeting) - 2;       /* its "\\r\\n" is 2 bytes written as 4 */
+		ll = strlen(srv[i].line);
+		al = strlen(srv[i].answer) - 2;
+		snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n"
+			 "< P. 1:%zu(%zu) ack 1 \"%s\"\n> . 1:1(0)\n> P. 1:%zu(%zu)\n< P. %zu:%zu(%zu) ack %zu \"%s\"\n"
+			 "> . %zu:%zu(0)\n< F. %zu:%zu(0) ack %zu\n> . %zu:%zu(0)\n", gl + 1, gl, srv[i].greeting,
+			 ll + 1, ll, gl + 1, gl + 1 + al, al, ll + 1, srv[i].answer, ll + 1, ll + 1, gl + 1 + al,
+			 gl + 1 + al, ll + 1, ll + 1, ll + 1);
+		replay_banner();
+		if (RUN(&r, NULL, c, tr, NULL))
+			return;
+		T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+		q = tc_fake_sent(r.peer, 3);
+		T_OK(t, q && q->payload_len == ll && !memcmp(tc_seg_payload(q), srv[i].line, ll));
+		T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent close' is the banner service's: the tester "
+					      "ended its line"));
+		replay_free(&r);
+	}
+	/* its answer and its FIN in one segment: the answer is taken, the steps see the FIN */
+	snprintf(tr, sizeof(tr), "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n"
+		 "< P. 1:12(11) ack 1 \"SSH-2.0-x\\r\\n\"\n> . 1:1(0)\n> P. 1:13(12)\n"
+		 "< FP. 12:14(2) ack 13 \"\\r\\n\"\n> . 13:13(0)\n");
+	replay_banner();
+	if (RUN(&r, NULL, c, tr, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[6].note, "answer, then the FIN");
+	T_EQ_U(t, r.res.trace[6].seg.payload_len, 2);   /* the trace keeps what came */
+	replay_free(&r);
+}

@@ -35,7 +35,8 @@ void test_waiver_parse(struct t_ctx *t)
 		{ "[a.b]\nreason = x\n", ":1:1: waiver [a.b] needs a reason and a ref" },
 		{ "[a.b]\nreason = x\nvaries = sometimes\n", ":3:10: varies is yes (or absent)" },
 		{ "[a.b]\nvaries = yes\nvaries = yes\n", ":3:1: varies given twice" },
-		{ "[a.b]\nservice = smtp\n", ":2:11: service is listen, discard, echo, http or banner" },
+		{ "[a.b]\nservice = smtp\n", ":2:11: service is listen, discard, echo, http or banner (one or more)" },
+		{ "[a.b]\nservice = http  htt\n", ":2:17: service is listen, discard, echo, http or banner (one or more)" },
 		{ "[a.b]\nservice = http\nservice = http\n", ":3:1: service given twice" },
 	};
 	struct tc_waivers w = { 0 };
@@ -45,7 +46,7 @@ void test_waiver_parse(struct t_ctx *t)
 
 	p = write_tmp("# Linux\n\n[tcp.timewait.*]\nreason = 60 s\nref = tcp.h\nmatch = expected\n"
 		      "[tcp.x tcp.z.*]\n  reason =  spaced out  \nref = r\nfamily = 6\nvaries = yes\n"
-		      "[tcp.s]\nreason = orphan\nref = r\nservice = http\n");
+		      "[tcp.s]\nreason = orphan\nref = r\nservice = http  banner\n");
 	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
 	T_EQ_U(t, w.n, 3);
 	T_EQ_S(t, w.v[1].reason, "spaced out");
@@ -63,6 +64,8 @@ void test_waiver_parse(struct t_ctx *t)
 	/* a service's waiver: only where that service is the application */
 	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "http", "any") == &w.v[2]);
 	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "echo", "any") == NULL);
+	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "banner", "any") == &w.v[2]);
+	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, "ban", "any") == NULL);
 	T_OK(t, tc_waiver_find(&w, "tcp.s", 4, NULL, "any") == NULL);
 	T_OK(t, tc_waiver_find(&w, "tcp.timewait.duration", 4, "http", NULL) == &w.v[0]);
 	tc_waivers_free(&w);
