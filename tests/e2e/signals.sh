@@ -30,7 +30,9 @@ running() {
 for sig in INT TERM; do
 	"$TC" run --no-color -4 --cases "$d/cases" -o "$d/$sig" >"$d/$sig.out" 2>&1 &
 	pid=$!
-	wait_for 10 running "$pid" && sleep 0.3
+	# the short case has ended (the terminal says so), the long one waits: a fixed
+	# pause would not do on a loaded machine
+	wait_for 10 running "$pid" && wait_for 10 grep -q '^PASS .*tcp.rst.closed_port_syn' "$d/$sig.out"
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	st=$?
