@@ -295,3 +295,9 @@ int tc_case_selected(const struct tc_case *c, char *const *globs, int n)
 			return 1;
 	return 0;
 }
+
+int tc_step_closes(const struct tc_step *st)
+{
+	return st->kind == TC_STEP_AGENT &&
+	       (st->verb == TC_AG_CLOSE || (st->verb == TC_AG_SHUTDOWN && strstr(st->sarg, "wr")));
+}

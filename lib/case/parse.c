@@ -344,12 +344,6 @@ static int parse_icmp(struct tc_lx *lx, struct tc_step *st)
 	return 0;
 }
 
-/* closes - does the agent step close the application's sending side (a FIN follows)? */
-static int closes(const struct tc_step *st)
-{
-	return st->verb == TC_AG_CLOSE || (st->verb == TC_AG_SHUTDOWN && strstr(st->sarg, "wr"));
-}
-
 static int sends_data(const struct tc_step *st, int n);
 
 static int parse_step(struct tc_lx *lx, struct pctx *pc)
@@ -408,7 +402,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 			return -1;
 		/* what the application read and whether it saw the end are checks, not actions:
 		 * with a service instead of the agent they go unchecked (a note says so) */
-		if (closes(st))
+		if (tc_step_closes(st))
 			pc->c->needs |= TC_NEED_CLOSE;
 		else if (st->verb == TC_AG_SEND)
 			pc->c->needs |= TC_NEED_SEND;
@@ -593,7 +587,7 @@ static int app_closes(const struct tc_step *st, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (st[i].kind == TC_STEP_AGENT && closes(&st[i]))
+		if (tc_step_closes(&st[i]))
 			return 1;
 	return 0;
 }

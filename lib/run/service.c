@@ -105,6 +105,12 @@ static int send_request(struct tc_conn *k)
 	return 0;
 }
 
+/* service_kind - the service in the agent's place, for messages */
+static const char *service_kind(const struct tc_target *tg)
+{
+	return tg->banner ? "banner" : "http";
+}
+
 /* close_line - what ends a banner service's line, @off bytes of it sent, and asks the
  * server to close: SSH closes on a line that is not its identification (saying
  * "Invalid SSH identification string"), SMTP and FTP on QUIT (221). Whatever they
@@ -119,7 +125,7 @@ static const char *close_line(const struct tc_conn *k, uint32_t off)
 void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 {
 	const struct tc_tcb *t = &k->trk.t;
-	const char *kind = k->env->tg->banner ? "banner" : "http";
+	const char *kind = service_kind(k->env->tg);
 	char req[160];
 	uint32_t n, at = t->rcv_nxt;
 	int i;
@@ -168,8 +174,8 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	char why[160];
 	int n = k->trk.npath;
 
-	if ((k->env->tg->fill != TC_FILL_HTTP && !k->env->tg->banner) || k->env->tg->have_agent || k->alt || !cl || cl->kind != TC_STEP_AGENT ||
-	    !(cl->verb == TC_AG_CLOSE || (cl->verb == TC_AG_SHUTDOWN && strstr(cl->sarg, "wr"))) ||
+	if ((k->env->tg->fill != TC_FILL_HTTP && !k->env->tg->banner) || k->env->tg->have_agent || k->alt || !cl ||
+	    !tc_step_closes(cl) ||
 	    fin->kind != TC_STEP_EXPECT || !(fin->seg.flags & TC_FIN) || (st->seg.flags & TC_FIN) ||
 	    (s->flags & (TC_FIN | TC_SYN | TC_RST)) != TC_FIN || s->payload_len || k->trk.t.st != TC_ST_LAST_ACK ||
 	    n < 2 || k->trk.path[n - 2] != TC_ST_CLOSE_WAIT)
@@ -186,7 +192,7 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	k->r->trace[idx].note = "ACK on the service's FIN";
 	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the %s service's FIN (it closed at "
 			   "once): the segment is taken for line %d, then for line %d", st->line,
-			   k->env->tg->banner ? "banner" : "http", st->line, fin->line);
+			   service_kind(k->env->tg), st->line, fin->line);
 	k->qh--;                        /* the same segment, for the FIN's step */
 	rn_next_step(k);
 	return 1;
@@ -339,7 +345,7 @@ int rn_service_late(struct tc_conn *k)
 int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 {
 	const struct tc_target *tg = k->env->tg;
-	const char *kind = tg->banner ? "banner" : "http";
+	const char *kind = service_kind(tg);
 	const struct tc_seg *s;
 	const uint8_t *b;
 	size_t n;

@@ -80,7 +80,7 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_next_step(k);
 		return;
 	}
-	if (!k->env->tg->have_agent && (st->verb == TC_AG_CLOSE || st->verb == TC_AG_SHUTDOWN) &&
+	if (!k->env->tg->have_agent && tc_step_closes(st) &&
 	    (k->env->tg->fill == TC_FILL_HTTP || k->env->tg->banner)) {
 		rn_service_close(k, st);
 		return;
