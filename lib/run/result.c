@@ -155,3 +155,48 @@ void tc_result_waive(struct tc_result *r, struct tc_waivers *w)
 		}
 	}
 }
+
+/* step_at - the step of @n steps (alternatives' branches included) on case-file line @line. */
+static const struct tc_step *step_at(const struct tc_step *st, int n, int line)
+{
+	for (int i = 0; i < n; i++) {
+		const struct tc_step *x;
+
+		if (st[i].line == line && st[i].kind != TC_STEP_ALT)
+			return &st[i];
+		for (int b = 0; b < st[i].nbr; b++)
+			if ((x = step_at(st[i].br[b].steps, st[i].br[b].nsteps, line)))
+				return x;
+	}
+	return NULL;
+}
+
+int tc_result_judge_wait(struct tc_result *r, const char *who)
+{
+	const struct tc_step *st;
+	uint64_t window;
+	int timed;
+	char *was;
+
+	if (r->verdict != TC_V_FAIL || !r->cpu_wait_known || !r->cpu_wait_us)
+		return 0;
+	st = step_at(r->c->steps, r->c->nsteps, r->div_line);
+	window = st && st->dur_us ? st->dur_us : r->c->timeout_us;
+	if (st && st->kind == TC_STEP_EXPECT && !st->dur_us && st->seg.after_us)
+		window = st->seg.after_us;
+	/* what starving the target or the tester can change: a reply that does not come in
+	 * time, comes late, or comes where a step names its time */
+	timed = (r->div_observed && !strncmp(r->div_observed, "nothing", 7)) ||
+		(r->reason && strstr(r->reason, "after the step began")) ||
+		(st && st->kind == TC_STEP_EXPECT && (st->dur_us || st->seg.after_us));
+	if (!timed || !window || r->cpu_wait_us * 4 < window)
+		return 0;
+	was = tc_xstrdup(r->reason ? r->reason : "");
+	tc_result_set_reason(r, "%s waited %.1f ms for a CPU while this case ran (the machine is busy), and the "
+			     "step it failed on has %.0f ms, which so late a process may miss: not judged; it "
+			     "read: %.300s", who,
+			     (double)r->cpu_wait_us / 1000.0, (double)window / 1000.0, was);
+	r->verdict = TC_V_INCONCLUSIVE;
+	free(was);
+	return 1;
+}

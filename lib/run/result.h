@@ -58,6 +58,10 @@ struct tc_result {
 	const struct tc_waiver *waiver; /* the waiver that applies (xfail, or a waived pass) */
 	int parted_line;        /* the step where the observed path left the expected one */
 	char *unexplained;      /* owned: a reply no permitted outcome explains, or NULL */
+	/* How long the processes its verdict rests on waited for a CPU while it ran (the
+	 * machine was busy): see tc_result_judge_wait. */
+	uint64_t cpu_wait_us;
+	int cpu_wait_known;
 };
 
 const char *tc_verdict_name(enum tc_verdict v);
@@ -112,6 +116,15 @@ struct tc_summary {
 /* tc_result_waive - apply @w to a final result: a fail it names becomes xfail; a
  * pass it names is flagged (the deviation is gone, or the waiver is too wide). */
 void tc_result_waive(struct tc_result *r, struct tc_waivers *w);
+
+/* tc_result_judge_wait - a failure that rests on timing (nothing came within the step's
+ * time, a reply came late or early, or the step names its time) is not judged when the
+ * processes it rests on (@who: "slirp4netns, the agent and the tester") waited for a CPU,
+ * while the case ran, a quarter of that time or more: the verdict becomes inconclusive,
+ * naming both figures (the wait is the whole case's, which overstates the step's: in
+ * doubt, the tester does not judge). Other verdicts, and failures that timing cannot explain, stand.
+ * Returns 1 when it changed the verdict. */
+int tc_result_judge_wait(struct tc_result *r, const char *who);
 
 /* tc_summarize - count the verdicts of @n results. */
 void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s);

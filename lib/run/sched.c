@@ -19,6 +19,7 @@ struct sched {
 	struct tc_conn **act;
 	struct tc_result **ares;
 	unsigned *adrop;                /* frames the capture lost while each case ran */
+	uint64_t *await;                /* o->cpu_wait when each case started */
 	unsigned drops;                 /* the capture's lost frames so far */
 	int nact;
 	int serial;                     /* a serial case is running */
@@ -217,6 +218,17 @@ static void release_grace(struct sched *S, int all)
 	}
 }
 
+/* unslot - the running case in slot @i leaves (the last slot takes its place). */
+static void unslot(struct sched *S, int i)
+{
+	S->nact--;
+	S->act[i] = S->act[S->nact];
+	S->ares[i] = S->ares[S->nact];
+	S->adrop[i] = S->adrop[S->nact];
+	S->await[i] = S->await[S->nact];
+	S->aitem[i] = S->aitem[S->nact];
+}
+
 static void reap(struct sched *S)
 {
 	int i = 0;
@@ -235,6 +247,12 @@ static void reap(struct sched *S)
 			S->serial = 0;
 		if (S->adrop[i])
 			overload(S->ares[i], S->adrop[i]);
+		if (S->o->cpu_wait) {
+			uint64_t w = S->o->cpu_wait(S->o->arg);
+
+			S->ares[i]->cpu_wait_us = w > S->await[i] ? w - S->await[i] : 0;
+			S->ares[i]->cpu_wait_known = 1;
+		}
 		if (S->o->health && suspect_fail(S->ares[i])) {
 			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
 			S->hitem = tc_xrealloc(S->hitem, (size_t)(S->nheld + 1) * sizeof(*S->hitem));
@@ -257,11 +275,7 @@ static void reap(struct sched *S)
 			done(S, S->ares[i]);
 		}
 		tc_conn_free(k);
-		S->act[i] = S->act[S->nact - 1];
-		S->ares[i] = S->ares[S->nact - 1];
-		S->adrop[i] = S->adrop[S->nact - 1];
-		S->aitem[i] = S->aitem[S->nact - 1];
-		S->nact--;
+		unslot(S, i);
 	}
 }
 
@@ -351,6 +365,7 @@ static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t 
 
 	S->act[S->nact] = k;
 	S->adrop[S->nact] = 0;
+	S->await[S->nact] = S->o->cpu_wait ? S->o->cpu_wait(S->o->arg) : 0;
 	S->ares[S->nact++] = r;
 	if (tc_runs_alone(c))
 		S->serial = 1;
@@ -401,11 +416,7 @@ static void target_died(struct sched *S, const char *why)
 				tc_conn_abort(S->act[i], TC_V_FAIL, why);
 				tc_conn_teardown(S->act[i]);
 				tc_conn_free(S->act[i]);
-				S->act[i] = S->act[S->nact - 1];
-				S->ares[i] = S->ares[S->nact - 1];
-				S->adrop[i] = S->adrop[S->nact - 1];
-				S->aitem[i] = S->aitem[S->nact - 1];
-				S->nact--;
+				unslot(S, i);
 				break;
 			}
 		for (i = 0; i < S->nheld; i++)
@@ -492,6 +503,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
 	S.adrop = tc_xcalloc((size_t)jobs, sizeof(*S.adrop));
+	S.await = tc_xcalloc((size_t)jobs, sizeof(*S.await));
 	S.aitem = tc_xcalloc((size_t)jobs, sizeof(*S.aitem));
 	S.items = items;
 	S.retrying = -1;
@@ -613,5 +625,6 @@ out:
 	free(S.act);
 	free(S.ares);
 	free(S.adrop);
+	free(S.await);
 	return rc;
 }

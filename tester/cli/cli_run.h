@@ -48,6 +48,7 @@ struct run_opts {
 struct run {
 	struct run_opts o;
 	enum tc_stack stack;            /* the one this run tests */
+	char wait_who[96];              /* the processes run_cpu_wait watches, for reasons */
 	struct tc_caseset set;
 	struct tc_case **sel;
 	int nsel;
@@ -110,6 +111,8 @@ int run_reopen(struct run *R);
  * the struct run): a stack we started, or a remote host. */
 int run_stack_health(void *arg, char *why, size_t whylen);
 int run_stack_revive(void *arg, char *why, size_t whylen);
+uint64_t run_cpu_wait(void *arg);
+void run_cpu_wait_who(struct run *R, char *buf, size_t len);
 int run_remote_health(void *arg, char *why, size_t whylen);
 
 /* status_progress - redraw the status line (at most five times a second); the

@@ -264,6 +264,35 @@ int run_stack_health(void *arg, char *why, size_t whylen)
 	return tc_netns_alive(&((struct run *)arg)->ns, why, whylen);
 }
 
+/* run_cpu_wait - how long the processes the verdicts rest on have waited for a CPU: the
+ * stack we started (its agent, or the agent and the proxy) and the tester. */
+uint64_t run_cpu_wait(void *arg)
+{
+	struct run *R = arg;
+	uint64_t w = tc_cpu_wait_us(0);
+
+	if (!R->remote && R->ns.agent_pid > 0)
+		w += tc_cpu_wait_us(R->ns.agent_pid);
+	if (!R->remote && R->ns.proxy_pid > 0)
+		w += tc_cpu_wait_us(R->ns.proxy_pid);
+	return w;
+}
+
+/* run_cpu_wait_who - those processes, named for a reason. */
+void run_cpu_wait_who(struct run *R, char *buf, size_t len)
+{
+	const struct tc_stack_info *si = tc_stack_info(R->stack);
+
+	if (R->remote)
+		snprintf(buf, len, "the tester");
+	else if (si->proxy)
+		snprintf(buf, len, "%s, the agent and the tester", si->proxy);
+	else if (R->stack == TC_STACK_LINUX)
+		snprintf(buf, len, "the agent and the tester");
+	else
+		snprintf(buf, len, "the stack's process (%s) and the tester", si->program);
+}
+
 /* run_remote_health - a host we do not control: no process to watch. A failure that a dead
  * target would explain waits for the probe (a SYN to the listening port), whose answer
  * tells whether the host, or the service behind the port, is gone. */

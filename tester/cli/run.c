@@ -274,6 +274,7 @@ static void on_done(void *arg, struct tc_result *r)
 	}
 	R->waivers.service = R->o.target ? R->o.service : NULL;
 	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
+	tc_result_judge_wait(r, R->wait_who);
 	R->npass += r->verdict == TC_V_PASS;
 	R->nfail += r->verdict == TC_V_FAIL;
 	status_clear(R);
@@ -355,6 +356,10 @@ static int run_cases(struct run *R)
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
+	if (!R->o.dry_run) {
+		so.cpu_wait = run_cpu_wait;
+		run_cpu_wait_who(R, R->wait_who, sizeof(R->wait_who));
+	}
 	if (R->status_on)
 		so.on_progress = status_progress;
 	R->ag = tc_agent_link_ops(R->ns.agent);

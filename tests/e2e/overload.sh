@@ -3,7 +3,8 @@
 # the largest -j with the CPUs busy gives the verdicts it gives alone; with a capture
 # ring too small for the burst (TCPCONFORM_CAPTURE_BUFFER), the frames the capture
 # loses turn the verdicts of the cases then running into errors that say so, and no
-# case fails.
+# case fails. A stack starved of CPU (slirp4netns at SCHED_IDLE beside busy loops) fails
+# no case either: the cases whose timing it missed are inconclusive, with the wait.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-ovl.XXXXXX)
 hogs=""
@@ -33,5 +34,27 @@ check "overload: the cases it may have misjudged are errors that say why" \
 check "overload: report.json has the finding capture_drops" \
 	[ "$(jget "$rep" '[.findings[]|select(.kind=="capture_drops")|.count>0]|length')" = 1 ]
 check "overload: the terminal says the capture lost frames" grep -q '^tester: the capture lost' "$d/drop.out"
+# the stack starved: slirp4netns (every thread) at SCHED_IDLE while three loops run
+for i in 1 2 3; do
+	timeout 120 sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+"$TC" run --stack slirp -4 -q --no-color -j 1 -o "$d/starve" 'tcp.data.*' >"$d/starve.out" 2>&1 &
+run=$!
+slirp=
+for i in $(seq 1 100); do
+	slirp=$(pgrep -P "$run" -x slirp4netns | head -1)
+	[ -n "$slirp" ] && break
+	sleep 0.05
+done
+for tid in $(ls "/proc/$slirp/task" 2>/dev/null); do chrt -i -p 0 "$tid"; done
+wait "$run"
+for h in $hogs; do kill "$h" 2>/dev/null; done
+hogs=""
+rep="$d/starve/latest/report.json"
+check "overload: a starved stack (slirp4netns at SCHED_IDLE, found: ${slirp:-none}) fails no case" \
+	[ "$(jget "$rep" .summary.fail)" = 0 ]
+check "overload: the cases whose time it missed are inconclusive, naming the wait and the step's time" \
+	sh -c "jq -r '.cases[]|select(.verdict==\"inconclusive\")|.reason' '$rep' | grep -q '^slirp4netns, the agent and the tester waited [0-9.]* ms for a CPU while this case ran (the machine is busy), and the step it failed on has [0-9]* ms.*: not judged; it read: .*got nothing within'"
 check "overload: nothing left behind" clean
 tc_end

@@ -117,3 +117,94 @@ void test_sched_target_stops(struct t_ctx *t)
 		tc_case_free(c[i]);
 	}
 }
+
+/* A target starved of CPU: the scheduler reads the wait counter when each case starts
+ * and ends and keeps the difference; a failure on a step with a time becomes
+ * inconclusive when the wait is a quarter of that time or more, and not otherwise. */
+static uint64_t waited;
+
+static uint64_t wait_counter(void *arg)
+{
+	(void)arg;
+	return waited += 10000;         /* each read: 10 ms more */
+}
+
+static struct tc_case *timed_case(const char *id, const char *expect)
+{
+	char text[400], err[200];
+	struct tc_case *c;
+
+	snprintf(text, sizeof(text),
+		 "@id %s\n@title A SYN, then a reply\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n"
+		 "> S 0:0(0) win 100 <mss 1460>\n%s\n", id, expect);
+	c = tc_case_parse("w.tcp", text, strlen(text), err, sizeof(err));
+	if (!c)
+		fprintf(stderr, "# %s\n", err);
+	return c;
+}
+
+void test_sched_cpu_wait(struct t_ctx *t)
+{
+	static const struct tc_io_ops ops = { .name = "silent", .send = dying_send, .fd = dying_fd, .drain = dying_drain };
+	struct dying d = { 0 };
+	struct tc_io io = { .ops = &ops, .ctx = &d };
+	struct tc_target tg = { .family = 4, .link = TC_LINK_ETH };
+	struct tc_clock clock = { .fake = 1, .now_us = 1000000 };
+	struct tc_run_env env = { .tg = &tg, .io = &io, .clock = &clock, .port_lo = 20000, .port_hi = 20100 };
+	struct tc_sched_opts so = { .jobs = 1, .seed = 1, .case_limit_us = 60000000, .cpu_wait = wait_counter,
+				    .on_done = note };
+	/* 30 ms: 10 ms of wait is a third of it; 40 ms: a quarter; 50 ms: a fifth; the
+	 * last has no time of its own (the default second): 10 ms is not enough */
+	struct tc_case *c[4] = { timed_case("w.30", "< R. 0:0(0) ack 1 within 30ms"),
+				 timed_case("w.40", "< R. 0:0(0) ack 1 within 40ms"),
+				 timed_case("w.50", "< R. 0:0(0) ack 1 within 50ms"),
+				 timed_case("w.default", "< R. 0:0(0) ack 1") };
+	struct tc_result res[4];
+	struct tc_sched_item items[4];
+	struct tc_sched_stats st;
+	char err[200];
+
+	tc_addr_parse(&tg.tester, "198.18.0.1");
+	tc_addr_parse(&tg.target, "198.18.0.2");
+	tg.ports[TC_PORT_CLOSED] = 5999;
+	for (int i = 0; i < 4; i++) {
+		T_OK(t, c[i] != NULL);
+		if (!c[i])
+			return;
+		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &env };
+	}
+	T_EQ_U(t, tc_sched_run(items, 4, &so, &st, err, sizeof(err)), 0);
+	for (int i = 0; i < 4; i++) {
+		T_EQ_S(t, tc_verdict_name(res[i].verdict), "fail");
+		T_EQ_U(t, res[i].cpu_wait_known, 1);
+		T_EQ_U(t, res[i].cpu_wait_us, 10000);
+	}
+	T_EQ_U(t, tc_result_judge_wait(&res[0], "the stack and the tester"), 1);
+	T_EQ_S(t, tc_verdict_name(res[0].verdict), "inconclusive");
+	T_EQ_S(t, res[0].reason, "the stack and the tester waited 10.0 ms for a CPU while this case ran (the machine "
+	       "is busy), and the step it failed on has 30 ms, which so late a process may miss: not judged; it read: "
+	       "w.tcp:7: expected < R. 0:0(0) ack 1 within 30ms, got nothing within 30 ms");
+	T_EQ_U(t, tc_result_judge_wait(&res[1], "x"), 1);
+	T_EQ_S(t, tc_verdict_name(res[1].verdict), "inconclusive");
+	T_EQ_U(t, tc_result_judge_wait(&res[2], "x"), 0);
+	T_EQ_S(t, tc_verdict_name(res[2].verdict), "fail");
+	T_EQ_U(t, tc_result_judge_wait(&res[3], "x"), 0);
+	T_EQ_S(t, tc_verdict_name(res[3].verdict), "fail");
+	/* a failure timing cannot explain stands, however long the wait: the wrong segment,
+	 * on a step with no time of its own */
+	res[3].cpu_wait_us = 5000000;
+	free(res[3].div_observed);
+	res[3].div_observed = strdup("S. 0:0(0) ack 1");
+	T_EQ_U(t, tc_result_judge_wait(&res[3], "x"), 0);
+	/* unmeasured, or not a failure: nothing changes */
+	res[2].cpu_wait_us = 5000000;
+	res[2].cpu_wait_known = 0;
+	T_EQ_U(t, tc_result_judge_wait(&res[2], "x"), 0);
+	res[2].cpu_wait_known = 1;
+	res[2].verdict = TC_V_XFAIL;
+	T_EQ_U(t, tc_result_judge_wait(&res[2], "x"), 0);
+	for (int i = 0; i < 4; i++) {
+		tc_result_free(&res[i]);
+		tc_case_free(c[i]);
+	}
+}
