@@ -1,10 +1,10 @@
 /* Running cases offline: the scheduler and runner against the scripted peer
- * (lib/io/fake.c) on a fake clock, with a fake agent. */
+ * (tests/unit/fake.c) on a fake clock, with a fake agent. */
 #ifndef TC_T_REPLAY_H
 #define TC_T_REPLAY_H
 
 #include "case/case.h"
-#include "io/fake.h"
+#include "fake.h"
 #include "run/sched.h"
 #include "t.h"
 

@@ -1,5 +1,5 @@
 /* io: the scripted peer and the fake agent. */
-#include "io/fake.h"
+#include "fake.h"
 #include "case/build.h"
 #include "util/util.h"
 
