@@ -227,6 +227,9 @@ void tc_case_free(struct tc_case *c);
 
 /* tc_case_has_tag - non-zero if @c carries @tag. */
 int tc_case_has_tag(const struct tc_case *c, const char *tag);
+/* tc_case_derive_needs - the needs that @c's port and steps imply, added to c->needs;
+ * with no @port, the port its needs imply (the parser calls it once the case is read). */
+void tc_case_derive_needs(struct tc_case *c);
 /* tc_step_closes - does agent step @st close the application's sending side (agent
  * close, shutdown wr or rdwr: a FIN follows)? */
 int tc_step_closes(const struct tc_step *st);

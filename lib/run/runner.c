@@ -2,8 +2,6 @@
  * run: one case as an event-driven state machine. rn_advance() runs steps until one
  * has to wait (for a segment, for time, for the agent); the events re-enter it.
  */
-#include "case/match.h"
-#include "packet/format.h"
 #include "run/steps.h"
 
 #include <stdio.h>
@@ -63,68 +61,6 @@ void rn_run_send(struct tc_conn *k, int line, uint64_t t)
 	k->run_line = line;
 }
 
-/* sym_value - the value of a TCB name when the step began (absolute for sequence
- * numbers); -1 if the trace has not shown it yet. */
-static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
-{
-	const struct tc_tcb *t = &k->step_tcb;
-
-	switch (s) {
-	case TC_SYM_RCV_NXT: *v = t->rcv_nxt; return t->have_irs ? 0 : -1;
-	case TC_SYM_IRS: *v = t->irs; return t->have_irs ? 0 : -1;
-	case TC_SYM_RCV_WND: *v = t->rcv_wnd; return t->have_iss ? 0 : -1;
-	case TC_SYM_SND_NXT: *v = t->snd_nxt; return t->have_iss ? 0 : -1;
-	case TC_SYM_SND_UNA: *v = t->snd_una; return t->have_iss ? 0 : -1;
-	case TC_SYM_ISS:        /* a banner or an answer taken counts as the SYN's: the case's
-				 * ISS+1 follows it */
-		*v = t->iss + k->banner_len + k->answer_len;
-		return t->have_iss ? 0 : -1;
-	case TC_SYM_SND_WND: *v = t->snd_wnd; return 0;
-	default: return -1;
-	}
-}
-
-/* resolve_val - a value with TCB names made a number relative to @base. */
-static int resolve_val(const struct tc_conn *k, struct tc_val *v, uint32_t base, char *err, size_t el)
-{
-	int i;
-
-	for (i = 0; i < v->nsym; i++) {
-		uint32_t x;
-
-		if (sym_value(k, (enum tc_sym)v->sym[i].sym, &x) < 0)
-			return tc_errf(err, el, "%s is not known yet at this step", tc_sym_name((enum tc_sym)v->sym[i].sym));
-		if (tc_sym_is_seq((enum tc_sym)v->sym[i].sym))
-			x -= base;
-		x /= v->sym[i].div;
-		v->v += v->sym[i].sign > 0 ? x : 0u - x;
-	}
-	v->nsym = 0;
-	return 0;
-}
-
-/* resolve - @in with its TCB names evaluated, into @out (which shares its payload). */
-int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_segpat *out, int send,
-		   char *err, size_t el)
-{
-	uint32_t tester = k->isn_t, target = k->bound ? k->isn_r : 0;
-
-	*out = *in;
-	if (!in->seq.nsym && !in->end.nsym && !in->ack.nsym && !in->win.nsym)
-		return 0;
-	if (resolve_val(k, &out->seq, send ? tester : target, err, el) < 0 ||
-	    resolve_val(k, &out->end, send ? tester : target, err, el) < 0 ||
-	    resolve_val(k, &out->ack, send ? target : tester, err, el) < 0 ||
-	    resolve_val(k, &out->win, 0, err, el) < 0)
-		return -1;
-	if (send && out->win.v > 65535)
-		return tc_errf(err, el, "win %u does not fit in 16 bits", out->win.v);
-	if (send && out->end.v - out->seq.v != out->len.v)
-		return tc_errf(err, el, "%u:%u is %u bytes, not (%u)", out->seq.v, out->end.v,
-			       out->end.v - out->seq.v, out->len.v);
-	return 0;
-}
-
 void rn_arm(struct tc_conn *k, uint64_t dur)
 {
 	if (k->armed)
@@ -132,20 +68,6 @@ void rn_arm(struct tc_conn *k, uint64_t dur)
 	k->armed = 1;
 	k->armed_dur = dur;
 	k->deadline = rn_now(k) + dur;
-}
-
-/* rel_text - @s in case notation relative to the bases of the direction it went. */
-void rn_rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf, size_t len)
-{
-	uint32_t isn_r = k->bound ? k->isn_r : 0;
-
-	/* A SYN that did not bind the target's ISN is shown as if it had. */
-	if (!k->bound && s->dir == TC_DIR_IN && (s->flags & TC_SYN))
-		isn_r = s->seq;
-	if (s->dir == TC_DIR_OUT)
-		tc_seg_format_case(s, k->isn_t, isn_r, buf, len);
-	else
-		tc_seg_format_case(s, isn_r, k->isn_t, buf, len);
 }
 
 /* choose_path - of the case's state paths, the one the trace followed, or else the
@@ -653,76 +575,4 @@ void tc_conn_free(struct tc_conn *k)
 		return;
 	free(k->isns);
 	free(k);
-}
-
-/* sized_unmet - why an 'agent send N' of @st cannot be played by the target's web
- * server (no request whose answer is N bytes), or NULL. */
-static const char *sized_unmet(const struct tc_step *st, int n, const struct tc_target *tg)
-{
-	const char *why;
-	int i, j;
-
-	if (tg->fill != TC_FILL_HTTP)
-		return "needs the target-side agent";
-	for (i = 0; i < n; i++) {
-		for (j = 0; st[i].kind == TC_STEP_ALT && j < st[i].nbr; j++)
-			if ((why = sized_unmet(st[i].br[j].steps, st[i].br[j].nsteps, tg)))
-				return why;
-		if (st[i].kind != TC_STEP_AGENT || st[i].verb != TC_AG_SEND)
-			continue;
-		for (j = 0; j < tg->nsized && tg->sized[j].bytes != st[i].arg; j++)
-			;
-		if (j == tg->nsized)
-			return "needs the target-side agent, or a web server's answer of the bytes the application sends";
-		if (!tg->sized[j].req)
-			return tg->sized[j].why;
-	}
-	return NULL;
-}
-
-const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
-{
-	const char *why;
-
-	if (c->family && c->family != tg->family)
-		return c->family == 4 ? "an IPv4 case (@family 4)" : "an IPv6 case (@family 6)";
-	if (c->port == TC_PORT_ACTIVE && !tg->have_agent)
-		return "needs the target-side agent (the target opens the connection)";
-	if (c->port == TC_PORT_NOREAD && tg->listen_per_case)
-		return "needs an application whose not reading closes the tested stack's window: behind a proxy "
-		       "the proxy reads into a buffer of its own, whatever the application does";
-	if (c->port != TC_PORT_ACTIVE && !tg->ports[c->port])
-		return c->port == TC_PORT_CLOSED ? "needs a closed port (none given)" :
-		       c->port == TC_PORT_LISTEN ? "needs an open port (none given)" :
-		       c->port == TC_PORT_ECHO ? "needs an echo service (--service echo) or the agent" :
-		       c->port == TC_PORT_DISCARD ? "needs a discard service (--service discard) or the agent" :
-		       c->port == TC_PORT_SEND && tg->send_why ? tg->send_why :
-		       c->port == TC_PORT_SEND ? "needs the agent, or a web server (--service http) whose page has "
-						  "the send port's bytes (" TC_STR(TC_SEND_PORT_BYTES) " or more, --http-path)" :
-		       "needs a port with an agent behind it";
-	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
-		return "needs the target-side agent";
-	if ((c->needs & TC_NEED_LINUX) && !tg->is_linux)
-		return "judges facts only a Linux target shows";
-	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
-		return "sends what only the namespaces' own link may carry (another source or destination "
-		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
-	if ((c->needs & TC_NEED_SILENT) && tg->answers)
-		return "sends data to a listener that must not answer it: the echo service would";
-	if ((c->needs & TC_NEED_OWN_BYTES) && tg->fill == TC_FILL_HTTP)
-		return "sends bytes of its own, which the http service would read as a request that is not "
-		       "one (400 Bad Request and a close): the tester's data to it is a request that never ends";
-	if ((c->needs & TC_NEED_OWN_BYTES) && tg->banner)
-		return "sends bytes of its own, which a banner service would read as a line of its protocol "
-		       "and answer: the tester's data to it is a line that never ends";
-	if ((c->needs & TC_NEED_SEND) && !tg->have_agent && (why = sized_unmet(c->steps, c->nsteps, tg)))
-		return why;
-	if ((c->needs & TC_NEED_CLOSE) && !tg->have_agent && tg->fill != TC_FILL_HTTP && !tg->banner)
-		return "needs the target-side agent, or a web server or a banner service (--service http, banner) "
-		       "that a request makes close";
-	if ((c->needs & TC_NEED_HOLD) && !tg->have_agent)
-		return "judges what follows its FIN: needs an application that keeps its side open after "
-		       "the peer's FIN (the agent does; a service may close, and its FIN would read as the "
-		       "stack's answer)";
-	return NULL;
 }
