@@ -2,7 +2,6 @@
 #include "env/cmd.h"
 #include "util/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -182,30 +181,4 @@ int tc_owner_alive(long pid)
 		comm[0] = '\0';
 	fclose(f);
 	return !strncmp(comm, "tcpconform", 10);
-}
-
-unsigned long long tc_cpu_wait_us(long pid)
-{
-	char path[96];
-	unsigned long long run, wait, sum = 0;
-	struct dirent *d;
-	DIR *dir;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/task", pid ? pid : (long)getpid());
-	dir = opendir(path);
-	if (!dir)
-		return 0;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/task/%.20s/schedstat", pid ? pid : (long)getpid(), d->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;       /* the thread has just ended */
-		if (fscanf(f, "%llu %llu", &run, &wait) == 2)
-			sum += wait;
-		fclose(f);
-	}
-	closedir(dir);
-	return sum / 1000;
 }

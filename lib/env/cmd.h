@@ -32,9 +32,4 @@ int tc_sysctl_read(const char *key, char *buf, size_t len);
  * namespace, table or state file names as its owner.) */
 int tc_owner_alive(long pid);
 
-/* tc_cpu_wait_us - how long the threads of process @pid (0: this one) have waited for a
- * CPU in all, runnable but not running, in us (/proc/PID/task/TID/schedstat, its second
- * field). 0 when it cannot be read (no such process; a kernel without schedstats). */
-unsigned long long tc_cpu_wait_us(long pid);
-
 #endif

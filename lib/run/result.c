@@ -192,7 +192,7 @@ int tc_result_judge_wait(struct tc_result *r, const char *who)
 	if (!timed || !window || r->cpu_wait_us * 4 < window)
 		return 0;
 	was = tc_xstrdup(r->reason ? r->reason : "");
-	tc_result_set_reason(r, "%s waited %.1f ms for a CPU while this case ran (the machine is busy), and the "
+	tc_result_set_reason(r, "%s waited %.1f ms for a CPU while this case ran or just after (the machine is busy), and the "
 			     "step it failed on has %.0f ms, which so late a process may miss: not judged; it "
 			     "read: %.300s", who,
 			     (double)r->cpu_wait_us / 1000.0, (double)window / 1000.0, was);

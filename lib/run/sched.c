@@ -19,7 +19,6 @@ struct sched {
 	struct tc_conn **act;
 	struct tc_result **ares;
 	unsigned *adrop;                /* frames the capture lost while each case ran */
-	uint64_t *await;                /* o->cpu_wait when each case started */
 	unsigned drops;                 /* the capture's lost frames so far */
 	int nact;
 	int serial;                     /* a serial case is running */
@@ -131,6 +130,14 @@ static int suspect_fail(const struct tc_result *r)
 
 static void done(struct sched *S, struct tc_result *r)
 {
+	/* read when the verdict is final, after the grace of a watched target: a thread
+	 * that waits in the run queue shows its wait only once it has run */
+	if (S->o->cpu_wait) {
+		uint64_t w = S->o->cpu_wait(S->o->arg);
+
+		r->cpu_wait_us = w > r->cpu_wait_us ? w - r->cpu_wait_us : 0;
+		r->cpu_wait_known = 1;
+	}
 	S->ndone++;
 	if (S->retrying >= 0 && S->items[S->retrying].r == r) {
 		S->retrying = -1;
@@ -225,7 +232,6 @@ static void unslot(struct sched *S, int i)
 	S->act[i] = S->act[S->nact];
 	S->ares[i] = S->ares[S->nact];
 	S->adrop[i] = S->adrop[S->nact];
-	S->await[i] = S->await[S->nact];
 	S->aitem[i] = S->aitem[S->nact];
 }
 
@@ -247,12 +253,6 @@ static void reap(struct sched *S)
 			S->serial = 0;
 		if (S->adrop[i])
 			overload(S->ares[i], S->adrop[i]);
-		if (S->o->cpu_wait) {
-			uint64_t w = S->o->cpu_wait(S->o->arg);
-
-			S->ares[i]->cpu_wait_us = w > S->await[i] ? w - S->await[i] : 0;
-			S->ares[i]->cpu_wait_known = 1;
-		}
 		if (S->o->health && suspect_fail(S->ares[i])) {
 			S->held = tc_xrealloc(S->held, (size_t)(S->nheld + 1) * sizeof(*S->held));
 			S->hitem = tc_xrealloc(S->hitem, (size_t)(S->nheld + 1) * sizeof(*S->hitem));
@@ -365,7 +365,7 @@ static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t 
 
 	S->act[S->nact] = k;
 	S->adrop[S->nact] = 0;
-	S->await[S->nact] = S->o->cpu_wait ? S->o->cpu_wait(S->o->arg) : 0;
+	r->cpu_wait_us = S->o->cpu_wait ? S->o->cpu_wait(S->o->arg) : 0;       /* until done() */
 	S->ares[S->nact++] = r;
 	if (tc_runs_alone(c))
 		S->serial = 1;
@@ -503,7 +503,6 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
 	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
 	S.adrop = tc_xcalloc((size_t)jobs, sizeof(*S.adrop));
-	S.await = tc_xcalloc((size_t)jobs, sizeof(*S.await));
 	S.aitem = tc_xcalloc((size_t)jobs, sizeof(*S.aitem));
 	S.items = items;
 	S.retrying = -1;
@@ -625,6 +624,5 @@ out:
 	free(S.act);
 	free(S.ares);
 	free(S.adrop);
-	free(S.await);
 	return rc;
 }

@@ -30,8 +30,9 @@ struct tc_sched_opts {
 	void (*on_progress)(void *arg, struct tc_result *const *running, int nrunning, int ndone, int total);
 	/* cpu_wait - how long, in all (us), the processes the verdicts rest on (the target's
 	 * stack and application, the tester) have waited for a CPU, runnable but not running
-	 * (a counter that only grows). Read when each case starts and ends: the difference
-	 * goes to the result's cpu_wait_us. NULL: not measured. */
+	 * (a counter that only grows). Read when each case starts and when its verdict is
+	 * final (after the grace of a watched target): the difference goes to the result's
+	 * cpu_wait_us. NULL: not measured. */
 	uint64_t (*cpu_wait)(void *arg);
 	/* on_done - called once per case as soon as its verdict is final. */
 	void (*on_done)(void *arg, struct tc_result *r);

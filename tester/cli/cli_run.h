@@ -5,6 +5,7 @@
 
 #include "case/case.h"
 #include "case/waiver.h"
+#include "env/cpuwatch.h"
 #include "env/netns.h"
 #include "env/remote.h"
 #include "io/io.h"
@@ -49,6 +50,7 @@ struct run {
 	struct run_opts o;
 	enum tc_stack stack;            /* the one this run tests */
 	char wait_who[96];              /* the processes run_cpu_wait watches, for reasons */
+	struct tc_cpuwatch cpu;
 	struct tc_caseset set;
 	struct tc_case **sel;
 	int nsel;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int open_live(struct run *R);
@@ -269,13 +270,13 @@ int run_stack_health(void *arg, char *why, size_t whylen)
 uint64_t run_cpu_wait(void *arg)
 {
 	struct run *R = arg;
-	uint64_t w = tc_cpu_wait_us(0);
+	struct timespec ts;
 
-	if (!R->remote && R->ns.agent_pid > 0)
-		w += tc_cpu_wait_us(R->ns.agent_pid);
-	if (!R->remote && R->ns.proxy_pid > 0)
-		w += tc_cpu_wait_us(R->ns.proxy_pid);
-	return w;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	R->cpu.pid[0] = (long)getpid();
+	R->cpu.pid[1] = R->remote ? 0 : R->ns.agent_pid;   /* a restart changes them */
+	R->cpu.pid[2] = R->remote ? 0 : R->ns.proxy_pid;
+	return tc_cpuwatch_read(&R->cpu, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 }
 
 /* run_cpu_wait_who - those processes, named for a reason. */

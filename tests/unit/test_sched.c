@@ -5,6 +5,7 @@
 #include "t.h"
 
 #include "case/case.h"
+#include "env/cpuwatch.h"
 #include "run/sched.h"
 
 #include <stdlib.h>
@@ -181,7 +182,7 @@ void test_sched_cpu_wait(struct t_ctx *t)
 	}
 	T_EQ_U(t, tc_result_judge_wait(&res[0], "the stack and the tester"), 1);
 	T_EQ_S(t, tc_verdict_name(res[0].verdict), "inconclusive");
-	T_EQ_S(t, res[0].reason, "the stack and the tester waited 10.0 ms for a CPU while this case ran (the machine "
+	T_EQ_S(t, res[0].reason, "the stack and the tester waited 10.0 ms for a CPU while this case ran or just after (the machine "
 	       "is busy), and the step it failed on has 30 ms, which so late a process may miss: not judged; it read: "
 	       "w.tcp:7: expected < R. 0:0(0) ack 1 within 30ms, got nothing within 30 ms");
 	T_EQ_U(t, tc_result_judge_wait(&res[1], "x"), 1);
@@ -207,4 +208,60 @@ void test_sched_cpu_wait(struct t_ctx *t)
 		tc_result_free(&res[i]);
 		tc_case_free(c[i]);
 	}
+}
+
+/* The CPU watch on a /proc tree of the test's own: one process, one thread. */
+static void fake_thread(const char *root, char state, unsigned long long ran, unsigned long long wait,
+			unsigned long long runs)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/100/task/101/schedstat", root);
+	if ((f = fopen(path, "w"))) {
+		fprintf(f, "%llu %llu %llu\n", ran, wait, runs);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/100/task/101/stat", root);
+	if ((f = fopen(path, "w"))) {
+		/* a name with a parenthesis and a blank in it: the state follows the last ')' */
+		fprintf(f, "101 (slirp) 4netns) %c 1 100 100 0 -1\n", state);
+		fclose(f);
+	}
+}
+
+void test_cpuwatch_sampling(struct t_ctx *t)
+{
+	char root[] = "/tmp/tc-cpuwatch.XXXXXX", path[300];
+	struct tc_cpuwatch w = { .pid = { 100 } };
+
+	if (!mkdtemp(root)) {
+		t->skipped = "no temporary directory";
+		return;
+	}
+	snprintf(path, sizeof(path), "mkdir -p %s/100/task/101", root);
+	T_OK(t, system(path) == 0);
+	w.proc = root;
+	/* 2 ms of wait so far, asleep */
+	fake_thread(root, 'S', 5000000, 2000000, 7);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1000000), 2000);
+	/* woken, waiting: schedstat shows nothing yet, and one sample cannot tell */
+	fake_thread(root, 'R', 5000000, 2000000, 7);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1010000), 2000);
+	/* still runnable 50 ms later, not run in between: 50 ms of wait */
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1060000), 52000);
+	/* it ran: schedstat adds its 60 ms of wait, of which sampling counted 50 */
+	fake_thread(root, 'S', 5100000, 62000000, 8);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1070000), 62000);
+	/* running all along (its CPU time grows): no wait */
+	fake_thread(root, 'R', 5200000, 62000000, 9);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1080000), 62000);
+	fake_thread(root, 'R', 9200000, 62000000, 9);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1090000), 62000);
+	/* the process ends: the counter keeps what it had */
+	snprintf(path, sizeof(path), "rm -rf %s/100", root);
+	T_OK(t, system(path) == 0);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1100000), 62000);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	T_OK(t, system(path) == 0);
 }
