@@ -4,6 +4,7 @@
  */
 #include "run/steps.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <limits.h>
@@ -162,6 +163,18 @@ void rn_finish(struct tc_conn *k, enum tc_verdict v)
 	k->r->target_isn = k->isn_r;
 	k->r->target_isn_known = k->bound;
 	k->r->target_port = k->rport;
+}
+
+void rn_error(struct tc_conn *k, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tc_result_set_reason(k->r, "%s", buf);
+	rn_finish(k, TC_V_ERROR);
 }
 
 /* diverge - the first divergence: fail (or inconclusive) with a compiler-style reason. */
@@ -424,8 +437,7 @@ void tc_conn_tick(struct tc_conn *k)
 	if (k->done || !k->armed || rn_now(k) < k->deadline)
 		return;
 	if (k->listen_wait) {
-		tc_result_set_reason(k->r, "the agent did not answer 'listen %u'", k->tport);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "the agent did not answer 'listen %u'", k->tport);
 		return;
 	}
 	if (rn_service_late(k))
@@ -487,8 +499,7 @@ void tc_conn_tick(struct tc_conn *k)
 		return;
 	}
 	if (st->kind == TC_STEP_AGENT) {
-		tc_result_set_reason(k->r, "%s:%d: the agent did not answer", k->c->file, st->line);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: the agent did not answer", k->c->file, st->line);
 		return;
 	}
 	rn_advance(k);             /* waits and "< nothing" and "< model" end on their own */

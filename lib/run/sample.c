@@ -85,9 +85,8 @@ static int restart(struct tc_conn *k)
 	k->snd_nxt_t = k->isn_t;
 	if (!k->c->same_port) {
 		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
-			tc_result_set_reason(k->r, "%s: sample %d: no tester port left in the run's range", k->c->file,
+			rn_error(k, "%s: sample %d: no tester port left in the run's range", k->c->file,
 					     k->sample + 1);
-			rn_finish(k, TC_V_ERROR);
 			return 1;
 		}
 		k->tport = k->env->next_port++;
@@ -107,9 +106,8 @@ int rn_sample_done(struct tc_conn *k)
 	int i;
 
 	if (!k->bound) {
-		tc_result_set_reason(k->r, "%s: sample %d: no SYN from the target bound its ISN", k->c->file,
+		rn_error(k, "%s: sample %d: no SYN from the target bound its ISN", k->c->file,
 				     k->sample + 1);
-		rn_finish(k, TC_V_ERROR);
 		return 1;
 	}
 	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));

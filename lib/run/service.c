@@ -53,8 +53,7 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	if (tc_seg_encode(&a, (const uint8_t *)data, NULL, err, sizeof(err)) < 0 ||
 	    k->env->io->ops->send(k->env->io->ctx, &a, err, sizeof(err)) < 0) {
 		tc_seg_free(&a);
-		tc_result_set_reason(k->r, "cannot send the %s: %s", note, err);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "cannot send the %s: %s", note, err);
 		return -1;
 	}
 	a.dir = TC_DIR_OUT;

@@ -33,8 +33,7 @@ int rn_agent_send(struct tc_conn *k, int line, const char *cmd)
 
 	k->agent_id = rn_next_request(k->env);
 	if (a->ops->request(a->ctx, k->agent_id, cmd, err, sizeof(err)) < 0) {
-		tc_result_set_reason(k->r, "%s:%d: agent: %s", k->c->file, line, err);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: agent: %s", k->c->file, line, err);
 		return -1;
 	}
 	return 0;
@@ -90,8 +89,7 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	if (!a) {
-		tc_result_set_reason(k->r, "%s:%d: no agent on this target", k->c->file, st->line);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: no agent on this target", k->c->file, st->line);
 		return;
 	}
 	/* behind a proxy, the application's abort after both sides closed (CLOSING,
@@ -132,8 +130,7 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 		k->listen_wait = 0;
 		k->armed = 0;
 		if (!ok) {
-			tc_result_set_reason(k->r, "the agent could not listen on port %u for this case: %s", k->tport, text);
-			rn_finish(k, TC_V_ERROR);
+			rn_error(k, "the agent could not listen on port %u for this case: %s", k->tport, text);
 			return;
 		}
 		rn_advance(k);

@@ -129,8 +129,7 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		    !rn_try_match(k, &st->seg, s, why, sizeof(why)) ||
 		    rn_too_early(k, &st->seg, s, why, sizeof(why))) {
 			if (k->resolve_failed) {
-				tc_result_set_reason(k->r, "%s:%d: %s", k->c->file, st->line, why);
-				rn_finish(k, TC_V_ERROR);
+				rn_error(k, "%s:%d: %s", k->c->file, st->line, why);
 				return;
 			}
 			continue;

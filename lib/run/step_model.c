@@ -76,8 +76,7 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	int i, idx = 0, quiet = -1, all_rl = 1;
 
 	if (!k->nlast) {
-		tc_result_set_reason(k->r, "%s:%d: '< model' needs a segment sent before it", k->c->file, st->line);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: '< model' needs a segment sent before it", k->c->file, st->line);
 		return;
 	}
 	model_expects(k, exp, sizeof(exp));

@@ -17,9 +17,8 @@ static int inject(struct tc_conn *k, const struct tc_step *st, struct tc_seg *s,
 	if (rc == 0)
 		rc = k->env->io->ops->send(k->env->io->ctx, s, err, TC_ERRLEN);
 	if (rc < 0) {
-		tc_result_set_reason(k->r, "%s:%d: cannot send: %s", k->c->file, st->line, err);
 		tc_seg_free(s);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: cannot send: %s", k->c->file, st->line, err);
 		return -1;
 	}
 	return 0;
@@ -95,8 +94,7 @@ int rn_do_icmp(struct tc_conn *k, const struct tc_step *st)
 		if (k->r->trace[i].seg.dir == TC_DIR_IN)
 			q = &k->r->trace[i].seg;
 	if (!q) {
-		tc_result_set_reason(k->r, "%s:%d: no segment from the target to quote", k->c->file, st->line);
-		rn_finish(k, TC_V_ERROR);
+		rn_error(k, "%s:%d: no segment from the target to quote", k->c->file, st->line);
 		return -1;
 	}
 	rc = tc_build_icmp(k, st, q, &s, err, sizeof(err));
@@ -235,8 +233,7 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 	k->resolve_failed = 0;
 	if (!rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {
 		if (k->resolve_failed) {
-			tc_result_set_reason(k->r, "%s:%d: %s", k->c->file, st->line, why);
-			rn_finish(k, TC_V_ERROR);
+			rn_error(k, "%s:%d: %s", k->c->file, st->line, why);
 			return;
 		}
 		if (rn_service_fin_acks(k, st, idx))

@@ -30,6 +30,9 @@ int rn_do_icmp(struct tc_conn *k, const struct tc_step *st);
 int rn_do_send(struct tc_conn *k, const struct tc_step *st);
 int rn_early(struct tc_conn *k, int idx);
 void rn_finish(struct tc_conn *k, enum tc_verdict v);
+/* rn_error - the case ends as an error (the tester, the case or the environment broke),
+ * its reason printf-style. */
+void rn_error(struct tc_conn *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *rn_listen_mode(const struct tc_conn *k);
 void rn_met(struct tc_conn *k, int line);
 uint32_t rn_next_request(struct tc_run_env *env);
