@@ -234,6 +234,24 @@ static int absorb(struct tc_tcb *t, uint32_t l, uint32_t r)
 	return t->rcv_nxt != before;
 }
 
+/* take_up_to - RCV.NXT moves to @ack, which the target acknowledged. The data held
+ * above a hole at or below it is not the target's (it would acknowledge past it): the
+ * model lets it go. */
+static void take_up_to(struct tc_tcb *t, uint32_t ack)
+{
+	int i = 0;
+
+	t->rcv_nxt = ack;
+	while (i < t->nholes) {
+		if (tc_seq_gt(t->hl[i], ack)) {
+			i++;
+			continue;
+		}
+		t->hl[i] = t->hl[t->nholes - 1];
+		t->hr[i] = t->hr[--t->nholes];
+	}
+}
+
 /* fin_reached - eighth, the FIN bit, once RCV.NXT has moved past the FIN. */
 static void fin_reached(struct tc_tcb *t)
 {
@@ -566,6 +584,11 @@ int tc_model_arrive(const struct tc_tcb *t, const struct tc_seg *s, struct tc_ou
 	for (i = 0; i < x.n && i < max; i++) {
 		out[i] = o[i];
 		echo(&out[i]);
+		/* what the tester has sent, whatever the target makes of it */
+		if (out[i].next.have_irs && !tc_seg_unreadable(s) && s->cksum_status != TC_CK_BAD &&
+		    s->ip_cksum_status != TC_CK_BAD && !(s->flags & TC_RST) &&
+		    (!t->rcv_sent || tc_seq_gt(s->seq + (s->flags & TC_SYN ? 1 : 0) + s->payload_len, out[i].next.rcv_sent)))
+			out[i].next.rcv_sent = s->seq + (s->flags & TC_SYN ? 1 : 0) + s->payload_len;
 	}
 	return i;
 }
@@ -611,7 +634,7 @@ static void arrive(struct outs *x)
 
 void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 {
-	uint32_t end;
+	uint32_t end, win;
 
 	if (tc_seg_unreadable(s) || s->cksum_status == TC_CK_BAD)
 		return;
@@ -641,7 +664,19 @@ void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 	}
 	if (!t->have_iss)
 		return;
-	t->rcv_wnd = t->ws_target >= 0 && t->ws_tester >= 0 ? (uint32_t)s->win << t->ws_target : s->win;
+	/* the window's right edge is where this segment puts it: its ACK plus its window;
+	 * RCV.WND is what is left of it above the model's RCV.NXT, which runs ahead of that
+	 * ACK while the tester's segments are on their way (or the target dropped them) */
+	win = t->ws_target >= 0 && t->ws_tester >= 0 ? (uint32_t)s->win << t->ws_target : s->win;
+	/* an ACK above the model's RCV.NXT, of data the tester did send: the target took it
+	 * (beyond the edge the model knew, say); the model follows */
+	if ((s->flags & TC_ACK) && t->have_irs && tc_seq_gt(s->ack, t->rcv_nxt) && t->rcv_sent &&
+	    tc_seq_le(s->ack, t->rcv_sent))
+		take_up_to(t, s->ack);
+	if ((s->flags & TC_ACK) && t->have_irs)
+		t->rcv_wnd = tc_seq_gt(s->ack + win, t->rcv_nxt) ? s->ack + win - t->rcv_nxt : 0;
+	else
+		t->rcv_wnd = win;
 	end = s->seq + tc_seg_len(s);
 	if (tc_seq_gt(end, t->snd_nxt))
 		t->snd_nxt = end;

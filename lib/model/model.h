@@ -30,6 +30,8 @@ struct tc_tcb {
 	uint32_t iss, snd_una, snd_nxt; /* the target's send side */
 	uint32_t snd_wnd, max_snd_wnd;  /* the tester's window, as the target sees it */
 	uint32_t irs, rcv_nxt, rcv_wnd; /* the target's receive side */
+	uint32_t rcv_sent;              /* the end of the tester's data so far (with have_irs):
+					 * an ACK up to it shows the target holds that data */
 	int fin_sent;                   /* the target sent its FIN, at fin_seq */
 	uint32_t fin_seq;
 	int fin_rcvd;                   /* the tester's FIN arrived (maybe above a hole) */

@@ -460,7 +460,7 @@ void test_model_ts_echo(struct t_ctx *t)
 }
 
 /* The receive window does not slide as in-order data is taken: its right edge stays
- * where the target advertised it (RCV.NXT + RCV.WND when it last sent), until the
+ * where the target advertised it (its ACK plus its window when it last sent), until the
  * target advertises again. Back-to-back segments fill it; the one past its edge is not
  * acceptable (3.10.7.4, Table 6) and draws an ACK of RCV.NXT. */
 void test_model_window_edge(struct t_ctx *t)
@@ -500,6 +500,50 @@ void test_model_window_edge(struct t_ctx *t)
 	T_EQ_U(t, k.rcv_wnd, 2000);
 	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
 	T_EQ_U(t, o[0].reply.ack, X + off + 1000);
+	/* an ACK that comes while the tester's segments are on their way: the edge is its
+	 * ACK plus its window, not the model's RCV.NXT plus that window */
+	k = o[0].next;                          /* RCV.NXT = X+4001, and the edge X+5001 */
+	adv.ack = X + 2001;                     /* an ACK of the second segment, sent before */
+	adv.win = 2000;                         /* the third and the fourth came: edge X+4001 */
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_wnd, 0);
+	s.seq = X + 4001;
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	T_EQ_U(t, o[0].reply.ack, X + 4001);   /* past the edge: not taken */
+	adv.ack = X + 4001;                     /* the target read 1500: the edge moves */
+	adv.win = 1500;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_wnd, 1500);
+	/* scaled: a window of 3 << 7 at X+3001 leaves 384 - 1000 < 0: nothing above X+4001 */
+	k.ws_target = 7;
+	k.ws_tester = 0;
+	adv.ack = X + 3001;
+	adv.win = 3;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_wnd, 0);
+	adv.win = 10;                           /* 1280: the edge X+4281 */
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_wnd, 280);
+	/* the target takes a segment past the edge whole (as gVisor does): its ACK of data
+	 * the tester sent moves the model's RCV.NXT there; an ACK above what was sent does not */
+	k.ws_target = k.ws_tester = -1;
+	adv.ack = X + 4001;
+	adv.win = 100;                          /* the edge X+4101 */
+	tc_model_sent(&k, &adv);
+	s.seq = X + 4001;                       /* 4001:5001, 900 octets past the edge */
+	n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+	k = o[0].next;
+	T_EQ_U(t, k.rcv_nxt, X + 4101);         /* the model trims at the edge */
+	T_EQ_U(t, k.rcv_sent, X + 5001);
+	adv.ack = X + 5001;                     /* the target took all of it */
+	adv.win = 0;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_nxt, X + 5001);
+	T_EQ_U(t, k.rcv_wnd, 0);
+	adv.ack = X + 6001;                     /* never sent: not followed */
+	adv.win = 500;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_nxt, X + 5001);
 }
 
 /* A SYN with data in LISTEN: the SYN-ACK acknowledges the SYN alone (3.10.7.2, the text
