@@ -644,8 +644,20 @@ void tc_model_sent(struct tc_tcb *t, const struct tc_seg *s)
 		return;
 	}
 	if (s->flags & TC_ACK) {
+		/* a duplicate ACK below the model's RCV.NXT (the same ACK and window again, no
+		 * data, no SYN, FIN or RST): a segment of the tester's came and the target's
+		 * RCV.NXT did not move, so it does not hold the data the model took there (it
+		 * dropped it: a buffer full, a segment past its edge not trimmed but let go).
+		 * The model follows; an ACK of that data later moves it up again. */
+		if (t->have_irs && t->have_last_ack && !(s->flags & (TC_SYN | TC_FIN | TC_RST)) && !s->payload_len &&
+		    s->ack == t->last_ack_sent && s->win == t->last_win_sent && tc_seq_lt(s->ack, t->rcv_nxt) &&
+		    !t->fin_rcvd) {
+			t->rcv_nxt = s->ack;
+			t->nholes = 0;
+		}
 		t->have_last_ack = 1;
 		t->last_ack_sent = s->ack;
+		t->last_win_sent = s->win;
 	}
 	if (s->flags & TC_SYN) {
 		t->have_iss = 1;

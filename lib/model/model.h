@@ -45,6 +45,7 @@ struct tc_tcb {
 	int have_ts_recent;
 	uint32_t ts_recent;             /* the tester's last accepted TSval (RFC 7323) */
 	int have_last_ack;
+	uint16_t last_win_sent;         /* and its window field */
 	uint32_t last_ack_sent;         /* the ACK of the target's last segment: RFC 7323
 					 * 4.3 takes a TSval only from a segment at or
 					 * below it (Linux: rcv_wup) */

@@ -544,6 +544,27 @@ void test_model_window_edge(struct t_ctx *t)
 	adv.win = 500;
 	tc_model_sent(&k, &adv);
 	T_EQ_U(t, k.rcv_nxt, X + 5001);
+	/* the target lets data go that the model took (a full buffer): the same ACK and
+	 * window twice below the model's RCV.NXT bring the model down to it */
+	adv.ack = X + 5001;
+	adv.win = 3000;                         /* the edge X+8001 */
+	tc_model_sent(&k, &adv);
+	for (s.seq = X + 5001; s.seq != X + 8001; s.seq += 1000) {
+		n = tc_model_arrive(&k, &s, o, TC_MODEL_MAX_OUTCOMES);
+		k = o[0].next;
+	}
+	T_EQ_U(t, k.rcv_nxt, X + 8001);
+	adv.ack = X + 6001;                     /* it took the first, */
+	adv.win = 2000;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_nxt, X + 8001);         /* (an ACK on its way: nothing to tell yet) */
+	tc_model_sent(&k, &adv);                /* and the next two came to nothing */
+	T_EQ_U(t, k.rcv_nxt, X + 6001);
+	T_EQ_U(t, k.rcv_wnd, 2000);
+	adv.win = 2500;                         /* a window update is no duplicate */
+	k.rcv_nxt = X + 8001;
+	tc_model_sent(&k, &adv);
+	T_EQ_U(t, k.rcv_nxt, X + 8001);
 }
 
 /* A SYN with data in LISTEN: the SYN-ACK acknowledges the SYN alone (3.10.7.2, the text
