@@ -14,11 +14,10 @@ struct tc_frame {
 	int n, pc;
 };
 
-struct tc_conn {
-	const struct tc_case *c;
-	struct tc_result *r;
-	struct tc_run_env *env;
-	struct tc_track trk;
+/* Where a case's steps stand on one connection: the frame (the case's steps, or the
+ * branch committed to), the open alternatives, the deadline, when the step began and
+ * the TCB then, the target's segments not yet matched. */
+struct rn_exec {
 	struct tc_frame top, br;
 	int in_br;                      /* executing a committed alternative */
 	const struct tc_step *alt;      /* a group whose branches are still open */
@@ -30,20 +29,13 @@ struct tc_conn {
 	struct tc_tcb step_tcb;         /* the target's TCB then: what RCV.NXT etc. mean */
 	int queue[TC_QUEUE];            /* trace indices of target segments not yet matched */
 	int qh, qt;
-	uint32_t isn_t, isn_r;
-	int bound;                      /* the target's ISN is known */
 	int resolve_failed;             /* a TCB name of an expectation was not known yet */
-	uint32_t rcv_nxt_t;             /* the tester's RCV.NXT (absolute) */
-	int have_rcv;
-	uint32_t snd_nxt_t;             /* the tester's SND.NXT (absolute) */
-	uint32_t ts_recent;             /* the target's last TSval */
-	uint64_t ts_base_us;
-	uint16_t tport, rport;
-	uint32_t agent_id;
-	int agent_wait;
-	int listen_wait;                /* 'listen PP MODE' sent, its answer not yet here */
-	int unlistened;                 /* 'unlisten PP' sent */
-	uint64_t gap_until;             /* isn-clock: the next sample waits until then */
+};
+
+/* What the target's replies on one connection of a case are weighed against: the
+ * model's outcomes, rate limits, runs of the tester's segments, silences met. All zero
+ * on a new connection. */
+struct rn_rep {
 	/* The model's outcomes for the tester's last segment (for "< model"). */
 	struct tc_outcome last[TC_MODEL_MAX_OUTCOMES];
 	int nlast;
@@ -62,12 +54,11 @@ struct tc_conn {
 	int met_line;                   /* the line of the last expectation met (0: none) */
 	const struct tc_step *quiet_st; /* the last "< nothing" met, and its window */
 	uint64_t quiet_t0, quiet_t1;
-	int done, torn_down;
-	/* @samples: the runs done, their ISNs, and the trace kept (the first three). */
-	int sample;
-	struct tc_isn_sample *isns;
-	int trace_mark;
-	int retries;                    /* runs made again after they departed */
+};
+
+/* What a real service does on one connection of a case (run/service.c): all zero on a
+ * new connection (rn_svc_reset). */
+struct rn_svc {
 	/* A banner service's greeting (run/service.c): not yet due, awaited, taken. */
 	enum { TC_BANNER_NONE = 0, TC_BANNER_DUE, TC_BANNER_TAKEN } banner;
 	uint32_t banner_len;            /* its bytes: the target's numbers count from after them */
@@ -88,6 +79,38 @@ struct tc_conn {
 	uint32_t asked;                 /* the bytes of answers asked for (send port, agent send) */
 	struct tc_seg view;             /* a queued segment without a service's answer at its front
 					 * (rn_queue_pop); it owns nothing */
+};
+
+struct tc_conn {
+	const struct tc_case *c;
+	struct tc_result *r;
+	struct tc_run_env *env;
+	struct tc_track trk;
+	struct rn_exec ex;              /* where the steps are: rn_exec_reset() on a new connection */
+	/* The connection's numbers: both ISNs, the tester's side, its ports (a sample's next
+	 * run sets them anew). */
+	uint32_t isn_t, isn_r;
+	int bound;                      /* the target's ISN is known */
+	uint32_t rcv_nxt_t;             /* the tester's RCV.NXT (absolute) */
+	int have_rcv;
+	uint32_t snd_nxt_t;             /* the tester's SND.NXT (absolute) */
+	uint32_t ts_recent;             /* the target's last TSval */
+	uint64_t ts_base_us;
+	uint16_t tport, rport;
+	/* The agent's request in flight. */
+	uint32_t agent_id;
+	int agent_wait;
+	int listen_wait;                /* 'listen PP MODE' sent, its answer not yet here */
+	int unlistened;                 /* 'unlisten PP' sent */
+	uint64_t gap_until;             /* isn-clock: the next sample waits until then */
+	struct rn_rep rep;              /* the replies of this connection: all zero on a new one */
+	int done, torn_down;
+	/* @samples: the runs done, their ISNs, and the trace kept (the first three). */
+	int sample;
+	struct tc_isn_sample *isns;
+	int trace_mark;
+	int retries;                    /* runs made again after they departed */
+	struct rn_svc svc;              /* a real service's part (run/service.c) */
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
 };
 

@@ -7,7 +7,7 @@
  * numbers); -1 if the trace has not shown it yet. */
 static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
 {
-	const struct tc_tcb *t = &k->step_tcb;
+	const struct tc_tcb *t = &k->ex.step_tcb;
 
 	switch (s) {
 	case TC_SYM_RCV_NXT: *v = t->rcv_nxt; return t->have_irs ? 0 : -1;
@@ -17,7 +17,7 @@ static int sym_value(const struct tc_conn *k, enum tc_sym s, uint32_t *v)
 	case TC_SYM_SND_UNA: *v = t->snd_una; return t->have_iss ? 0 : -1;
 	case TC_SYM_ISS:        /* a banner or an answer taken counts as the SYN's: the case's
 				 * ISS+1 follows it */
-		*v = t->iss + k->banner_len + k->answer_len;
+		*v = t->iss + k->svc.banner_len + k->svc.answer_len;
 		return t->have_iss ? 0 : -1;
 	case TC_SYM_SND_WND: *v = t->snd_wnd; return 0;
 	default: return -1;

@@ -20,7 +20,7 @@ uint64_t rn_now(const struct tc_conn *k)
 
 struct tc_frame *rn_cur(struct tc_conn *k)
 {
-	return k->in_br ? &k->br : &k->top;
+	return k->ex.in_br ? &k->ex.br : &k->ex.top;
 }
 
 /* cur_line - the line of the step the case is at (the first open alternative's). */
@@ -29,10 +29,10 @@ static int cur_line(struct tc_conn *k)
 	struct tc_frame *f = rn_cur(k);
 	int i;
 
-	if (k->alt) {
-		for (i = 0; i < k->alt->nbr; i++)
-			if (k->live & (1u << i))
-				return k->alt->br[i].steps[k->bpc[i]].line;
+	if (k->ex.alt) {
+		for (i = 0; i < k->ex.alt->nbr; i++)
+			if (k->ex.live & (1u << i))
+				return k->ex.alt->br[i].steps[k->ex.bpc[i]].line;
 	}
 	return f->pc < f->n ? f->steps[f->pc].line : 0;
 }
@@ -40,35 +40,35 @@ static int cur_line(struct tc_conn *k)
 void rn_next_step(struct tc_conn *k)
 {
 	rn_cur(k)->pc++;
-	k->armed = 0;
-	k->step_t0 = rn_now(k);
-	k->step_tcb = k->trk.t;
+	k->ex.armed = 0;
+	k->ex.step_t0 = rn_now(k);
+	k->ex.step_tcb = k->trk.t;
 }
 
 /* met - an expectation of line @line was met: the tester's next segment begins a new run. */
 void rn_met(struct tc_conn *k, int line)
 {
-	k->run_open = 0;
-	k->met_line = line;
+	k->rep.run_open = 0;
+	k->rep.met_line = line;
 }
 
 /* run_send - the tester sent a segment at @t for the step of @line. */
 void rn_run_send(struct tc_conn *k, int line, uint64_t t)
 {
-	if (k->run_open)
+	if (k->rep.run_open)
 		return;
-	k->run_open = 1;
-	k->run_us = t;
-	k->run_line = line;
+	k->rep.run_open = 1;
+	k->rep.run_us = t;
+	k->rep.run_line = line;
 }
 
 void rn_arm(struct tc_conn *k, uint64_t dur)
 {
-	if (k->armed)
+	if (k->ex.armed)
 		return;
-	k->armed = 1;
-	k->armed_dur = dur;
-	k->deadline = rn_now(k) + dur;
+	k->ex.armed = 1;
+	k->ex.armed_dur = dur;
+	k->ex.deadline = rn_now(k) + dur;
 }
 
 /* choose_path - of the case's state paths, the one the trace followed, or else the
@@ -190,12 +190,12 @@ void rn_diverge(struct tc_conn *k, const struct tc_step *st, const char *observe
 		v = TC_V_INCONCLUSIVE;
 		why = "the echo service sent nothing: a service that does not echo, not the stack, may be the cause";
 	}
-	if (v == TC_V_FAIL && k->merged) {
+	if (v == TC_V_FAIL && k->svc.merged) {
 		/* not what went on the wire: a frame no link of this MTU carries */
 		snprintf(spoke, sizeof(spoke), "a frame of the target's says %u bytes, more than were captured: "
 			 "segments merged on this host (GRO or LRO on the tester's interface, or a peer's "
 			 "segmentation offload), not as the target sent them; ethtool -K IF gro off lro off",
-			 k->merged);
+			 k->svc.merged);
 		v = TC_V_INCONCLUSIVE;
 		why = spoke;
 	} else if (v == TC_V_FAIL && rn_service_spoke(k, spoke, sizeof(spoke))) {
@@ -252,18 +252,18 @@ static void step_once(struct tc_conn *k, int *wait)
 			return;
 		}
 		k->gap_until = 0;
-		k->armed = 0;
+		k->ex.armed = 0;
 	}
 	if (rn_service_wait(k, wait))
 		return;
-	if (k->alt) {
+	if (k->ex.alt) {
 		rn_step_alt(k, wait);
 		return;
 	}
 	if (f->pc >= f->n) {
-		if (k->in_br) {
-			k->in_br = 0;
-			k->top.pc++;
+		if (k->ex.in_br) {
+			k->ex.in_br = 0;
+			k->ex.top.pc++;
 			return;
 		}
 		if (k->c->npaths && k->trk.npath && !choose_path(k)) {
@@ -293,7 +293,7 @@ static void step_once(struct tc_conn *k, int *wait)
 			}
 		}
 		rn_arm(k, st->dur_us);
-		if (rn_now(k) < k->deadline)
+		if (rn_now(k) < k->ex.deadline)
 			*wait = 1;
 		else if (rn_check_state(k, st) == 0)
 			rn_next_step(k);
@@ -305,11 +305,11 @@ static void step_once(struct tc_conn *k, int *wait)
 			rn_next_step(k);
 		break;
 	case TC_STEP_ALT:
-		k->step_tcb = k->trk.t;
-		k->alt = st;
-		k->live = (1u << st->nbr) - 1;
-		memset(k->bpc, 0, sizeof(k->bpc));
-		k->armed = 0;
+		k->ex.step_tcb = k->trk.t;
+		k->ex.alt = st;
+		k->ex.live = (1u << st->nbr) - 1;
+		memset(k->ex.bpc, 0, sizeof(k->ex.bpc));
+		k->ex.armed = 0;
 		break;
 	}
 }
@@ -322,6 +322,15 @@ void rn_advance(struct tc_conn *k)
 		step_once(k, &wait);
 }
 
+void rn_exec_reset(struct tc_conn *k)
+{
+	memset(&k->ex, 0, sizeof(k->ex));
+	k->ex.top.steps = k->c->steps;
+	k->ex.top.n = k->c->nsteps;
+	k->ex.step_t0 = rn_now(k);
+	k->ex.step_tcb = k->trk.t;
+}
+
 struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct tc_run_env *env,
 			    uint16_t tport, uint32_t isn)
 {
@@ -330,8 +339,6 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 	k->c = c;
 	k->r = r;
 	k->env = env;
-	k->top.steps = c->steps;
-	k->top.n = c->nsteps;
 	k->tport = tport;
 	k->rport = c->port == TC_PORT_ACTIVE ? 0 : env->tg->ports[c->port];
 	if (rn_listen_mode(k))
@@ -340,6 +347,7 @@ struct tc_conn *tc_conn_new(const struct tc_case *c, struct tc_result *r, struct
 	k->snd_nxt_t = k->isn_t;
 	k->settle_us = 2000;
 	tc_track_init(&k->trk, c->port == TC_PORT_CLOSED || c->port == TC_PORT_ACTIVE ? TC_ST_CLOSED : TC_ST_LISTEN);
+	rn_exec_reset(k);
 	r->tester_isn = k->isn_t;
 	r->tester_port = tport;
 	r->target_port = k->rport;
@@ -353,8 +361,8 @@ void tc_conn_start(struct tc_conn *k)
 
 	k->r->start_us = rn_now(k);
 	k->ts_base_us = k->r->start_us;
-	k->step_t0 = k->r->start_us;
-	k->step_tcb = k->trk.t;
+	k->ex.step_t0 = k->r->start_us;
+	k->ex.step_tcb = k->trk.t;
 	if (mode) {             /* the case's own listener first (tester/PROTOCOL.md) */
 		char cmd[64];
 
@@ -371,11 +379,11 @@ void tc_conn_start(struct tc_conn *k)
 /* enqueue - trace entry @idx waits for the step that judges it. */
 static void enqueue(struct tc_conn *k, int idx)
 {
-	if (k->qt - k->qh >= TC_QUEUE) {
+	if (k->ex.qt - k->ex.qh >= TC_QUEUE) {
 		tc_conn_abort(k, TC_V_ERROR, "more than 256 unmatched segments from the target");
 		return;
 	}
-	k->queue[k->qt++ % TC_QUEUE] = idx;
+	k->ex.queue[k->ex.qt++ % TC_QUEUE] = idx;
 	rn_advance(k);
 }
 
@@ -401,8 +409,8 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 		enqueue(k, idx);
 		return;
 	}
-	if (s->truncated && s->cut && !k->merged)
-		k->merged = s->ip_len + (s->family == 6 ? 40u : 0u);
+	if (s->truncated && s->cut && !k->svc.merged)
+		k->svc.merged = s->ip_len + (s->family == 6 ? 40u : 0u);
 	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
 		uint32_t end = s->seq + tc_seg_len(s);
 
@@ -418,7 +426,7 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 	}
 	k->trk.line = cur_line(k);
 	/* the target's retransmission timer, while the model's answer is awaited */
-	if (rn_cur(k)->pc < rn_cur(k)->n && rn_cur(k)->steps[rn_cur(k)->pc].kind == TC_STEP_MODEL && !k->alt &&
+	if (rn_cur(k)->pc < rn_cur(k)->n && rn_cur(k)->steps[rn_cur(k)->pc].kind == TC_STEP_MODEL && !k->ex.alt &&
 	    tc_track_is_retransmission(&k->trk, s))
 		k->r->trace[idx].note = "retransmission";
 	tc_track_in(&k->trk, s);
@@ -434,7 +442,7 @@ void tc_conn_tick(struct tc_conn *k)
 	struct tc_step fake;
 	int rl;
 
-	if (k->done || !k->armed || rn_now(k) < k->deadline)
+	if (k->done || !k->ex.armed || rn_now(k) < k->ex.deadline)
 		return;
 	if (k->listen_wait) {
 		rn_error(k, "the agent did not answer 'listen %u'", k->tport);
@@ -446,45 +454,45 @@ void tc_conn_tick(struct tc_conn *k)
 		rn_advance(k);
 		return;
 	}
-	if (k->alt) {
+	if (k->ex.alt) {
 		int i, first = -1, all_rl = 1;
 		unsigned quiet = 0;
 
 		/* the branches that expected silence got it; the others are over */
-		for (i = 0; i < k->alt->nbr; i++)
-			if ((k->live & (1u << i)) && k->alt->br[i].steps[k->bpc[i]].kind == TC_STEP_NOTHING)
+		for (i = 0; i < k->ex.alt->nbr; i++)
+			if ((k->ex.live & (1u << i)) && k->ex.alt->br[i].steps[k->ex.bpc[i]].kind == TC_STEP_NOTHING)
 				quiet |= 1u << i;
 		if (quiet) {
 			for (i = 0; !(quiet & (1u << i)); i++)
 				;
-			k->quiet_st = &k->alt->br[i].steps[k->bpc[i]];     /* the first silence met */
-			rn_met(k, k->quiet_st->line);
-			k->quiet_t0 = k->deadline - k->armed_dur;
-			k->quiet_t1 = k->deadline;
-			for (i = 0; i < k->alt->nbr; i++)
+			k->rep.quiet_st = &k->ex.alt->br[i].steps[k->ex.bpc[i]];     /* the first silence met */
+			rn_met(k, k->rep.quiet_st->line);
+			k->rep.quiet_t0 = k->ex.deadline - k->ex.armed_dur;
+			k->rep.quiet_t1 = k->ex.deadline;
+			for (i = 0; i < k->ex.alt->nbr; i++)
 				if (quiet & (1u << i))
-					k->bpc[i]++;
-			k->live = quiet;
-			k->armed = 0;
-			k->step_t0 = rn_now(k);
+					k->ex.bpc[i]++;
+			k->ex.live = quiet;
+			k->ex.armed = 0;
+			k->ex.step_t0 = rn_now(k);
 			tc_track_settle(&k->trk);
-			k->step_tcb = k->trk.t;
+			k->ex.step_tcb = k->trk.t;
 			rn_advance(k);
 			return;
 		}
-		for (i = 0; i < k->alt->nbr; i++) {
-			if (!(k->live & (1u << i)))
+		for (i = 0; i < k->ex.alt->nbr; i++) {
+			if (!(k->ex.live & (1u << i)))
 				continue;
 			if (first < 0)
 				first = i;
-			all_rl &= k->alt->br[i].steps[k->bpc[i]].ratelimited;
+			all_rl &= k->ex.alt->br[i].steps[k->ex.bpc[i]].ratelimited;
 		}
 		all_rl &= rn_rate_limit_may_explain(k);
-		fake = *k->alt;
+		fake = *k->ex.alt;
 		rn_alt_expects(k, exp, sizeof(exp));
 		fake.text = exp;
-		fake.line = k->alt->br[first].steps[k->bpc[first]].line;
-		snprintf(obs, sizeof(obs), "nothing within %llu ms", (unsigned long long)k->armed_dur / 1000);
+		fake.line = k->ex.alt->br[first].steps[k->ex.bpc[first]].line;
+		snprintf(obs, sizeof(obs), "nothing within %llu ms", (unsigned long long)k->ex.armed_dur / 1000);
 		rn_diverge(k, &fake, obs, all_rl ? "a rate limit may have suppressed the reply" : NULL,
 			all_rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);
 		return;
@@ -507,7 +515,7 @@ void tc_conn_tick(struct tc_conn *k)
 
 uint64_t tc_conn_deadline(const struct tc_conn *k)
 {
-	return !k->done && k->armed ? k->deadline : 0;
+	return !k->done && k->ex.armed ? k->ex.deadline : 0;
 }
 
 int tc_conn_done(const struct tc_conn *k)

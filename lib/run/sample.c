@@ -58,42 +58,22 @@ uint64_t rn_sample_gap(const struct tc_case *c, int sample, uint64_t settle_us)
 static int restart(struct tc_conn *k)
 {
 	k->torn_down = 0;
-	k->qh = k->qt = 0;
-	k->top.pc = 0;
-	k->in_br = 0;
-	k->alt = NULL;
-	k->armed = 0;
 	k->bound = 0;
 	k->have_rcv = 0;
-	k->nlast = 0;
-	k->invalid_us[0] = k->invalid_us[1] = 0;        /* a rate limit is per connection */
-	k->run_open = 0;
-	k->run_us = 0;
-	k->met_line = 0;
-	k->quiet_st = NULL;
-	k->out_invalid = 0;
-	k->banner = TC_BANNER_NONE;     /* a new connection: a new greeting */
-	k->banner_len = 0;
-	k->banner_ssh = 0;
-	k->banner_armed = 0;
-	k->req = TC_REQ_NONE;
-	k->answer = TC_ANSWER_NONE;
-	k->answer_len = 0;
-	k->close_us = 0;
-	k->asked = 0;
+	memset(&k->rep, 0, sizeof(k->rep));     /* a rate limit, a run, a silence: per connection */
+	memset(&k->svc, 0, sizeof(k->svc));     /* a new connection: a new greeting, request... */
 	k->isn_t = k->isn_t * 2654435761u + 0x9e3779b9u;
 	k->snd_nxt_t = k->isn_t;
 	if (!k->c->same_port) {
 		if (!k->env->next_port || (k->env->port_hi && k->env->next_port > k->env->port_hi)) {
 			rn_error(k, "%s: sample %d: no tester port left in the run's range", k->c->file,
-					     k->sample + 1);
+				 k->sample + 1);
 			return 1;
 		}
 		k->tport = k->env->next_port++;
 	}
 	tc_track_init(&k->trk, k->trk.path[0]);
-	k->step_t0 = rn_now(k);
-	k->step_tcb = k->trk.t;
+	rn_exec_reset(k);
 	return 0;
 }
 
@@ -107,7 +87,7 @@ int rn_sample_done(struct tc_conn *k)
 
 	if (!k->bound) {
 		rn_error(k, "%s: sample %d: no SYN from the target bound its ISN", k->c->file,
-				     k->sample + 1);
+			 k->sample + 1);
 		return 1;
 	}
 	k->isns = tc_xrealloc(k->isns, (size_t)(k->sample + 1) * sizeof(*k->isns));

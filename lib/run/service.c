@@ -30,7 +30,7 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	struct tc_outcome keep[TC_MODEL_MAX_OUTCOMES];
 	struct tc_seg a;
 	char err[TC_ERRLEN];
-	int i, nkeep = k->nlast;
+	int i, nkeep = k->rep.nlast;
 
 	for (i = k->r->ntrace - 1; i >= 0 && !last; i--)
 		if (k->r->trace[i].seg.dir == TC_DIR_OUT && k->r->trace[i].seg.ip_proto == 6)
@@ -60,10 +60,10 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	a.t_us = rn_now(k);
 	if (tc_seq_gt(a.seq + tc_seg_len(&a), k->snd_nxt_t))
 		k->snd_nxt_t = a.seq + tc_seg_len(&a);
-	memcpy(keep, k->last, sizeof(keep));
+	memcpy(keep, k->rep.last, sizeof(keep));
 	tc_track_out(&k->trk, &a);
-	memcpy(k->last, keep, sizeof(keep));
-	k->nlast = nkeep;
+	memcpy(k->rep.last, keep, sizeof(keep));
+	k->rep.nlast = nkeep;
 	tc_result_trace_add(k->r, &a, 0, note);
 	tc_seg_free(&a);
 	return 0;
@@ -80,10 +80,10 @@ static uint32_t request(struct tc_conn *k, const char *req, const char *note)
 
 	if (service_send(k, TC_ACK | TC_PSH, req, note, k->rcv_nxt_t) < 0)
 		return 0;
-	k->req = TC_REQ_SENT;
-	k->req_seq = k->trk.t.snd_nxt;
-	k->req_answered = 0;
-	k->req_end = at + n;
+	k->svc.req = TC_REQ_SENT;
+	k->svc.req_seq = k->trk.t.snd_nxt;
+	k->svc.req_answered = 0;
+	k->svc.req_end = at + n;
 	k->isn_t += n;
 	k->r->tester_isn = k->isn_t;
 	return n;
@@ -97,7 +97,7 @@ static int send_request(struct tc_conn *k)
 
 	if (!n)
 		return -1;
-	k->asked += TC_SEND_PORT_BYTES;
+	k->svc.asked += TC_SEND_PORT_BYTES;
 	tc_result_add_note(k->r, "the send port is the http service's: its request (%u bytes, a range of its page "
 			   "whose whole answer is %u bytes) went out once the connection was up; the tester's "
 			   "sequence numbers are counted from after it", n, TC_SEND_PORT_BYTES);
@@ -116,7 +116,7 @@ static const char *service_kind(const struct tc_target *tg)
  * read after their close would draw a reset, so nothing more follows. */
 static const char *close_line(const struct tc_conn *k, uint32_t off)
 {
-	if (k->banner_ssh)
+	if (k->svc.banner_ssh)
 		return off ? "\r\n" : "tcpconform\r\n";
 	return off ? "\r\nQUIT\r\n" : "QUIT\r\n";
 }
@@ -132,9 +132,9 @@ void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 	tc_track_rd_closed(&k->trk);         /* a server closes: it reads no more */
 	if (t->st == TC_ST_CLOSE_WAIT || t->st == TC_ST_LAST_ACK) {
 		/* it has read the tester's FIN: it closes of its own accord (when did it) */
-		for (i = k->r->ntrace - 1; i >= 0 && !k->close_us; i--)
+		for (i = k->r->ntrace - 1; i >= 0 && !k->svc.close_us; i--)
 			if (k->r->trace[i].seg.dir == TC_DIR_OUT && (k->r->trace[i].seg.flags & TC_FIN))
-				k->close_us = k->r->trace[i].seg.t_us;
+				k->svc.close_us = k->r->trace[i].seg.t_us;
 		tc_result_add_note(k->r, "line %d: '%s' is the %s service's: it closes on the tester's FIN",
 				   st->line, st->text, kind);
 		rn_next_step(k);
@@ -153,10 +153,10 @@ void rn_service_close(struct tc_conn *k, const struct tc_step *st)
 	else
 		tc_fill_close(at - (k->isn_t + 1), req, sizeof(req));
 	/* before the send: the answer may be captured before the send returns */
-	k->close_us = rn_now(k);
+	k->svc.close_us = rn_now(k);
 	if (!(n = request(k, req, "request for a close")))
 		return;
-	k->answer = TC_ANSWER_DUE;
+	k->svc.answer = TC_ANSWER_DUE;
 	tc_result_add_note(k->r, "line %d: '%s' is the %s service's: the tester ended its %s (%u bytes) "
 			   "asking it to close after its answer; the answer is acknowledged as it comes, and both "
 			   "sides' sequence numbers count from after them", st->line, st->text, kind,
@@ -173,7 +173,7 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	char why[160];
 	int n = k->trk.npath;
 
-	if ((k->env->tg->fill != TC_FILL_HTTP && !k->env->tg->banner) || k->env->tg->have_agent || k->alt || !cl ||
+	if ((k->env->tg->fill != TC_FILL_HTTP && !k->env->tg->banner) || k->env->tg->have_agent || k->ex.alt || !cl ||
 	    !tc_step_closes(cl) ||
 	    fin->kind != TC_STEP_EXPECT || !(fin->seg.flags & TC_FIN) || (st->seg.flags & TC_FIN) ||
 	    (s->flags & (TC_FIN | TC_SYN | TC_RST)) != TC_FIN || s->payload_len || k->trk.t.st != TC_ST_LAST_ACK ||
@@ -192,7 +192,7 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the %s service's FIN (it closed at "
 			   "once): the segment is taken for line %d, then for line %d", st->line,
 			   service_kind(k->env->tg), st->line, fin->line);
-	k->qh--;                        /* the same segment, for the FIN's step */
+	k->ex.qh--;                        /* the same segment, for the FIN's step */
 	rn_next_step(k);
 	return 1;
 }
@@ -218,7 +218,7 @@ void rn_service_send(struct tc_conn *k, const struct tc_step *st)
 	}
 	if (!(n = request(k, req, "request for the application's bytes")))
 		return;
-	k->asked += st->arg;
+	k->svc.asked += st->arg;
 	tc_result_add_note(k->r, "line %d: '%s' is the http service's: the tester sent a request (%u bytes, a range "
 			   "of its page) whose whole answer is %u bytes, and counts its numbers from after it",
 			   st->line, st->text, n, st->arg);
@@ -229,22 +229,22 @@ void rn_service_send(struct tc_conn *k, const struct tc_step *st)
  * the steps'; its FIN is theirs. 1 if @s was the answer's. */
 static int answer_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 {
-	if (k->answer != TC_ANSWER_DUE || s->sport != k->rport || (s->flags & (TC_SYN | TC_RST)))
+	if (k->svc.answer != TC_ANSWER_DUE || s->sport != k->rport || (s->flags & (TC_SYN | TC_RST)))
 		return 0;
 	if (!s->payload_len) {
 		if (s->flags & TC_FIN)
-			k->answer = TC_ANSWER_TAKEN;
+			k->svc.answer = TC_ANSWER_TAKEN;
 		return 0;
 	}
 	k->r->trace[idx].note = "answer";
-	k->answer_len += s->payload_len;
+	k->svc.answer_len += s->payload_len;
 	k->isn_r += s->payload_len;
 	if (s->flags & TC_FIN) {
 		/* its last bytes and its FIN in one segment: the bytes are acknowledged, not the
 		 * FIN, and the steps see the FIN alone */
 		k->r->trace[idx].note = "answer, then the FIN";
 		k->r->trace[idx].lead = s->payload_len;
-		k->answer = TC_ANSWER_TAKEN;
+		k->svc.answer = TC_ANSWER_TAKEN;
 		service_send(k, TC_ACK, NULL, "answer acknowledged", s->seq + s->payload_len);
 		return 0;
 	}
@@ -259,20 +259,20 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	 * and a window update may follow when the application reads it): the tester's
 	 * doing, not a step's to judge. Numbered before the answer's first byte, and read
 	 * before it; or after an answer drawn to close, which the case does not count */
-	if (k->req && s->sport == k->rport && s->flags == TC_ACK && !s->payload_len && s->ack == k->req_end &&
-	    s->seq == k->req_seq && (!k->req_answered || k->answer_len)) {
-		k->req = TC_REQ_ACKED;
+	if (k->svc.req && s->sport == k->rport && s->flags == TC_ACK && !s->payload_len && s->ack == k->svc.req_end &&
+	    s->seq == k->svc.req_seq && (!k->svc.req_answered || k->svc.answer_len)) {
+		k->svc.req = TC_REQ_ACKED;
 		k->r->trace[idx].note = "request acknowledged";
 		return 1;
 	}
-	if (k->req && s->sport == k->rport) {
-		k->req = TC_REQ_ACKED;
-		k->req_answered |= s->payload_len > 0;
+	if (k->svc.req && s->sport == k->rport) {
+		k->svc.req = TC_REQ_ACKED;
+		k->svc.req_answered |= s->payload_len > 0;
 	}
 
 	/* the service's bytes again (its greeting or answer, sent before what the case
 	 * counts from): not the steps'; with its FIN, they see the FIN alone */
-	if ((k->answer_len || k->banner_len) && s->sport == k->rport && s->payload_len &&
+	if ((k->svc.answer_len || k->svc.banner_len) && s->sport == k->rport && s->payload_len &&
 	    !(s->flags & (TC_SYN | TC_RST)) && tc_seq_le(s->seq + s->payload_len, k->isn_r + 1)) {
 		k->r->trace[idx].note = s->flags & TC_FIN ? "the service's bytes again, then the FIN" :
 			"the service's bytes again";
@@ -281,51 +281,51 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	}
 	if (answer_take(k, s, idx))
 		return 1;
-	if (!k->env->tg->banner || k->banner == TC_BANNER_TAKEN || !s->payload_len || s->sport != k->rport ||
+	if (!k->env->tg->banner || k->svc.banner == TC_BANNER_TAKEN || !s->payload_len || s->sport != k->rport ||
 	    (s->flags & (TC_SYN | TC_RST)))
 		return 0;
 	k->r->trace[idx].note = "banner";
 	b = tc_seg_payload(s);
-	if (!k->banner_len)
-		k->banner_ssh = b && s->payload_len >= 4 && !memcmp(b, "SSH-", 4);
-	k->banner_len += s->payload_len;
+	if (!k->svc.banner_len)
+		k->svc.banner_ssh = b && s->payload_len >= 4 && !memcmp(b, "SSH-", 4);
+	k->svc.banner_len += s->payload_len;
 	/* the numbers of the case start after it: its first octet after the greeting is 1 */
 	k->isn_r += s->payload_len;
 	if (s->flags & TC_FIN)
 		return 0;               /* a greeting and a close: the FIN is the steps' to judge */
 	if (!b || b[s->payload_len - 1] != '\n')
 		return 1;               /* more of it to come */
-	k->banner = TC_BANNER_TAKEN;
+	k->svc.banner = TC_BANNER_TAKEN;
 	tc_result_add_note(k->r, "the banner service's greeting (%u bytes) was acknowledged before the case went "
-			   "on; the target's sequence numbers are counted from after it", k->banner_len);
+			   "on; the target's sequence numbers are counted from after it", k->svc.banner_len);
 	if (service_send(k, TC_ACK, NULL, "banner acknowledged", k->rcv_nxt_t) < 0)
 		return 1;
-	if (k->banner_armed) {
-		k->armed = 0;
-		k->banner_armed = 0;
+	if (k->svc.banner_armed) {
+		k->ex.armed = 0;
+		k->svc.banner_armed = 0;
 	}
-	k->step_t0 = rn_now(k);         /* the next step begins now, over the TCB as it is */
-	k->step_tcb = k->trk.t;
+	k->ex.step_t0 = rn_now(k);         /* the next step begins now, over the TCB as it is */
+	k->ex.step_tcb = k->trk.t;
 	rn_advance(k);
 	return 1;
 }
 
 int rn_service_wait(struct tc_conn *k, int *wait)
 {
-	if (k->env->tg->request && k->c->port == TC_PORT_SEND && k->req == TC_REQ_NONE && !k->alt &&
+	if (k->env->tg->request && k->c->port == TC_PORT_SEND && k->svc.req == TC_REQ_NONE && !k->ex.alt &&
 	    tc_track_state(&k->trk) == TC_ST_ESTABLISHED && send_request(k) < 0)
 		return 1;
-	if (!k->env->tg->banner || k->alt || k->banner == TC_BANNER_TAKEN)
+	if (!k->env->tg->banner || k->ex.alt || k->svc.banner == TC_BANNER_TAKEN)
 		return 0;
-	if (k->banner == TC_BANNER_NONE) {
+	if (k->svc.banner == TC_BANNER_NONE) {
 		if (tc_track_state(&k->trk) != TC_ST_ESTABLISHED)
 			return 0;
-		k->banner = TC_BANNER_DUE;      /* the application has the connection: it speaks */
+		k->svc.banner = TC_BANNER_DUE;      /* the application has the connection: it speaks */
 	}
-	if (!k->banner_armed) {
-		k->armed = 0;           /* the deadline is the greeting's now */
+	if (!k->svc.banner_armed) {
+		k->ex.armed = 0;           /* the deadline is the greeting's now */
 		rn_arm(k, BANNER_US);
-		k->banner_armed = 1;
+		k->svc.banner_armed = 1;
 	}
 	*wait = 1;
 	return 1;
@@ -333,7 +333,7 @@ int rn_service_wait(struct tc_conn *k, int *wait)
 
 int rn_service_late(struct tc_conn *k)
 {
-	if (!k->banner_armed || k->banner != TC_BANNER_DUE)
+	if (!k->svc.banner_armed || k->svc.banner != TC_BANNER_DUE)
 		return 0;
 	tc_result_set_reason(k->r, "%s: the banner service sent no greeting within %d s of the connection's "
 			     "establishment: the service, not the stack, may be the cause", k->c->file, BANNER_US / 1000000);
@@ -365,7 +365,7 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 			continue;
 		/* a close drawn: its answer and its FIN were asked for (in one segment, the
 		 * steps saw the FIN alone) */
-		if (k->close_us && s->t_us >= k->close_us && (s->flags & TC_FIN) &&
+		if (k->svc.close_us && s->t_us >= k->svc.close_us && (s->flags & TC_FIN) &&
 		    k->r->trace[i].lead == s->payload_len)
 			continue;
 		if (k->r->trace[i].note && !strcmp(k->r->trace[i].note, "answer"))
@@ -375,8 +375,8 @@ int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl)
 			continue;
 		/* the answers to the requests of the send port and of 'agent send', up to
 		 * their end: asked for, not spoken */
-		if (k->req && s->payload_len && !(s->flags & TC_FIN) &&
-		    s->seq - (k->isn_r + 1) + s->payload_len <= k->asked)
+		if (k->svc.req && s->payload_len && !(s->flags & TC_FIN) &&
+		    s->seq - (k->isn_r + 1) + s->payload_len <= k->svc.asked)
 			continue;
 		b = tc_seg_payload(s);
 		for (n = 0; b && n < s->payload_len && n < 60 && b[n] >= 0x20 && b[n] < 0x7f; n++)

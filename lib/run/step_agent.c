@@ -128,7 +128,7 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 
 	if (!k->done && k->listen_wait && id == k->agent_id) {
 		k->listen_wait = 0;
-		k->armed = 0;
+		k->ex.armed = 0;
 		if (!ok) {
 			rn_error(k, "the agent could not listen on port %u for this case: %s", k->tport, text);
 			return;

@@ -13,42 +13,42 @@ void rn_alt_expects(struct tc_conn *k, char *buf, size_t len)
 	int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < k->alt->nbr && off < len; i++) {
-		if (!(k->live & (1u << i)))
+	for (i = 0; i < k->ex.alt->nbr && off < len; i++) {
+		if (!(k->ex.live & (1u << i)))
 			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s[%s] %s", off ? " or " : "one of: ",
-					k->alt->br[i].name, k->alt->br[i].steps[k->bpc[i]].text);
+					k->ex.alt->br[i].name, k->ex.alt->br[i].steps[k->ex.bpc[i]].text);
 	}
 }
 
 static void alt_commit(struct tc_conn *k, int i)
 {
-	rn_add_alt_name(k, k->alt->br[i].name);
-	k->br.steps = k->alt->br[i].steps;
-	k->br.n = k->alt->br[i].nsteps;
-	k->br.pc = k->bpc[i];
-	k->in_br = 1;
-	k->alt = NULL;
-	k->armed = 0;
+	rn_add_alt_name(k, k->ex.alt->br[i].name);
+	k->ex.br.steps = k->ex.alt->br[i].steps;
+	k->ex.br.n = k->ex.alt->br[i].nsteps;
+	k->ex.br.pc = k->ex.bpc[i];
+	k->ex.in_br = 1;
+	k->ex.alt = NULL;
+	k->ex.armed = 0;
 }
 
 /* alt_decide - commit to a branch when the group allows it: 1 if done so. */
 static int alt_decide(struct tc_conn *k)
 {
-	const struct tc_step *g = k->alt;
+	const struct tc_step *g = k->ex.alt;
 	int i, first = -1, nlive = 0;
 
 	for (i = 0; i < g->nbr; i++) {
-		if (!(k->live & (1u << i)))
+		if (!(k->ex.live & (1u << i)))
 			continue;
 		nlive++;
 		if (first < 0)
 			first = i;
-		if (k->bpc[i] >= g->br[i].nsteps) {     /* this outcome is complete */
+		if (k->ex.bpc[i] >= g->br[i].nsteps) {     /* this outcome is complete */
 			rn_add_alt_name(k, g->br[i].name);
-			k->alt = NULL;
-			k->armed = 0;
-			k->top.pc++;
+			k->ex.alt = NULL;
+			k->ex.armed = 0;
+			k->ex.top.pc++;
 			return 1;
 		}
 	}
@@ -59,8 +59,8 @@ static int alt_decide(struct tc_conn *k)
 	/* A branch whose expectations so far all came true and that now wants to act
 	 * (send, wait, agent): the first such, in file order, is the outcome. */
 	for (i = 0; i < g->nbr; i++)
-		if ((k->live & (1u << i)) && g->br[i].steps[k->bpc[i]].kind != TC_STEP_EXPECT &&
-		    g->br[i].steps[k->bpc[i]].kind != TC_STEP_NOTHING) {
+		if ((k->ex.live & (1u << i)) && g->br[i].steps[k->ex.bpc[i]].kind != TC_STEP_EXPECT &&
+		    g->br[i].steps[k->ex.bpc[i]].kind != TC_STEP_NOTHING) {
 			alt_commit(k, i);
 			return 1;
 		}
@@ -75,14 +75,14 @@ static int alt_decide(struct tc_conn *k)
  */
 int rn_rate_limit_may_explain(const struct tc_conn *k)
 {
-	uint64_t before = k->out_invalid ? k->invalid_us[1] : k->invalid_us[0];
+	uint64_t before = k->rep.out_invalid ? k->rep.invalid_us[1] : k->rep.invalid_us[0];
 
-	return before && k->out_us - before <= TC_RATELIMIT_US;
+	return before && k->rep.out_us - before <= TC_RATELIMIT_US;
 }
 
 void rn_step_alt(struct tc_conn *k, int *wait)
 {
-	const struct tc_step *g = k->alt;
+	const struct tc_step *g = k->ex.alt;
 	const struct tc_seg *s;
 	char why[160], exp[600], obs[600];
 	unsigned matched = 0, state_off = 0, late = 0;
@@ -96,10 +96,10 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		/* each open branch waits as long as its own step says; the group, the longest;
 		 * but a branch that expects silence ends the wait when its silence is over */
 		for (i = 0; i < g->nbr; i++) {
-			const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
+			const struct tc_step *st = &g->br[i].steps[k->ex.bpc[i]];
 			uint64_t d = st->dur_us ? st->dur_us : k->c->timeout_us;
 
-			if (!(k->live & (1u << i)))
+			if (!(k->ex.live & (1u << i)))
 				continue;
 			if (st->kind == TC_STEP_NOTHING && (!quiet || d < quiet))
 				quiet = d;
@@ -113,22 +113,22 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 	if (rn_early(k, idx))
 		return;
 	for (i = 0; i < g->nbr; i++) {
-		const struct tc_step *st = &g->br[i].steps[k->bpc[i]];
-		uint64_t dt = s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0;
+		const struct tc_step *st = &g->br[i].steps[k->ex.bpc[i]];
+		uint64_t dt = s->t_us > k->ex.step_t0 ? s->t_us - k->ex.step_t0 : 0;
 
-		k->resolve_failed = 0;
+		k->ex.resolve_failed = 0;
 		/* each branch waits as long as its own step says: a segment later than that
 		 * is no answer to it, though a sibling still waits (the group waits the
 		 * longest) */
-		if ((k->live & (1u << i)) && st->kind == TC_STEP_EXPECT &&
+		if ((k->ex.live & (1u << i)) && st->kind == TC_STEP_EXPECT &&
 		    dt > (st->dur_us ? st->dur_us : k->c->timeout_us)) {
 			late |= 1u << i;
 			continue;
 		}
-		if (!(k->live & (1u << i)) || st->kind == TC_STEP_NOTHING ||
+		if (!(k->ex.live & (1u << i)) || st->kind == TC_STEP_NOTHING ||
 		    !rn_try_match(k, &st->seg, s, why, sizeof(why)) ||
 		    rn_too_early(k, &st->seg, s, why, sizeof(why))) {
-			if (k->resolve_failed) {
+			if (k->ex.resolve_failed) {
 				rn_error(k, "%s:%d: %s", k->c->file, st->line, why);
 				return;
 			}
@@ -144,7 +144,7 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 	if (!matched && state_off) {
 		for (i = 0; !(state_off & (1u << i)); i++)
 			;
-		rn_check_state(k, &g->br[i].steps[k->bpc[i]]);
+		rn_check_state(k, &g->br[i].steps[k->ex.bpc[i]]);
 		return;
 	}
 	if (!matched) {
@@ -153,8 +153,8 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		rn_alt_expects(k, exp, sizeof(exp));
 		fake.text = exp;
 		for (i = 0; i < g->nbr; i++)
-			if (k->live & (1u << i)) {
-				fake.line = g->br[i].steps[k->bpc[i]].line;
+			if (k->ex.live & (1u << i)) {
+				fake.line = g->br[i].steps[k->ex.bpc[i]].line;
 				break;
 			}
 		k->r->trace[idx].line = fake.line;
@@ -162,20 +162,20 @@ void rn_step_alt(struct tc_conn *k, int *wait)
 		rn_rel_text(k, s, obs, sizeof(obs));
 		if (late)
 			snprintf(why, sizeof(why), "it came %llu ms after the step began: later than the branches it "
-				 "would fit wait", (unsigned long long)((s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0) / 1000));
+				 "would fit wait", (unsigned long long)((s->t_us > k->ex.step_t0 ? s->t_us - k->ex.step_t0 : 0) / 1000));
 		rn_diverge(k, &fake, obs, late ? why : NULL, TC_V_FAIL);
 		return;
 	}
 	for (i = 0; i < g->nbr; i++)
 		if (matched & (1u << i)) {
 			if (!(k->r->trace[idx].line))
-				k->r->trace[idx].line = g->br[i].steps[k->bpc[i]].line;
-			k->bpc[i]++;
+				k->r->trace[idx].line = g->br[i].steps[k->ex.bpc[i]].line;
+			k->ex.bpc[i]++;
 		}
-	k->live = matched;
-	k->armed = 0;
+	k->ex.live = matched;
+	k->ex.armed = 0;
 	rn_met(k, k->r->trace[idx].line);
 	/* the branches' next steps begin now: their "after" and TCB names count from here */
-	k->step_t0 = rn_now(k);
-	k->step_tcb = k->trk.t;
+	k->ex.step_t0 = rn_now(k);
+	k->ex.step_tcb = k->trk.t;
 }

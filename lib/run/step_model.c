@@ -60,8 +60,8 @@ static void model_expects(const struct tc_conn *k, char *buf, size_t len)
 	char one[160];
 	int i;
 
-	for (i = 0; i < k->nlast && off < len; i++) {
-		reply_text(k, &k->last[i], one, sizeof(one));
+	for (i = 0; i < k->rep.nlast && off < len; i++) {
+		reply_text(k, &k->rep.last[i], one, sizeof(one));
 		off += (size_t)snprintf(buf + off, len - off, "%s %s", i ? " or" : "", one);
 	}
 }
@@ -75,7 +75,7 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 	struct tc_step show = *st;
 	int i, idx = 0, quiet = -1, all_rl = 1;
 
-	if (!k->nlast) {
+	if (!k->rep.nlast) {
 		rn_error(k, "%s:%d: '< model' needs a segment sent before it", k->c->file, st->line);
 		return;
 	}
@@ -91,10 +91,10 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		int pok = rn_port_ok(k, s, pwhy, sizeof(pwhy));
 
 		k->r->trace[idx].line = st->line;
-		for (i = 0; i < k->nlast && pok; i++)
-			if (k->last[i].nreply && tc_reply_matches(&k->last[i].reply, s)) {
-				rn_add_alt_name(k, k->last[i].name);
-				k->nlast = 0;
+		for (i = 0; i < k->rep.nlast && pok; i++)
+			if (k->rep.last[i].nreply && tc_reply_matches(&k->rep.last[i].reply, s)) {
+				rn_add_alt_name(k, k->rep.last[i].name);
+				k->rep.nlast = 0;
 				if (!k->bound && (s->flags & TC_SYN)) {   /* the SYN-ACK tells the ISN */
 					k->bound = 1;
 					k->isn_r = s->seq;
@@ -110,15 +110,15 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	rn_arm(k, st->dur_us);
-	if (rn_now(k) < k->deadline) {
+	if (rn_now(k) < k->ex.deadline) {
 		*wait = 1;
 		return;
 	}
-	for (i = 0; i < k->nlast; i++) {
-		if (!k->last[i].nreply && quiet < 0)
+	for (i = 0; i < k->rep.nlast; i++) {
+		if (!k->rep.last[i].nreply && quiet < 0)
 			quiet = i;
-		if (k->last[i].nreply)
-			all_rl &= k->last[i].reply.ratelimited;
+		if (k->rep.last[i].nreply)
+			all_rl &= k->rep.last[i].reply.ratelimited;
 	}
 	/* A rate limit (one such reply per 500 ms and connection, as RFC 5961 7 allows)
 	 * explains silence only after another invalid segment of this connection. */
@@ -129,9 +129,9 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		 * model keeps the reply's outcome; the case goes on */
 		char name[80];
 
-		snprintf(name, sizeof(name), "%s (rate-limited?)", k->last[0].name);
+		snprintf(name, sizeof(name), "%s (rate-limited?)", k->rep.last[0].name);
 		rn_add_alt_name(k, name);
-		k->nlast = 0;
+		k->rep.nlast = 0;
 		tc_track_settle(&k->trk);
 		rn_met(k, st->line);
 		if (rn_check_state(k, st) == 0)
@@ -139,8 +139,8 @@ void rn_step_model(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	if (quiet >= 0) {
-		rn_add_alt_name(k, k->last[quiet].name);
-		k->nlast = 0;
+		rn_add_alt_name(k, k->rep.last[quiet].name);
+		k->rep.nlast = 0;
 		tc_track_settle(&k->trk);
 		rn_met(k, st->line);
 		if (rn_check_state(k, st) == 0)

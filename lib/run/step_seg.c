@@ -60,17 +60,17 @@ int rn_do_send(struct tc_conn *k, const struct tc_step *st)
 	k->trk.line = st->line;
 	tc_track_out(&k->trk, &s);
 	{
-		const struct tc_outcome *o = tc_track_last(&k->trk, &k->nlast);
+		const struct tc_outcome *o = tc_track_last(&k->trk, &k->rep.nlast);
 
-		if (k->nlast)
-			memcpy(k->last, o, (size_t)k->nlast * sizeof(*o));
+		if (k->rep.nlast)
+			memcpy(k->rep.last, o, (size_t)k->rep.nlast * sizeof(*o));
 	}
-	k->out_us = t;
+	k->rep.out_us = t;
 	rn_run_send(k, st->line, t);
-	k->out_invalid = k->nlast && k->last[0].nreply && k->last[0].reply.ratelimited;
-	if (k->out_invalid) {
-		k->invalid_us[1] = k->invalid_us[0];
-		k->invalid_us[0] = t;
+	k->rep.out_invalid = k->rep.nlast && k->rep.last[0].nreply && k->rep.last[0].reply.ratelimited;
+	if (k->rep.out_invalid) {
+		k->rep.invalid_us[1] = k->rep.invalid_us[0];
+		k->rep.invalid_us[0] = t;
 	}
 	tc_result_trace_add(k->r, &s, st->line, NULL);
 	tc_seg_free(&s);
@@ -129,7 +129,7 @@ int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc
 	const struct tc_segpat *p = &rp;
 
 	if (rn_resolve(k, pat, &rp, 0, why, wl) < 0) {
-		k->resolve_failed = 1;          /* the case's fault, not the target's */
+		k->ex.resolve_failed = 1;          /* the case's fault, not the target's */
 		return 0;
 	}
 	if (!rn_port_ok(k, s, why, wl))
@@ -149,7 +149,7 @@ int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc
 int rn_too_early(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s,
 		     char *why, size_t wl)
 {
-	uint64_t dt = s->t_us > k->step_t0 ? s->t_us - k->step_t0 : 0;
+	uint64_t dt = s->t_us > k->ex.step_t0 ? s->t_us - k->ex.step_t0 : 0;
 
 	if (!p->after_us || dt >= p->after_us)
 		return 0;
@@ -162,20 +162,20 @@ const struct tc_seg *rn_queue_pop(struct tc_conn *k, int *idx)
 {
 	const struct tc_trace_ent *e;
 
-	if (k->qh == k->qt)
+	if (k->ex.qh == k->ex.qt)
 		return NULL;
-	*idx = k->queue[k->qh++ % TC_QUEUE];
+	*idx = k->ex.queue[k->ex.qh++ % TC_QUEUE];
 	e = &k->r->trace[*idx];
 	if (!e->lead)
 		return &e->seg;
 	/* a service's answer at its front: the steps see what follows it */
-	k->view = e->seg;
-	k->view.seq += e->lead;
-	k->view.payload_off += e->lead;
-	k->view.payload_len -= e->lead;
-	if (!k->view.payload_len)
-		k->view.flags &= (uint16_t)~TC_PSH;     /* the answer's push, not the FIN's */
-	return &k->view;
+	k->svc.view = e->seg;
+	k->svc.view.seq += e->lead;
+	k->svc.view.payload_off += e->lead;
+	k->svc.view.payload_len -= e->lead;
+	if (!k->svc.view.payload_len)
+		k->svc.view.flags &= (uint16_t)~TC_PSH;     /* the answer's push, not the FIN's */
+	return &k->svc.view;
 }
 
 /*
@@ -192,24 +192,24 @@ int rn_early(struct tc_conn *k, int idx)
 	struct tc_step fake;
 	uint64_t dt;
 
-	if (!k->run_us || s->t_us >= k->run_us || tc_seg_len(s) || (k->rport && s->sport != k->rport))
+	if (!k->rep.run_us || s->t_us >= k->rep.run_us || tc_seg_len(s) || (k->rport && s->sport != k->rport))
 		return 0;
-	dt = k->run_us - s->t_us;
+	dt = k->rep.run_us - s->t_us;
 	rn_rel_text(k, s, obs, sizeof(obs));
 	k->r->trace[idx].note = "unexpected";
-	if (k->quiet_st && s->t_us >= k->quiet_t0 && s->t_us < k->quiet_t1) {
-		k->r->trace[idx].line = k->quiet_st->line;
+	if (k->rep.quiet_st && s->t_us >= k->rep.quiet_t0 && s->t_us < k->rep.quiet_t1) {
+		k->r->trace[idx].line = k->rep.quiet_st->line;
 		snprintf(why, sizeof(why), "captured %llu ms after this step began, inside its window; it reached "
-			 "the tester after line %d was sent", (unsigned long long)(s->t_us - k->quiet_t0) / 1000,
-			 k->run_line);
-		rn_diverge(k, k->quiet_st, obs, why, TC_V_FAIL);
+			 "the tester after line %d was sent", (unsigned long long)(s->t_us - k->rep.quiet_t0) / 1000,
+			 k->rep.run_line);
+		rn_diverge(k, k->rep.quiet_st, obs, why, TC_V_FAIL);
 		return 1;
 	}
-	fake = (struct tc_step){ .line = k->met_line ? k->met_line : k->run_line };
-	snprintf(exp, sizeof(exp), "nothing more before line %d is sent", k->run_line);
+	fake = (struct tc_step){ .line = k->rep.met_line ? k->rep.met_line : k->rep.run_line };
+	snprintf(exp, sizeof(exp), "nothing more before line %d is sent", k->rep.run_line);
 	fake.text = exp;
 	snprintf(why, sizeof(why), "captured %llu us before the segment of line %d was sent: it cannot answer "
-		 "it, nor any step after it", (unsigned long long)dt, k->run_line);
+		 "it, nor any step after it", (unsigned long long)dt, k->rep.run_line);
 	k->r->trace[idx].line = fake.line;
 	rn_diverge(k, &fake, obs, why, TC_V_FAIL);
 	return 1;
@@ -230,9 +230,9 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 	if (rn_early(k, idx))
 		return;
 	k->r->trace[idx].line = st->line;
-	k->resolve_failed = 0;
+	k->ex.resolve_failed = 0;
 	if (!rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {
-		if (k->resolve_failed) {
+		if (k->ex.resolve_failed) {
 			rn_error(k, "%s:%d: %s", k->c->file, st->line, why);
 			return;
 		}
@@ -264,15 +264,15 @@ void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		return;
 	}
 	rn_arm(k, st->dur_us);
-	if (rn_now(k) < k->deadline) {
+	if (rn_now(k) < k->ex.deadline) {
 		*wait = 1;
 		return;
 	}
 	tc_track_settle(&k->trk);       /* the silence settles what waited for an answer */
 	rn_met(k, st->line);
-	k->quiet_st = st;
-	k->quiet_t0 = k->deadline - st->dur_us;
-	k->quiet_t1 = k->deadline;
+	k->rep.quiet_st = st;
+	k->rep.quiet_t0 = k->ex.deadline - st->dur_us;
+	k->rep.quiet_t1 = k->ex.deadline;
 	if (rn_check_state(k, st) == 0)
 		rn_next_step(k);
 }

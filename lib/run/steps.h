@@ -30,6 +30,11 @@ int rn_do_icmp(struct tc_conn *k, const struct tc_step *st);
 int rn_do_send(struct tc_conn *k, const struct tc_step *st);
 int rn_early(struct tc_conn *k, int idx);
 void rn_finish(struct tc_conn *k, enum tc_verdict v);
+/* rn_exec_reset - the steps from the first again, nothing open or queued, the step
+ * beginning now with the tracker's TCB (a new connection: tc_conn_new, a sample's next
+ * run). */
+void rn_exec_reset(struct tc_conn *k);
+
 /* rn_error - the case ends as an error (the tester, the case or the environment broke),
  * its reason printf-style. */
 void rn_error(struct tc_conn *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
