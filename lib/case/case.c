@@ -49,6 +49,14 @@ const struct tc_tok tc_agent_toks[] = {
 	{ TC_AG_URGENT, "urgent" }, { 0, NULL },
 };
 
+/* The socket options of `agent sockopt NAME N`: every agent's table (tester/agent,
+ * tester/lwip, tester/gvisor) has these names, which a unit test holds them to. */
+const struct tc_tok tc_sockopt_toks[] = {
+	{ 1, "nodelay" }, { 2, "keepalive" }, { 3, "keepidle" }, { 4, "keepintvl" }, { 5, "keepcnt" },
+	{ 6, "user_timeout" }, { 7, "rcvbuf" }, { 8, "sndbuf" }, { 9, "linger" }, { 10, "cork" },
+	{ 11, "oobinline" }, { 0, NULL },
+};
+
 /* agent_args - what follows a verb: 0 nothing, 1 a byte count, 2 rd|wr|rdwr, 3 a state,
  * 4 a socket option's name and value. */
 static int agent_args(enum tc_agent_verb v)
@@ -103,6 +111,12 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 		at = lx->pos;
 		if (!tc_lx_word(lx, st->sarg, sizeof(st->sarg)))
 			return tc_lx_fail(lx, at, "sockopt needs a name and a value");
+		if (tc_tok_val(tc_sockopt_toks, st->sarg) < 0) {
+			char names[200];
+
+			return tc_lx_fail(lx, at, "unknown socket option '%s' (%s)", st->sarg,
+					  tc_tok_list(tc_sockopt_toks, names, sizeof(names)));
+		}
 		return tc_lx_num(lx, &st->arg, "a socket option value");
 	default:
 		return 0;

@@ -216,7 +216,7 @@ struct tc_case {
 /* Names: the words of the case language (util/tok.h tables), for the parser, messages
  * and the test that holds testcases/README.md's grammar summary to them. */
 extern const struct tc_tok tc_level_toks[], tc_port_toks[], tc_agent_toks[], tc_meta_toks[],
-	tc_need_toks[], tc_analyze_toks[];
+	tc_need_toks[], tc_analyze_toks[], tc_sockopt_toks[];
 const char *tc_level_name(enum tc_level l);
 int tc_level_from_name(const char *s);  /* -1 if unknown */
 const char *tc_port_name(enum tc_port p);

@@ -34,7 +34,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 #define TESTS(X) \
 	X(decode_vectors) X(decode_bounds) X(decode_options) X(format_vectors) \
 	X(encode_vectors) X(encode_roundtrip) X(encode_damage) X(checksum_partial) X(encode_icmp_ipopts) \
-	X(parse_good) X(parse_bad) X(parse_repo_cases) X(parse_roundtrip_options) X(needs_service) X(fill_http) X(fill_close) X(grammar_summary) \
+	X(parse_good) X(parse_bad) X(parse_repo_cases) X(parse_roundtrip_options) X(needs_service) X(agent_tables_agree) X(fill_http) X(fill_close) X(grammar_summary) \
 	X(match_fields) X(match_options) \
 	X(track_paths) X(track_late_answers) X(track_ts_echo) X(model_tables) X(model_window_edge) X(model_syn_data) X(model_half_duplex) X(model_listen_syn) X(model_acceptable) X(model_ts_echo) X(model_paws) X(isn_statistics) X(ts_clock) \
 	X(replay_pass) X(replay_fail) X(replay_alternatives) X(replay_alt_within) X(replay_nothing) \

@@ -144,6 +144,8 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "< nothing 5\n", "t.tcp:5:11: a duration needs a unit: us, ms or s" },
 		{ HDR "wait 5m\n", "t.tcp:5:6: a duration needs a unit: us, ms or s" },
 		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)" },
+		{ HDR "agent sockopt nodelya 1\n", "t.tcp:5:15: unknown socket option 'nodelya' (nodelay, keepalive, keepidle, keepintvl, keepcnt, user_timeout, rcvbuf, sndbuf, linger, cork, oobinline)" },
+		{ HDR "agent sockopt\n", "t.tcp:5:14: sockopt needs a name and a value" },
 		{ HDR "agent send\n", "t.tcp:5:11: expected a byte count (a number)" },
 		{ HDR "hello\n", "t.tcp:5:1: expected a step: '>' (send), '<' (expect), 'wait', 'ignore', 'agent', 'alt' or 'end'" },
 		{ HDR "end\n", "t.tcp:5:1: 'end' without 'alt'" },
@@ -543,4 +545,60 @@ void test_fill_close(struct t_ctx *t)
 	T_OK(t, !strncmp(end, "Connection", 10));       /* 3138: a line's start */
 	n = tc_fill_close(0, end, sizeof(end));
 	T_EQ_S(t, end, "HEAD / HTTP/1.1\r\nHost: tcpconform.invalid\r\nConnection: close\r\n\r\n");
+}
+
+/* The agents' tables hold the case language's words: each verb of `agent VERB` is a
+ * request of the Linux agent, lwIP's and gVisor's (the runner sends the verb's own
+ * word), and each socket option of `agent sockopt` is in each agent's option table and
+ * in tester/PROTOCOL.md, and the Linux agent has no option the parser refuses. A word
+ * added on one side alone fails here, not at run time. */
+/* has - does @text hold @pre, @word and @post, adjacent? */
+static int has(const char *text, const char *pre, const char *word, const char *post)
+{
+	char pat[80];
+
+	snprintf(pat, sizeof(pat), "%s%s%s", pre, word, post);
+	return strstr(text, pat) != NULL;
+}
+
+void test_agent_tables_agree(struct t_ctx *t)
+{
+	/* where each file names a verb and an option (NULL: it names none) */
+	static const struct { const char *file, *verb[2], *opt[2]; } ag[] = {
+		{ "tester/agent/cmd.c", { "{ \"", "\"," }, { NULL, NULL } },
+		{ "tester/agent/cmd_net.c", { NULL, NULL }, { "{ \"", "\"," } },
+		{ "tester/lwip/lwip_cmd.c", { "{ \"", "\"," }, { "{ \"", "\"," } },
+		{ "tester/gvisor/verbs.go", { "name: \"", "\"" }, { "\"", "\"" } },
+		{ "tester/PROTOCOL.md", { NULL, NULL }, { "", "" } },
+	};
+	size_t i, len;
+	int j, n = 0, nopt;
+
+	for (nopt = 0; tc_sockopt_toks[nopt].s; nopt++)
+		;
+	for (i = 0; i < sizeof(ag) / sizeof(ag[0]); i++) {
+		char *text = t_read(t_path(ag[i].file), &len), *p, *end;
+
+		T_OK(t, text != NULL);
+		if (!text)
+			continue;
+		for (j = 0; ag[i].verb[0] && tc_agent_toks[j].s; j++)
+			if (!has(text, ag[i].verb[0], tc_agent_toks[j].s, ag[i].verb[1]))
+				t_fail(t, __FILE__, __LINE__, "%s has no verb '%s' of the case language", ag[i].file,
+				       tc_agent_toks[j].s);
+		for (j = 0; ag[i].opt[0] && j < nopt; j++)
+			if (!has(text, ag[i].opt[0], tc_sockopt_toks[j].s, ag[i].opt[1]))
+				t_fail(t, __FILE__, __LINE__, "%s has no socket option '%s'", ag[i].file,
+				       tc_sockopt_toks[j].s);
+		/* the Linux agent's table, "sockopts[] = {" to "};", one entry a line */
+		if (!strcmp(ag[i].file, "tester/agent/cmd_net.c") && (p = strstr(text, "sockopts[] = {")) &&
+		    (end = strstr(p, "\n};"))) {
+			*end = '\0';
+			while ((p = strstr(p, "\n\t{ \"")))
+				n++, p++;
+			T_EQ_U(t, n, nopt);
+		}
+		free(text);
+	}
+	T_OK(t, n > 0);
 }
