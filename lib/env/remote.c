@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,7 +165,34 @@ static int ports_write(const uint8_t *map, char *err, size_t errlen)
 	return tc_sysctl_write(RESERVED, next[0] ? next : "\n", err, errlen);
 }
 
-/* ports_edit - add (@add) or remove the range lo-hi in ip_local_reserved_ports. */
+static void state_dir(char *buf, size_t len);
+
+/* ns_lock - this namespace's runs one at a time through what they share: the reserved
+ * ports (a read, then a write: two runs at once would lose one's edit) and the choice
+ * of a block. The descriptor to ns_unlock, or -1 (then unlocked, as before). */
+static int ns_lock(void)
+{
+	char path[200];
+	int fd;
+
+	state_dir(path, sizeof(path) - 8);
+	strcat(path, "/lock");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void ns_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);      /* the lock goes with it */
+}
+
+/* ports_edit - add (@add) or remove the range lo-hi in ip_local_reserved_ports; the
+ * caller holds ns_lock (ports_edit_locked takes it). */
 static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errlen)
 {
 	uint8_t map[8192];
@@ -178,6 +206,14 @@ static int ports_edit(uint16_t lo, uint16_t hi, int add, char *err, size_t errle
 		else
 			map[p / 8] &= (uint8_t)~(1u << (p % 8));
 	return ports_write(map, err, errlen);
+}
+
+static int ports_edit_locked(uint16_t lo, uint16_t hi, int add, char *err, size_t errlen)
+{
+	int fd = ns_lock(), rc = ports_edit(lo, hi, add, err, errlen);
+
+	ns_unlock(fd);
+	return rc;
 }
 
 /* hex_addr - an address as /proc/net/tcp{,6} prints it: 32-bit words in host order,
@@ -395,6 +431,8 @@ static void http_sized(struct tc_remote *r, const struct tc_remote_cfg *cfg)
 
 int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *err, size_t errlen)
 {
+	int lock, k;
+
 	memset(r, 0, sizeof(*r));
 	if (tc_remote_check_target(cfg->target, &r->tg.target, err, errlen) < 0)
 		return -1;
@@ -444,12 +482,29 @@ int tc_remote_setup(struct tc_remote *r, const struct tc_remote_cfg *cfg, char *
 		return tc_errf(err, errlen, "nft is not installed (make deps installs nftables)");
 	if (tc_remote_cleanup_stale(err, errlen) < 0)
 		return -1;
+	/* under the lock, from the block's check to its reservation: a run that started
+	 * meanwhile and took the block the caller chose leaves this run the next free one */
+	lock = ns_lock();
+	for (k = 0; k < 8 && !ports_free(&r->tg.target, r->port_lo, r->port_hi); k++) {
+		int b = ((r->port_lo - TC_REMOTE_PORT_BASE) / TC_REMOTE_BLOCK + 1) % 8;
+
+		r->port_lo = (uint16_t)(TC_REMOTE_PORT_BASE + b * TC_REMOTE_BLOCK);
+		r->port_hi = (uint16_t)(r->port_lo + TC_REMOTE_BLOCK - 1);
+	}
+	if (k == 8) {
+		ns_unlock(lock);
+		return tc_errf(err, errlen, "every block of tester ports (%d-%d) has reserved ports or ports of this "
+			       "host's connections to the target", TC_REMOTE_PORT_BASE,
+			       TC_REMOTE_PORT_BASE + 8 * TC_REMOTE_BLOCK - 1);
+	}
 	state_write(r);
 	if (nft_table(r, err, errlen) < 0 || ports_edit(r->port_lo, r->port_hi, 1, err, errlen) < 0) {
+		ns_unlock(lock);
 		tc_remote_teardown(r);
 		return -1;
 	}
 	r->ports_reserved = 1;
+	ns_unlock(lock);
 	return 0;
 }
 
@@ -461,7 +516,7 @@ void tc_remote_teardown(struct tc_remote *r)
 	if (r->nft_made)
 		tc_cmdf(err, sizeof(err), "nft delete table inet %s", r->table);
 	if (r->ports_reserved)
-		ports_edit(r->port_lo, r->port_hi, 0, err, sizeof(err));
+		ports_edit_locked(r->port_lo, r->port_hi, 0, err, sizeof(err));
 	r->nft_made = r->ports_reserved = 0;
 	free(r->request);
 	r->request = NULL;
@@ -556,7 +611,7 @@ int tc_remote_cleanup_stale(char *err, size_t errlen)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		f = fopen(path, "r");
 		if (f && fscanf(f, "table %63s ports %u %u", table, &lo, &hi) == 3)
-			ports_edit((uint16_t)lo, (uint16_t)hi, 0, e2, sizeof(e2));
+			ports_edit_locked((uint16_t)lo, (uint16_t)hi, 0, e2, sizeof(e2));
 		if (f)
 			fclose(f);
 		unlink(path);
