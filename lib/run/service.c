@@ -251,6 +251,19 @@ static int answer_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	return service_send(k, TC_ACK, NULL, "answer acknowledged", k->rcv_nxt_t) < 0 || 1;
 }
 
+/* win_grows - does @s (trace entry @idx) offer a larger window than the target's segment
+ * before it, with the same acknowledgment? */
+static int win_grows(const struct tc_conn *k, const struct tc_seg *s, int idx)
+{
+	for (int i = idx - 1; i >= 0; i--) {
+		const struct tc_seg *p = &k->r->trace[i].seg;
+
+		if (p->dir == TC_DIR_IN && p->sport == k->rport)
+			return (p->flags & TC_ACK) && p->ack == s->ack && p->win < s->win;
+	}
+	return 0;
+}
+
 int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 {
 	const uint8_t *b;
@@ -263,6 +276,14 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	    s->seq == k->svc.req_seq && (!k->svc.req_answered || k->svc.answer_len)) {
 		k->svc.req = TC_REQ_ACKED;
 		k->r->trace[idx].note = "request acknowledged";
+		return 1;
+	}
+	/* a window update after the answer: the server read the request only then (its
+	 * window grows back), which is the tester's doing too; the case's own data would
+	 * have moved the acknowledgment past the request */
+	if (k->svc.req && s->sport == k->rport && s->flags == TC_ACK && !s->payload_len && s->ack == k->svc.req_end &&
+	    s->seq == k->trk.t.snd_nxt && k->svc.req_answered && win_grows(k, s, idx)) {
+		k->r->trace[idx].note = "window update: the request read";
 		return 1;
 	}
 	if (k->svc.req && s->sport == k->rport) {

@@ -382,6 +382,36 @@ void test_service_http_send(struct t_ctx *t)
 	FAILS(NULL, c, tr);
 }
 
+/* A web server that reads the request only after it answered: its window update (the
+ * same acknowledgment, a larger window, after the answer) is the request's doing, not
+ * a step's; a pure ACK that offers no more window is the steps' to judge. */
+void test_service_http_window_update(struct t_ctx *t)
+{
+	static const char *c = "@id a.b\n@title T\n@rfc RFC9293 3.7.1\n@level MUST\n@port send\n"
+			       "> S 0:0(0) win 65535 <mss 1000>\n< S. 0:0(0) ack 1 <mss *, ...>\n"
+			       "> . 1:1(0) ack 1\n< P?. 1:1001(1000) ack 1\n< P?. 1001:2001(1000) ack 1\n"
+			       "> . 1:1(0) ack 2001\n< nothing 100ms\n";
+	static const char *upd = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:21(20)\n"
+				 "< P. 1:1001(1000) ack 21 win 1000\n< P. 1001:2001(1000) ack 21 win 1000\n"
+				 "< . 2001:2001(0) ack 21 win 64000\n> . 21:21(0)\n";
+	static const char *dup = "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:21(20)\n"
+				 "< P. 1:1001(1000) ack 21 win 1000\n< P. 1001:2001(1000) ack 21 win 1000\n"
+				 "< . 2001:2001(0) ack 21 win 1000\n> . 21:21(0)\n";
+	struct replay r;
+
+	replay_http();
+	if (RUN(&r, NULL, c, upd, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[7].note, "window update: the request read");
+	replay_free(&r);
+	replay_http();
+	if (RUN(&r, NULL, c, dup, NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "fail");
+	replay_free(&r);
+}
+
 /* A frame of the target's that says more bytes than were captured: cut by the capture
  * (longer than the link carries: segments merged on this host) is the tester's side,
  * inconclusive with its cause; sent short by the target, it is the target's, a fail. */
