@@ -11,8 +11,10 @@ T=tcrt-$$-target
 A=tcr$$a
 d=$(mktemp -d /tmp/tc-e2e-remote.XXXXXX)
 pids=""
+runs=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	for r in $runs; do kill -TERM "${r##*=}" 2>/dev/null; wait "${r##*=}" 2>/dev/null; done
 	# and what the services forked (xinetd's per-connection children): a process left in
 	# a namespace keeps it, and its links, alive after "ip netns del"
 	for ns in "$R" "$T"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null; done
@@ -70,11 +72,28 @@ ping -c1 -W2 203.0.113.2 >/dev/null 2>&1
 ping -6 -c1 -W2 2001:db8:b::2 >/dev/null 2>&1
 
 W=testcases/waivers/linux.waivers
-run_remote() {   # NAME ADDR PORT [options]
-	name=$1 addr=$2 port=$3; shift 3
-	"$TC" run --no-color -q --target "$addr" --port "$port" --closed-port 81 --waivers "$W" --rate 5000 \
-		-o "$d/$name" "$@" >"$d/$name.out" 2>&1
-	st=$?
+# run_remote NAME ADDR PORT [options]: a remote run against ADDR, judged at once; with
+# PAIR=1 it starts in the background, and the next run_remote (without PAIR) starts its
+# own and judges both when both have ended (two runs of the other family side by side,
+# as a fleet runs them: each has its own tester ports and nftables table; the two of a
+# pair meet different listeners, whose accept queues, and sshd's MaxStartups, they
+# would otherwise share)
+run_remote() {
+	_name=$1 _addr=$2 _port=$3; shift 3
+	"$TC" run --no-color -q --target "$_addr" --port "$_port" --closed-port 81 --waivers "$W" --rate 5000 \
+		-o "$d/$_name" "$@" >"$d/$_name.out" 2>&1 &
+	runs="$runs $_name=$_addr=$!"
+	[ "${PAIR:-0}" = 1 ] && return 0
+	for _r in $runs; do
+		wait "${_r##*=}"
+		echo $? >"$d/${_r%%=*}.st"
+	done
+	for _r in $runs; do _r=${_r%=*}; judge_remote "${_r%%=*}" "${_r#*=}"; done
+	runs=
+}
+judge_remote() {   # NAME ADDR
+	name=$1 addr=$2
+	st=$(cat "$d/$name.st" 2>/dev/null)
 	rep="$d/$name/latest/report.json"
 	check "remote $name: exits 0 (no MUST failure)" [ "$st" = 0 ]
 	[ "$st" = 0 ] || tail -5 "$d/$name.out" | sed 's/^/# /'
@@ -95,10 +114,10 @@ run_remote() {   # NAME ADDR PORT [options]
 }
 # (the test's listener reads and says nothing: --service listen, not the http guessed for
 # ports 80 and 8080)
-run_remote routed4 203.0.113.2 80 --service listen
-run_remote routed6 2001:db8:b::2 80 --service listen
-run_remote link4 198.51.100.2 8080 --service listen 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+PAIR=1 run_remote routed4 203.0.113.2 80 --service listen
 run_remote link6 2001:db8:a::2 8080 --service listen 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+PAIR=1 run_remote link4 198.51.100.2 8080 --service listen 'tcp.handshake.*' 'tcp.rst.*' 'tcp.matrix.established.*'
+run_remote routed6 2001:db8:b::2 80 --service listen
 
 # real services on the target, none written here: xinetd's own echo and discard (RFC 862,
 # RFC 863), each closing its side when the tester closes. With --service the cases of
@@ -147,12 +166,12 @@ done
 wait_for 5 sh -c "ip netns exec $R ss -ltn | grep -q ':9 '"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':9 ' && ip netns exec $T ss -ltn | grep -q ':7 '"
 check "remote: xinetd's echo and discard listen on the target" sh -c "ip netns exec $T ss -ltn | grep -q ':9 '"
-run_remote svc-echo6 2001:db8:b::2 7 --service echo
+PAIR=1 run_remote svc-echo6 2001:db8:b::2 7 --service echo
 run_remote svc-discard4 203.0.113.2 9 --service discard
 # the other family and the other way for each service (fewer cases: those of the port)
-run_remote svc-discard6 2001:db8:b::2 9 --service discard 'tcp.data.*' 'tcp.options.*'
+PAIR=1 run_remote svc-discard6 2001:db8:b::2 9 --service discard 'tcp.data.*' 'tcp.options.*'
 run_remote svc-echo4 203.0.113.2 7 --service echo 'tcp.data.*' 'tcp.robust.*'
-run_remote svc-discard4-link 198.51.100.2 9 --service discard 'tcp.data.*' 'tcp.options.*'
+PAIR=1 run_remote svc-discard4-link 198.51.100.2 9 --service discard 'tcp.data.*' 'tcp.options.*'
 run_remote svc-echo6-link 2001:db8:a::2 7 --service echo 'tcp.data.*' 'tcp.robust.*'
 check "remote: the echo and discard cases ran on each family and each way" sh -c '
 	for n in svc-discard6 svc-discard4-link; do
@@ -216,9 +235,9 @@ ip netns exec "$R" nginx -c "$d/nginx-r.conf" >"$d/nginx-r.out" 2>&1 &
 pids="$pids $!"
 wait_for 5 sh -c "ip netns exec $T ss -ltn | grep -q ':8081 '"
 wait_for 5 sh -c "ip netns exec $R ss -ltn | grep -q ':8081 '"
-run_remote svc-http4 203.0.113.2 8081 --service http --http-path /big.html
-run_remote svc-http6 2001:db8:b::2 8081 --service http --http-path /big.html 'tcp.handshake.*' 'tcp.rst.*' \
-	'tcp.rfc5961.*' 'tcp.options.*' 'tcp.window.*'
+PAIR=1 run_remote svc-http4 203.0.113.2 8081 --service http --http-path /big.html
+run_remote svc-http6-link 2001:db8:a::2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
+	tcp.window.zero_window_probe
 # the send port's PMTU cases (tcp.icmp.*_pmtu, @tags last) leave the target a smaller
 # path MTU towards the tester for its route cache's time (10 minutes): the runs after
 # them would see SYN-ACKs with a smaller MSS. A host met afresh has none: flush it
@@ -226,10 +245,10 @@ check "remote: the target's path MTU towards the tester is lowered by the send p
 	sh -c "ip netns exec $T ip route get 198.51.100.1 | grep -q 'mtu 1280'"
 ip netns exec "$T" ip route flush cache
 ip netns exec "$T" ip -6 route flush cache
-run_remote svc-http4-link 198.51.100.2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
+PAIR=1 run_remote svc-http4-link 198.51.100.2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
 	tcp.window.zero_window_probe
-run_remote svc-http6-link 2001:db8:a::2 8081 --service http --http-path /big.html 'tcp.options.*' 'tcp.data.*' \
-	tcp.window.zero_window_probe
+run_remote svc-http6 2001:db8:b::2 8081 --service http --http-path /big.html 'tcp.handshake.*' 'tcp.rst.*' \
+	'tcp.rfc5961.*' 'tcp.options.*' 'tcp.window.*'
 for n in svc-http4 svc-http6 svc-http4-link svc-http6-link; do
 	check "remote $n: the send port's cases run on nginx's answer to a Range request, and pass" \
 		jq -e '[.cases[]|select(.id=="tcp.options.mss_honoured" or .id=="tcp.options.wscale_negotiated" or .id=="tcp.window.zero_window_probe")|.verdict=="pass" and (.notes|test("its request \\([0-9]+ bytes, a range of its page whose whole answer is 2000 bytes\\) went out"))]|. == [true,true,true]' \
@@ -293,10 +312,10 @@ for sp in "$T 22" "$R 2222"; do
 	pids="$pids $!"
 	wait_for 5 sh -c "ip netns exec $1 ss -ltn | grep -q ':$2 '"
 done
-run_remote svc-banner4 203.0.113.2 22 --service banner
-run_remote svc-banner6 2001:db8:b::2 22 'tcp.handshake.*' 'tcp.rst.*' 'tcp.rfc5961.*' 'tcp.matrix.established.*'
-run_remote svc-banner4-link 198.51.100.2 2222 --service banner 'tcp.handshake.*' 'tcp.rfc5961.*' 'tcp.data.*'
+PAIR=1 run_remote svc-banner4 203.0.113.2 22 --service banner
 run_remote svc-banner6-link 2001:db8:a::2 2222 --service banner 'tcp.handshake.*' 'tcp.rfc5961.*' 'tcp.data.*'
+PAIR=1 run_remote svc-banner4-link 198.51.100.2 2222 --service banner 'tcp.handshake.*' 'tcp.rfc5961.*' 'tcp.data.*'
+run_remote svc-banner6 2001:db8:b::2 22 'tcp.handshake.*' 'tcp.rst.*' 'tcp.rfc5961.*' 'tcp.matrix.established.*'
 check "remote: port 22 is taken for a server that greets first, and the run says so" \
 	grep -q 'port 22 is taken for a server that greets first (--service banner)' "$d/svc-banner6.out"
 for n in svc-banner4 svc-banner6 svc-banner4-link svc-banner6-link; do
