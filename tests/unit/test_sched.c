@@ -54,21 +54,50 @@ static int dying_revive(void *arg, char *why, size_t len)
 	return 0;
 }
 
-static struct tc_case *quiet_case(const char *id, int win)
+/* one_case - a case on the closed port: a SYN with window @win, then @expect. */
+static struct tc_case *one_case(const char *id, int win, const char *expect)
 {
 	char text[400], err[200];
 	struct tc_case *c;
 
 	snprintf(text, sizeof(text),
-		 "@id %s\n@title A SYN, then silence\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n"
-		 "> S 0:0(0) win %d <mss 1460>\n< nothing 100ms\n", id, win);
+		 "@id %s\n@title A SYN, then what the target does\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n"
+		 "> S 0:0(0) win %d <mss 1460>\n%s\n", id, win, expect);
 	c = tc_case_parse("s.tcp", text, strlen(text), err, sizeof(err));
 	if (!c)
 		fprintf(stderr, "# %s\n", err);
 	return c;
 }
 
-static struct dying *watched;
+static struct tc_case *quiet_case(const char *id, int win)
+{
+	return one_case(id, win, "< nothing 100ms");
+}
+
+/* A scripted target that never answers, on a fake clock: the scheduler's environment. */
+struct fixture {
+	struct dying d;
+	struct tc_io io;
+	struct tc_target tg;
+	struct tc_clock clock;
+	struct tc_run_env env;
+};
+
+static void fixture_init(struct fixture *f)
+{
+	static const struct tc_io_ops ops = { .name = "dying", .send = dying_send, .fd = dying_fd, .drain = dying_drain };
+
+	memset(f, 0, sizeof(*f));
+	f->io = (struct tc_io){ .ops = &ops, .ctx = &f->d };
+	f->tg.family = 4;
+	f->tg.link = TC_LINK_ETH;
+	tc_addr_parse(&f->tg.tester, "198.18.0.1");
+	tc_addr_parse(&f->tg.target, "198.18.0.2");
+	f->tg.ports[TC_PORT_CLOSED] = 5999;
+	f->clock = (struct tc_clock){ .fake = 1, .now_us = 1000000 };
+	f->env = (struct tc_run_env){ .tg = &f->tg, .io = &f->io, .clock = &f->clock, .port_lo = 20000,
+				      .port_hi = 20100 };
+}
 
 static void note(void *arg, struct tc_result *r)
 {
@@ -78,12 +107,7 @@ static void note(void *arg, struct tc_result *r)
 
 void test_sched_target_stops(struct t_ctx *t)
 {
-	static const struct tc_io_ops ops = { .name = "dying", .send = dying_send, .fd = dying_fd, .drain = dying_drain };
-	struct dying d = { 0 };
-	struct tc_io io = { .ops = &ops, .ctx = &d };
-	struct tc_target tg = { .family = 4, .link = TC_LINK_ETH };
-	struct tc_clock clock = { .fake = 1, .now_us = 1000000 };
-	struct tc_run_env env = { .tg = &tg, .io = &io, .clock = &clock, .port_lo = 20000, .port_hi = 20100 };
+	struct fixture f;
 	struct tc_sched_opts so = { .jobs = 3, .seed = 1, .case_limit_us = 60000000, .health = dying_health,
 				    .revive = dying_revive, .on_done = note };
 	struct tc_case *c[3] = { quiet_case("a.first", 65535), quiet_case("k.killer", 1), quiet_case("z.last", 65535) };
@@ -92,16 +116,13 @@ void test_sched_target_stops(struct t_ctx *t)
 	struct tc_sched_stats st;
 	char err[200];
 
-	watched = &d;
-	so.arg = &d;
-	tc_addr_parse(&tg.tester, "198.18.0.1");
-	tc_addr_parse(&tg.target, "198.18.0.2");
-	tg.ports[TC_PORT_CLOSED] = 5999;
+	fixture_init(&f);
+	so.arg = &f.d;
 	for (int i = 0; i < 3; i++) {
 		T_OK(t, c[i] != NULL);
 		if (!c[i])
 			return;
-		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &env };
+		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &f.env };
 	}
 	T_EQ_U(t, tc_sched_run(items, 3, &so, &st, err, sizeof(err)), 0);
 	T_EQ_S(t, tc_verdict_name(res[0].verdict), "pass");
@@ -110,7 +131,7 @@ void test_sched_target_stops(struct t_ctx *t)
 	T_OK(t, res[1].reason && strstr(res[1].reason, "the target stopped on this case, run alone") &&
 		strstr(res[1].reason, "the scripted stack crashed"));
 	T_EQ_U(t, st.deaths, 2);        /* with the three in flight, then with the killer alone */
-	T_EQ_U(t, d.revived, 2);
+	T_EQ_U(t, f.d.revived, 2);
 	T_EQ_S(t, st.culprits, "k.killer");
 	T_OK(t, !strncmp(st.first_death, "the scripted stack crashed while these ran: ", 44));
 	for (int i = 0; i < 3; i++) {
@@ -130,49 +151,28 @@ static uint64_t wait_counter(void *arg)
 	return waited += 10000;         /* each read: 10 ms more */
 }
 
-static struct tc_case *timed_case(const char *id, const char *expect)
-{
-	char text[400], err[200];
-	struct tc_case *c;
-
-	snprintf(text, sizeof(text),
-		 "@id %s\n@title A SYN, then a reply\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n"
-		 "> S 0:0(0) win 100 <mss 1460>\n%s\n", id, expect);
-	c = tc_case_parse("w.tcp", text, strlen(text), err, sizeof(err));
-	if (!c)
-		fprintf(stderr, "# %s\n", err);
-	return c;
-}
-
 void test_sched_cpu_wait(struct t_ctx *t)
 {
-	static const struct tc_io_ops ops = { .name = "silent", .send = dying_send, .fd = dying_fd, .drain = dying_drain };
-	struct dying d = { 0 };
-	struct tc_io io = { .ops = &ops, .ctx = &d };
-	struct tc_target tg = { .family = 4, .link = TC_LINK_ETH };
-	struct tc_clock clock = { .fake = 1, .now_us = 1000000 };
-	struct tc_run_env env = { .tg = &tg, .io = &io, .clock = &clock, .port_lo = 20000, .port_hi = 20100 };
+	struct fixture f;
 	struct tc_sched_opts so = { .jobs = 1, .seed = 1, .case_limit_us = 60000000, .cpu_wait = wait_counter,
 				    .on_done = note };
 	/* 30 ms: 10 ms of wait is a third of it; 40 ms: a quarter; 50 ms: a fifth; the
 	 * last has no time of its own (the default second): 10 ms is not enough */
-	struct tc_case *c[4] = { timed_case("w.30", "< R. 0:0(0) ack 1 within 30ms"),
-				 timed_case("w.40", "< R. 0:0(0) ack 1 within 40ms"),
-				 timed_case("w.50", "< R. 0:0(0) ack 1 within 50ms"),
-				 timed_case("w.default", "< R. 0:0(0) ack 1") };
+	struct tc_case *c[4] = { one_case("w.30", 100, "< R. 0:0(0) ack 1 within 30ms"),
+				 one_case("w.40", 100, "< R. 0:0(0) ack 1 within 40ms"),
+				 one_case("w.50", 100, "< R. 0:0(0) ack 1 within 50ms"),
+				 one_case("w.default", 100, "< R. 0:0(0) ack 1") };
 	struct tc_result res[4];
 	struct tc_sched_item items[4];
 	struct tc_sched_stats st;
 	char err[200];
 
-	tc_addr_parse(&tg.tester, "198.18.0.1");
-	tc_addr_parse(&tg.target, "198.18.0.2");
-	tg.ports[TC_PORT_CLOSED] = 5999;
+	fixture_init(&f);
 	for (int i = 0; i < 4; i++) {
 		T_OK(t, c[i] != NULL);
 		if (!c[i])
 			return;
-		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &env };
+		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &f.env };
 	}
 	T_EQ_U(t, tc_sched_run(items, 4, &so, &st, err, sizeof(err)), 0);
 	for (int i = 0; i < 4; i++) {
@@ -184,7 +184,7 @@ void test_sched_cpu_wait(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(res[0].verdict), "inconclusive");
 	T_EQ_S(t, res[0].reason, "the stack and the tester waited 10.0 ms for a CPU while this case ran or just after (the machine "
 	       "is busy), and the step it failed on has 30 ms, which so late a process may miss: not judged; it read: "
-	       "w.tcp:7: expected < R. 0:0(0) ack 1 within 30ms, got nothing within 30 ms");
+	       "s.tcp:7: expected < R. 0:0(0) ack 1 within 30ms, got nothing within 30 ms");
 	T_EQ_U(t, tc_result_judge_wait(&res[1], "x"), 1);
 	T_EQ_S(t, tc_verdict_name(res[1].verdict), "inconclusive");
 	T_EQ_U(t, tc_result_judge_wait(&res[2], "x"), 0);
