@@ -16,15 +16,18 @@ trap 'exit 143' TERM
 judged() { jq '[.cases[]|select(.verdict!="skip" and .verdict!="notrun")]|length' "$1"; }
 "$TC" run --quick -q --no-color -o "$d/linux" >"$d/linux.out" 2>&1
 check "stacks: linux: the quick suite exits 0" [ $? = 0 ]
+grep -E '^(FAIL|ERROR|INCONCLUSIVE) ' -A1 "$d/linux.out" | head -n 20 | sed 's/^/# /'
 nlinux=$(judged "$d/linux/latest/report.json")
 
 for s in lwip gvisor slirp passt; do
 	"$TC" run --stack "$s" --quick -q --no-color -o "$d/$s" >"$d/$s.out" 2>&1
 	st=$?
 	rep="$d/$s/latest/report.json"
-	check "stacks: $s: the quick suite (--quick, both families) exits 0 with its waivers, no fail, no inconclusive" \
-		[ "$st $(jget "$rep" '"\(.summary.fail) \(.summary.inconclusive)"')" = "0 0 0" ]
-	grep -E '^(FAIL|ERROR|INCONCLUSIVE) ' -A1 "$d/$s.out" | head -n 20
+	# (a busy machine may starve the stack's process: a case it made miss a step's time
+	# is inconclusive, naming the wait; any other inconclusive is a defect)
+	check "stacks: $s: the quick suite (--quick, both families) exits 0 with its waivers, no fail, no inconclusive but for a CPU wait" \
+		[ "$st $(jget "$rep" '"\(.summary.fail) \([.cases[]|select(.verdict=="inconclusive")|.reason|test("waited [0-9.]+ ms for a CPU")]|all)"')" = "0 0 true" ]
+	grep -E '^(FAIL|ERROR|INCONCLUSIVE) ' -A1 "$d/$s.out" | head -n 20 | sed 's/^/# /'
 	# (a waiver with "varies = yes" is not stale when its case passes: passt.waivers)
 	check "stacks: $s: every waiver still holds (no waived case passed)" [ "$(jget "$rep" .summary.waived_pass)" = 0 ]
 	jq -r '.cases[]|select(.waiver.unneeded==true)|"# waived, and passed: \(.id) [\(.family)] (\(.waiver.file):\(.waiver.line))"' "$rep"
