@@ -77,6 +77,8 @@ struct rn_svc {
 	uint32_t answer_len;
 	uint64_t close_us;              /* when the close was drawn (0: not) */
 	uint32_t asked;                 /* the bytes of answers asked for (send port, agent send) */
+	int fin_acked;                  /* a FIN+ACK of the service's served the ACK step too: the */
+	uint32_t fin_seq, fin_ack;      /* plain ACK it may have overtaken is not a step's */
 	struct tc_seg view;             /* a queued segment without a service's answer at its front
 					 * (rn_queue_pop); it owns nothing */
 };

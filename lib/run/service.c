@@ -189,6 +189,9 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx)
 	rn_met(k, st->line);
 	k->r->trace[idx].line = st->line;
 	k->r->trace[idx].note = "ACK on the service's FIN";
+	k->svc.fin_acked = 1;
+	k->svc.fin_seq = s->seq;
+	k->svc.fin_ack = s->ack;
 	tc_result_add_note(k->r, "line %d: the ACK of the tester's FIN came on the %s service's FIN (it closed at "
 			   "once): the segment is taken for line %d, then for line %d", st->line,
 			   service_kind(k->env->tg), st->line, fin->line);
@@ -276,6 +279,15 @@ int rn_service_take(struct tc_conn *k, const struct tc_seg *s, int idx)
 	    s->seq == k->svc.req_seq && (!k->svc.req_answered || k->svc.answer_len)) {
 		k->svc.req = TC_REQ_ACKED;
 		k->r->trace[idx].note = "request acknowledged";
+		return 1;
+	}
+	/* the ACK of the tester's FIN, numbered before the service's FIN but captured after
+	 * it (the two left the target at once, from two CPUs): the FIN+ACK already served its
+	 * step, this copy is no step's */
+	if (k->svc.fin_acked && s->sport == k->rport && s->flags == TC_ACK && !s->payload_len &&
+	    s->seq == k->svc.fin_seq && s->ack == k->svc.fin_ack) {
+		k->svc.fin_acked = 0;
+		k->r->trace[idx].note = "the ACK of the tester's FIN, overtaken by the service's FIN";
 		return 1;
 	}
 	/* a window update after the answer: the server read the request only then (its

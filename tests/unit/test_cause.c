@@ -536,6 +536,20 @@ void test_service_http_fin_acks(struct t_ctx *t)
 		"< F. 1:1(0) ack 2\n", tr, "inconclusive",
 		"the http service closed its side (FIN) on the tester's FIN, sooner than the case's application would"))
 		replay_free(&r);
+
+	/* and the plain ACK of the tester's FIN, numbered before the service's FIN, captured
+	 * after it (two CPUs): not a step's */
+	replay_http();
+	if (RUN(&r, NULL, "@id a.b\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> F. 1:1(0) ack 1\n< . 1:1(0) ack 2 => CLOSE-WAIT\nagent close\n< F. 1:1(0) ack 2 => LAST-ACK\n"
+		"< nothing 50ms\n> . 2:2(0) ack 2\n",
+		"> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> F. 1:1(0)\n"
+		"< F. 1:1(0) ack 2\n< . 1:1(0) ack 2\n> . 2:2(0)\n", NULL))
+		return;
+	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
+	T_EQ_S(t, r.res.trace[5].note, "the ACK of the tester's FIN, overtaken by the service's FIN");
+	replay_free(&r);
 	FAILS(NULL, c, tr);
 }
 
