@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* thread_read - one thread's state and schedstat; 0, or -1 (it has just ended). */
 static int thread_read(const char *proc, long pid, const char *tid, char *state, uint64_t *ran, uint64_t *wait,
@@ -42,6 +43,7 @@ uint64_t tc_cpuwatch_read(struct tc_cpuwatch *w, uint64_t now_us)
 	const char *proc = w->proc ? w->proc : "/proc";
 	struct tc_cpuwatch_thread th[TC_CPUWATCH_THREADS];
 	uint64_t sum = 0, v;
+	long self = w->proc ? 0 : (long)gettid();
 	int nth = 0;
 
 	for (int i = 0; i < TC_CPUWATCH_PIDS; i++) {
@@ -71,8 +73,10 @@ uint64_t tc_cpuwatch_read(struct tc_cpuwatch *w, uint64_t now_us)
 
 				if (o->tid != t->tid)
 					continue;
+				/* (the thread reading is running, not waiting: its CPU time may not have
+				 * moved since the last tick) */
 				if (o->state == 'R' && t->state == 'R' && o->runs == t->runs && o->ran_ns == t->ran_ns &&
-				    now_us > o->at_us) {
+				    now_us > o->at_us && t->tid != self) {
 					/* runnable when last seen and now, not run in between: waiting all along */
 					w->stuck_us += now_us - o->at_us;
 					t->pending_us = o->pending_us + now_us - o->at_us;
