@@ -23,8 +23,12 @@ struct tc_io_ops {
 	int (*send)(void *ctx, const struct tc_seg *s, char *err, size_t errlen);
 	/* fd - a descriptor to poll for input, or -1 when the back-end has none. */
 	int (*fd)(void *ctx);
-	/* drain - hand every frame available now to @cb; returns their count or -1. */
+	/* drain - hand the frames available now to @cb; returns their count or -1. A
+	 * back-end may stop early (a target that answers each frame the callback sends at
+	 * once would keep it going for ever): then pending says so. */
 	int (*drain)(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen);
+	/* pending - the last drain stopped with frames still waiting (NULL: never). */
+	int (*pending)(void *ctx);
 	/* next_due - for a back-end on a fake clock: when its next frame is due (0: none). */
 	uint64_t (*next_due)(void *ctx);
 	/* drops - frames lost before we read them, since the start (NULL: none can be). */

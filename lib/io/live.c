@@ -31,6 +31,7 @@ struct tc_live {
 	tc_frame_cb cb;
 	void *arg;
 	int64_t mono_minus_wall;        /* to turn pcap's wall-clock stamps into ours */
+	int pending;                    /* the last drain stopped with frames waiting */
 	char err[TC_ERRLEN];
 	int failed;
 };
@@ -280,20 +281,39 @@ static void sync_clocks(struct tc_live *lv)
 	lv->mono_minus_wall = (int64_t)tc_now_us(lv->cfg.clock) - ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
+/* A drain hands frames over in chunks, and stops after DRAIN_BUDGET_US even when more
+ * wait: the callback sends, and a target that answers each send at once (a sampled
+ * case's thousands of handshakes) would otherwise keep one drain going until the case
+ * ends, with no look at the stop flag, the target's health or the other cases' timers. */
+#define DRAIN_CHUNK 16
+#define DRAIN_BUDGET_US 20000
+
 static int live_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct tc_live *lv = ctx;
-	int n;
+	uint64_t t0 = tc_now_us(NULL);
+	int n, total = 0;
 
 	sync_clocks(lv);
 	lv->cb = cb;
 	lv->arg = arg;
-	n = pcap_dispatch(lv->pc, -1, on_pcap, (u_char *)lv);
-	if (n == PCAP_ERROR)
-		return tc_errf(err, errlen, "pcap: %s", pcap_geterr(lv->pc));
-	if (lv->failed)
-		return tc_errf(err, errlen, "%s", lv->err);
-	return n < 0 ? 0 : n;
+	lv->pending = 0;
+	do {
+		n = pcap_dispatch(lv->pc, DRAIN_CHUNK, on_pcap, (u_char *)lv);
+		if (n == PCAP_ERROR)
+			return tc_errf(err, errlen, "pcap: %s", pcap_geterr(lv->pc));
+		if (lv->failed)
+			return tc_errf(err, errlen, "%s", lv->err);
+		if (n > 0)
+			total += n;
+		/* fewer than asked: the ring had no more */
+	} while (n == DRAIN_CHUNK && !(lv->pending = tc_now_us(NULL) - t0 >= DRAIN_BUDGET_US));
+	return total;
+}
+
+static int live_pending(void *ctx)
+{
+	return ((struct tc_live *)ctx)->pending;
 }
 
 static int live_fd(void *ctx)
@@ -310,6 +330,7 @@ struct tc_io tc_live_io(struct tc_live *lv)
 {
 	static const struct tc_io_ops ops = {
 		.name = "live", .send = live_send, .fd = live_fd, .drain = live_drain, .drops = live_drops,
+		.pending = live_pending,
 	};
 
 	return (struct tc_io){ .ops = &ops, .ctx = lv };

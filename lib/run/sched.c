@@ -20,6 +20,7 @@ struct sched {
 	struct tc_result **ares;
 	unsigned *adrop;                /* frames the capture lost while each case ran */
 	unsigned drops;                 /* the capture's lost frames so far */
+	int pending;                    /* the last drain left frames waiting: no poll, no tick */
 	int nact;
 	int serial;                     /* a serial case is running */
 	char err[TC_ERRLEN];
@@ -305,7 +306,10 @@ static uint64_t next_deadline(struct sched *S)
 	return d;
 }
 
-/* wait_events - poll until @deadline (0: none) or input; then drain what came. */
+/* wait_events - poll until @deadline (0: none) or input; then drain what came.
+ * 0, or 2 when the drain stopped with frames still waiting (then no timer may be
+ * judged: a reply to it may be among them), 1 when the link or the agent's channel
+ * broke and a health check is to say why, -1 on error. */
 static int wait_events(struct sched *S, uint64_t deadline)
 {
 	struct tc_run_env *env = S->env;
@@ -319,7 +323,7 @@ static int wait_events(struct sched *S, uint64_t deadline)
 		p[np++] = (struct pollfd){ .fd = env->agent->ops->fd(env->agent->ctx), .events = POLLIN };
 	if (deadline)
 		tmo = deadline > t ? (int)((deadline - t + 999) / 1000) : 0;
-	if (env->clock->fake) {
+	if (env->clock->fake || S->pending) {
 		tmo = 0;
 	} else if (tmo < 0 || tmo > 200) {
 		tmo = 200;      /* look at the stop flag now and then */
@@ -329,6 +333,7 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	got = env->io->ops->drain(env->io->ctx, on_frame, S, S->err, sizeof(S->err));
 	if (got < 0)            /* the link is gone: did the target take it along? */
 		return S->o->health ? 1 : -1;
+	S->pending = env->io->ops->pending && env->io->ops->pending(env->io->ctx);
 	if (env->io->ops->drops) {
 		unsigned d = env->io->ops->drops(env->io->ctx);
 
@@ -353,7 +358,7 @@ static int wait_events(struct sched *S, uint64_t deadline)
 		if (deadline > env->clock->now_us)
 			env->clock->now_us = deadline;
 	}
-	return 0;
+	return S->pending ? 2 : 0;
 }
 
 static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
@@ -599,6 +604,10 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 				rc = -1;
 				break;
 			}
+		}
+		if (e == 2) {   /* more frames wait: back to the top (the stop flag), then them */
+			reap(&S);
+			continue;
 		}
 		tick_all(&S);
 		reap(&S);

@@ -265,3 +265,54 @@ void test_cpuwatch_sampling(struct t_ctx *t)
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	T_OK(t, system(path) == 0);
 }
+
+/* A capture that always has more: each drain stops with frames still waiting (a
+ * target that answers every segment the callback sends). The stop flag is looked at
+ * between drains, and no timer is judged while frames wait (a reply may be among them):
+ * the quiet case is stopped, not passed on a silence it could not have checked. */
+struct chatty {
+	int drains;
+	volatile sig_atomic_t *stop;
+};
+
+static int chatty_drain(void *ctx, tc_frame_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct chatty *ch = ctx;
+
+	if (++ch->drains == 5)
+		*ch->stop = 1;          /* a Ctrl-C in the middle of it */
+	return 0;
+}
+
+static int chatty_pending(void *ctx)
+{
+	return 1;
+}
+
+void test_sched_stop_while_pending(struct t_ctx *t)
+{
+	static const struct tc_io_ops ops = { .name = "chatty", .send = dying_send, .fd = dying_fd,
+					      .drain = chatty_drain, .pending = chatty_pending };
+	static volatile sig_atomic_t stop;
+	struct fixture f;
+	struct chatty ch = { .stop = &stop };
+	struct tc_sched_opts so = { .jobs = 1, .seed = 1, .case_limit_us = 60000000, .on_done = note, .stop = &stop };
+	struct tc_case *c = quiet_case("q.quiet", 65535);
+	struct tc_result res;
+	struct tc_sched_item item;
+	struct tc_sched_stats st;
+	char err[200];
+
+	fixture_init(&f);
+	f.io = (struct tc_io){ .ops = &ops, .ctx = &ch };
+	T_OK(t, c != NULL);
+	if (!c)
+		return;
+	item = (struct tc_sched_item){ .c = c, .r = &res, .env = &f.env };
+	T_EQ_U(t, tc_sched_run(&item, 1, &so, &st, err, sizeof(err)), 1);
+	T_EQ_S(t, tc_verdict_name(res.verdict), "notrun");
+	T_OK(t, res.reason && !strcmp(res.reason, "interrupted"));
+	T_EQ_U(t, ch.drains, 5);
+	tc_result_free(&res);
+	tc_case_free(c);
+}
