@@ -24,6 +24,8 @@ CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-protot
             -Wno-unused-parameter -Wformat=2 -Wvla $(WERROR)
 CPPFLAGS += -D_GNU_SOURCE -Ilib -Itester -DTC_VERSION=\"$(VERSION)\" -MMD -MP
 LDLIBS_ALL := -lnet $(PKG_LIBS) -lm
+# make test and make check build with every CPU (make -j: the rules are safe for it)
+NPROC    := $(shell nproc 2>/dev/null || echo 1)
 
 # The engine, layer by layer. Pure layers first: they link without libnet/libpcap.
 PURE_SRC := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c lib/model/*.c lib/report/*.c lib/run/*.c)
@@ -78,12 +80,12 @@ unit: all $(BUILD)/unit-tests
 # (as root), each fuzzer for 10 s.
 check:
 	@sh tests/deps.sh check
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh $(BUILD) check
 
 test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests stack-lwip stack-gvisor
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests stack-lwip stack-gvisor
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh $(BUILD)
 
 # The agents of the other stacks (lwIP's is compiled with lwIP's source, fetched
@@ -102,13 +104,15 @@ asan:
 # and the shipped cases: FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 FUZZ_LIB := $(wildcard lib/util/*.c lib/packet/*.c lib/case/*.c)
-fuzz-build:
+FUZZ_HDR := $(wildcard lib/util/*.h lib/packet/*.h lib/case/*.h)
+fuzz-build: build-fuzz/fuzz_decode build-fuzz/fuzz_parse
 	@mkdir -p build-fuzz/corpus-decode build-fuzz/corpus-parse
-	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz/fuzz_decode.c $(FUZZ_LIB) -o build-fuzz/fuzz_decode
-	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz/fuzz_parse.c $(FUZZ_LIB) -o build-fuzz/fuzz_parse
 	sh tests/fuzz/seed.sh build-fuzz
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(FUZZ_HDR)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $< $(FUZZ_LIB) -o $@
 
 fuzz: fuzz-build
 	./build-fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-decode

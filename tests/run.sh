@@ -103,8 +103,8 @@ if [ "$MODE" = check ]; then
 else
 	e2e=$(ls tests/e2e/*.sh)
 fi
-# the fuzzers, in both modes: FUZZ_SECONDS (10) each
-# fuzz NAME: run the fuzzer; a crash it finds is a failure (its output says where)
+# the fuzzers, in both modes: FUZZ_SECONDS (10) each, both at once (one CPU each)
+# fuzz NAME [DICT]: run the fuzzer; a crash it finds is a failure (its output says where)
 fuzz() {
 	if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
 		>build-fuzz/"$1".log 2>&1; then
@@ -113,11 +113,16 @@ fuzz() {
 		echo "not ok - fuzz: $1 found a crash (build-fuzz/$1.log)"
 		tail -n 20 build-fuzz/"$1".log
 	fi
-	echo "1..1"
 }
-if command -v clang >/dev/null && make --no-print-directory fuzz-build >/dev/null 2>&1; then
-	run_part "fuzz decode" fuzz decode
-	run_part "fuzz parse" fuzz parse tests/fuzz/case.dict
+fuzz_both() {
+	fuzz decode >"$dir/fuzz-decode" 2>&1 &
+	fuzz parse tests/fuzz/case.dict >"$dir/fuzz-parse" 2>&1
+	wait
+	cat "$dir/fuzz-decode" "$dir/fuzz-parse"
+	echo "1..2"
+}
+if command -v clang >/dev/null && make --no-print-directory -j"$(nproc 2>/dev/null || echo 1)" fuzz-build >/dev/null 2>&1; then
+	run_part fuzzers fuzz_both
 else
 	echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check and make test install clang as root)" | tee -a "$log"
 fi
