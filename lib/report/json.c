@@ -342,6 +342,18 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	add(root, "summary", sum);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)info->seed);
 	add_num(run, "jobs", info->jobs);
+	if (info->jobs_max && st) {     /* no -j: how the number moved */
+		cJSON *a = cJSON_CreateObject();
+
+		add_num(a, "from", info->jobs);
+		add_num(a, "min", TC_JOBS_MIN);
+		add_num(a, "max", info->jobs_max);
+		add_num(a, "peak", st->jobs_peak);
+		add_num(a, "backoffs", st->jobs_backoffs);
+		if (st->jobs_why[0])
+			add_str(a, "last_backoff", st->jobs_why);
+		add(run, "jobs_adaptive", a);
+	}
 	add_str(run, "seed", seed);
 	if (info->selection[0])
 		add_str(run, "selection", info->selection);

@@ -100,7 +100,8 @@ struct tc_run_info {
 	char started[40], finished[40];
 	double wall_s;                  /* the run's wall time (0: unknown) */
 	int complete;                   /* every selected case ran */
-	int jobs;
+	int jobs;                       /* -j, or the number the run started at */
+	int jobs_max;                   /* no -j: the most it could grow to (0: -j fixed it) */
 	uint64_t seed;
 	char *interrupted;              /* why the run stopped early, or NULL */
 	const struct tc_path_report *path;      /* what the traces say about the path, or NULL */

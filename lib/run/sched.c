@@ -1,5 +1,6 @@
 /* run: the scheduler (one thread, many cases). */
 #include "run/sched.h"
+#include "run/adapt.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +22,9 @@ struct sched {
 	unsigned *adrop;                /* frames the capture lost while each case ran */
 	unsigned drops;                 /* the capture's lost frames so far */
 	int pending;                    /* the last drain left frames waiting: no poll, no tick */
+	int jobs;                       /* cases allowed at once now */
+	struct tc_adapt adapt;          /* how jobs moves (o->jobs_max) */
+	int adapting;
 	int nact;
 	int serial;                     /* a serial case is running */
 	char err[TC_ERRLEN];
@@ -70,6 +74,11 @@ static void on_frame(void *arg, const uint8_t *frame, size_t len, size_t wire_le
 	struct tc_seg s;
 	int rc, i;
 
+	if (S->adapting) {
+		uint64_t now = tc_now_us(S->env->clock);
+
+		tc_adapt_late(&S->adapt, now > t_us ? now - t_us : 0);
+	}
 	rc = tc_seg_decode(&s, frame, len, tg->link);
 	s.cut = wire_len > len;
 	s.t_us = t_us;
@@ -385,6 +394,10 @@ static void tick_all(struct sched *S)
 	if (S->probe)
 		tc_conn_tick(S->probe);
 	for (i = 0; i < S->nact; i++) {
+		uint64_t due = tc_conn_deadline(S->act[i]);
+
+		if (S->adapting && due && t > due)
+			tc_adapt_late(&S->adapt, t - due);
 		tc_conn_tick(S->act[i]);
 		if (!tc_conn_done(S->act[i]) && t >= S->ares[i]->start_us + S->o->case_limit_us)
 			tc_conn_abort(S->act[i], TC_V_ERROR, "the case did not finish in time");
@@ -495,6 +508,20 @@ static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
 	reap(S);
 }
 
+/* adapt_turn - the number of cases at once, judged after a turn of events (adapt.h);
+ * the CPU wait is read only when a window ends */
+static void adapt_turn(struct sched *S)
+{
+	uint64_t now = tc_now_us(S->env->clock);
+
+	if (now < S->adapt.t0 + TC_ADAPT_WINDOW_US)
+		return;
+	S->jobs = tc_adapt_turn(&S->adapt, now, S->drops, S->o->cpu_wait ? S->o->cpu_wait(S->o->arg) : 0);
+	S->stats->jobs_peak = S->adapt.peak;
+	S->stats->jobs_backoffs = S->adapt.backoffs;
+	memcpy(S->stats->jobs_why, S->adapt.last_why, sizeof(S->stats->jobs_why));
+}
+
 int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched_opts *o,
 		 struct tc_sched_stats *stats, char *err, size_t errlen)
 {
@@ -502,13 +529,14 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	struct tc_rng rng;
 	uint16_t *port = tc_xcalloc((size_t)n + 1, sizeof(*port));
 	int next = 0, jobs = o->jobs < 1 ? 1 : o->jobs, rc = 0, i, e;
+	int cap = o->jobs_max > jobs ? o->jobs_max : jobs;     /* room for the most at once */
 
 	memset(stats, 0, sizeof(*stats));
 	tc_rng_seed(&rng, o->seed);
-	S.act = tc_xcalloc((size_t)jobs, sizeof(*S.act));
-	S.ares = tc_xcalloc((size_t)jobs, sizeof(*S.ares));
-	S.adrop = tc_xcalloc((size_t)jobs, sizeof(*S.adrop));
-	S.aitem = tc_xcalloc((size_t)jobs, sizeof(*S.aitem));
+	S.act = tc_xcalloc((size_t)cap, sizeof(*S.act));
+	S.ares = tc_xcalloc((size_t)cap, sizeof(*S.ares));
+	S.adrop = tc_xcalloc((size_t)cap, sizeof(*S.adrop));
+	S.aitem = tc_xcalloc((size_t)cap, sizeof(*S.aitem));
 	S.items = items;
 	S.retrying = -1;
 	S.total = n;
@@ -537,6 +565,13 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 		port[i] = env->next_port++;     /* the rest of the range serves @samples */
 	}
 	S.rng = &rng;
+	S.jobs = jobs;
+	if (o->jobs_max > jobs && !S.env->clock->fake) {
+		S.adapting = 1;
+		tc_adapt_init(&S.adapt, TC_JOBS_MIN, o->jobs_max, jobs, tc_now_us(S.env->clock), S.drops,
+			      o->cpu_wait ? o->cpu_wait(o->arg) : 0);
+		stats->jobs_peak = S.adapt.peak;
+	}
 	while (next < n || S.nact > 0 || S.probe || S.nretry || S.ngrace) {
 		if (o->stop && *o->stop) {
 			stop_all(&S, TC_V_NOTRUN, "interrupted");
@@ -560,7 +595,9 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 				start_one(&S, it, it->env->next_port++, &rng);
 			}
 		}
-		while (S.nact < jobs && next < n && !S.serial && !S.probe && !S.nretry) {     /* the probe first: is it alive? */
+		if (S.adapting && S.nact >= S.jobs && next < n && !S.serial && !S.probe && !S.nretry)
+			tc_adapt_full(&S.adapt);        /* cases wait for room */
+		while (S.nact < S.jobs && next < n && !S.serial && !S.probe && !S.nretry) {     /* the probe first: is it alive? */
 			const struct tc_sched_item *it = &items[next];
 			const char *why = tc_case_unmet(it->c, it->env->tg);
 
@@ -615,6 +652,8 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			release_grace(&S, 0);
 		else
 			release_grace(&S, 1);
+		if (S.adapting)
+			adapt_turn(&S);
 		if (o->on_progress)
 			o->on_progress(o->arg, S.ares, S.nact, S.ndone, S.total);
 	}

@@ -13,7 +13,9 @@
 #include "run/runner.h"
 
 struct tc_sched_opts {
-	int jobs;                       /* cases at once (>= 1) */
+	int jobs;                       /* cases at once (>= 1); with jobs_max, at the start */
+	int jobs_max;                   /* > jobs: the number adapts (run/adapt.h) between
+					 * TC_JOBS_MIN and this; 0: jobs, fixed */
 	uint64_t seed;                  /* tester ISNs come from it */
 	uint64_t case_limit_us;         /* a case still running after this is an error */
 	volatile sig_atomic_t *stop;    /* set from a signal handler: stop now */
@@ -40,7 +42,12 @@ struct tc_sched_opts {
 };
 
 /* Run-level findings that belong to no case (malformed frames, strays). */
+#define TC_JOBS_MIN 4
+
 struct tc_sched_stats {
+	int jobs_peak;                  /* adapting: the most cases allowed at once */
+	int jobs_backoffs;              /* adapting: times the number was halved */
+	char jobs_why[120];             /* why, the last time */
 	int deaths;                     /* times the target died (and was started again) */
 	char first_death[512];          /* "pasta was killed by SIGFPE while tcp.x ran" */
 	char culprits[512];             /* the cases that stopped it, run alone: "tcp.x, tcp.y [ipv6]" */

@@ -20,6 +20,7 @@
 
 struct run_opts {
 	int jobs, fam[2];
+	int jobs_max;                   /* no -j: the number adapts up to this (0: -j fixed it) */
 	const char *cases, *outdir, *agent;
 	const char *run_name;           /* the run directory's name in outdir (NULL: a stamp) */
 	char *sk[64], *sv[64];

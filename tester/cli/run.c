@@ -126,12 +126,15 @@ static int select_cases(struct run *R)
 	if (cli_load_cases(&R->set, R->o.cases, R->o.matrix || (!R->o.cases && !R->o.no_matrix), 0))
 		return TC_EXIT_USAGE;
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));
-	/* the slow cases first, so that their waits overlap all the others; those tagged
-	 * "last" after all others */
-	for (int rank = 0; rank < 3; rank++)
+	/* the cases that run alone ("serial") first, while nothing else is in flight (later,
+	 * each would wait for every case running to end, the slow ones included); then the
+	 * slow cases, so that their waits overlap all the others; those tagged "last" after
+	 * all others */
+	for (int rank = 0; rank < 4; rank++)
 		for (i = 0; i < R->set.n; i++) {
 			const struct tc_case *c = R->set.v[i];
-			int r = tc_case_has_tag(c, "last") ? 2 : tc_case_has_tag(c, "slow") ? 0 : 1;
+			int r = tc_case_has_tag(c, "last") ? 3 : tc_case_has_tag(c, "serial") ? 0 :
+				tc_case_has_tag(c, "slow") ? 1 : 2;
 
 			if (r == rank && tc_case_selected(c, R->o.globs, R->o.nglob) && tags_fit(&R->o, c) &&
 			    in_shard(&R->o, c))
@@ -294,6 +297,7 @@ static void fill_info(struct run *R)
 	R->info.mode = R->o.dry_run ? "dry-run" : R->o.target ? "remote" : "netns";
 	R->info.stack = R->o.target ? "unknown" : tc_stack_info(R->stack)->name;
 	R->info.jobs = R->o.jobs;
+	R->info.jobs_max = R->o.jobs_max;
 	selection(R, R->info.selection, sizeof(R->info.selection));
 	if (R->o.shard_n)
 		snprintf(R->info.shard, sizeof(R->info.shard), "%d/%d", R->o.shard_i, R->o.shard_n);
@@ -351,6 +355,7 @@ static int run_cases(struct run *R)
 	int f, i, n = 0, nfam = 0, fi[2] = { -1, -1 }, rc;
 
 	so.jobs = R->o.jobs;
+	so.jobs_max = R->o.jobs_max;
 	so.seed = R->o.seed;
 	so.case_limit_us = 300 * 1000000ull;   /* a safety net: every step has its own time */
 	so.stop = &stop_flag;

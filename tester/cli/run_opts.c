@@ -120,7 +120,8 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 	const char *v = NULL;
 	int i;
 
-	o->jobs = 16;
+	o->jobs = 16;                   /* no -j: from 16, between 4 and 64 as the tester keeps up */
+	o->jobs_max = 64;
 	o->outdir = "reports";
 	o->color = isatty(1) && !getenv("NO_COLOR");
 	o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -135,6 +136,7 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 			if (tc_parse_u64(v, 256, &n) < 0 || n == 0)
 				return cli_usage_error("-j needs a number from 1 to 256 (got '%s')", v);
 			o->jobs = (int)n;
+			o->jobs_max = 0;
 		} else if (!strcmp(a, "-4")) {
 			o->fam[0] = 1;
 		} else if (!strcmp(a, "-6")) {
