@@ -8,7 +8,8 @@
 #   make asan       unit tests under AddressSanitizer and UBSan
 #   make golden     regenerate the golden files of tests/golden
 #   make fuzz       fuzz the decoder and the case parser (clang, FUZZ_SECONDS each)
-#   make bench      the benchmarks of bench/ (root): wall, peak RSS, latency (REPEAT runs each)
+#   make bench      the benchmarks of bench/ (root): wall against the longest case, CPU,
+#                   peak RSS, verdict changes; quick suite, REPEAT (20) runs each
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -119,7 +120,7 @@ fuzz: fuzz-build
 	./build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/case.dict build-fuzz/corpus-parse
 
 bench: all
-	@sh bench/run.sh $${REPEAT:-5}
+	@sh bench/run.sh -n $${REPEAT:-20}
 
 golden: $(BUILD)/unit-tests
 	TC_GOLDEN_UPDATE=1 ./$(BUILD)/unit-tests

@@ -342,7 +342,7 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	add(root, "summary", sum);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)info->seed);
 	add_num(run, "jobs", info->jobs);
-	if (info->jobs_max && st) {     /* no -j: how the number moved */
+	if (info->jobs_max && st && st->jobs_peak) {     /* no -j: how the number moved */
 		cJSON *a = cJSON_CreateObject();
 
 		add_num(a, "from", info->jobs);
