@@ -15,7 +15,7 @@
 /* a frame or a timer this late: behind (a third of the shortest time a case gives the
  * target, "within 30ms") */
 #define TC_ADAPT_LATE_US 10000
-#define TC_ADAPT_WAIT_PERMILLE 100      /* CPU wait over 10 % of the window: behind */
+#define TC_ADAPT_WAIT_PERMILLE 200      /* CPU wait over 20 % of the window: behind */
 
 struct tc_adapt {
 	int lo, hi;             /* bounds */

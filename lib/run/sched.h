@@ -42,7 +42,7 @@ struct tc_sched_opts {
 };
 
 /* Run-level findings that belong to no case (malformed frames, strays). */
-#define TC_JOBS_MIN 4
+#define TC_JOBS_MIN 8
 
 struct tc_sched_stats {
 	int jobs_peak;                  /* adapting: the most cases allowed at once */

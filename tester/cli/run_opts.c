@@ -120,7 +120,7 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 	const char *v = NULL;
 	int i;
 
-	o->jobs = 16;                   /* no -j: from 16, between 4 and 64 as the tester keeps up */
+	o->jobs = 16;                   /* no -j: from 16, between 8 and 64 as the tester keeps up */
 	o->jobs_max = 64;
 	o->outdir = "reports";
 	o->color = isatty(1) && !getenv("NO_COLOR");

@@ -39,6 +39,7 @@ for s in lwip gvisor slirp passt; do
 	check "stacks: $s: the quick suite (--quick, both families) exits 0 with its waivers, no fail, no inconclusive but for a CPU wait" \
 		[ "$st $(jget "$rep" '"\(.summary.fail) \([.cases[]|select(.verdict=="inconclusive")|.reason|test("waited [0-9.]+ ms for a CPU")]|all)"')" = "0 0 true" ]
 	grep -E '^(FAIL|ERROR|INCONCLUSIVE) ' -A1 "$d/$s.out" | head -n 20 | sed 's/^/# /'
+	jget "$rep" '"# \(.environment.stack): \(.cases|length) cases from \(.started) to \(.finished); cases at once: \(.run.jobs_adaptive // .run.jobs)"'
 	# (a waiver with "varies = yes" is not stale when its case passes: passt.waivers)
 	check "stacks: $s: every waiver still holds (no waived case passed)" [ "$(jget "$rep" .summary.waived_pass)" = 0 ]
 	jq -r '.cases[]|select(.waiver.unneeded==true)|"# waived, and passed: \(.id) [\(.family)] (\(.waiver.file):\(.waiver.line))"' "$rep"

@@ -43,15 +43,15 @@ void test_adapt_jobs(struct t_ctx *t)
 	tc_adapt_full(&a);
 	now += W;
 	T_EQ_U(t, tc_adapt_turn(&a, now, 3, 0), 20);
-	/* CPU wait over a tenth of the window */
+	/* CPU wait over a fifth of the window */
 	now += W;
-	T_EQ_U(t, tc_adapt_turn(&a, now, 3, W / 10 + 1000), 10);
-	T_EQ_S(t, a.last_why, "the processes waited 26.0 ms for a CPU in 250 ms");
+	T_EQ_U(t, tc_adapt_turn(&a, now, 3, W / 5 + 1000), 10);
+	T_EQ_S(t, a.last_why, "the processes waited 51.0 ms for a CPU in 250 ms");
 	/* never below the lower bound */
 	for (int i = 0; i < 5; i++) {
 		tc_adapt_late(&a, 50000);
 		now += W;
-		tc_adapt_turn(&a, now, 3, W / 10 + 1000);
+		tc_adapt_turn(&a, now, 3, W / 5 + 1000);
 	}
 	T_EQ_U(t, a.cur, 4);
 	T_EQ_U(t, a.backoffs, 5);       /* 64 -> 32 -> 16, 20 -> 10 -> 5 -> 4: a halving that changes nothing is none */
