@@ -86,7 +86,8 @@ check:
 
 test:
 	@sh tests/deps.sh test
-	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests stack-lwip stack-gvisor
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests stack-lwip stack-gvisor \
+	    $(if $(shell command -v clang),fuzz-build)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} sh tests/run.sh $(BUILD)
 
 # The agents of the other stacks (lwIP's is compiled with lwIP's source, fetched
