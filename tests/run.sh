@@ -106,7 +106,7 @@ fi
 # the fuzzers, in both modes: FUZZ_SECONDS (10) each, both at once (one CPU each)
 # fuzz NAME [DICT]: run the fuzzer; a crash it finds is a failure (its output says where)
 fuzz() {
-	if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
+	if $FUZZ_PRIO ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
 		>build-fuzz/"$1".log 2>&1; then
 		echo "ok - fuzz: $1 for ${FUZZ_SECONDS:-10} s: $(grep -o 'Done [0-9]* runs' build-fuzz/"$1".log)"
 	else
@@ -121,9 +121,20 @@ fuzz_both() {
 	cat "$dir/fuzz-decode" "$dir/fuzz-parse"
 	echo "1..2"
 }
+# with the long end-to-end scripts (make test as root) they run beside them at the idle
+# priority (SCHED_IDLE: any other process takes the CPU from them at once), on the CPU
+# time those scripts leave, which mostly wait; else before the rest, at their own
+FUZZ_PRIO=
+fuzz_later=0
+if [ "$MODE" != check ] && [ "$(id -u)" = 0 ] && [ -n "$SIDE_BY_SIDE" ] && chrt -i 0 true 2>/dev/null; then
+	FUZZ_PRIO="chrt -i 0"
+	fuzz_later=1
+fi
 if command -v clang >/dev/null && make --no-print-directory -j"$(nproc 2>/dev/null || echo 1)" fuzz-build >/dev/null 2>&1; then
-	run_part fuzzers fuzz_both
+	[ "$fuzz_later" = 1 ] || run_part fuzzers fuzz_both
 else
+	fuzz_later=0
+
 	echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check and make test install clang as root)" | tee -a "$log"
 fi
 # among WORD LIST: is WORD one of the words of LIST?
@@ -136,6 +147,7 @@ if [ "$(id -u)" = 0 ]; then
 	for t in $e2e; do
 		among "$t" "$SIDE_BY_SIDE" && [ -e "$t" ] && side_start "$t" sh "$t"
 	done
+	[ "$fuzz_later" = 1 ] && side_start "fuzzers (idle priority)" fuzz_both
 	for t in $e2e; do
 		[ -e "$t" ] || continue
 		[ "$t" = tests/e2e/lib.sh ] && continue         # the helpers the scripts source
