@@ -134,7 +134,8 @@ int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len
  * stay alike however long the pause (a counter bumped per connection, which a burst of
  * attempts makes look fast)? The attempts are made at uneven gaps (the runner pauses
  * before every other one); where the long gaps are at least 3 times the short ones, a
- * clock's steps are too. 1 with @why when the steps do not follow the gaps. */
+ * clock's steps are too. 1 with @why when the steps do not follow the gaps, 0 when
+ * they do, -1 with @why when the gaps are too even to tell. */
 static int per_attempt(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 {
 	double *g = tc_xmalloc(n * sizeof(*g)), med, gs = 0, gl = 0, ss = 0, sl = 0;
@@ -154,8 +155,12 @@ static int per_attempt(const struct tc_isn_sample *s, size_t n, char *why, size_
 			gl += gap, sl += step, nl++;
 		}
 	}
-	if (!ns || !nl || gs <= 0 || gl / (double)nl < 3 * (gs / (double)ns))
-		return 0;       /* the gaps are too even to tell */
+	if (!ns || !nl || gs <= 0 || gl / (double)nl < 3 * (gs / (double)ns)) {
+		tc_errf(why, len, "the pauses between attempts came out too even to tell a clock from a counter of "
+			"connections (the long ones %.0f us, the short ones %.0f us: 3 times at least are needed; "
+			"a busy machine blurs them)", nl ? gl / (double)nl : 0, ns ? gs / (double)ns : 0);
+		return -1;      /* the gaps are too even to tell */
+	}
 	gs /= (double)ns, gl /= (double)nl, ss /= (double)ns, sl /= (double)nl;
 	if (sl >= ss * (gl / gs) / 3)
 		return 0;       /* steps that grow with the gaps: a clock */
@@ -166,6 +171,7 @@ static int per_attempt(const struct tc_isn_sample *s, size_t n, char *why, size_
 
 int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 {
+	int pa;
 	double rate;
 	uint64_t dt;
 	uint32_t dv;
@@ -184,11 +190,14 @@ int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len)
 	dv = s[n - 1].isn - s[0].isn;
 	if (!dt)
 		return tc_errf(why, len, "the samples took no time"), 0;
-	if (per_attempt(s, n, why, len))        /* the cause first: a counter, however fast */
+	pa = per_attempt(s, n, why, len);
+	if (pa > 0)                             /* the cause first: a counter, however fast */
 		return 0;
 	rate = (double)dv / ((double)dt / 1e6);
 	if (rate < 250000)
 		return tc_errf(why, len, "the ISN grew %.0f per second (a 4 us clock: 250000)", rate), 0;
+	if (pa < 0)                             /* fast enough, but a counter would be too */
+		return -1;
 	tc_errf(why, len, "%zu ISNs of one 4-tuple grew monotonically, %.0f per second", n, rate);
 	return 1;
 }

@@ -29,7 +29,9 @@ struct tc_isn_sample {
 int tc_isn_random(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
 
 /* tc_isn_clock - 1 if the samples (one 4-tuple) grow with time as a clock of at least
- * 250 000 ticks per second, 0 if not, with @why. */
+ * 250 000 ticks per second, 0 if not, with @why; -1 (with @why) when they grow fast
+ * enough but the pauses between the attempts came out too even to tell a clock from a
+ * counter of connections (a busy machine). */
 int tc_isn_clock(const struct tc_isn_sample *s, size_t n, char *why, size_t len);
 
 /* tc_ts_clock - 1 if the TSvals of the SYN-ACKs come from one clock that never goes

@@ -23,9 +23,14 @@ static void analyse(struct tc_conn *k)
 		 : k->c->analyze == TC_AN_TS_CLOCK ? tc_ts_clock(k->isns, (size_t)k->sample, why, sizeof(why))
 						    : tc_isn_random(k->isns, (size_t)k->sample, why, sizeof(why));
 
-	if (ok) {
+	if (ok > 0) {
 		tc_result_add_note(k->r, "%s", why);
 		rn_finish(k, TC_V_PASS);
+		return;
+	}
+	if (ok < 0) {           /* the samples cannot tell: not judged */
+		tc_result_set_reason(k->r, "%s: %d samples: %s: not judged", k->c->file, k->sample, why);
+		rn_finish(k, TC_V_INCONCLUSIVE);
 		return;
 	}
 	free(k->r->div_expected);
