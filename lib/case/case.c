@@ -163,6 +163,10 @@ void tc_case_free(struct tc_case *c)
 	free(c->title);
 	free_list(c->rfc, c->nrfc);
 	free_list(c->tags, c->ntags);
+	for (int i = 0; i < c->nsysctl; i++) {
+		free(c->sysctl_key[i]);
+		free(c->sysctl_val[i]);
+	}
 	for (int i = 0; i < c->npaths; i++)
 		free_list(c->paths[i], c->npathlen[i]);
 	free_steps(c->steps, c->nsteps);

@@ -183,6 +183,8 @@ enum tc_fill {
 				 * line), which a web server reads and holds, answering nothing */
 };
 
+#define TC_MAX_SYSCTL 8
+
 struct tc_case {
 	char *file;             /* path as given to the loader */
 	char *id, *title;
@@ -207,6 +209,11 @@ struct tc_case {
 	int same_port;          /* @samples N same-port: every time from one tester port */
 	enum tc_analysis { TC_AN_NONE = 0, TC_AN_ISN_RANDOM, TC_AN_ISN_CLOCK, TC_AN_TS_CLOCK } analyze;
 	uint64_t timeout_us;    /* default expect timeout */
+	/* @sysctl KEY=VALUE (one a line): the target's network namespace has them while the
+	 * case runs (alone), and its own values again after */
+	char *sysctl_key[TC_MAX_SYSCTL], *sysctl_val[TC_MAX_SYSCTL];
+	int sysctl_line[TC_MAX_SYSCTL];        /* the line of each */
+	int nsysctl;
 	struct tc_step *steps;
 	int nsteps;
 	int line_id;            /* line of @id, for messages */
@@ -249,10 +256,11 @@ struct tc_case *tc_case_load(const char *path, char *err, size_t errlen);
 
 /* tc_runs_alone - a case tagged "serial" (its timing must not share the target) or
  * "last" (it changes what the target keeps per destination, like the path MTU: it runs
- * after every other case, which the caller orders so) runs with no other case. */
+ * after every other case, which the caller orders so), or with @sysctl (the namespace's
+ * settings are the case's while it runs), runs with no other case. */
 static inline int tc_runs_alone(const struct tc_case *c)
 {
-	return tc_case_has_tag(c, "serial") || tc_case_has_tag(c, "last");
+	return c->nsysctl || tc_case_has_tag(c, "serial") || tc_case_has_tag(c, "last");
 }
 
 /* A set of cases, loaded from a directory tree. */

@@ -152,15 +152,48 @@ const struct tc_tok tc_analyze_toks[] = {
 /* The metadata keys (testcases/README.md, "metadata"). */
 enum meta_key {
 	M_ID, M_TITLE, M_RFC, M_LEVEL, M_NEEDS, M_PORT, M_STATES, M_TAGS, M_ISN, M_TIMEOUT, M_FAMILY,
-	M_SAMPLES, M_ANALYZE
+	M_SAMPLES, M_ANALYZE, M_SYSCTL
 };
 
 const struct tc_tok tc_meta_toks[] = {
 	{ M_ID, "id" }, { M_TITLE, "title" }, { M_RFC, "rfc" }, { M_LEVEL, "level" }, { M_NEEDS, "needs" },
 	{ M_PORT, "port" }, { M_STATES, "states" }, { M_TAGS, "tags" }, { M_ISN, "isn" },
 	{ M_TIMEOUT, "timeout" }, { M_FAMILY, "family" }, { M_SAMPLES, "samples" }, { M_ANALYZE, "analyze" },
-	{ 0, NULL },
+	{ M_SYSCTL, "sysctl" }, { 0, NULL },
 };
+
+/* meta_sysctl - "@sysctl net.ipv4.tcp_sack=0": a setting of the target's network
+ * namespace (net.*) while the case runs; the value is the rest of the line, blanks
+ * included (net.ipv4.tcp_rmem=4096 40000 40000). */
+static int meta_sysctl(struct tc_lx *lx, struct tc_case *c, char *val, size_t at)
+{
+	char *eq = strchr(val, '=');
+	size_t i = strlen(val);
+
+	while (i > 0 && (val[i - 1] == ' ' || val[i - 1] == '\t'))
+		val[--i] = '\0';
+	if (!eq || eq == val)
+		return tc_lx_fail(lx, at, "@sysctl needs KEY=VALUE (net.ipv4.tcp_sack=0)");
+	*eq = '\0';
+	for (i = 0; val[i]; i++)
+		if (!((val[i] >= 'a' && val[i] <= 'z') || (val[i] >= '0' && val[i] <= '9') || val[i] == '_' ||
+		      val[i] == '.' || val[i] == '-'))
+			return tc_lx_fail(lx, at + i, "a sysctl name is words joined by dots (net.ipv4.tcp_sack)");
+	if (strncmp(val, "net.", 4))
+		return tc_lx_fail(lx, at, "@sysctl sets the target's network namespace: its names start with 'net.' "
+				  "(%s is the host's)", val);
+	if (!eq[1])
+		return tc_lx_fail(lx, at + (size_t)(eq - val) + 1, "@sysctl %s= needs a value", val);
+	for (int k = 0; k < c->nsysctl; k++)
+		if (!strcmp(c->sysctl_key[k], val))
+			return tc_lx_fail(lx, at, "@sysctl %s given twice", val);
+	if (c->nsysctl == TC_MAX_SYSCTL)
+		return tc_lx_fail(lx, at, "at most %d @sysctl lines", TC_MAX_SYSCTL);
+	c->sysctl_line[c->nsysctl] = lx->line;
+	c->sysctl_key[c->nsysctl] = tc_xstrdup(val);
+	c->sysctl_val[c->nsysctl++] = tc_xstrdup(eq + 1);
+	return 0;
+}
 
 static int meta_simple(struct tc_lx *lx, struct tc_case *c, enum meta_key key, char *val, size_t at)
 {
@@ -238,6 +271,7 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, enum meta_key key, c
 		c->samples = (int)n;
 		return 0;
 	}
+	case M_SYSCTL: return meta_sysctl(lx, c, val, at);
 	case M_ANALYZE:
 		i = tc_tok_val(tc_analyze_toks, val);
 		if (i < 0)
@@ -260,7 +294,7 @@ static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 	k = tc_tok_val(tc_meta_toks, key);
 	if (k < 0)
 		return tc_lx_fail(lx, at, "unknown metadata '@%s' (%s)", key, tc_tok_list(tc_meta_toks, names, sizeof(names)));
-	if (pc->seen_meta & (1u << k))
+	if ((pc->seen_meta & (1u << k)) && k != M_SYSCTL)       /* @sysctl: one a line */
 		return tc_lx_fail(lx, at, "@%s given twice", key);
 	pc->seen_meta |= 1u << k;
 	if (pc->c->nsteps || pc->alt)

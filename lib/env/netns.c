@@ -50,6 +50,23 @@ static int enter_ns(const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+int tc_netns_sysctl(struct tc_netns *e, const char *key, const char *val, char *old, size_t oldlen,
+		    char *err, size_t errlen)
+{
+	char back[TC_ERRLEN];
+	int rc;
+
+	if (enter_ns(e->ns_target, err, errlen) < 0)
+		return -1;
+	rc = old && tc_sysctl_read(key, old, oldlen) < 0 ? tc_errf(err, errlen, "cannot read %s", key) :
+	     tc_sysctl_write(key, val, err, errlen);
+	if (enter_ns(e->ns_tester, back, sizeof(back)) < 0) {
+		fprintf(stderr, "tcpconform: %s\n", back);
+		return tc_errf(err, errlen, "%s", back);
+	}
+	return rc;
+}
+
 /* kill_ns_pids - SIGKILL every process inside namespace @name. */
 static void kill_ns_pids(const char *name)
 {
@@ -128,6 +145,7 @@ static void fill_target(struct tc_netns *e, struct tc_target *tg, int family)
 	tg->have_agent = 1;
 	tg->listen_per_case = tc_stack_info(e->stack)->proxy != NULL;
 	tg->is_linux = e->stack == TC_STACK_LINUX;
+	tg->sets_sysctls = e->stack == TC_STACK_LINUX;
 	tg->mode = "netns";
 	tg->own_link = 1;
 }

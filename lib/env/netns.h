@@ -47,6 +47,12 @@ struct tc_netns {
  */
 int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen);
 
+/* tc_netns_sysctl - in the target's namespace, read @key into @old (when not NULL) and
+ * set it to @val; the tester stays in its own. 0, or -1 with @err ("Operation not
+ * permitted": a setting the namespace cannot have of its own). */
+int tc_netns_sysctl(struct tc_netns *e, const char *key, const char *val, char *old, size_t oldlen,
+		    char *err, size_t errlen);
+
 /* tc_netns_alive - are the stack's processes (its agent, its proxy) still running?
  * 1, or 0 with @why ("pasta exited: killed by SIGFPE"); reaps what exited. */
 int tc_netns_alive(struct tc_netns *e, char *why, size_t whylen);

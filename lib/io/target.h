@@ -24,6 +24,8 @@ struct tc_target {
 	int listen_per_case;            /* a proxy: each case has its agent listen on a port of its
 					 * own ('listen PP MODE'), its connection named by it */
 	int is_linux;
+	int sets_sysctls;               /* the tester may set the target's net.* sysctls for a case
+					 * (@sysctl): Linux in namespaces the tool made */
 	const char *answers;            /* the service on the listening port answers what it reads
 					 * ("echo", "http"), or NULL */
 	int banner;                     /* the service on the listening port speaks first (SSH,

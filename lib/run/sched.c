@@ -53,6 +53,11 @@ struct sched {
 	int *retry, nretry;             /* items to run again, alone */
 	int retrying;                   /* the item running again alone (-1: none) */
 	int ndone, total;
+	/* the @sysctl values of the case running (alone) now, and what they were before */
+	const struct tc_case *sc_case;
+	struct tc_result *sc_res;
+	int sc_n;
+	char sc_old[TC_MAX_SYSCTL][256];
 };
 
 #define GRACE_US 200000
@@ -137,6 +142,8 @@ static int suspect_fail(const struct tc_result *r)
 			return 0;
 	return 1;
 }
+
+static void restore_sysctls(struct sched *S);
 
 static void done(struct sched *S, struct tc_result *r)
 {
@@ -259,6 +266,8 @@ static void reap(struct sched *S)
 			continue;
 		}
 		tc_conn_teardown(k);
+		if (S->sc_n && S->sc_res == S->ares[i])
+			restore_sysctls(S);
 		if (tc_runs_alone(S->ares[i]->c))
 			S->serial = 0;
 		if (S->adrop[i])
@@ -370,8 +379,59 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	return S->pending ? 2 : 0;
 }
 
+/* restore_sysctls - the target's namespace gets back the values the @sysctl lines of
+ * the case that ran changed; what cannot be given back is noted in its result. */
+static void restore_sysctls(struct sched *S)
+{
+	char err[TC_ERRLEN];
+
+	for (int i = S->sc_n - 1; i >= 0; i--)
+		if (S->o->sysctl(S->o->arg, S->sc_case->sysctl_key[i], S->sc_old[i], NULL, 0, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: @sysctl of %s: %s was not given back its value '%s': %s\n",
+				S->sc_case->id, S->sc_case->sysctl_key[i], S->sc_old[i], err);
+			tc_result_add_note(S->sc_res, "@sysctl: %s was not given back its value '%s' (%s): the cases "
+					   "after this one ran with its value", S->sc_case->sysctl_key[i], S->sc_old[i], err);
+		}
+	S->sc_n = 0;
+	S->sc_case = NULL;
+	S->sc_res = NULL;
+}
+
+/* set_sysctls - the @sysctl values of @it's case, in the target's namespace: 0, or -1
+ * when one cannot be set (then none is, and the case ends as an error that says why). */
+static int set_sysctls(struct sched *S, const struct tc_sched_item *it)
+{
+	const struct tc_case *c = it->c;
+	char err[TC_ERRLEN] = "nothing here can set it";
+	int i;
+
+	if (S->sc_n)            /* a case stopped before it could give them back */
+		restore_sysctls(S);
+	S->sc_case = c;
+	S->sc_res = it->r;
+	for (i = 0; i < c->nsysctl; i++) {
+		if (!S->o->sysctl || S->o->sysctl(S->o->arg, c->sysctl_key[i], c->sysctl_val[i], S->sc_old[i],
+						  sizeof(S->sc_old[i]), err, sizeof(err)) < 0)
+			break;
+		S->sc_n = i + 1;
+	}
+	if (i == c->nsysctl)
+		return 0;
+	if (S->sc_n)
+		restore_sysctls(S);
+	S->sc_case = NULL;
+	S->sc_res = NULL;
+	it->r->verdict = TC_V_ERROR;
+	tc_result_set_reason(it->r, "%s:%d: @sysctl %s=%s cannot be set in the target's namespace: %s", c->file,
+			     c->sysctl_line[i], c->sysctl_key[i], c->sysctl_val[i], err);
+	done(S, it->r);
+	return -1;
+}
+
 static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
 {
+	if (it->c->nsysctl && set_sysctls(S, it) < 0)
+		return;
 	S->aitem[S->nact] = (int)(it - S->items);
 	struct tc_case *c = it->c;
 	struct tc_result *r = it->r;
@@ -658,6 +718,8 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			o->on_progress(o->arg, S.ares, S.nact, S.ndone, S.total);
 	}
 out:
+	if (S.sc_n)
+		restore_sysctls(&S);
 	if (S.probe_case)
 		tc_result_free(&S.probe_res);
 	tc_case_free(S.probe_case);

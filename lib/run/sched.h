@@ -36,6 +36,11 @@ struct tc_sched_opts {
 	 * final (after the grace of a watched target): the difference goes to the result's
 	 * cpu_wait_us. NULL: not measured. */
 	uint64_t (*cpu_wait)(void *arg);
+	/* sysctl - set @key to @val in the target's network namespace, the value it had into
+	 * @old (when not NULL): 0, or -1 with @err. For the cases with @sysctl, which run
+	 * alone: set before the case starts, given back when it ends. NULL: none can be set. */
+	int (*sysctl)(void *arg, const char *key, const char *val, char *old, size_t oldlen, char *err,
+		      size_t errlen);
 	/* on_done - called once per case as soon as its verdict is final. */
 	void (*on_done)(void *arg, struct tc_result *r);
 	void *arg;

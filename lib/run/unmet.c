@@ -52,6 +52,9 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		return "needs the target-side agent";
 	if ((c->needs & TC_NEED_LINUX) && !tg->is_linux)
 		return "judges facts only a Linux target shows";
+	if (c->nsysctl && !tg->sets_sysctls)
+		return "sets the target's sysctls (@sysctl): only Linux in namespaces the tool made lets the "
+		       "tester (the namespace mode)";
 	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
 		return "sends what only the namespaces' own link may carry (another source or destination "
 		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";

@@ -117,6 +117,7 @@ int run_stack_revive(void *arg, char *why, size_t whylen);
 uint64_t run_cpu_wait(void *arg);
 void run_cpu_wait_who(struct run *R, char *buf, size_t len);
 int run_remote_health(void *arg, char *why, size_t whylen);
+int run_sysctl(void *arg, const char *key, const char *val, char *old, size_t oldlen, char *err, size_t errlen);
 
 /* status_progress - redraw the status line (at most five times a second); the
  * scheduler's on_progress. status_clear - take it off before other output. */

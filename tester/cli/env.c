@@ -265,6 +265,12 @@ int run_stack_health(void *arg, char *why, size_t whylen)
 	return tc_netns_alive(&((struct run *)arg)->ns, why, whylen);
 }
 
+/* run_sysctl - a case's @sysctl, in the target's namespace (the scheduler's sysctl). */
+int run_sysctl(void *arg, const char *key, const char *val, char *old, size_t oldlen, char *err, size_t errlen)
+{
+	return tc_netns_sysctl(&((struct run *)arg)->ns, key, val, old, oldlen, err, errlen);
+}
+
 /* run_cpu_wait - how long the processes the verdicts rest on have waited for a CPU: the
  * stack we started (its agent, or the agent and the proxy) and the tester. */
 uint64_t run_cpu_wait(void *arg)

@@ -361,6 +361,8 @@ static int run_cases(struct run *R)
 	so.stop = &stop_flag;
 	so.on_done = on_done;
 	so.arg = R;
+	if (!R->o.dry_run && !R->remote)
+		so.sysctl = run_sysctl;         /* the cases with @sysctl (Linux in namespaces: unmet.c) */
 	if (!R->o.dry_run) {
 		so.cpu_wait = run_cpu_wait;
 		run_cpu_wait_who(R, R->wait_who, sizeof(R->wait_who));

@@ -65,4 +65,38 @@ check "sysctl tcp_rfc1337=1: a RST in TIME-WAIT is ignored, the FIN acknowledged
 check "sysctl: an unknown key is an environment error (exit 2) naming it" \
 	sh -c "[ $? = 2 ] && grep -q 'tcp_nonsense' '$d/bad.out'"
 check "sysctl: nothing left behind" clean
+# @sysctl: a case's own setting, given back after it. tcp_sack=0 for one case only: its
+# SYN-ACK has no sackOK; the case after it (tagged last) gets it again. A value the
+# namespace refuses makes its case an error naming the line; another stack skips them.
+mkdir -p "$d/own"
+for spec in "nosack|@sysctl net.ipv4.tcp_sack=0|" "cannot|@sysctl net.ipv4.tcp_congestion_control=nosuchcc|" \
+	"after||@tags last"; do
+	name=${spec%%|*} rest=${spec#*|}
+	printf '@id own.%s\n@title T\n@rfc RFC9293 3.5\n@level MUST\n@port listen\n%s\n%s\n%s\n%s\n' "$name" \
+		"${rest%%|*}" "${rest#*|}" '> S 0:0(0) win 65535 <mss 1460, sackOK, nop, nop, TS val 1 ecr 0, nop, wscale 7>' \
+		'< S. 0:0(0) ack 1 <mss *, ...>' >"$d/own/$name.tcp"
+done
+"$TC" run --no-color -q --cases "$d/own" -o "$d/own-run" >"$d/own.out" 2>&1
+st=$?
+rep="$d/own-run/latest/report.json"
+synack_has_sack() {   # CASE: "yes no" per family (IPv4, IPv6): sackOK in its SYN-ACK
+	jq -r --arg id "$1" '[.cases[]|select(.id==$id)|([.trace[]|select(.dir=="in" and .flags=="S.")][0].options|map(.name)|index("sackOK") != null)]|map(if . then "yes" else "no" end)|join(" ")' "$rep"
+}
+check "sysctl @sysctl net.ipv4.tcp_sack=0: that case's SYN-ACKs have no sackOK (both families), and it passes" \
+	[ "$(synack_has_sack own.nosack) $(jget "$rep" '[.cases[]|select(.id=="own.nosack")|.verdict]|unique|join(",")')" = "no no pass" ]
+check "sysctl @sysctl: the case after it has sackOK again (the value was given back)" \
+	[ "$(synack_has_sack own.after)" = "yes yes" ]
+check "sysctl @sysctl: a value the namespace refuses is an error naming the line and the kernel's answer" \
+	jq -e '[.cases[]|select(.id=="own.cannot")|.verdict=="error" and (.reason|test("cannot.tcp:6: @sysctl net.ipv4.tcp_congestion_control=nosuchcc cannot be set in the target.s namespace: sysctl .*: No such file or directory"))]|. == [true,true]' "$rep"
+check "sysctl @sysctl: the run exits 2 (an error), the report is whole" \
+	[ "$st $(jget "$rep" .complete)" = "2 true" ]
+check "sysctl @sysctl: the target's own value is back after the run" \
+	[ "$(jget "$rep" '.environment.sysctls["net.ipv4.tcp_sack"]')" = 1 ]
+if [ -x "$TC_BUILD/tcpconform-lwip" ]; then
+	"$TC" run --no-color -q --stack lwip -4 --cases "$d/own" -o "$d/own-lwip" >/dev/null 2>&1
+	check "sysctl @sysctl: another stack skips those cases, saying why" \
+		jq -e '[.cases[]|select(.id=="own.nosack" or .id=="own.cannot")|.verdict=="skip" and (.reason|test("sets the target.s sysctls \\(@sysctl\\)"))]|. == [true,true]' \
+		"$d/own-lwip/latest/report.json"
+fi
+check "sysctl @sysctl: nothing left behind" clean
 tc_end

@@ -105,7 +105,7 @@ void test_parse_bad(struct t_ctx *t)
 	static const struct { const char *text, *msg; } bad[] = {
 		{ "@id a\n@title T\n@rfc R\n", "t.tcp:3:1: missing @level" },
 		{ HDR, "t.tcp:4:1: the case has no steps" },
-		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family, samples, analyze)" },
+		{ HDR "@colour red\n", "t.tcp:5:1: unknown metadata '@colour' (id, title, rfc, level, needs, port, states, tags, isn, timeout, family, samples, analyze, sysctl)" },
 		{ HDR "@id x\n", "t.tcp:5:1: @id given twice" },
 		{ "@id Bad.Id\n", "t.tcp:1:5: an id is lower-case words joined by dots, like tcp.data.echo" },
 		{ HDR "@level MAYBE\n", "t.tcp:5:1: @level given twice" },
@@ -166,6 +166,13 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "@port nowhere\n", "t.tcp:5:7: unknown port 'nowhere' (listen, echo, discard, send, close, abort, noread, closed, active)" },
 		{ HDR "@needs wings\n", "t.tcp:5:8: unknown need 'wings' (open-port, closed-port, agent, linux, netns)" },
 		{ HDR "@isn lots\n", "t.tcp:5:6: @isn needs a number below 2^32" },
+		{ HDR "@sysctl net.ipv4.tcp_sack\n", "t.tcp:5:9: @sysctl needs KEY=VALUE (net.ipv4.tcp_sack=0)" },
+		{ HDR "@sysctl =1\n", "t.tcp:5:9: @sysctl needs KEY=VALUE (net.ipv4.tcp_sack=0)" },
+		{ HDR "@sysctl kernel.panic=1\n", "t.tcp:5:9: @sysctl sets the target's network namespace: its names start with 'net.' (kernel.panic is the host's)" },
+		{ HDR "@sysctl net.ipv4/tcp_sack=0\n", "t.tcp:5:17: a sysctl name is words joined by dots (net.ipv4.tcp_sack)" },
+		{ HDR "@sysctl net.ipv4.tcp_sack=  \n", "t.tcp:5:27: @sysctl net.ipv4.tcp_sack= needs a value" },
+		{ HDR "@sysctl net.ipv4.tcp_sack=0\n@sysctl net.ipv4.tcp_sack=1\n", "t.tcp:6:9: @sysctl net.ipv4.tcp_sack given twice" },
+		{ HDR "> S 0:0(0)\n@sysctl net.ipv4.tcp_sack=0\n", "t.tcp:6:1: metadata must come before the first step" },
 		{ HDR "@states LISTEN NOWHERE\n", "t.tcp:5:9: unknown state 'NOWHERE'" },
 		{ "@id a\n\0\n", "t.tcp:2:1: NUL byte in a text file" },
 		{ HDR "> icmp bogus\n", "t.tcp:5:8: unknown ICMP error 'bogus' (net-unreachable, host-unreachable, proto-unreachable, port-unreachable, frag-needed, source-quench, time-exceeded, param-problem, admin-prohibited)" },
@@ -601,4 +608,31 @@ void test_agent_tables_agree(struct t_ctx *t)
 		free(text);
 	}
 	T_OK(t, n > 0);
+}
+
+/* @sysctl: one KEY=VALUE a line, the value the rest of it (blanks inside kept, at the end
+ * not); such a case runs alone (the namespace's settings are its own while it runs). */
+void test_parse_sysctl(struct t_ctx *t)
+{
+	char err[TC_ERRLEN] = "";
+	struct tc_case *c = parse(HDR "@sysctl net.ipv4.tcp_sack=0\n@sysctl net.ipv4.tcp_rmem=4096 40000 40000  \n"
+				  "> S 0:0(0)\n", err);
+
+	T_OK(t, c != NULL);
+	if (!c) {
+		fprintf(stderr, "# %s\n", err);
+		return;
+	}
+	T_EQ_U(t, c->nsysctl, 2);
+	T_EQ_S(t, c->sysctl_key[0], "net.ipv4.tcp_sack");
+	T_EQ_S(t, c->sysctl_val[0], "0");
+	T_EQ_S(t, c->sysctl_key[1], "net.ipv4.tcp_rmem");
+	T_EQ_S(t, c->sysctl_val[1], "4096 40000 40000");
+	T_EQ_U(t, c->sysctl_line[0], 5);
+	T_EQ_U(t, c->sysctl_line[1], 6);
+	T_OK(t, tc_runs_alone(c));
+	tc_case_free(c);
+	c = parse(HDR "> S 0:0(0)\n", err);
+	T_OK(t, c && !c->nsysctl && !tc_runs_alone(c));
+	tc_case_free(c);
 }

@@ -316,3 +316,87 @@ void test_sched_stop_while_pending(struct t_ctx *t)
 	tc_result_free(&res);
 	tc_case_free(c);
 }
+
+/* @sysctl: set in the target's namespace before the case starts, given back when it
+ * ends; one that cannot be set makes the case an error naming it, and nothing stays
+ * set. A target whose settings the tester cannot change skips the case. */
+struct sysctls {
+	char log[400];
+};
+
+static int log_sysctl(void *arg, const char *key, const char *val, char *old, size_t oldlen, char *err,
+		      size_t errlen)
+{
+	struct sysctls *sc = arg;
+	size_t off = strlen(sc->log);
+
+	if (!strcmp(key, "net.ipv4.tcp_congestion_control")) {
+		snprintf(err, errlen, "sysctl %s=%s: Operation not permitted", key, val);
+		return -1;
+	}
+	if (old)
+		snprintf(old, oldlen, "was-%s", val);
+	snprintf(sc->log + off, sizeof(sc->log) - off, "%s %s=%s\n", old ? "set" : "back", key, val);
+	return 0;
+}
+
+static struct tc_case *sysctl_case(const char *id, const char *lines)
+{
+	char text[400], err[200];
+	struct tc_case *c;
+
+	snprintf(text, sizeof(text), "@id %s\n@title T\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n%s"
+		 "> S 0:0(0) win 65535\n< nothing 100ms\n", id, lines);
+	c = tc_case_parse("s.tcp", text, strlen(text), err, sizeof(err));
+	if (!c)
+		fprintf(stderr, "# %s\n", err);
+	return c;
+}
+
+void test_sched_sysctl(struct t_ctx *t)
+{
+	struct fixture f;
+	struct sysctls sc = { "" };
+	struct tc_sched_opts so = { .jobs = 4, .seed = 1, .case_limit_us = 60000000, .on_done = note,
+				    .sysctl = log_sysctl, .arg = &sc };
+	struct tc_case *c[3] = {
+		sysctl_case("s.set", "@sysctl net.ipv4.tcp_sack=0\n@sysctl net.ipv4.tcp_rmem=4096 40000 40000\n"),
+		sysctl_case("s.cannot", "@sysctl net.ipv4.tcp_sack=0\n@sysctl net.ipv4.tcp_congestion_control=cubic\n"),
+		sysctl_case("s.plain", ""),
+	};
+	struct tc_result res[3];
+	struct tc_sched_item items[3];
+	struct tc_sched_stats st;
+	char err[200];
+
+	fixture_init(&f);
+	f.tg.sets_sysctls = 1;
+	for (int i = 0; i < 3; i++) {
+		T_OK(t, c[i] != NULL);
+		if (!c[i])
+			return;
+		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &f.env };
+	}
+	T_EQ_U(t, tc_sched_run(items, 3, &so, &st, err, sizeof(err)), 0);
+	T_EQ_S(t, tc_verdict_name(res[0].verdict), "pass");
+	T_EQ_S(t, tc_verdict_name(res[1].verdict), "error");
+	T_EQ_S(t, res[1].reason ? res[1].reason : "", "s.tcp:7: @sysctl net.ipv4.tcp_congestion_control=cubic cannot be "
+	       "set in the target's namespace: sysctl net.ipv4.tcp_congestion_control=cubic: Operation not permitted");
+	T_EQ_S(t, tc_verdict_name(res[2].verdict), "pass");
+	/* set in order, given back in the reverse; the half-set case gives back what it set */
+	T_EQ_S(t, sc.log, "set net.ipv4.tcp_sack=0\nset net.ipv4.tcp_rmem=4096 40000 40000\n"
+	       "back net.ipv4.tcp_rmem=was-4096 40000 40000\nback net.ipv4.tcp_sack=was-0\n"
+	       "set net.ipv4.tcp_sack=0\nback net.ipv4.tcp_sack=was-0\n");
+	for (int i = 0; i < 3; i++)
+		tc_result_free(&res[i]);
+	/* a target whose settings the tester cannot change: skipped, saying why */
+	f.tg.sets_sysctls = 0;
+	sc.log[0] = '\0';
+	T_EQ_U(t, tc_sched_run(items, 1, &so, &st, err, sizeof(err)), 0);
+	T_EQ_S(t, tc_verdict_name(res[0].verdict), "skip");
+	T_OK(t, res[0].reason && strstr(res[0].reason, "sets the target's sysctls (@sysctl)"));
+	T_EQ_S(t, sc.log, "");
+	tc_result_free(&res[0]);
+	for (int i = 0; i < 3; i++)
+		tc_case_free(c[i]);
+}
