@@ -99,6 +99,19 @@ static void fixture_init(struct fixture *f)
 				      .port_hi = 20100 };
 }
 
+/* fill_items - the scheduler's items for the @n cases (each parsed: -1 if one is not). */
+static int fill_items(struct t_ctx *t, struct tc_case **c, struct tc_result *res, struct tc_sched_item *items, int n,
+		      struct tc_run_env *env)
+{
+	for (int i = 0; i < n; i++) {
+		T_OK(t, c[i] != NULL);
+		if (!c[i])
+			return -1;
+		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = env };
+	}
+	return 0;
+}
+
 static void note(void *arg, struct tc_result *r)
 {
 	(void)arg;
@@ -118,12 +131,8 @@ void test_sched_target_stops(struct t_ctx *t)
 
 	fixture_init(&f);
 	so.arg = &f.d;
-	for (int i = 0; i < 3; i++) {
-		T_OK(t, c[i] != NULL);
-		if (!c[i])
-			return;
-		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &f.env };
-	}
+	if (fill_items(t, c, res, items, 3, &f.env) < 0)
+		return;
 	T_EQ_U(t, tc_sched_run(items, 3, &so, &st, err, sizeof(err)), 0);
 	T_EQ_S(t, tc_verdict_name(res[0].verdict), "pass");
 	T_EQ_S(t, tc_verdict_name(res[1].verdict), "fail");
@@ -371,12 +380,8 @@ void test_sched_sysctl(struct t_ctx *t)
 
 	fixture_init(&f);
 	f.tg.sets_sysctls = 1;
-	for (int i = 0; i < 3; i++) {
-		T_OK(t, c[i] != NULL);
-		if (!c[i])
-			return;
-		items[i] = (struct tc_sched_item){ .c = c[i], .r = &res[i], .env = &f.env };
-	}
+	if (fill_items(t, c, res, items, 3, &f.env) < 0)
+		return;
 	T_EQ_U(t, tc_sched_run(items, 3, &so, &st, err, sizeof(err)), 0);
 	T_EQ_S(t, tc_verdict_name(res[0].verdict), "pass");
 	T_EQ_S(t, tc_verdict_name(res[1].verdict), "error");
