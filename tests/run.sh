@@ -106,7 +106,7 @@ fi
 # the fuzzers, in both modes: FUZZ_SECONDS (10) each, both at once (one CPU each)
 # fuzz NAME [DICT]: run the fuzzer; a crash it finds is a failure (its output says where)
 fuzz() {
-	if $FUZZ_PRIO ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
+	if ./build-fuzz/"fuzz_$1" -max_total_time="${FUZZ_SECONDS:-10}" ${2:+-dict=$2} "build-fuzz/corpus-$1" \
 		>build-fuzz/"$1".log 2>&1; then
 		echo "ok - fuzz: $1 for ${FUZZ_SECONDS:-10} s: $(grep -o 'Done [0-9]* runs' build-fuzz/"$1".log)"
 	else
@@ -121,21 +121,9 @@ fuzz_both() {
 	cat "$dir/fuzz-decode" "$dir/fuzz-parse"
 	echo "1..2"
 }
-# with the long end-to-end scripts (make test as root) they run beside them at the
-# lowest priority (nice 19), on the CPU time those scripts leave (they mostly wait); not
-# SCHED_IDLE, which other busy processes may starve for good (libFuzzer's time limit is
-# checked only when it runs). Else before the rest, at their own priority.
-FUZZ_PRIO=
-fuzz_later=0
-if [ "$MODE" != check ] && [ "$(id -u)" = 0 ] && [ -n "$SIDE_BY_SIDE" ]; then
-	FUZZ_PRIO="nice -n 19"
-	fuzz_later=1
-fi
 if command -v clang >/dev/null && make --no-print-directory -j"$(nproc 2>/dev/null || echo 1)" fuzz-build >/dev/null 2>&1; then
-	[ "$fuzz_later" = 1 ] || run_part fuzzers fuzz_both
+	run_part fuzzers fuzz_both
 else
-	fuzz_later=0
-
 	echo "skip - fuzzers (clang or its fuzzer runtime is missing: make check and make test install clang as root)" | tee -a "$log"
 fi
 # among WORD LIST: is WORD one of the words of LIST?
@@ -148,7 +136,6 @@ if [ "$(id -u)" = 0 ]; then
 	for t in $e2e; do
 		among "$t" "$SIDE_BY_SIDE" && [ -e "$t" ] && side_start "$t" sh "$t"
 	done
-	[ "$fuzz_later" = 1 ] && side_start "fuzzers (nice 19)" fuzz_both
 	for t in $e2e; do
 		[ -e "$t" ] || continue
 		[ "$t" = tests/e2e/lib.sh ] && continue         # the helpers the scripts source
