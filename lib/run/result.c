@@ -171,6 +171,63 @@ static const struct tc_step *step_at(const struct tc_step *st, int n, int line)
 	return NULL;
 }
 
+/* The tester answered a segment this late: a target's retransmission timer may fire
+ * first (200 ms is the smallest RTO of Linux and gVisor), and what it resends then is
+ * the tester's doing, not the target's. Well under any RTO; far above a tester that keeps
+ * up (its answers leave within a millisecond). */
+#define LATE_ANSWER_US 50000
+#define RESEND_MARGIN_US 10000          /* the answer's way to the target, and its turn */
+
+/* judge_resend - @r failed on a segment the target sent again (the same sequence
+ * number, length and SYN/FIN as one it sent before) when the tester's answer to the
+ * first left LATE_ANSWER_US or more after it and no more than RESEND_MARGIN_US before
+ * the resend (or not at all), and @who waited for a CPU a quarter of that lateness or
+ * more: the target's timer beat a late tester. Inconclusive, saying so; 1 if it was. */
+static int judge_resend(struct tc_result *r, const char *who)
+{
+	const struct tc_seg *s, *o;
+	int f, j, a;
+	uint64_t late;
+	char *was;
+
+	for (f = r->ntrace - 1; f >= 0; f--)
+		if (r->trace[f].seg.dir == TC_DIR_IN && r->trace[f].line == r->div_line && r->trace[f].note &&
+		    !strcmp(r->trace[f].note, "unexpected"))
+			break;
+	if (f < 0)
+		return 0;
+	s = &r->trace[f].seg;
+	if (!(s->flags & (TC_SYN | TC_FIN)) && !s->payload_len)
+		return 0;               /* nothing that a timer resends */
+	for (j = f - 1; j >= 0; j--) {
+		o = &r->trace[j].seg;
+		if (o->dir == TC_DIR_IN && o->seq == s->seq && o->payload_len == s->payload_len &&
+		    (o->flags & (TC_SYN | TC_FIN | TC_RST)) == (s->flags & (TC_SYN | TC_FIN | TC_RST)))
+			break;
+	}
+	if (j < 0)
+		return 0;
+	for (a = j + 1; a < f && r->trace[a].seg.dir != TC_DIR_OUT; a++)
+		;
+	late = (a < f ? r->trace[a].seg.t_us : s->t_us) - r->trace[j].seg.t_us;
+	/* late, not long before the resend (the target had it in time otherwise), and late
+	 * because the tester waited for a CPU (a case may hold its answer back on purpose:
+	 * on a machine that is not busy, that failure stands) */
+	if (late < LATE_ANSWER_US || (a < f && r->trace[a].seg.t_us + RESEND_MARGIN_US < s->t_us) ||
+	    !r->cpu_wait_known || r->cpu_wait_us * 4 < late)
+		return 0;
+	was = tc_xstrdup(r->reason ? r->reason : "");
+	tc_result_set_reason(r, "the target sent a segment again %.1f ms after the first, before it had the tester's "
+			     "answer, which %s %.1f ms after the first (the tester was late: %s waited %.1f ms for a "
+			     "CPU while this case ran, the machine is busy); a stack's retransmission timer may fire "
+			     "then: not judged; it read: %.300s",
+			     (double)(s->t_us - r->trace[j].seg.t_us) / 1000.0, a < f ? "left" : "had not left",
+			     (double)late / 1000.0, who, (double)r->cpu_wait_us / 1000.0, was);
+	r->verdict = TC_V_INCONCLUSIVE;
+	free(was);
+	return 1;
+}
+
 int tc_result_judge_wait(struct tc_result *r, const char *who)
 {
 	const struct tc_step *st;
@@ -178,6 +235,8 @@ int tc_result_judge_wait(struct tc_result *r, const char *who)
 	int timed;
 	char *was;
 
+	if (r->verdict == TC_V_FAIL && judge_resend(r, who))
+		return 1;
 	if (r->verdict != TC_V_FAIL || !r->cpu_wait_known || !r->cpu_wait_us)
 		return 0;
 	st = step_at(r->c->steps, r->c->nsteps, r->div_line);

@@ -405,3 +405,59 @@ void test_sched_sysctl(struct t_ctx *t)
 	for (int i = 0; i < 3; i++)
 		tc_case_free(c[i]);
 }
+
+/* A failure on a segment the target sent again, when the tester's answer to the first
+ * was late: the target's retransmission timer beat a tester that fell behind. Not
+ * judged. With a prompt answer (or one long before the resend) the failure stands. */
+static void resend_trace(struct tc_result *r, uint64_t answer_us, uint64_t resend_us)
+{
+	static const struct tc_case c = { .file = "t.tcp" };
+	struct tc_seg s;
+
+	tc_result_init(r, &c);
+	r->verdict = TC_V_FAIL;
+	r->div_line = 16;
+	r->cpu_wait_known = 1;
+	r->cpu_wait_us = 80000;
+	r->reason = tc_xstrdup("t.tcp:16: expected < . 2:2(0) ack 11, got F. 1:1(0) ack 1");
+	tc_seg_init(&s);
+	s.dir = TC_DIR_IN, s.flags = TC_FIN | TC_ACK, s.seq = 1001, s.t_us = 1000000;
+	tc_result_trace_add(r, &s, 13, NULL);           /* the target's FIN */
+	if (answer_us) {
+		s.dir = TC_DIR_OUT, s.flags = TC_ACK, s.seq = 5001, s.t_us = 1000000 + answer_us;
+		tc_result_trace_add(r, &s, 14, NULL);   /* the tester's ACK of it */
+	}
+	s.dir = TC_DIR_IN, s.flags = TC_FIN | TC_ACK, s.seq = 1001, s.t_us = 1000000 + resend_us;
+	tc_result_trace_add(r, &s, 16, "unexpected");   /* the FIN again */
+}
+
+void test_judge_resend(struct t_ctx *t)
+{
+	struct tc_result r;
+
+	resend_trace(&r, 201000, 203000);       /* answered 201 ms late, resent at 203 ms */
+	T_EQ_U(t, tc_result_judge_wait(&r, "x"), 1);
+	T_EQ_S(t, tc_verdict_name(r.verdict), "inconclusive");
+	T_EQ_S(t, r.reason, "the target sent a segment again 203.0 ms after the first, before it had the tester's answer, "
+	       "which left 201.0 ms after the first (the tester was late: x waited 80.0 ms for a CPU while this case "
+	       "ran, the machine is busy); a stack's retransmission timer may fire then: not judged; it read: "
+	       "t.tcp:16: expected < . 2:2(0) ack 11, got F. 1:1(0) ack 1");
+	tc_result_free(&r);
+	resend_trace(&r, 0, 210000);            /* no answer before the resend */
+	T_EQ_U(t, tc_result_judge_wait(&r, "x"), 1);
+	T_OK(t, r.reason && strstr(r.reason, "which had not left 210.0 ms after the first"));
+	tc_result_free(&r);
+	resend_trace(&r, 201000, 203000);       /* held back on a machine that is not busy: the case's doing */
+	r.cpu_wait_us = 2000;
+	T_EQ_U(t, tc_result_judge_wait(&r, "x"), 0);
+	T_EQ_S(t, tc_verdict_name(r.verdict), "fail");
+	tc_result_free(&r);
+	resend_trace(&r, 800, 203000);          /* answered at once: the resend is the target's */
+	T_EQ_U(t, tc_result_judge_wait(&r, "x"), 0);
+	T_EQ_S(t, tc_verdict_name(r.verdict), "fail");
+	tc_result_free(&r);
+	resend_trace(&r, 60000, 203000);        /* late, but 143 ms before the resend: the target had it */
+	T_EQ_U(t, tc_result_judge_wait(&r, "x"), 0);
+	T_EQ_S(t, tc_verdict_name(r.verdict), "fail");
+	tc_result_free(&r);
+}
