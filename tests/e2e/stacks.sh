@@ -44,7 +44,7 @@ for s in lwip gvisor slirp passt; do
 	jget "$rep" '"# \(.environment.stack): \(.cases|length) cases from \(.started) to \(.finished); cases at once: \(.run.jobs_adaptive // .run.jobs)"'
 	# (a waiver with "varies = yes" is not stale when its case passes: passt.waivers)
 	check "stacks: $s: every waiver still holds (no waived case passed)" [ "$(jget "$rep" .summary.waived_pass)" = 0 ]
-	jq -r '.cases[]|select(.waiver.unneeded==true)|"# waived, and passed: \(.id) [\(.family)] (\(.waiver.file):\(.waiver.line))"' "$rep"
+	jq -r '.cases[]|select(.waiver.unneeded==true)|"# waived, and passed: \(.id) [\(.family)] (\(.waiver.file):\(.waiver.line)): \(.notes // "" | .[0:300])"' "$rep"
 	check "stacks: $s: no error, none left unrun, the report is whole" \
 		[ "$(jget "$rep" '"\(.summary.error) \(.summary.notrun) \(.complete)"')" = "0 0 true" ]
 	check "stacks: $s: the report names the stack and its version" \
