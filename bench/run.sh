@@ -90,7 +90,7 @@ for suite in $SUITES; do
 			w=$(median <"$out/$key.wall")
 			l=$(median <"$out/$key.longest")
 			printf '%-6s %-8s %-5s %5s %9s %9.2f %6.2f %8s %8.1f %8s  %s\n' "$suite" "$jobs" "$load" "$REPEAT" "$w" "$l" \
-				"$(echo "$w $l" | awk '{print $2 > 0 ? $1 / $2 : 0}')" "$(median <"$out/$key.cpu")" \
+				"$(echo "$w $l" | awk '{print ($2 > 0 ? $1 / $2 : 0)}')" "$(median <"$out/$key.cpu")" \
 				"$(sort -n "$out/$key.rss" | tail -n 1 | awk '{print $1 / 1024}')" "$changed/$((REPEAT - 1))" \
 				"$(if [ -s "$out/$key.adapt" ]; then echo "$(cut -d' ' -f1 "$out/$key.adapt" | median) $(cut -d' ' -f2 "$out/$key.adapt" | median)"; else echo -; fi)"
 			[ -s "$out/$key.changed" ] && sort "$out/$key.changed" | uniq -c | sort -rn | head -n 10 | sed 's/^/    /'
