@@ -53,8 +53,8 @@ struct sched {
 	int *retry, nretry;             /* items to run again, alone */
 	int retrying;                   /* the item running again alone (-1: none) */
 	int ndone, total;
-	/* the @sysctl values of the case running (alone) now, and what they were before */
-	const struct tc_case *sc_case;
+	/* the @sysctl values of the case running (alone) now (sc_res->c), and what they
+	 * were before */
 	struct tc_result *sc_res;
 	int sc_n;
 	char sc_old[TC_MAX_SYSCTL][256];
@@ -383,17 +383,17 @@ static int wait_events(struct sched *S, uint64_t deadline)
  * the case that ran changed; what cannot be given back is noted in its result. */
 static void restore_sysctls(struct sched *S)
 {
+	const struct tc_case *c = S->sc_res->c;
 	char err[TC_ERRLEN];
 
 	for (int i = S->sc_n - 1; i >= 0; i--)
-		if (S->o->sysctl(S->o->arg, S->sc_case->sysctl_key[i], S->sc_old[i], NULL, 0, err, sizeof(err)) < 0) {
+		if (S->o->sysctl(S->o->arg, c->sysctl_key[i], S->sc_old[i], NULL, 0, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tcpconform: @sysctl of %s: %s was not given back its value '%s': %s\n",
-				S->sc_case->id, S->sc_case->sysctl_key[i], S->sc_old[i], err);
+				c->id, c->sysctl_key[i], S->sc_old[i], err);
 			tc_result_add_note(S->sc_res, "@sysctl: %s was not given back its value '%s' (%s): the cases "
-					   "after this one ran with its value", S->sc_case->sysctl_key[i], S->sc_old[i], err);
+					   "after this one ran with its value", c->sysctl_key[i], S->sc_old[i], err);
 		}
 	S->sc_n = 0;
-	S->sc_case = NULL;
 	S->sc_res = NULL;
 }
 
@@ -407,7 +407,6 @@ static int set_sysctls(struct sched *S, const struct tc_sched_item *it)
 
 	if (S->sc_n)            /* a case stopped before it could give them back */
 		restore_sysctls(S);
-	S->sc_case = c;
 	S->sc_res = it->r;
 	for (i = 0; i < c->nsysctl; i++) {
 		if (!S->o->sysctl || S->o->sysctl(S->o->arg, c->sysctl_key[i], c->sysctl_val[i], S->sc_old[i],
@@ -419,7 +418,6 @@ static int set_sysctls(struct sched *S, const struct tc_sched_item *it)
 		return 0;
 	if (S->sc_n)
 		restore_sysctls(S);
-	S->sc_case = NULL;
 	S->sc_res = NULL;
 	it->r->verdict = TC_V_ERROR;
 	tc_result_set_reason(it->r, "%s:%d: @sysctl %s=%s cannot be set in the target's namespace: %s", c->file,
