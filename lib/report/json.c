@@ -201,6 +201,7 @@ static cJSON *case_json(const struct tc_result *r)
 {
 	const struct tc_case *c = r->c;
 	cJSON *j = chk(cJSON_CreateObject()), *tr = chk(cJSON_CreateArray());
+	struct tc_trace_ent *t;
 	int i;
 
 	add_str(j, "id", c->id);
@@ -248,8 +249,10 @@ static cJSON *case_json(const struct tc_result *r)
 	else
 		add(j, "target_isn", cJSON_CreateNull());
 	add_str(j, "notes", r->notes);
+	t = tc_result_entries(r);
 	for (i = 0; i < r->ntrace; i++)
-		cJSON_AddItemToArray(tr, trace_json(r, &r->trace[i]));
+		cJSON_AddItemToArray(tr, trace_json(r, &t[i]));
+	tc_result_entries_free(t, r->ntrace);
 	add(j, "trace", tr);
 	return j;
 }

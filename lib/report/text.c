@@ -58,9 +58,10 @@ void tc_text_trace(FILE *f, const struct tc_result *r)
 {
 	int i;
 	char line[700];
+	struct tc_trace_ent *t = tc_result_entries(r);
 
 	for (i = 0; i < r->ntrace; i++) {
-		const struct tc_seg *s = &r->trace[i].seg;
+		const struct tc_seg *s = &t[i].seg;
 		int out = s->dir == TC_DIR_OUT;
 
 		tc_seg_format_case(s, out ? r->tester_isn : (r->target_isn_known ? r->target_isn : 0),
@@ -68,14 +69,15 @@ void tc_text_trace(FILE *f, const struct tc_result *r)
 				   line, sizeof(line));
 		fprintf(f, "             %8.3f ms %c %s", (double)(s->t_us - r->start_us) / 1000.0,
 			out ? '>' : '<', line);
-		if (r->trace[i].line)
-			fprintf(f, "    # line %d", r->trace[i].line);
-		if (r->trace[i].note)
-			fprintf(f, " (%s)", r->trace[i].note);
+		if (t[i].line)
+			fprintf(f, "    # line %d", t[i].line);
+		if (t[i].note)
+			fprintf(f, " (%s)", t[i].note);
 		if (s->problem[0])
 			fprintf(f, " [malformed: %s]", s->problem);
 		fputc('\n', f);
 	}
+	tc_result_entries_free(t, r->ntrace);
 }
 
 /* deviations - one line a cause of the fail and xfail results, the widest first, with

@@ -80,7 +80,7 @@ static int nop_run(const struct tc_seg *s)
 
 /* one_case - the findings a single trace shows: NOP runs and options the SYN-ACK did
  * not carry, TSecr that does not echo. */
-static void one_case(const struct tc_result *r, struct tc_path_report *out)
+static void one_case(const struct tc_result *r, const struct tc_trace_ent *t, struct tc_path_report *out)
 {
 	const struct tc_seg *synack = NULL;
 	uint32_t syn_tsval[8];
@@ -89,7 +89,7 @@ static void one_case(const struct tc_result *r, struct tc_path_report *out)
 	const char *id = r->c ? r->c->id : "?";
 
 	for (i = 0; i < r->ntrace; i++) {
-		const struct tc_seg *s = &r->trace[i].seg;
+		const struct tc_seg *s = &t[i].seg;
 		const struct tc_opt *ts;
 
 		if (!usable(s))
@@ -147,9 +147,10 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
 		const struct tc_result *r = &res[i];
+		struct tc_trace_ent *t = tc_result_entries(r);
 
 		for (k = 0; k < r->ntrace; k++) {
-			const struct tc_seg *s = &r->trace[k].seg;
+			const struct tc_seg *s = &t[k].seg;
 			struct tc_path_family *pf;
 
 			if (s->dir != TC_DIR_IN || !usable(s))
@@ -172,7 +173,8 @@ void tc_path_analyze(const struct tc_result *res, int n, int link_mtu, struct tc
 				add(pf->ttl_other, &pf->n_other, s->ttl);
 			}
 		}
-		one_case(r, out);
+		one_case(r, t, out);
+		tc_result_entries_free(t, r->ntrace);
 	}
 	for (k = 0; k < 2; k++) {
 		struct tc_path_family *pf = &out->fam[k];

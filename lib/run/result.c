@@ -33,9 +33,13 @@ void tc_result_free(struct tc_result *r)
 {
 	int i;
 
-	for (i = 0; i < r->ntrace; i++)
+	for (i = 0; r->trace && i < r->ntrace; i++)
 		tc_seg_free(&r->trace[i].seg);
+	for (i = 0; r->packed && i < r->ntrace; i++)
+		free(r->packed[i].raw);
 	free(r->trace);
+	free(r->packed);
+	r->packed = NULL;
 	free(r->reason);
 	free(r->div_expected);
 	free(r->div_observed);
@@ -52,6 +56,8 @@ int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, c
 {
 	struct tc_trace_ent *e;
 
+	if (r->packed)
+		abort();        /* a packed result is final: nothing is added to it */
 	tc_grow(&r->trace, sizeof(*r->trace), (size_t)r->ntrace, &r->cap_trace);
 	e = &r->trace[r->ntrace];
 	tc_seg_copy(&e->seg, s);
@@ -59,6 +65,71 @@ int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, c
 	e->note = note;
 	e->lead = 0;
 	return r->ntrace++;
+}
+
+void tc_result_pack(struct tc_result *r)
+{
+	struct tc_trace_rec *p;
+	int i;
+
+	if (!r->trace)
+		return;
+	for (i = 0; i < r->ntrace; i++)
+		if (!r->trace[i].seg.raw)
+			return;
+	p = tc_xcalloc(r->ntrace ? (size_t)r->ntrace : 1, sizeof(*p));
+	for (i = 0; i < r->ntrace; i++) {
+		struct tc_trace_ent *e = &r->trace[i];
+
+		p[i].raw = e->seg.raw;          /* the bytes move over */
+		p[i].raw_len = (uint32_t)e->seg.raw_len;
+		p[i].lead = e->lead;
+		p[i].t_us = e->seg.t_us;
+		p[i].note = e->note;
+		p[i].line = e->line;
+		p[i].link = (uint8_t)e->seg.link;
+		p[i].dir = (uint8_t)e->seg.dir;
+		p[i].cut = e->seg.cut;
+	}
+	free(r->trace);
+	r->trace = NULL;
+	r->cap_trace = 0;
+	r->packed = p;
+}
+
+struct tc_trace_ent *tc_result_entries(const struct tc_result *r)
+{
+	struct tc_trace_ent *t;
+	int i;
+
+	if (r->ntrace <= 0)
+		return NULL;
+	t = tc_xcalloc((size_t)r->ntrace, sizeof(*t));
+	for (i = 0; i < r->ntrace; i++) {
+		const struct tc_trace_rec *p;
+
+		if (r->trace) {
+			t[i] = r->trace[i];
+			tc_seg_copy(&t[i].seg, &r->trace[i].seg);
+			continue;
+		}
+		p = &r->packed[i];
+		tc_seg_decode(&t[i].seg, p->raw, p->raw_len, (enum tc_link)p->link);
+		t[i].seg.t_us = p->t_us;
+		t[i].seg.dir = (enum tc_dir)p->dir;
+		t[i].seg.cut = p->cut;
+		t[i].line = p->line;
+		t[i].note = p->note;
+		t[i].lead = p->lead;
+	}
+	return t;
+}
+
+void tc_result_entries_free(struct tc_trace_ent *t, int n)
+{
+	for (int i = 0; t && i < n; i++)
+		tc_seg_free(&t[i].seg);
+	free(t);
 }
 
 static char *vfmt(const char *fmt, va_list ap)
@@ -185,46 +256,49 @@ static const struct tc_step *step_at(const struct tc_step *st, int n, int line)
  * more: the target's timer beat a late tester. Inconclusive, saying so; 1 if it was. */
 static int judge_resend(struct tc_result *r, const char *who)
 {
+	struct tc_trace_ent *t = tc_result_entries(r);      /* final or not: packed or not */
 	const struct tc_seg *s, *o;
-	int f, j, a;
+	int f, j = -1, a, n = r->ntrace;
 	uint64_t late;
 	char *was;
 
-	for (f = r->ntrace - 1; f >= 0; f--)
-		if (r->trace[f].seg.dir == TC_DIR_IN && r->trace[f].line == r->div_line && r->trace[f].note &&
-		    !strcmp(r->trace[f].note, "unexpected"))
+	for (f = n - 1; f >= 0; f--)
+		if (t[f].seg.dir == TC_DIR_IN && t[f].line == r->div_line && t[f].note &&
+		    !strcmp(t[f].note, "unexpected"))
 			break;
-	if (f < 0)
+	s = f >= 0 ? &t[f].seg : NULL;
+	if (s && ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len))   /* what a timer resends */
+		for (j = f - 1; j >= 0; j--) {
+			o = &t[j].seg;
+			if (o->dir == TC_DIR_IN && o->seq == s->seq && o->payload_len == s->payload_len &&
+			    (o->flags & (TC_SYN | TC_FIN | TC_RST)) == (s->flags & (TC_SYN | TC_FIN | TC_RST)))
+				break;
+		}
+	if (j < 0) {
+		tc_result_entries_free(t, n);
 		return 0;
-	s = &r->trace[f].seg;
-	if (!(s->flags & (TC_SYN | TC_FIN)) && !s->payload_len)
-		return 0;               /* nothing that a timer resends */
-	for (j = f - 1; j >= 0; j--) {
-		o = &r->trace[j].seg;
-		if (o->dir == TC_DIR_IN && o->seq == s->seq && o->payload_len == s->payload_len &&
-		    (o->flags & (TC_SYN | TC_FIN | TC_RST)) == (s->flags & (TC_SYN | TC_FIN | TC_RST)))
-			break;
 	}
-	if (j < 0)
-		return 0;
-	for (a = j + 1; a < f && r->trace[a].seg.dir != TC_DIR_OUT; a++)
+	for (a = j + 1; a < f && t[a].seg.dir != TC_DIR_OUT; a++)
 		;
-	late = (a < f ? r->trace[a].seg.t_us : s->t_us) - r->trace[j].seg.t_us;
+	late = (a < f ? t[a].seg.t_us : s->t_us) - t[j].seg.t_us;
 	/* late, not long before the resend (the target had it in time otherwise), and late
 	 * because the tester waited for a CPU (a case may hold its answer back on purpose:
 	 * on a machine that is not busy, that failure stands) */
-	if (late < LATE_ANSWER_US || (a < f && r->trace[a].seg.t_us + RESEND_MARGIN_US < s->t_us) ||
-	    !r->cpu_wait_known || r->cpu_wait_us * 4 < late)
+	if (late < LATE_ANSWER_US || (a < f && t[a].seg.t_us + RESEND_MARGIN_US < s->t_us) ||
+	    !r->cpu_wait_known || r->cpu_wait_us * 4 < late) {
+		tc_result_entries_free(t, n);
 		return 0;
+	}
 	was = tc_xstrdup(r->reason ? r->reason : "");
 	tc_result_set_reason(r, "the target sent a segment again %.1f ms after the first, before it had the tester's "
 			     "answer, which %s %.1f ms after the first (the tester was late: %s waited %.1f ms for a "
 			     "CPU while this case ran, the machine is busy); a stack's retransmission timer may fire "
 			     "then: not judged; it read: %.300s",
-			     (double)(s->t_us - r->trace[j].seg.t_us) / 1000.0, a < f ? "left" : "had not left",
+			     (double)(s->t_us - t[j].seg.t_us) / 1000.0, a < f ? "left" : "had not left",
 			     (double)late / 1000.0, who, (double)r->cpu_wait_us / 1000.0, was);
 	r->verdict = TC_V_INCONCLUSIVE;
 	free(was);
+	tc_result_entries_free(t, n);
 	return 1;
 }
 

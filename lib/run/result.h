@@ -29,6 +29,19 @@ struct tc_trace_ent {
 				 * in one segment) */
 };
 
+/* A trace entry once its case is over (tc_result_pack): the frame's bytes and what is
+ * not in them. A decoded segment takes 3.5 KB, most of it room for 40 options; its
+ * frame about a tenth of that. The view is decoded again when asked (tc_result_entry). */
+struct tc_trace_rec {
+	uint8_t *raw;           /* owned */
+	uint32_t raw_len;
+	uint32_t lead;
+	uint64_t t_us;
+	const char *note;
+	int line;
+	uint8_t link, dir, cut;
+};
+
 struct tc_result {
 	const struct tc_case *c;
 	enum tc_verdict verdict;
@@ -45,8 +58,10 @@ struct tc_result {
 	const char *st_observed[64];
 	int st_observed_line[64];       /* the case-file line of the step that entered each (0: none) */
 	int nst_observed;
-	/* Trace. */
+	/* Trace: decoded segments while the case runs, frames once it is packed (then
+	 * trace is NULL and packed holds the ntrace entries). */
 	struct tc_trace_ent *trace;
+	struct tc_trace_rec *packed;
 	int ntrace;
 	size_t cap_trace;
 	uint32_t tester_isn, target_isn;
@@ -74,6 +89,16 @@ void tc_result_free(struct tc_result *r);
 
 /* tc_result_trace_add - append a copy of @s (dir and time as set in @s); returns its index. */
 int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, const char *note);
+
+/* tc_result_pack - keep the trace as frames: for a result whose case is over and whose
+ * verdict is final (nothing may hold a pointer into the trace). A trace with an entry
+ * that has no frame stays as it is. */
+void tc_result_pack(struct tc_result *r);
+
+/* tc_result_entries - the trace, packed or not, as decoded entries: a copy of
+ * r->ntrace entries (NULL for none) that the caller releases with tc_result_entries_free. */
+struct tc_trace_ent *tc_result_entries(const struct tc_result *r);
+void tc_result_entries_free(struct tc_trace_ent *t, int n);
 
 /* tc_result_set_reason - replace the reason (printf-style). */
 void tc_result_set_reason(struct tc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -162,6 +162,7 @@ static void done(struct sched *S, struct tc_result *r)
 	}
 	if (S->o->on_done)
 		S->o->on_done(S->o->arg, r);
+	tc_result_pack(r);      /* final: the trace as frames from here on */
 }
 
 /* start_probe - a SYN to the listening port from a spare port of @env. */

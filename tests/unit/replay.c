@@ -211,6 +211,7 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	shift.n = 0;
 	if (rc != 0)
 		return -1;
+	r->tr = tc_result_entries(&r->res);
 	if (tc_fake_error(r->peer)[0]) {
 		snprintf(r->err, sizeof(r->err), "trace: %s", tc_fake_error(r->peer));
 		return -1;
@@ -232,6 +233,8 @@ int replay_check(struct t_ctx *t, struct replay *r, const char *path, const char
 void replay_free(struct replay *r)
 {
 	shift.n = 0;
+	tc_result_entries_free(r->tr, r->res.ntrace);
+	r->tr = NULL;
 	tc_result_free(&r->res);
 	tc_case_free(r->c);
 	tc_case_free(r->trace);

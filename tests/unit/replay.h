@@ -11,6 +11,9 @@
 struct replay {
 	struct tc_case *c, *trace;
 	struct tc_result res;
+	/* the trace once the run is over, decoded again from its frames (the scheduler
+	 * packs a finished case's trace: every replay checks that nothing is lost) */
+	struct tc_trace_ent *tr;
 	struct tc_target tg;
 	struct tc_clock clock;
 	struct tc_fake *peer;

@@ -154,11 +154,11 @@ void test_replay_early_reply(struct t_ctx *t)
 	/* the trace runs in time order: the stray ACK before the third ACK */
 	T_OK(t, r.res.ntrace >= 4);
 	for (i = 1; i < r.res.ntrace; i++)
-		T_OK(t, r.res.trace[i - 1].seg.t_us <= r.res.trace[i].seg.t_us);
-	T_EQ_U(t, r.res.trace[2].seg.dir, TC_DIR_IN);
-	T_EQ_S(t, r.res.trace[2].note ? r.res.trace[2].note : "", "unexpected");
-	T_EQ_U(t, r.res.trace[2].line, 10);
-	T_EQ_U(t, r.res.trace[3].line, 11);
+		T_OK(t, r.tr[i - 1].seg.t_us <= r.tr[i].seg.t_us);
+	T_EQ_U(t, r.tr[2].seg.dir, TC_DIR_IN);
+	T_EQ_S(t, r.tr[2].note ? r.tr[2].note : "", "unexpected");
+	T_EQ_U(t, r.tr[2].line, 10);
+	T_EQ_U(t, r.tr[3].line, 11);
 	replay_free(&r);
 
 	/* captured inside a "< nothing 100ms" window, read after the next send: that step
@@ -265,10 +265,10 @@ void test_service_banner(struct t_ctx *t)
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
 	T_OK(t, r.res.notes && strstr(r.res.notes, "the banner service's greeting (9 bytes) was acknowledged"));
-	T_EQ_S(t, r.res.trace[3].note, "banner");
-	T_EQ_S(t, r.res.trace[4].note, "banner");
-	T_EQ_S(t, r.res.trace[5].note, "banner acknowledged");
-	a = &r.res.trace[5].seg;
+	T_EQ_S(t, r.tr[3].note, "banner");
+	T_EQ_S(t, r.tr[4].note, "banner");
+	T_EQ_S(t, r.tr[5].note, "banner acknowledged");
+	a = &r.tr[5].seg;
 	T_EQ_U(t, a->flags, TC_ACK);
 	T_EQ_U(t, a->ack, 4294967000u + 10);    /* all of it: the replay's target ISN + 1 + 9 */
 	T_EQ_U(t, a->win, 900);                 /* the window and TSval of the case's last segment */
@@ -315,8 +315,8 @@ void test_service_banner(struct t_ctx *t)
 		if (RUN(&r, NULL, c2, tr, NULL))
 			return;
 		T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-		T_EQ_S(t, r.res.trace[6].note, "banner acknowledged");
-		T_EQ_U(t, r.res.trace[6].seg.seq, r.res.tester_isn + 1);
+		T_EQ_S(t, r.tr[6].note, "banner acknowledged");
+		T_EQ_U(t, r.tr[6].seg.seq, r.res.tester_isn + 1);
 		replay_free(&r);
 	}
 }
@@ -362,14 +362,14 @@ void test_service_http_send(struct t_ctx *t)
 	if (RUN(&r, NULL, c, tr, NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[3].note, "request");
-	q = &r.res.trace[3].seg;
+	T_EQ_S(t, r.tr[3].note, "request");
+	q = &r.tr[3].seg;
 	isn = tc_fake_sent(r.peer, 0)->seq;
 	T_EQ_U(t, q->seq, isn + 1);
 	T_EQ_U(t, q->flags, TC_ACK | TC_PSH);
 	T_EQ_U(t, q->win, 3000);
 	T_OK(t, q->payload_len == 20 && !memcmp(tc_seg_payload(q), REPLAY_REQUEST, 20));
-	T_EQ_S(t, r.res.trace[4].note, "request acknowledged");
+	T_EQ_S(t, r.tr[4].note, "request acknowledged");
 	T_EQ_U(t, r.res.tester_isn, isn + 20);
 	T_OK(t, r.res.notes && strstr(r.res.notes, "its request (20 bytes, a range of its page whose whole answer is "
 				      "2000 bytes) went out"));
@@ -403,7 +403,7 @@ void test_service_http_window_update(struct t_ctx *t)
 	if (RUN(&r, NULL, c, upd, NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[7].note, "window update: the request read");
+	T_EQ_S(t, r.tr[7].note, "window update: the request read");
 	replay_free(&r);
 	replay_http();
 	if (RUN(&r, NULL, c, dup, NULL))
@@ -482,11 +482,11 @@ void test_service_http_close(struct t_ctx *t)
 	T_EQ_S(t, r.res.alternative, "half-duplex");
 	q = tc_fake_sent(r.peer, 2);
 	T_OK(t, q && q->payload_len == 64 && !memcmp(tc_seg_payload(q), want, 64));
-	T_EQ_S(t, r.res.trace[3].note, "request for a close");
-	T_EQ_S(t, r.res.trace[4].note, "answer");
-	T_EQ_S(t, r.res.trace[5].note, "answer acknowledged");
+	T_EQ_S(t, r.tr[3].note, "request for a close");
+	T_EQ_S(t, r.tr[4].note, "answer");
+	T_EQ_S(t, r.tr[5].note, "answer acknowledged");
 	q = tc_fake_sent(r.peer, 3);
-	T_OK(t, q && q->ack == r.res.trace[4].seg.seq + 100 && q->payload_len == 0);
+	T_OK(t, q && q->ack == r.tr[4].seg.seq + 100 && q->payload_len == 0);
 	T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent shutdown wr' is the http service's: the tester "
 				      "ended its request (64 bytes)"));
 	replay_free(&r);
@@ -500,7 +500,7 @@ void test_service_http_close(struct t_ctx *t)
 		"> P. 65:75(10)\n< R 102:102(0)\n", NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[6].note, "request acknowledged");
+	T_EQ_S(t, r.tr[6].note, "request acknowledged");
 	replay_free(&r);
 	replay_http();
 	FAILS(NULL, c, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460>\n> . 1:1(0)\n> P. 1:65(64)\n"
@@ -524,7 +524,7 @@ void test_service_http_fin_acks(struct t_ctx *t)
 	if (RUN(&r, NULL, c, tr, NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[4].note, "ACK on the service's FIN");
+	T_EQ_S(t, r.tr[4].note, "ACK on the service's FIN");
 	T_OK(t, r.res.notes && strstr(r.res.notes, "line 10: the ACK of the tester's FIN came on the http service's "
 				      "FIN (it closed at once): the segment is taken for line 10, then for line 12"));
 	replay_free(&r);
@@ -548,7 +548,7 @@ void test_service_http_fin_acks(struct t_ctx *t)
 		"< F. 1:1(0) ack 2\n< . 1:1(0) ack 2\n> . 2:2(0)\n", NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[5].note, "the ACK of the tester's FIN, overtaken by the service's FIN");
+	T_EQ_S(t, r.tr[5].note, "the ACK of the tester's FIN, overtaken by the service's FIN");
 	replay_free(&r);
 	FAILS(NULL, c, tr);
 }
@@ -575,7 +575,7 @@ void test_service_http_sized(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
 	q = tc_fake_sent(r.peer, 2);
 	T_OK(t, q && q->payload_len == 19 && !memcmp(tc_seg_payload(q), REPLAY_SIZED, 19));
-	T_EQ_S(t, r.res.trace[3].note, "request for the application's bytes");
+	T_EQ_S(t, r.tr[3].note, "request for the application's bytes");
 	T_EQ_U(t, r.res.tester_isn, tc_fake_sent(r.peer, 0)->seq + 19);
 	T_OK(t, r.res.notes && strstr(r.res.notes, "line 9: 'agent send 300' is the http service's: the tester sent "
 				      "a request (19 bytes, a range of its page) whose whole answer is 300 bytes"));
@@ -587,8 +587,8 @@ void test_service_http_sized(struct t_ctx *t)
 		"< . 1:1(0) ack 20\n< . 1:1(0) ack 20\n< P. 1:301(300) ack 20\n> . 20:20(0)\n", NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[4].note, "request acknowledged");
-	T_EQ_S(t, r.res.trace[5].note, "request acknowledged");
+	T_EQ_S(t, r.tr[4].note, "request acknowledged");
+	T_EQ_S(t, r.tr[5].note, "request acknowledged");
 	replay_free(&r);
 	replay_http();
 	/* the answer past what was asked for is the service's own doing */
@@ -677,7 +677,7 @@ void test_service_banner_close(struct t_ctx *t)
 	if (RUN(&r, NULL, c, tr, NULL))
 		return;
 	T_EQ_S(t, tc_verdict_name(r.res.verdict), "pass");
-	T_EQ_S(t, r.res.trace[6].note, "answer, then the FIN");
-	T_EQ_U(t, r.res.trace[6].seg.payload_len, 2);   /* the trace keeps what came */
+	T_EQ_S(t, r.tr[6].note, "answer, then the FIN");
+	T_EQ_U(t, r.tr[6].seg.payload_len, 2);   /* the trace keeps what came */
 	replay_free(&r);
 }

@@ -25,12 +25,12 @@ void test_replay_pass(struct t_ctx *t)
 		return;
 	T_EQ_S(t, verdict(&r), "pass");
 	T_EQ_U(t, r.res.ntrace, 6);
-	T_EQ_S(t, r.res.trace[5].note, "teardown");   /* the reset that cleans up the target */
-	T_EQ_U(t, r.res.trace[5].seg.flags, TC_RST);
-	T_EQ_U(t, r.res.trace[5].seg.seq, r.res.tester_isn + 11);
+	T_EQ_S(t, r.tr[5].note, "teardown");   /* the reset that cleans up the target */
+	T_EQ_U(t, r.tr[5].seg.flags, TC_RST);
+	T_EQ_U(t, r.tr[5].seg.seq, r.res.tester_isn + 11);
 	T_EQ_U(t, r.res.target_isn, 4294967000u);
-	T_EQ_U(t, r.res.trace[1].line, 10);
-	T_EQ_U(t, r.res.trace[4].line, 13);
+	T_EQ_U(t, r.tr[1].line, 10);
+	T_EQ_U(t, r.tr[4].line, 13);
 	T_EQ_U(t, r.res.nst_observed, 3);
 	T_EQ_S(t, r.res.st_observed[2], "ESTABLISHED");
 	T_OK(t, r.res.reason == NULL);
@@ -40,7 +40,7 @@ void test_replay_pass(struct t_ctx *t)
 	if (RUN(&r, "testcases/rst/closed_port_ack.tcp", NULL, "> . 1:1(0)\n< R 1000:1000(0) win 0\n", NULL))
 		return;
 	T_EQ_S(t, verdict(&r), "pass");
-	T_EQ_U(t, r.res.trace[1].seg.seq, 1000);
+	T_EQ_U(t, r.tr[1].seg.seq, 1000);
 	replay_free(&r);
 }
 
@@ -57,7 +57,7 @@ void test_replay_fail(struct t_ctx *t)
 	       "=> SYN-RECEIVED, got S. 0:0(0) ack 2 win 64240 <mss 1460> (ack is 2, expected 1)");
 	T_EQ_U(t, r.res.div_line, 10);
 	T_EQ_S(t, r.res.div_observed, "S. 0:0(0) ack 2 win 64240 <mss 1460>");
-	T_EQ_S(t, r.res.trace[1].note, "unexpected");
+	T_EQ_S(t, r.tr[1].note, "unexpected");
 	replay_free(&r);
 
 	/* a reset instead of the SYN-ACK */
@@ -435,8 +435,8 @@ void test_replay_features(struct t_ctx *t)
 		HANDSHAKE, NULL))
 		return;
 	T_EQ_S(t, verdict(&r), "pass");
-	T_EQ_U(t, r.res.trace[2].seg.ack, r.res.target_isn + 1);
-	T_EQ_U(t, r.res.target_isn, r.res.trace[1].seg.seq);
+	T_EQ_U(t, r.tr[2].seg.ack, r.res.target_isn + 1);
+	T_EQ_U(t, r.res.target_isn, r.tr[1].seg.seq);
 	replay_free(&r);
 
 	/* "< model" and silence where a rate limit explains it: the reply's outcome, noted */
@@ -473,7 +473,7 @@ void test_replay_features(struct t_ctx *t)
 		return;
 	T_EQ_S(t, r.res.reason ? r.res.reason : "", "");
 	T_EQ_S(t, verdict(&r), "pass");
-	T_EQ_S(t, r.res.trace[4].note ? r.res.trace[4].note : "", "ignored");
+	T_EQ_S(t, r.tr[4].note ? r.tr[4].note : "", "ignored");
 	replay_free(&r);
 
 	/* a TCB name not known yet is the case's error, not the target's failure */

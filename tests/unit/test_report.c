@@ -88,3 +88,114 @@ void test_junit_golden(struct t_ctx *t)
 	}
 	free_three(&x);
 }
+
+/* add - a segment of @family over @link into @r's trace, with what is not in its bytes. */
+static void add(struct tc_result *r, int family, enum tc_link link, int dir, uint8_t proto, int line,
+		const char *note, uint32_t lead, int cut)
+{
+	struct tc_seg s;
+
+	tc_seg_init(&s);
+	s.family = family;
+	s.link = link;
+	s.ip_proto = proto;
+	tc_addr_parse(&s.src, family == 4 ? "198.18.0.1" : "2001:db8::1");
+	tc_addr_parse(&s.dst, family == 4 ? "198.18.0.2" : "2001:db8::2");
+	s.sport = 20000;
+	s.dport = 80;
+	s.seq = 1000 + (uint32_t)line;
+	s.ack = 7;
+	s.flags = TC_ACK | TC_PSH;
+	s.win = 512;
+	tc_opt_simple(&s.opts[s.nopts++], TC_OPT_NOP);
+	tc_opt_simple(&s.opts[s.nopts++], TC_OPT_NOP);
+	tc_opt_ts(&s.opts[s.nopts++], 11, 22);
+	s.icmp_type = 3;
+	s.icmp_code = 4;
+	s.icmp_rest = 1280;
+	s.payload_len = 4;
+	if (tc_seg_encode(&s, (const uint8_t *)"abcd", NULL, NULL, 0) == 0) {
+		s.t_us = 5000 + (uint64_t)line;
+		s.dir = (enum tc_dir)dir;
+		s.cut = (uint8_t)cut;
+		int i = tc_result_trace_add(r, &s, line, note);
+
+		r->trace[i].lead = lead;
+	}
+	tc_seg_free(&s);
+}
+
+/* A finished case's trace kept as frames gives back every entry as it was: the report,
+ * the pcap and the text trace read the same, and what is not in the frame (time,
+ * direction, cut, step line, note, lead) survives. */
+void test_result_pack(struct t_ctx *t)
+{
+	static struct tc_case c = { .id = "x.pack", .file = "x.tcp" };
+	struct tc_run_info info = { .tool_version = "t", .mode = "netns", .stack = "linux" };
+	struct tc_sched_stats st = { 0 };
+	struct tc_result r;
+	struct tc_trace_ent *a, *b;
+	char *before, *after;
+	int i;
+
+	tc_result_init(&r, &c);
+	r.verdict = TC_V_PASS;
+	add(&r, 4, TC_LINK_ETH, TC_DIR_OUT, 6, 10, NULL, 0, 0);
+	add(&r, 4, TC_LINK_ETH, TC_DIR_IN, 6, 11, "answer, then the FIN", 4, 1);
+	add(&r, 6, TC_LINK_RAW, TC_DIR_IN, 6, 0, "teardown", 0, 0);
+	T_EQ_U(t, r.ntrace, 3);
+	a = tc_result_entries(&r);
+	before = tc_report_json(&info, &r, 1, &st);
+	tc_result_pack(&r);
+	T_OK(t, r.trace == NULL && r.packed != NULL);
+	T_EQ_U(t, r.ntrace, 3);
+	b = tc_result_entries(&r);
+	after = tc_report_json(&info, &r, 1, &st);
+	T_EQ_S(t, after, before);
+	for (i = 0; a && b && i < 3; i++) {
+		T_EQ_U(t, b[i].seg.t_us, a[i].seg.t_us);
+		T_EQ_U(t, b[i].seg.dir, a[i].seg.dir);
+		T_EQ_U(t, b[i].seg.link, a[i].seg.link);
+		T_EQ_U(t, b[i].seg.cut, a[i].seg.cut);
+		T_EQ_U(t, b[i].seg.family, a[i].seg.family);
+		T_EQ_U(t, b[i].seg.raw_len, a[i].seg.raw_len);
+		T_OK(t, !memcmp(b[i].seg.raw, a[i].seg.raw, a[i].seg.raw_len));
+		T_EQ_U(t, b[i].line, a[i].line);
+		T_EQ_S(t, b[i].note ? b[i].note : "-", a[i].note ? a[i].note : "-");
+		T_EQ_U(t, b[i].lead, a[i].lead);
+	}
+	T_EQ_U(t, b[1].seg.cut, 1);
+	T_EQ_U(t, b[1].lead, 4);
+	T_EQ_U(t, b[0].seg.nopts, 3);
+	T_EQ_U(t, tc_opt_find(&b[0].seg, TC_OPT_TS)->v.ts.ecr, 22);
+	tc_result_pack(&r);     /* twice: nothing changes */
+	T_OK(t, r.packed != NULL && r.ntrace == 3);
+	tc_result_entries_free(a, 3);
+	tc_result_entries_free(b, 3);
+	free(before);
+	free(after);
+	tc_result_free(&r);
+
+	/* an ICMP message the tester sent: its type, code, next-hop MTU and quote */
+	tc_result_init(&r, &c);
+	add(&r, 4, TC_LINK_ETH, TC_DIR_OUT, 1, 12, "unexpected", 0, 0);
+	tc_result_pack(&r);
+	b = tc_result_entries(&r);
+	T_OK(t, r.packed && b && b[0].seg.ip_proto == 1 && b[0].seg.icmp_type == 3 && b[0].seg.icmp_code == 4 &&
+	     b[0].seg.icmp_rest == 1280 && b[0].seg.payload_len == 4 && b[0].line == 12);
+	tc_result_entries_free(b, r.ntrace);
+	tc_result_free(&r);
+
+	/* an entry without a frame (a view never encoded) keeps the trace as it is */
+	tc_result_init(&r, &c);
+	add(&r, 4, TC_LINK_ETH, TC_DIR_OUT, 6, 10, NULL, 0, 0);
+	{
+		struct tc_seg s;
+
+		tc_seg_init(&s);
+		tc_result_trace_add(&r, &s, 0, NULL);
+	}
+	tc_result_pack(&r);
+	T_OK(t, r.trace != NULL && r.packed == NULL);
+	tc_result_free(&r);
+}
