@@ -246,10 +246,118 @@ static const char script[] =
 	"location.hash.slice(1).split('&').forEach(function(kv){var p=kv.split('='),m={verdict:'fv',level:'fl',family:'ff',id:'fg'};"
 	"if(m[p[0]])document.getElementById(m[p[0]]).value=decodeURIComponent(p[1]||'');});apply();";
 
+void tc_html_head(struct tc_sbuf *b, const cJSON *root)
+{
+	const cJSON *env, *sum, *e, *d;
+
+	env = cJSON_GetObjectItemCaseSensitive(root, "environment");
+	sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
+	tc_sbuf_put(b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: ");
+	esc(b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
+	tc_sbuf_put(b, "</title><style>%s</style></head><body>", style);
+	tc_sbuf_put(b, "<svg width=\"0\" height=\"0\"><defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+		"orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#333\"/></marker></defs></svg>");
+	tc_sbuf_put(b, "<h1>tcpconform: ");
+	esc(b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
+	tc_sbuf_put(b, "</h1><p>%s run, started ", str(env, "mode") ? str(env, "mode") : "");
+	esc(b, str(root, "started"));
+	tc_sbuf_put(b, "%s</p><table><tr>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "complete")) ? "" : " (incomplete)");
+	cJSON_ArrayForEach(e, sum)
+		tc_sbuf_put(b, "<th>%s</th>", e->string);
+	tc_sbuf_put(b, "</tr><tr>");
+	cJSON_ArrayForEach(e, sum)
+		tc_sbuf_put(b, "<td>%.0f</td>", cJSON_IsNumber(e) ? e->valuedouble : 0);
+	tc_sbuf_put(b, "</tr></table><h2>Deviations</h2><table><tr><th>cases</th><th>level</th><th>what</th><th>RFC</th><th>the cases</th></tr>");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(root, "deviations")) {
+		const cJSON *id;
+		int k = 0;
+
+		tc_sbuf_put(b, "<tr><td>%.0f</td><td>%s</td><td>", num(d, "count"), str(d, "level") ? str(d, "level") : "");
+		esc(b, str(d, "summary"));
+		tc_sbuf_put(b, "</td><td>");
+		esc(b, str(d, "rfc"));
+		tc_sbuf_put(b, "</td><td>");
+		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(d, "cases"))
+			if (cJSON_IsString(id)) {
+				tc_sbuf_put(b, "%s<a href=\"#", k++ ? ", " : "");
+				esc(b, id->valuestring);
+				tc_sbuf_put(b, "\">");
+				esc(b, id->valuestring);
+				tc_sbuf_put(b, "</a>");
+			}
+		tc_sbuf_put(b, "</td></tr>");
+	}
+	tc_sbuf_put(b, "</table><h2>Cases</h2><div id=\"filters\">verdict <select id=\"fv\"><option value=\"\">all</option>"
+		"<option>fail</option><option>error</option><option>xfail</option><option>inconclusive</option><option>pass</option>"
+		"<option>skip</option><option>notrun</option></select> level <select id=\"fl\"><option value=\"\">all</option>"
+		"<option>MUST</option><option>SHOULD</option><option>MAY</option></select> family <select id=\"ff\">"
+		"<option value=\"\">all</option><option>ipv4</option><option>ipv6</option></select> id or group "
+		"<input id=\"fg\" placeholder=\"tcp.rst\"> <span id=\"shown\"></span> shown</div>");
+}
+
+void tc_html_case(struct tc_sbuf *b, const cJSON *c)
+{
+	const char *v = str(c, "verdict") ? str(c, "verdict") : "notrun", *fam = str(c, "family");
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "waiver");
+
+	tc_sbuf_put(b, "<details class=\"case\" id=\"");
+	esc(b, str(c, "id"));
+	if (fam && !strcmp(fam, "ipv6"))
+		tc_sbuf_put(b, ".ipv6");
+	tc_sbuf_put(b, "\" data-verdict=\"%s\" data-level=\"%s\" data-family=\"%s\" data-id=\"", v,
+	    str(c, "level") ? str(c, "level") : "", fam ? fam : "");
+	esc(b, str(c, "id"));
+	tc_sbuf_put(b, "\"%s><summary><span class=\"v-%s\">%s</span> ", !strcmp(v, "fail") ? " open" : "", v, v);
+	esc(b, str(c, "id"));
+	tc_sbuf_put(b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
+	esc(b, str(c, "title"));
+	tc_sbuf_put(b, "</summary><div class=\"facts\"><div>RFC: ");
+	{
+		const cJSON *ref;
+		int k = 0;
+
+		cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(c, "rfc"))
+			if (cJSON_IsString(ref)) {
+				tc_sbuf_put(b, "%s", k++ ? "; " : "");
+				esc(b, ref->valuestring);
+			}
+	}
+	tc_sbuf_put(b, "</div>");
+	if (str(c, "reason")) {
+		tc_sbuf_put(b, "<div>reason: ");
+		esc(b, str(c, "reason"));
+		tc_sbuf_put(b, "</div>");
+	}
+	if (cJSON_IsObject(w)) {
+		tc_sbuf_put(b, "<div>waiver: ");
+		esc(b, str(w, "reason"));
+		tc_sbuf_put(b, " (");
+		esc(b, str(w, "ref"));
+		tc_sbuf_put(b, ")</div>");
+	}
+	if (str(c, "alternative") && *str(c, "alternative")) {
+		tc_sbuf_put(b, "<div>alternative: ");
+		esc(b, str(c, "alternative"));
+		tc_sbuf_put(b, "</div>");
+	}
+	if (str(c, "pcap")) {
+		tc_sbuf_put(b, "<div><a href=\"");
+		esc(b, str(c, "pcap"));
+		tc_sbuf_put(b, "\">pcap</a></div>");
+	}
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "trace")))
+		ladder(b, c);
+	tc_sbuf_put(b, "</div></details>\n");
+}
+
+void tc_html_tail(struct tc_sbuf *b)
+{
+	tc_sbuf_put(b, "<script>%s</script></body></html>\n", script);
+}
+
 char *tc_report_html(const char *report, char *err, size_t errlen)
 {
-	cJSON *root = cJSON_Parse(report), *c, *d;
-	const cJSON *env, *sum, *e;
+	cJSON *root = cJSON_Parse(report), *c;
 	struct tc_sbuf b = { tc_xmalloc(1 << 16), 0, 1 << 16 };
 
 	if (!root || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "cases"))) {
@@ -259,103 +367,10 @@ char *tc_report_html(const char *report, char *err, size_t errlen)
 		return NULL;
 	}
 	b.s[0] = '\0';
-	env = cJSON_GetObjectItemCaseSensitive(root, "environment");
-	sum = cJSON_GetObjectItemCaseSensitive(root, "summary");
-	tc_sbuf_put(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tcpconform: ");
-	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
-	tc_sbuf_put(&b, "</title><style>%s</style></head><body>", style);
-	tc_sbuf_put(&b, "<svg width=\"0\" height=\"0\"><defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
-		"orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#333\"/></marker></defs></svg>");
-	tc_sbuf_put(&b, "<h1>tcpconform: ");
-	esc(&b, str(env, "stack_version") ? str(env, "stack_version") : str(env, "stack"));
-	tc_sbuf_put(&b, "</h1><p>%s run, started ", str(env, "mode") ? str(env, "mode") : "");
-	esc(&b, str(root, "started"));
-	tc_sbuf_put(&b, "%s</p><table><tr>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "complete")) ? "" : " (incomplete)");
-	cJSON_ArrayForEach(e, sum)
-		tc_sbuf_put(&b, "<th>%s</th>", e->string);
-	tc_sbuf_put(&b, "</tr><tr>");
-	cJSON_ArrayForEach(e, sum)
-		tc_sbuf_put(&b, "<td>%.0f</td>", cJSON_IsNumber(e) ? e->valuedouble : 0);
-	tc_sbuf_put(&b, "</tr></table><h2>Deviations</h2><table><tr><th>cases</th><th>level</th><th>what</th><th>RFC</th><th>the cases</th></tr>");
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(root, "deviations")) {
-		const cJSON *id;
-		int k = 0;
-
-		tc_sbuf_put(&b, "<tr><td>%.0f</td><td>%s</td><td>", num(d, "count"), str(d, "level") ? str(d, "level") : "");
-		esc(&b, str(d, "summary"));
-		tc_sbuf_put(&b, "</td><td>");
-		esc(&b, str(d, "rfc"));
-		tc_sbuf_put(&b, "</td><td>");
-		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(d, "cases"))
-			if (cJSON_IsString(id)) {
-				tc_sbuf_put(&b, "%s<a href=\"#", k++ ? ", " : "");
-				esc(&b, id->valuestring);
-				tc_sbuf_put(&b, "\">");
-				esc(&b, id->valuestring);
-				tc_sbuf_put(&b, "</a>");
-			}
-		tc_sbuf_put(&b, "</td></tr>");
-	}
-	tc_sbuf_put(&b, "</table><h2>Cases</h2><div id=\"filters\">verdict <select id=\"fv\"><option value=\"\">all</option>"
-		"<option>fail</option><option>error</option><option>xfail</option><option>inconclusive</option><option>pass</option>"
-		"<option>skip</option><option>notrun</option></select> level <select id=\"fl\"><option value=\"\">all</option>"
-		"<option>MUST</option><option>SHOULD</option><option>MAY</option></select> family <select id=\"ff\">"
-		"<option value=\"\">all</option><option>ipv4</option><option>ipv6</option></select> id or group "
-		"<input id=\"fg\" placeholder=\"tcp.rst\"> <span id=\"shown\"></span> shown</div>");
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "cases")) {
-		const char *v = str(c, "verdict") ? str(c, "verdict") : "notrun", *fam = str(c, "family");
-		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "waiver");
-
-		tc_sbuf_put(&b, "<details class=\"case\" id=\"");
-		esc(&b, str(c, "id"));
-		if (fam && !strcmp(fam, "ipv6"))
-			tc_sbuf_put(&b, ".ipv6");
-		tc_sbuf_put(&b, "\" data-verdict=\"%s\" data-level=\"%s\" data-family=\"%s\" data-id=\"", v,
-		    str(c, "level") ? str(c, "level") : "", fam ? fam : "");
-		esc(&b, str(c, "id"));
-		tc_sbuf_put(&b, "\"%s><summary><span class=\"v-%s\">%s</span> ", !strcmp(v, "fail") ? " open" : "", v, v);
-		esc(&b, str(c, "id"));
-		tc_sbuf_put(&b, "%s [%s] ", fam && !strcmp(fam, "ipv6") ? " [ipv6]" : "", str(c, "level") ? str(c, "level") : "");
-		esc(&b, str(c, "title"));
-		tc_sbuf_put(&b, "</summary><div class=\"facts\"><div>RFC: ");
-		{
-			const cJSON *ref;
-			int k = 0;
-
-			cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(c, "rfc"))
-				if (cJSON_IsString(ref)) {
-					tc_sbuf_put(&b, "%s", k++ ? "; " : "");
-					esc(&b, ref->valuestring);
-				}
-		}
-		tc_sbuf_put(&b, "</div>");
-		if (str(c, "reason")) {
-			tc_sbuf_put(&b, "<div>reason: ");
-			esc(&b, str(c, "reason"));
-			tc_sbuf_put(&b, "</div>");
-		}
-		if (cJSON_IsObject(w)) {
-			tc_sbuf_put(&b, "<div>waiver: ");
-			esc(&b, str(w, "reason"));
-			tc_sbuf_put(&b, " (");
-			esc(&b, str(w, "ref"));
-			tc_sbuf_put(&b, ")</div>");
-		}
-		if (str(c, "alternative") && *str(c, "alternative")) {
-			tc_sbuf_put(&b, "<div>alternative: ");
-			esc(&b, str(c, "alternative"));
-			tc_sbuf_put(&b, "</div>");
-		}
-		if (str(c, "pcap")) {
-			tc_sbuf_put(&b, "<div><a href=\"");
-			esc(&b, str(c, "pcap"));
-			tc_sbuf_put(&b, "\">pcap</a></div>");
-		}
-		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "trace")))
-			ladder(&b, c);
-		tc_sbuf_put(&b, "</div></details>\n");
-	}
-	tc_sbuf_put(&b, "<script>%s</script></body></html>\n", script);
+	tc_html_head(&b, root);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "cases"))
+		tc_html_case(&b, c);
+	tc_html_tail(&b);
 	cJSON_Delete(root);
 	return b.s;
 }

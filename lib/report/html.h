@@ -14,4 +14,12 @@
  * it is not a report. */
 char *tc_report_html(const char *report, char *err, size_t errlen);
 
+/* The page in parts, for a writer that has one case's object at a time: the head from
+ * the report's object (its "cases" not read), each case, the end. */
+struct cJSON;
+struct tc_sbuf;
+void tc_html_head(struct tc_sbuf *b, const struct cJSON *root);
+void tc_html_case(struct tc_sbuf *b, const struct cJSON *c);
+void tc_html_tail(struct tc_sbuf *b);
+
 #endif

@@ -1,15 +1,13 @@
 /* report: report.json. Names here are a public interface: see reports/schema.json. */
-#include "report/report.h"
+#include "report/jsonparts.h"
 #include "run/path.h"
 #include "packet/format.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Every cJSON call can fail on allocation: one checked helper each. */
 static cJSON *chk(cJSON *v)
@@ -197,7 +195,7 @@ static cJSON *states_json(const struct tc_result *r)
 	return j;
 }
 
-static cJSON *case_json(const struct tc_result *r)
+cJSON *tc_json_case(const struct tc_result *r)
 {
 	const struct tc_case *c = r->c;
 	cJSON *j = chk(cJSON_CreateObject()), *tr = chk(cJSON_CreateArray());
@@ -311,14 +309,14 @@ static cJSON *deviations_json(const struct tc_result *res, int n)
 	return a;
 }
 
-char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res, int n,
-		     const struct tc_sched_stats *st)
+cJSON *tc_json_root(const struct tc_run_info *info, const struct tc_result *res, int n,
+		    const struct tc_sched_stats *st)
 {
 	cJSON *root = chk(cJSON_CreateObject()), *tool = chk(cJSON_CreateObject());
 	cJSON *sum = chk(cJSON_CreateObject()), *cases = chk(cJSON_CreateArray());
 	cJSON *run = chk(cJSON_CreateObject()), *fnd = chk(cJSON_CreateArray());
 	struct tc_summary s;
-	char seed[32], *text;
+	char seed[32];
 	int i;
 
 	add_str(root, "schema_version", TC_SCHEMA_VERSION);
@@ -437,33 +435,6 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
 	}
 	add(root, "findings", fnd);
 	add(root, "deviations", deviations_json(res, n));
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(cases, case_json(&res[i]));
-	add(root, "cases", cases);
-	text = cJSON_Print(root);
-	chk((cJSON *)text);
-	cJSON_Delete(root);
-	return text;
-}
-
-int tc_write_file_atomic(const char *path, const char *text, char *err, size_t errlen)
-{
-	char tmp[4096];
-	FILE *f;
-	size_t len = strlen(text);
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "wb");
-	if (!f)
-		return tc_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) || fsync(fileno(f))) {
-		fclose(f);
-		unlink(tmp);
-		return tc_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return tc_errf(err, errlen, "%s: %s", path, strerror(errno));
-	}
-	return 0;
+	add(root, "cases", cases);      /* the last member, left empty: see write.c */
+	return root;
 }

@@ -17,6 +17,13 @@
 char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res, int n,
 		     const struct tc_sched_stats *st);
 
+/* tc_report_write - report.json at @json_path and, unless @html_path is NULL, its
+ * report.html, written case by case (the same bytes as tc_report_json and
+ * tc_report_html give, without holding either document whole), each through a
+ * temporary file and rename(). 0, or -1 with @err. */
+int tc_report_write(const char *json_path, const char *html_path, const struct tc_run_info *info,
+		    const struct tc_result *res, int n, const struct tc_sched_stats *st, char *err, size_t errlen);
+
 /* tc_report_junit - JUnit XML text (malloc'd). */
 char *tc_report_junit(const struct tc_run_info *info, const struct tc_result *res, int n);
 

@@ -198,8 +198,8 @@ static int make_run_dir(struct run *R)
 
 static int write_reports(struct run *R)
 {
-	char path[PATH_MAX + 32], err[TC_ERRLEN];
-	char *json, *xml = NULL;
+	char path[PATH_MAX + 32], html[PATH_MAX + 32], err[TC_ERRLEN];
+	char *xml = NULL;
 	int rc;
 
 	tc_path_analyze(R->res, R->nres, R->link_mtu, &R->path);
@@ -209,25 +209,17 @@ static int write_reports(struct run *R)
 	if (!R->o.target)
 		R->path.n = 0;
 	R->info.path = &R->path;
-	json = tc_report_json(&R->info, R->res, R->nres, &R->stats);
-
 	snprintf(path, sizeof(path), "%s/report.json", R->dir);
-	rc = tc_write_file_atomic(path, json, err, sizeof(err));
+	snprintf(html, sizeof(html), "%s/report.html", R->dir);
+	rc = tc_report_write(path, R->info.finished[0] ? html : NULL, &R->info, R->res, R->nres, &R->stats,
+			     err, sizeof(err));
 	if (rc == 0 && R->info.finished[0]) {
 		xml = tc_report_junit(&R->info, R->res, R->nres);
 		snprintf(path, sizeof(path), "%s/junit.xml", R->dir);
 		rc = tc_write_file_atomic(path, xml, err, sizeof(err));
 	}
-	if (rc == 0 && R->info.finished[0]) {
-		char *html = tc_report_html(json, err, sizeof(err));
-
-		snprintf(path, sizeof(path), "%s/report.html", R->dir);
-		rc = html ? tc_write_file_atomic(path, html, err, sizeof(err)) : -1;
-		free(html);
-	}
 	if (rc < 0)
 		fprintf(stderr, "tcpconform: %s\n", err);
-	free(json);
 	free(xml);
 	return rc;
 }

@@ -4,10 +4,13 @@
 #include "t.h"
 
 #include "replay.h"
+#include "report/html.h"
 #include "report/report.h"
 #include "util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct three {
 	struct replay r[3];
@@ -198,4 +201,48 @@ void test_result_pack(struct t_ctx *t)
 	tc_result_pack(&r);
 	T_OK(t, r.trace != NULL && r.packed == NULL);
 	tc_result_free(&r);
+}
+
+/* The files a run writes case by case are the documents made whole: report.json as
+ * tc_report_json gives it (and a line break), report.html as tc_report_html makes it
+ * from that text; and a directory that cannot be written leaves neither file. */
+void test_report_write(struct t_ctx *t)
+{
+	struct three x;
+	struct tc_sched_stats st = { 0 };
+	char dir[] = "/tmp/tc-unit-write.XXXXXX", jp[64], hp[64], err[256];
+	char *json, *html, *jf, *hf, *want;
+	size_t len;
+
+	if (three_runs(t, &x) < 0)
+		return;
+	T_OK(t, mkdtemp(dir) != NULL);
+	snprintf(jp, sizeof(jp), "%s/report.json", dir);
+	snprintf(hp, sizeof(hp), "%s/report.html", dir);
+	T_EQ_U(t, tc_report_write(jp, hp, &x.info, x.res, 3, &st, err, sizeof(err)), 0);
+	json = tc_report_json(&x.info, x.res, 3, &st);
+	html = tc_report_html(json, err, sizeof(err));
+	jf = tc_read_file(jp, &len);
+	hf = tc_read_file(hp, &len);
+	want = NULL;
+	T_OK(t, asprintf(&want, "%s\n", json) > 0);
+	T_EQ_S(t, jf ? jf : "", want);
+	T_EQ_S(t, hf ? hf : "", html ? html : "-");
+	T_OK(t, hf && strstr(hf, "<svg class=\"ladder\"") && strstr(hf, "</html>"));
+	free(jf);
+	free(hf);
+	free(want);
+	/* no html asked: report.json alone */
+	unlink(hp);
+	T_EQ_U(t, tc_report_write(jp, NULL, &x.info, x.res, 3, &st, err, sizeof(err)), 0);
+	T_OK(t, access(hp, F_OK) < 0);
+	unlink(jp);
+	/* a directory that is not there: an error naming the file, nothing left */
+	snprintf(jp, sizeof(jp), "%s/gone/report.json", dir);
+	T_EQ_U(t, tc_report_write(jp, NULL, &x.info, x.res, 3, &st, err, sizeof(err)), (unsigned long long)-1);
+	T_OK(t, strstr(err, "gone/report.json.tmp") != NULL);
+	T_OK(t, rmdir(dir) == 0);       /* empty: no temporary file stayed */
+	free(json);
+	free(html);
+	free_three(&x);
 }
