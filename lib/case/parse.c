@@ -58,6 +58,17 @@ static struct tc_step *new_step(struct pctx *pc, size_t *cap)
 	return st;
 }
 
+/* fit - the step arrays as long as their steps: grown by doubling while parsing, they
+ * would hold a case's steps twice over (a run loads thousands of cases). */
+static void fit(struct tc_step **steps, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int b = 0; b < (*steps)[i].nbr; b++)
+			fit(&(*steps)[i].br[b].steps, (*steps)[i].br[b].nsteps);
+	if (n > 0)
+		*steps = tc_xrealloc(*steps, (size_t)n * sizeof(**steps));
+}
+
 static char **split_list(const char *s, const char *seps, int *n)
 {
 	char **v = NULL, *copy = tc_xstrdup(s), *save = NULL, *tok;
@@ -590,6 +601,7 @@ static struct tc_case *parse(const char *file, const char *buf, size_t len, int 
 	}
 	if (!trace && check_case(c, file, line ? line : 1, err, errlen) < 0)
 		goto fail;
+	fit(&c->steps, c->nsteps);
 	return c;
 fail:
 	tc_case_free(c);

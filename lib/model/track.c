@@ -4,6 +4,7 @@
 #include "util/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void commit(struct tc_track *k)
@@ -18,9 +19,22 @@ static void commit(struct tc_track *k)
 
 void tc_track_init(struct tc_track *k, enum tc_state initial)
 {
+	struct tc_pending *pend = k->pend;
+	size_t cap = k->cap_pend;
+
 	memset(k, 0, sizeof(*k));
+	k->pend = pend;
+	k->cap_pend = cap;
 	tc_tcb_init(&k->t, initial);
 	commit(k);
+}
+
+void tc_track_free(struct tc_track *k)
+{
+	free(k->pend);
+	k->pend = NULL;
+	k->cap_pend = 0;
+	k->npend = 0;
 }
 
 void tc_track_forget(struct tc_track *k)
@@ -148,6 +162,12 @@ void tc_track_out(struct tc_track *k, const struct tc_seg *s)
 	if (k->npend >= TC_TRACK_PENDING)
 		drop(k, k->npend - TC_TRACK_PENDING + 1);
 
+	if ((size_t)k->npend == k->cap_pend) {  /* 2, 4, 8 ... TC_TRACK_PENDING */
+		k->cap_pend = k->cap_pend ? k->cap_pend * 2 : 2;
+		if (k->cap_pend > TC_TRACK_PENDING)
+			k->cap_pend = TC_TRACK_PENDING;
+		k->pend = tc_xrealloc(k->pend, k->cap_pend * sizeof(*k->pend));
+	}
 	p = &k->pend[k->npend++];
 	memset(p, 0, sizeof(*p));
 	p->seg = *s;

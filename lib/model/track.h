@@ -34,8 +34,11 @@ struct tc_pending {
 
 struct tc_track {
 	struct tc_tcb t;                        /* the TCB as observed so far */
-	struct tc_pending pend[TC_TRACK_PENDING];   /* oldest first */
+	struct tc_pending *pend;                /* oldest first; owned, grown as needed (a
+						 * pending segment takes 5.6 KB: most cases
+						 * have a few at a time, not TC_TRACK_PENDING) */
 	int npend;
+	size_t cap_pend;
 	int have_invalid;                       /* a segment a rate-limited reply answers was sent, */
 	uint64_t invalid_us;                    /* at this time */
 	/* The path: each state entered, in order, starting with the initial one, with
@@ -49,8 +52,10 @@ struct tc_track {
 	char unexplained[200];
 };
 
-/* tc_track_init - start in @initial (LISTEN for an open port, CLOSED otherwise). */
+/* tc_track_init - start in @initial (LISTEN for an open port, CLOSED otherwise). @k is
+ * zeroed or was initialised before (its queue is then reused); tc_track_free releases it. */
 void tc_track_init(struct tc_track *k, enum tc_state initial);
+void tc_track_free(struct tc_track *k);
 
 /* tc_track_rd_closed - the target's application closed (close(), not a shutdown of its
  * sending side): from now on, whatever the segments still unanswered lead to. */

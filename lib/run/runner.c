@@ -593,5 +593,6 @@ void tc_conn_free(struct tc_conn *k)
 	if (!k)
 		return;
 	free(k->isns);
+	tc_track_free(&k->trk);
 	free(k);
 }

@@ -41,7 +41,7 @@ static void path_is(struct t_ctx *t, const struct tc_track *k, const char *want,
 
 void test_track_paths(struct t_ctx *t)
 {
-	struct tc_track k;
+	struct tc_track k = { 0 };
 	uint32_t x = 0xfffffff0u, y = 0xfffffffeu;     /* both ISNs about to wrap */
 
 	/* passive open, data, passive close */
@@ -106,13 +106,14 @@ void test_track_paths(struct t_ctx *t)
 	T_EQ_S(t, tc_state_name(TC_ST_FIN_WAIT_2), "FIN-WAIT-2");
 	T_EQ_U(t, tc_state_from_name("TIME-WAIT"), TC_ST_TIME_WAIT);
 	T_EQ_U(t, (unsigned)tc_state_from_name("OPEN"), (unsigned)-1);
+	tc_track_free(&k);
 }
 
 /* Late answers: the tester sends a stimulus and at once a probe; the target answers
  * both, in order, after the probe went out. */
 void test_track_late_answers(struct t_ctx *t)
 {
-	struct tc_track k;
+	struct tc_track k = { 0 };
 	uint32_t x = 1000, y = 5000;
 
 	ESTABLISH(&k, x, y);
@@ -185,6 +186,7 @@ void test_track_late_answers(struct t_ctx *t)
 	tc_track_init(&k, TC_ST_CLOSED);
 	OUT(&k, TC_SYN, x, 0, 0);
 	PATH(&k, "CLOSED");
+	tc_track_free(&k);
 }
 
 /* Timestamps through the tracker: two segments sent back to back, each ACKed on its
@@ -219,7 +221,7 @@ static void ts_handshake(struct tc_track *k, uint32_t x, uint32_t y)
 
 void test_track_ts_echo(struct t_ctx *t)
 {
-	struct tc_track k;
+	struct tc_track k = { 0 };
 	struct tc_seg s;
 	uint32_t x = 0xfffffff0u, y = 5000;             /* the tester's numbers wrap */
 
@@ -244,4 +246,5 @@ void test_track_ts_echo(struct t_ctx *t)
 	tc_track_in(&k, &s);
 	T_EQ_U(t, (unsigned)k.unexplained_line, 9);
 	T_OK(t, strstr(k.unexplained, "got [.] seq 5001 ack 5; the RFCs allow") != NULL);
+	tc_track_free(&k);
 }
