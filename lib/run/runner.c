@@ -518,6 +518,16 @@ uint64_t tc_conn_deadline(const struct tc_conn *k)
 	return !k->done && k->ex.armed ? k->ex.deadline : 0;
 }
 
+uint64_t tc_conn_quiet_until(const struct tc_conn *k)
+{
+	const struct tc_frame *f = k->ex.in_br ? &k->ex.br : &k->ex.top;
+
+	if (k->done || !k->ex.armed || k->ex.alt || k->gap_until || f->pc >= f->n ||
+	    f->steps[f->pc].kind != TC_STEP_WAIT)
+		return 0;
+	return k->ex.deadline;
+}
+
 int tc_conn_done(const struct tc_conn *k)
 {
 	return k->done;

@@ -51,6 +51,10 @@ void tc_conn_tick(struct tc_conn *k);
 /* tc_conn_deadline - the time at which tc_conn_tick has something to do (0: none). */
 uint64_t tc_conn_deadline(const struct tc_conn *k);
 
+/* tc_conn_quiet_until - when the case's current step, a wait (the tester silent, no
+ * new connection: "wait" or "ignore"), ends; 0 when it is in another step. */
+uint64_t tc_conn_quiet_until(const struct tc_conn *k);
+
 /* tc_conn_done - non-zero once the verdict is final. */
 int tc_conn_done(const struct tc_conn *k);
 

@@ -1,6 +1,5 @@
 /* run: the scheduler (one thread, many cases). */
-#include "run/sched.h"
-#include "run/adapt.h"
+#include "run/sched_int.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -9,56 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_ENVS 4
-
-struct sched {
-	struct tc_run_env *env;         /* the first: its io, agent and clock serve all */
-	struct tc_run_env *envs[MAX_ENVS];      /* every environment: their targets */
-	int nenv;
-	const struct tc_sched_opts *o;
-	struct tc_sched_stats *stats;
-	struct tc_conn **act;
-	struct tc_result **ares;
-	unsigned *adrop;                /* frames the capture lost while each case ran */
-	unsigned drops;                 /* the capture's lost frames so far */
-	int pending;                    /* the last drain left frames waiting: no poll, no tick */
-	int jobs;                       /* cases allowed at once now */
-	struct tc_adapt adapt;          /* how jobs moves (o->jobs_max) */
-	int adapting;
-	int nact;
-	int serial;                     /* a serial case is running */
-	char err[TC_ERRLEN];
-	int broken;
-	char dead[TC_ERRLEN];           /* the target died and could not be revived: why */
-	/* the liveness probe of a watched target (opts.health): a case that failed on
-	 * silence or a reset is held until a SYN to the listening port shows the target
-	 * answers */
-	struct tc_case *probe_case;
-	struct tc_conn *probe;
-	struct tc_result probe_res;
-	struct tc_result **held;
-	int *hitem;                     /* the item of each held result */
-	int nheld;
-	/* a watched target may die of a case's last segment a moment after the case ended:
-	 * a finished case is reported only after GRACE_US in which the target lived */
-	struct tc_result **grace;
-	int *gitem;
-	uint64_t *gdue;
-	int ngrace;
-	struct tc_rng *rng;
-	/* after the target stopped: the cases in flight run again, one at a time, so that
-	 * the one that stops it is found and each other gets its own verdict */
-	const struct tc_sched_item *items;
-	int *aitem;                     /* the item of each running case */
-	int *retry, nretry;             /* items to run again, alone */
-	int retrying;                   /* the item running again alone (-1: none) */
-	int ndone, total;
-	/* the @sysctl values of the case running (alone) now (sc_res->c), and what they
-	 * were before */
-	struct tc_result *sc_res;
-	int sc_n;
-	char sc_old[TC_MAX_SYSCTL][256];
-};
 
 #define GRACE_US 200000
 
@@ -143,9 +92,8 @@ static int suspect_fail(const struct tc_result *r)
 	return 1;
 }
 
-static void restore_sysctls(struct sched *S);
 
-static void done(struct sched *S, struct tc_result *r)
+void rs_done(struct sched *S, struct tc_result *r)
 {
 	/* read when the verdict is final, after the grace of a watched target: a thread
 	 * that waits in the run queue shows its wait only once it has run */
@@ -203,7 +151,7 @@ static void probe_done(struct sched *S)
 		return;
 	}
 	for (int i = 0; i < S->nheld; i++)
-		done(S, S->held[i]);
+		rs_done(S, S->held[i]);
 	S->nheld = 0;
 }
 
@@ -235,7 +183,7 @@ static void release_grace(struct sched *S, int all)
 			i++;
 			continue;
 		}
-		done(S, S->grace[i]);
+		rs_done(S, S->grace[i]);
 		S->ngrace--;
 		S->grace[i] = S->grace[S->ngrace];
 		S->gitem[i] = S->gitem[S->ngrace];
@@ -268,7 +216,12 @@ static void reap(struct sched *S)
 		}
 		tc_conn_teardown(k);
 		if (S->sc_n && S->sc_res == S->ares[i])
-			restore_sysctls(S);
+			rs_restore_sysctls(S);
+		if (S->bs_res == S->ares[i])
+			rs_beside_check(S, S->ares[i]);
+		else if (S->bs_res && !S->bs_gone[0])
+			snprintf(S->bs_gone, sizeof(S->bs_gone), "%s%s", S->ares[i]->c->id,
+				 S->ares[i]->family == 6 ? " [ipv6]" : "");
 		if (tc_runs_alone(S->ares[i]->c))
 			S->serial = 0;
 		if (S->adrop[i])
@@ -282,7 +235,7 @@ static void reap(struct sched *S)
 				if (S->envs[e]->tg->family == S->ares[i]->family)
 					start_probe(S, S->envs[e]);
 			if (!S->probe) {        /* no probe to be had: the verdicts stand */
-				done(S, S->held[--S->nheld]);
+				rs_done(S, S->held[--S->nheld]);
 			}
 		} else if (S->o->health) {
 			S->grace = tc_xrealloc(S->grace, (size_t)(S->ngrace + 1) * sizeof(*S->grace));
@@ -292,7 +245,7 @@ static void reap(struct sched *S)
 			S->gdue[S->ngrace] = tc_now_us(S->env->clock) + GRACE_US;
 			S->grace[S->ngrace++] = S->ares[i];
 		} else {
-			done(S, S->ares[i]);
+			rs_done(S, S->ares[i]);
 		}
 		tc_conn_free(k);
 		unslot(S, i);
@@ -380,56 +333,9 @@ static int wait_events(struct sched *S, uint64_t deadline)
 	return S->pending ? 2 : 0;
 }
 
-/* restore_sysctls - the target's namespace gets back the values the @sysctl lines of
- * the case that ran changed; what cannot be given back is noted in its result. */
-static void restore_sysctls(struct sched *S)
-{
-	const struct tc_case *c = S->sc_res->c;
-	char err[TC_ERRLEN];
-
-	for (int i = S->sc_n - 1; i >= 0; i--)
-		if (S->o->sysctl(S->o->arg, c->sysctl_key[i], S->sc_old[i], NULL, 0, err, sizeof(err)) < 0) {
-			fprintf(stderr, "tcpconform: @sysctl of %s: %s was not given back its value '%s': %s\n",
-				c->id, c->sysctl_key[i], S->sc_old[i], err);
-			tc_result_add_note(S->sc_res, "@sysctl: %s was not given back its value '%s' (%s): the cases "
-					   "after this one ran with its value", c->sysctl_key[i], S->sc_old[i], err);
-		}
-	S->sc_n = 0;
-	S->sc_res = NULL;
-}
-
-/* set_sysctls - the @sysctl values of @it's case, in the target's namespace: 0, or -1
- * when one cannot be set (then none is, and the case ends as an error that says why). */
-static int set_sysctls(struct sched *S, const struct tc_sched_item *it)
-{
-	const struct tc_case *c = it->c;
-	char err[TC_ERRLEN] = "nothing here can set it";
-	int i;
-
-	if (S->sc_n)            /* a case stopped before it could give them back */
-		restore_sysctls(S);
-	S->sc_res = it->r;
-	for (i = 0; i < c->nsysctl; i++) {
-		if (!S->o->sysctl || S->o->sysctl(S->o->arg, c->sysctl_key[i], c->sysctl_val[i], S->sc_old[i],
-						  sizeof(S->sc_old[i]), err, sizeof(err)) < 0)
-			break;
-		S->sc_n = i + 1;
-	}
-	if (i == c->nsysctl)
-		return 0;
-	if (S->sc_n)
-		restore_sysctls(S);
-	S->sc_res = NULL;
-	it->r->verdict = TC_V_ERROR;
-	tc_result_set_reason(it->r, "%s:%d: @sysctl %s=%s cannot be set in the target's namespace: %s", c->file,
-			     c->sysctl_line[i], c->sysctl_key[i], c->sysctl_val[i], err);
-	done(S, it->r);
-	return -1;
-}
-
 static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
 {
-	if (it->c->nsysctl && set_sysctls(S, it) < 0)
+	if (it->c->nsysctl && rs_set_sysctls(S, it) < 0)
 		return;
 	S->aitem[S->nact] = (int)(it - S->items);
 	struct tc_case *c = it->c;
@@ -517,7 +423,7 @@ static void target_died(struct sched *S, const char *why)
 		snprintf(S->stats->culprits + strlen(S->stats->culprits),
 			 sizeof(S->stats->culprits) - strlen(S->stats->culprits), "%s%s%s",
 			 S->stats->culprits[0] ? ", " : "", r->c->id, r->family == 6 ? " [ipv6]" : "");
-		done(S, r);
+		rs_done(S, r);
 	}
 	/* the others in flight, and those that waited for the probe: again, one at a time */
 	for (i = 0; i < S->nact; i++) {
@@ -561,7 +467,7 @@ static void stop_all(struct sched *S, enum tc_verdict v, const char *why)
 		tc_conn_free(S->probe);
 		S->probe = NULL;
 		for (i = 0; i < S->nheld; i++)
-			done(S, S->held[i]);
+			rs_done(S, S->held[i]);
 		S->nheld = 0;
 	}
 	reap(S);
@@ -647,7 +553,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			if (S.dead[0] || it->env->next_port > it->env->port_hi) {
 				it->r->verdict = TC_V_ERROR;
 				tc_result_set_reason(it->r, "%s", S.dead[0] ? S.dead : "no tester port left to run it again");
-				done(&S, it->r);
+				rs_done(&S, it->r);
 			} else {
 				S.retrying = (int)(it - items);
 				S.serial = 1;
@@ -660,12 +566,15 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 			const struct tc_sched_item *it = &items[next];
 			const char *why = tc_case_unmet(it->c, it->env->tg);
 
-			if (!why && tc_runs_alone(it->c) && S.nact > 0)
-				break;
+			if (!why && !S.dead[0] && tc_runs_alone(it->c) && S.nact > 0) {
+				if (!rs_beside_waits(&S, it->c))
+					break;
+				S.bs_res = it->r;
+			}
 			if (why || S.dead[0]) {
 				it->r->verdict = why ? TC_V_SKIP : TC_V_ERROR;
 				tc_result_set_reason(it->r, "%s", why ? why : S.dead);
-				done(&S, it->r);
+				rs_done(&S, it->r);
 			} else {
 				start_one(&S, it, port[next], &rng);
 			}
@@ -718,7 +627,7 @@ int tc_sched_run(const struct tc_sched_item *items, int n, const struct tc_sched
 	}
 out:
 	if (S.sc_n)
-		restore_sysctls(&S);
+		rs_restore_sysctls(&S);
 	if (S.probe_case)
 		tc_result_free(&S.probe_res);
 	tc_case_free(S.probe_case);

@@ -126,14 +126,16 @@ static int select_cases(struct run *R)
 	if (cli_load_cases(&R->set, R->o.cases, R->o.matrix || (!R->o.cases && !R->o.no_matrix), 0))
 		return TC_EXIT_USAGE;
 	R->sel = tc_xcalloc(R->set.n, sizeof(*R->sel));
-	/* the cases that run alone ("serial", @sysctl) first, while nothing else is in flight
-	 * (later, each would wait for every case running to end, the slow ones included);
-	 * then the slow cases, so that their waits overlap all the others; those tagged
-	 * "last" after all others */
-	for (int rank = 0; rank < 4; rank++)
+	/* the cases that set sysctls first, while nothing else is in flight (later, each
+	 * would wait for every case running to end, the slow ones included); then the slow
+	 * cases, so that their waits overlap all the others; then the others; then those
+	 * tagged "serial", which start when the cases still running only wait (a timer
+	 * case's minutes: the scheduler's beside_waits); those tagged "last" after all */
+	for (int rank = 0; rank < 5; rank++)
 		for (i = 0; i < R->set.n; i++) {
 			const struct tc_case *c = R->set.v[i];
-			int r = tc_case_has_tag(c, "last") ? 3 : tc_runs_alone(c) ? 0 : tc_case_has_tag(c, "slow") ? 1 : 2;
+			int r = tc_case_has_tag(c, "last") ? 4 : c->nsysctl ? 0 : tc_case_has_tag(c, "serial") ? 3 :
+				tc_case_has_tag(c, "slow") ? 1 : 2;
 
 			if (r == rank && tc_case_selected(c, R->o.globs, R->o.nglob) && tags_fit(&R->o, c) &&
 			    in_shard(&R->o, c))

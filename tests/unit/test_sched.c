@@ -461,3 +461,64 @@ void test_judge_resend(struct t_ctx *t)
 	T_EQ_S(t, tc_verdict_name(r.verdict), "fail");
 	tc_result_free(&r);
 }
+
+/* A serial case starts beside cases that only wait, and only when each has 30 s of its
+ * wait yet; should one go on before the serial case ends, a failure of the serial case
+ * is not judged and a pass says so. */
+static void beside_run(struct t_ctx *t, const char *first, const char *serial_step, struct tc_result *res)
+{
+	struct fixture f;
+	struct tc_sched_opts so = { .jobs = 4, .seed = 1, .case_limit_us = 600000000, .on_done = note };
+	struct tc_case *c[2] = { one_case("q.long", 65535, first), NULL };
+	struct tc_sched_item items[2];
+	struct tc_sched_stats st;
+	char text[300], err[200];
+
+	snprintf(text, sizeof(text), "@id s.alone\n@title T\n@rfc RFC9293 3.10.7.1\n@level MUST\n@port closed\n"
+		 "@tags serial\n> S 0:0(0) win 65535\n%s\n", serial_step);
+	c[1] = tc_case_parse("a.tcp", text, strlen(text), err, sizeof(err));
+	fixture_init(&f);
+	if (fill_items(t, c, res, items, 2, &f.env) == 0)
+		T_EQ_U(t, tc_sched_run(items, 2, &so, &st, err, sizeof(err)), 0);
+	tc_case_free(c[0]);
+	c[0] = NULL;
+	res[0].c = res[1].c = NULL;
+	tc_case_free(c[1]);
+}
+
+void test_sched_serial_beside(struct t_ctx *t)
+{
+	struct tc_result r[2];
+
+	/* beside a wait of 100 s: at once, and over before it */
+	beside_run(t, "wait 100s\n< nothing 100ms", "< nothing 100ms", r);
+	T_EQ_S(t, tc_verdict_name(r[1].verdict), "pass");
+	T_OK(t, r[1].start_us < r[0].start_us + 1000000 && r[1].end_us < r[0].end_us);
+	T_OK(t, r[1].notes == NULL);
+	T_EQ_S(t, tc_verdict_name(r[0].verdict), "pass");
+	tc_result_free(&r[0]);
+	tc_result_free(&r[1]);
+	/* beside an expectation (not a wait), or a wait with less than 30 s yet: after it */
+	beside_run(t, "< nothing 100s", "< nothing 100ms", r);
+	T_OK(t, r[1].start_us >= r[0].end_us);
+	tc_result_free(&r[0]);
+	tc_result_free(&r[1]);
+	beside_run(t, "wait 29s\n< nothing 100ms", "< nothing 100ms", r);
+	T_OK(t, r[1].start_us >= r[0].end_us);
+	tc_result_free(&r[0]);
+	tc_result_free(&r[1]);
+	/* the wait (31 s) ends while the serial case runs (40 s): its failure is not judged */
+	beside_run(t, "wait 31s\n< nothing 100ms", "< R. 0:0(0) ack 1 within 40s", r);
+	T_OK(t, r[1].start_us < r[0].end_us);
+	T_EQ_S(t, tc_verdict_name(r[1].verdict), "inconclusive");
+	T_OK(t, r[1].reason && strstr(r[1].reason, "this case runs alone but for cases that wait; q.long was waiting "
+				       "when it started and went on before it ended: not judged; it read: a.tcp:8: "));
+	tc_result_free(&r[0]);
+	tc_result_free(&r[1]);
+	/* ... and a pass says it */
+	beside_run(t, "wait 31s\n< nothing 100ms", "< nothing 40s", r);
+	T_EQ_S(t, tc_verdict_name(r[1].verdict), "pass");
+	T_EQ_S(t, r[1].notes ? r[1].notes : "", "it ran beside q.long, which was waiting and went on before it ended");
+	tc_result_free(&r[0]);
+	tc_result_free(&r[1]);
+}
