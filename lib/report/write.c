@@ -104,11 +104,18 @@ char *tc_report_json(const struct tc_run_info *info, const struct tc_result *res
  * temporary file removed). */
 static int finish(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
 {
-	int bad = ferror(f) || fflush(f) || fsync(fileno(f));
+	int bad, e = 0;
 
+	errno = 0;
+	bad = ferror(f) || fflush(f) || fsync(fileno(f));
+	e = errno;
 	bad = fclose(f) || bad;
-	if (bad || rename(tmp, path)) {
-		tc_errf(err, errlen, "%s: %s", bad ? tmp : path, strerror(errno ? errno : EIO));
+	if (!e)
+		e = errno;
+	if (!bad && rename(tmp, path))
+		bad = 2, e = errno;
+	if (bad) {
+		tc_errf(err, errlen, "%s: %s", bad == 2 ? path : tmp, strerror(e ? e : EIO));
 		unlink(tmp);
 		return -1;
 	}
@@ -138,6 +145,8 @@ int tc_report_write(const char *json_path, const char *html_path, const struct t
 	}
 	stream(f, h, info, res, n, st);
 	fputc('\n', f);
+	if (h)
+		fputc('\n', h);        /* as tc_write_file_atomic ends a text */
 	rc = finish(f, tj, json_path, err, errlen);
 	if (h && rc == 0)
 		rc = finish(h, th, html_path, err, errlen);

@@ -98,10 +98,10 @@ void rs_beside_check(struct sched *S, struct tc_result *r)
 	S->bs_res = NULL;
 	if (!S->bs_gone[0] && tc_now_us(S->env->clock) < S->bs_until)
 		return;
-	if (r->verdict != TC_V_FAIL) {
+	if (r->verdict == TC_V_PASS)
 		tc_result_add_note(r, "it ran beside %s, which was waiting and went on before it ended", who);
+	if (r->verdict != TC_V_FAIL)
 		return;
-	}
 	was = tc_xstrdup(r->reason ? r->reason : "");
 	tc_result_set_reason(r, "this case runs alone but for cases that wait; %s was waiting when it started and "
 			     "went on before it ended: not judged; it read: %.300s", who, was);

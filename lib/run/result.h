@@ -92,7 +92,8 @@ int tc_result_trace_add(struct tc_result *r, const struct tc_seg *s, int line, c
 
 /* tc_result_pack - keep the trace as frames: for a result whose case is over and whose
  * verdict is final (nothing may hold a pointer into the trace). A trace with an entry
- * that has no frame stays as it is. */
+ * that has no frame, or a frame the tester sent that does not decode (an IP length
+ * broken on purpose: the view it was built from says more), stays as it is. */
 void tc_result_pack(struct tc_result *r);
 
 /* tc_result_entries - the trace, packed or not, as decoded entries: a copy of

@@ -523,8 +523,8 @@ uint64_t tc_conn_quiet_until(const struct tc_conn *k)
 	const struct tc_frame *f = k->ex.in_br ? &k->ex.br : &k->ex.top;
 
 	if (k->done || !k->ex.armed || k->ex.alt || k->gap_until || f->pc >= f->n ||
-	    f->steps[f->pc].kind != TC_STEP_WAIT)
-		return 0;
+	    f->steps[f->pc].kind != TC_STEP_WAIT || k->env->tg->request || k->env->tg->banner)
+		return 0;       /* (a real service's data is answered in any step) */
 	return k->ex.deadline;
 }
 

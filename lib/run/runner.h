@@ -52,7 +52,9 @@ void tc_conn_tick(struct tc_conn *k);
 uint64_t tc_conn_deadline(const struct tc_conn *k);
 
 /* tc_conn_quiet_until - when the case's current step, a wait (the tester silent, no
- * new connection: "wait" or "ignore"), ends; 0 when it is in another step. */
+ * new connection: "wait" or "ignore"; the target may resend what it sent), ends; 0
+ * when it is in another step, or a real service plays the application (the tester
+ * answers its data whatever the step). */
 uint64_t tc_conn_quiet_until(const struct tc_conn *k);
 
 /* tc_conn_done - non-zero once the verdict is final. */

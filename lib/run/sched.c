@@ -445,6 +445,8 @@ static void target_died(struct sched *S, const char *why)
 	}
 	S->ngrace = 0;
 	S->serial = 0;
+	S->bs_res = NULL;       /* each case runs again alone: none beside another */
+	S->bs_gone[0] = '\0';
 	if (!S->o->revive || S->o->revive(S->o->arg, reason, sizeof(reason)) < 0) {
 		snprintf(S->dead, sizeof(S->dead), "the target is not answering: %.160s (%.60s)", why,
 			 S->o->revive ? reason : "it cannot be started again");

@@ -11,8 +11,9 @@ fail() { _tc_n=$((_tc_n + 1)); echo "not ok - $*"; }
 # tc_end: the script's last line, its plan; a script that dies before it, or whose plan
 # differs from the tests it printed, counts as failed
 tc_end() { echo "1..$_tc_n"; }
-# check NAME CMD...: ok when CMD exits 0 (its output is not shown)
-check() { _cn=$1; shift; if "$@" >/dev/null 2>&1; then ok "$_cn"; else fail "$_cn"; fi; }
+# check NAME CMD...: ok when CMD exits 0 (its output is not shown); after a failure it
+# returns 1, for "check ... || show what went wrong"
+check() { _cn=$1; shift; if "$@" >/dev/null 2>&1; then ok "$_cn"; else fail "$_cn"; return 1; fi; }
 # leftovers PREFIX: prints namespaces and veth links whose name starts with PREFIX
 leftovers() {
 	ip netns list 2>/dev/null | awk '{print $1}' | grep "^$1" || true

@@ -201,6 +201,16 @@ void test_result_pack(struct t_ctx *t)
 	tc_result_pack(&r);
 	T_OK(t, r.trace != NULL && r.packed == NULL);
 	tc_result_free(&r);
+
+	/* a frame the tester broke on purpose (an IP total length below the headers) does
+	 * not decode: the view it was built from stays */
+	tc_result_init(&r, &c);
+	add(&r, 4, TC_LINK_ETH, TC_DIR_OUT, 6, 10, NULL, 0, 0);
+	r.trace[0].seg.raw[14 + 2] = 0;
+	r.trace[0].seg.raw[14 + 3] = 20;
+	tc_result_pack(&r);
+	T_OK(t, r.trace != NULL && r.packed == NULL);
+	tc_result_free(&r);
 }
 
 /* The files a run writes case by case are the documents made whole: report.json as
@@ -227,7 +237,10 @@ void test_report_write(struct t_ctx *t)
 	want = NULL;
 	T_OK(t, asprintf(&want, "%s\n", json) > 0);
 	T_EQ_S(t, jf ? jf : "", want);
-	T_EQ_S(t, hf ? hf : "", html ? html : "-");
+	free(want);
+	want = NULL;
+	T_OK(t, asprintf(&want, "%s\n", html ? html : "-") > 0);
+	T_EQ_S(t, hf ? hf : "", want);
 	T_OK(t, hf && strstr(hf, "<svg class=\"ladder\"") && strstr(hf, "</html>"));
 	free(jf);
 	free(hf);
