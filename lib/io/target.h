@@ -42,6 +42,8 @@ struct tc_target {
 	int nsized;
 	enum tc_fill fill;              /* the bytes of the tester's data: a request that never
 					 * ends for a web server (--service http) */
+	int mtu;                        /* the tester's link's MTU: a larger segment to send goes
+					 * in pieces (0: unknown, sent whole) */
 	int own_link;                   /* on a link the tool made (namespaces, a test's peer):
 					 * it may carry other addresses and damaged headers */
 	const char *mode;               /* "netns", "remote", "replay": for reports */

@@ -24,6 +24,90 @@ static int inject(struct tc_conn *k, const struct tc_step *st, struct tc_seg *s,
 	return 0;
 }
 
+/* sent - the bookkeeping of @s, which went out at @t for step @st: read back as the
+ * target reads it, through the model, into the trace. Frees @s. */
+static void sent(struct tc_conn *k, const struct tc_step *st, struct tc_seg *s, uint64_t t)
+{
+	/* What went on the wire, read back as the target reads it: a damaged data
+	 * offset or length, a bad checksum show in the trace and in the model. */
+	{
+		struct tc_seg d;
+
+		tc_seg_init(&d);
+		if (s->raw && tc_seg_decode(&d, s->raw, s->raw_len, s->link) == 0) {
+			tc_seg_free(s);
+			*s = d;
+		} else {
+			tc_seg_free(&d);
+		}
+	}
+	s->dir = TC_DIR_OUT;
+	s->t_us = t;
+	if (tc_seq_gt(s->seq + tc_seg_len(s), k->snd_nxt_t))
+		k->snd_nxt_t = s->seq + tc_seg_len(s);
+	k->trk.line = st->line;
+	tc_track_out(&k->trk, s);
+	{
+		const struct tc_outcome *o = tc_track_last(&k->trk, &k->rep.nlast);
+
+		if (k->rep.nlast)
+			memcpy(k->rep.last, o, (size_t)k->rep.nlast * sizeof(*o));
+	}
+	k->rep.out_us = t;
+	rn_run_send(k, st->line, t);
+	k->rep.out_invalid = k->rep.nlast && k->rep.last[0].nreply && k->rep.last[0].reply.ratelimited;
+	if (k->rep.out_invalid) {
+		k->rep.invalid_us[1] = k->rep.invalid_us[0];
+		k->rep.invalid_us[0] = t;
+	}
+	tc_result_trace_add(k->r, s, st->line, NULL);
+	tc_seg_free(s);
+}
+
+/* send_pieces - @s is larger than the tester's link carries (its MTU): its data goes in
+ * pieces of the largest size that fits, each with @s's header and options (PSH and FIN
+ * on the last one only), as a sender's segmentation offload cuts a large write. A SYN,
+ * urgent data or a header damaged on purpose is not cut: the case is an error that
+ * says so. Frees @s. */
+static int send_pieces(struct tc_conn *k, const struct tc_step *st, const struct tc_segpat *p, struct tc_seg *s)
+{
+	uint32_t l2 = s->link == TC_LINK_ETH ? 14 : 0, ip = (uint32_t)s->raw_len - l2, hdr = ip - s->payload_len;
+	uint32_t mtu = (uint32_t)k->env->tg->mtu, max = mtu > hdr ? mtu - hdr : 0, off, n;
+	const char *no = s->flags & TC_SYN ? "a SYN" : s->flags & TC_URG ? "urgent data" :
+			 p->cksum || p->ipcksum || p->doff.set || p->iplen.set ? "a header damaged on purpose" :
+			 max < 8 ? "its header alone fills the link" : NULL;
+	char err[TC_ERRLEN];
+	uint64_t t;
+
+	if (no) {
+		rn_error(k, "%s:%d: the segment is %u bytes of IP, more than the link's MTU of %u, and %s is not cut in "
+			 "pieces: send less", k->c->file, st->line, ip, mtu, no);
+		tc_seg_free(s);
+		return -1;
+	}
+	max &= ~7u;                     /* whole 8-byte units, as IPv4 fragments count */
+	for (off = 0; off < s->payload_len; off += n) {
+		struct tc_seg q = *s;
+		int rc;
+
+		n = s->payload_len - off < max ? s->payload_len - off : max;
+		q.raw = NULL;
+		q.raw_len = 0;
+		q.seq = s->seq + off;
+		q.payload_len = n;
+		if (off + n < s->payload_len)
+			q.flags &= (uint16_t)~(TC_PSH | TC_FIN);
+		rc = tc_seg_encode(&q, tc_seg_payload(s) + off, NULL, err, sizeof(err));
+		if (inject(k, st, &q, rc, err, &t) < 0) {
+			tc_seg_free(s);
+			return -1;
+		}
+		sent(k, st, &q, t);
+	}
+	tc_seg_free(s);
+	return rn_check_state(k, st);
+}
+
 int rn_do_send(struct tc_conn *k, const struct tc_step *st)
 {
 	struct tc_seg s;
@@ -38,42 +122,12 @@ int rn_do_send(struct tc_conn *k, const struct tc_step *st)
 		rc = tc_build_send(k, &p, &s, err, sizeof(err));
 	else
 		tc_seg_init(&s);
+	if (rc == 0 && k->env->tg->mtu && s.raw &&
+	    s.raw_len - (s.link == TC_LINK_ETH ? 14 : 0) > (size_t)k->env->tg->mtu)
+		return send_pieces(k, st, &p, &s);
 	if (inject(k, st, &s, rc, err, &t) < 0)
 		return -1;
-	/* What went on the wire, read back as the target reads it: a damaged data
-	 * offset or length, a bad checksum show in the trace and in the model. */
-	{
-		struct tc_seg d;
-
-		tc_seg_init(&d);
-		if (s.raw && tc_seg_decode(&d, s.raw, s.raw_len, s.link) == 0) {
-			tc_seg_free(&s);
-			s = d;
-		} else {
-			tc_seg_free(&d);
-		}
-	}
-	s.dir = TC_DIR_OUT;
-	s.t_us = t;
-	if (tc_seq_gt(s.seq + tc_seg_len(&s), k->snd_nxt_t))
-		k->snd_nxt_t = s.seq + tc_seg_len(&s);
-	k->trk.line = st->line;
-	tc_track_out(&k->trk, &s);
-	{
-		const struct tc_outcome *o = tc_track_last(&k->trk, &k->rep.nlast);
-
-		if (k->rep.nlast)
-			memcpy(k->rep.last, o, (size_t)k->rep.nlast * sizeof(*o));
-	}
-	k->rep.out_us = t;
-	rn_run_send(k, st->line, t);
-	k->rep.out_invalid = k->rep.nlast && k->rep.last[0].nreply && k->rep.last[0].reply.ratelimited;
-	if (k->rep.out_invalid) {
-		k->rep.invalid_us[1] = k->rep.invalid_us[0];
-		k->rep.invalid_us[0] = t;
-	}
-	tc_result_trace_add(k->r, &s, st->line, NULL);
-	tc_seg_free(&s);
+	sent(k, st, &s, t);
 	return rn_check_state(k, st);
 }
 

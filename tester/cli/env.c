@@ -113,6 +113,7 @@ static int open_live(struct run *R)
 	}
 	R->io = tc_live_io(R->live);
 	R->link_mtu = tc_live_mtu(R->ns.if_tester);
+	R->ns.tg[0].mtu = R->ns.tg[1].mtu = R->link_mtu > 0 ? R->link_mtu : 0;
 	if (!tc_stack_info(R->stack)->proxy)
 		return 0;
 	for (int f = 0; f < 2; f++)
@@ -201,6 +202,7 @@ static int setup_remote(struct run *R)
 	R->tg[f] = &R->rem.tg;
 	R->tg[!f] = NULL;
 	R->link_mtu = tc_live_mtu(R->rem.iface);
+	R->rem.tg.mtu = R->link_mtu > 0 ? R->link_mtu : 0;
 	if (R->o.dry_run) {
 		snprintf(path, sizeof(path), "%s/dry-run.pcap", R->dir);
 		R->dry = tc_dry_open(path, R->rem.tg.link, err, sizeof(err));

@@ -27,7 +27,12 @@ static void target(struct tc_target *tg)
 }
 
 static int service_next;
-static int banner_next, http_next;
+static int banner_next, http_next, mtu_next;
+
+void replay_mtu(int mtu)
+{
+	mtu_next = mtu;
+}
 
 void replay_service(void)
 {
@@ -165,7 +170,8 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 		r->tg.sized = http_next ? sized : NULL;
 		r->tg.nsized = http_next ? 2 : 0;
 	}
-	service_next = banner_next = http_next = 0;
+	r->tg.mtu = mtu_next;
+	service_next = banner_next = http_next = mtu_next = 0;
 	r->clock.fake = 1;
 	r->clock.now_us = 1000000;
 	/* The target's ISN is near the wrap, so relative arithmetic is exercised. */

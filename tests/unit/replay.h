@@ -67,6 +67,10 @@ void replay_http(void);
 #define REPLAY_NO_10 "needs the application to send 10 bytes, which the http service does not give: too few"
 
 
+/* replay_mtu - in the next replay_run, the tester's link has MTU @mtu: larger segments
+ * to send go in pieces. */
+void replay_mtu(int mtu);
+
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to
  * the commands that fail (default: "no connection from port 20000"). */
 void replay_agent_reply(const char *text);

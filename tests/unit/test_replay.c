@@ -543,3 +543,51 @@ void test_replay_alt_within(struct t_ctx *t)
 	T_EQ_S(t, r.res.alternative, "slow");
 	replay_free(&r);
 }
+
+/* A segment larger than the tester's link carries goes in pieces of the largest size
+ * that fits (8-byte units), with its header: PSH on the last one; the model and the
+ * steps after it see them all. What cannot be cut (urgent data, a SYN, a header damaged
+ * on purpose) is an error that says why, naming the MTU. */
+void test_replay_pieces(struct t_ctx *t)
+{
+	static const char text[] =
+		"@id x.pieces\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> P. 1:1401(1400) ack 1\n< . 1:1(0) ack 1401\n";
+	static const char urg[] =
+		"@id x.pieces\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> PU. 1:1401(1400) ack 1 urg 10\n< . 1:1(0) ack 1401\n";
+	struct replay r;
+	int i;
+
+	replay_mtu(600);        /* IPv4: 40 bytes of headers, 560 of data a piece */
+	if (RUN(&r, NULL, text, HANDSHAKE "> . 1:561(560)\n> . 561:1121(560)\n> P. 1121:1401(280)\n"
+		"< . 1:1(0) ack 1401 win 64000\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, tc_fake_nsent(r.peer), 6);    /* the handshake's two, three pieces, the teardown */
+	for (i = 0; i < 3; i++) {
+		const struct tc_seg *s = tc_fake_sent(r.peer, 2 + i);
+
+		T_EQ_U(t, s->payload_len, i < 2 ? 560 : 280);
+		T_EQ_U(t, s->seq - r.res.tester_isn, 1 + 560 * (uint32_t)i);
+		T_EQ_U(t, s->flags, i < 2 ? TC_ACK : TC_ACK | TC_PSH);
+		T_EQ_U(t, s->raw_len, 14 + 40 + (i < 2 ? 560 : 280));
+		T_EQ_U(t, r.tr[3 + i].line, 9);
+	}
+	replay_free(&r);
+	/* without a known MTU it goes whole (as before) */
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:1401(1400)\n< . 1:1(0) ack 1401 win 64000\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, tc_fake_sent(r.peer, 2)->payload_len, 1400);
+	replay_free(&r);
+	replay_mtu(600);
+	if (RUN(&r, NULL, urg, HANDSHAKE "> . 1:561(560)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "error");
+	T_EQ_S(t, r.res.reason, "r.tcp:9: the segment is 1440 bytes of IP, more than the link's MTU of 600, and urgent "
+	       "data is not cut in pieces: send less");
+	replay_free(&r);
+}
