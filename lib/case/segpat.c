@@ -72,7 +72,7 @@ static int parse_seq(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 		if (lx->pos >= lx->end || lx->s[lx->pos] != '(')
 			return tc_lx_fail(lx, lx->pos, "expected '(' as in 1:2(1)");
 		lx->pos++;
-		if (tc_lx_val(lx, &p->len, "a length") < 0)
+		if (tc_lx_expr(lx, &p->len, "a length") < 0)       /* RCV.WND, SND.NXT-SND.UNA ... */
 			return -1;
 		if (lx->pos >= lx->end || lx->s[lx->pos] != ')')
 			return tc_lx_fail(lx, lx->pos, "expected ')' as in 1:2(1)");
@@ -82,12 +82,12 @@ static int parse_seq(struct tc_lx *lx, struct tc_segpat *p, int is_send)
 		return tc_lx_fail(lx, start, "a segment to send needs a sequence number and length, not '*'");
 	if (is_send && (p->seq.range || p->end.range || p->len.range))
 		return tc_lx_fail(lx, start, "a segment to send needs a sequence number and length, not a range");
-	if (!p->seq.any && !p->end.any && !p->len.any && !p->seq.nsym && !p->end.nsym &&
+	if (!p->seq.any && !p->end.any && !p->len.any && !p->seq.nsym && !p->end.nsym && !p->len.nsym &&
 	    !p->seq.range && !p->end.range && !p->len.range &&
 	    p->end.v - p->seq.v != p->len.v)
 		return tc_lx_fail(lx, start, "%u:%u is %u bytes, not (%u)", p->seq.v, p->end.v,
 				  p->end.v - p->seq.v, p->len.v);
-	if (is_send && p->len.v > 65000)
+	if (is_send && !p->len.nsym && p->len.v > 65000)
 		return tc_lx_fail(lx, start, "length %u is too large", p->len.v);
 	return 0;
 }
@@ -467,6 +467,8 @@ int tc_parse_segpat(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t
 	if (r < 0)
 		return -1;
 	at = lx->pos;
+	if (p->payload_given && p->len.nsym)
+		return tc_lx_fail(lx, at, "a length from the TCB's names comes with no payload: the tester fills it");
 	if (p->payload_given && !p->len.any && p->payload_len != p->len.v)
 		return tc_lx_fail(lx, at, "the payload has %u bytes but the length says (%u)",
 				  p->payload_len, p->len.v);

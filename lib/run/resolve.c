@@ -50,15 +50,18 @@ int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_se
 	uint32_t tester = k->isn_t, target = k->bound ? k->isn_r : 0;
 
 	*out = *in;
-	if (!in->seq.nsym && !in->end.nsym && !in->ack.nsym && !in->win.nsym)
+	if (!in->seq.nsym && !in->end.nsym && !in->len.nsym && !in->ack.nsym && !in->win.nsym)
 		return 0;
 	if (resolve_val(k, &out->seq, send ? tester : target, err, el) < 0 ||
 	    resolve_val(k, &out->end, send ? tester : target, err, el) < 0 ||
+	    resolve_val(k, &out->len, 0, err, el) < 0 ||
 	    resolve_val(k, &out->ack, send ? target : tester, err, el) < 0 ||
 	    resolve_val(k, &out->win, 0, err, el) < 0)
 		return -1;
 	if (send && out->win.v > 65535)
 		return tc_errf(err, el, "win %u does not fit in 16 bits", out->win.v);
+	if (send && in->len.nsym && out->len.v > 65000)
+		return tc_errf(err, el, "length %u is too large", out->len.v);
 	if (send && out->end.v - out->seq.v != out->len.v)
 		return tc_errf(err, el, "%u:%u is %u bytes, not (%u)", out->seq.v, out->end.v,
 			       out->end.v - out->seq.v, out->len.v);

@@ -129,6 +129,8 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "agent state FOO\n", "t.tcp:5:13: unknown state 'FOO'" },
 		{ HDR "@port echo\nagent connect\n", "t.tcp:6:7: 'agent connect' needs @port active (the target opens the connection)" },
 		{ HDR "> . 1:3(2) \"abc\"\n", "t.tcp:5:17: the payload has 3 bytes but the length says (2)" },
+		{ HDR "> P. 1:1+RCV.WND(RCV.WND) ack 1 \"abc\"\n", "t.tcp:5:38: a length from the TCB's names comes with no payload: the tester fills it" },
+		{ HDR "> P. 1:2(RCV.WND + 1) ack 1\n", "t.tcp:5:17: expected ')' as in 1:2(1)" },
 		{ HDR "> . 1:1(0) \"ab\n", "t.tcp:5:12: unterminated string" },
 		{ HDR "> . 1:1(0) \"\\q\"\n", "t.tcp:5:13: unknown escape \\q" },
 		{ HDR "> . 1:1(0) ack 99999999999\n", "t.tcp:5:16: ack is larger than 2^32-1" },

@@ -591,3 +591,29 @@ void test_replay_pieces(struct t_ctx *t)
 	       "data is not cut in pieces: send less");
 	replay_free(&r);
 }
+
+/* A length from the TCB's names: the data that fills the target's receive window,
+ * evaluated when the step begins (RCV.WND 1000 after a SYN-ACK offering 1000). */
+void test_replay_len_names(struct t_ctx *t)
+{
+	static const char text[] =
+		"@id x.fill\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> P. RCV.NXT:RCV.NXT+RCV.WND(RCV.WND) ack 1\n< . 1:1(0) ack RCV.NXT win 0\n";
+	struct replay r;
+
+	if (RUN(&r, NULL, text, "> S 0:0(0)\n< S. 0:0(0) ack 1 win 1000 <mss 1460>\n> . 1:1(0)\n"
+		"> P. 1:1001(1000)\n< . 1:1(0) ack 1001 win 0\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_U(t, tc_fake_sent(r.peer, 2)->payload_len, 1000);
+	replay_free(&r);
+	/* a window that says another length than SEQ:END: an error saying both */
+	if (RUN(&r, NULL, "@id x.fill\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"> P. 1:501(RCV.WND) ack 1\n", "> S 0:0(0)\n< S. 0:0(0) ack 1 win 1000 <mss 1460>\n> . 1:1(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "error");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "1:501 is 500 bytes, not (1000)"));
+	replay_free(&r);
+}
