@@ -46,7 +46,18 @@ const struct tc_tok tc_agent_toks[] = {
 	{ TC_AG_SHUTDOWN, "shutdown" }, { TC_AG_SEND, "send" }, { TC_AG_NOREAD, "noread" },
 	{ TC_AG_READ, "read" }, { TC_AG_RECEIVED, "received" }, { TC_AG_EOF, "eof" }, { TC_AG_STATE, "state" },
 	{ TC_AG_CONNECT, "connect" }, { TC_AG_SOCKOPT, "sockopt" }, { TC_AG_TAKE, "take" },
-	{ TC_AG_URGENT, "urgent" }, { 0, NULL },
+	{ TC_AG_URGENT, "urgent" }, { TC_AG_INFO, "info" }, { 0, NULL },
+};
+
+/* The fields of `agent info FIELD VAL`: Linux's struct tcp_info without "tcpi_", as the
+ * Linux agent's info reply names them (tester/agent/cmd.c). */
+const struct tc_tok tc_tcpinfo_toks[] = {
+	{ 1, "state" }, { 2, "ca_state" }, { 3, "retransmits" }, { 4, "probes" }, { 5, "backoff" },
+	{ 6, "options" }, { 7, "snd_wscale" }, { 8, "rcv_wscale" }, { 9, "rto" }, { 10, "ato" },
+	{ 11, "snd_mss" }, { 12, "rcv_mss" }, { 13, "unacked" }, { 14, "sacked" }, { 15, "lost" },
+	{ 16, "retrans" }, { 17, "fackets" }, { 18, "pmtu" }, { 19, "rcv_ssthresh" }, { 20, "rtt" },
+	{ 21, "rttvar" }, { 22, "snd_ssthresh" }, { 23, "snd_cwnd" }, { 24, "advmss" }, { 25, "reordering" },
+	{ 26, "rcv_rtt" }, { 27, "rcv_space" }, { 28, "total_retrans" }, { 0, NULL },
 };
 
 /* The socket options of `agent sockopt NAME N`: every agent's table (tester/agent,
@@ -58,7 +69,7 @@ const struct tc_tok tc_sockopt_toks[] = {
 };
 
 /* agent_args - what follows a verb: 0 nothing, 1 a byte count, 2 rd|wr|rdwr, 3 a state,
- * 4 a socket option's name and value. */
+ * 4 a socket option's name and value, 5 a TCP_INFO field and its value. */
 static int agent_args(enum tc_agent_verb v)
 {
 	switch (v) {
@@ -66,6 +77,7 @@ static int agent_args(enum tc_agent_verb v)
 	case TC_AG_SHUTDOWN: return 2;
 	case TC_AG_STATE: return 3;
 	case TC_AG_SOCKOPT: return 4;
+	case TC_AG_INFO: return 5;
 	default: return 0;
 	}
 }
@@ -83,7 +95,8 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 	v = tc_tok_val(tc_agent_toks, w);
 	if (v < 0)
 		return tc_lx_fail(lx, at, "unknown agent action '%s' (close, abort, forget, shutdown, send N, "
-				  "urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)", w);
+				  "urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N, "
+				  "info FIELD N)", w);
 	st->verb = (enum tc_agent_verb)v;
 	switch (agent_args(st->verb)) {
 	case 1:
@@ -118,6 +131,21 @@ int tc_parse_agent(struct tc_lx *lx, struct tc_step *st)
 					  tc_tok_list(tc_sockopt_toks, names, sizeof(names)));
 		}
 		return tc_lx_num(lx, &st->arg, "a socket option value");
+	case 5:
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (!tc_lx_word(lx, st->sarg, sizeof(st->sarg)))
+			return tc_lx_fail(lx, at, "info needs a field of TCP_INFO and its value, like snd_cwnd 10..100");
+		if (tc_tok_val(tc_tcpinfo_toks, st->sarg) < 0)
+			return tc_lx_fail(lx, at, "unknown TCP_INFO field '%s' (a member of Linux's struct tcp_info "
+					  "without 'tcpi_', like snd_cwnd or rtt: testcases/README.md lists them)", st->sarg);
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (tc_lx_val(lx, &st->val, "the field's value") < 0)
+			return -1;
+		if (st->val.any)
+			return tc_lx_fail(lx, at, "info needs a value or a range LO..HI, not '*'");
+		return 0;
 	default:
 		return 0;
 	}

@@ -106,7 +106,7 @@ enum tc_icmp_kind {
 enum tc_agent_verb {
 	TC_AG_CLOSE = 1, TC_AG_ABORT, TC_AG_FORGET, TC_AG_SHUTDOWN, TC_AG_SEND,
 	TC_AG_NOREAD, TC_AG_READ, TC_AG_RECEIVED, TC_AG_EOF, TC_AG_STATE,
-	TC_AG_CONNECT, TC_AG_SOCKOPT, TC_AG_TAKE, TC_AG_URGENT,
+	TC_AG_CONNECT, TC_AG_SOCKOPT, TC_AG_TAKE, TC_AG_URGENT, TC_AG_INFO,
 };
 
 struct tc_step;
@@ -131,6 +131,7 @@ struct tc_step {
 	enum tc_agent_verb verb;
 	uint32_t arg;
 	char sarg[32];
+	struct tc_val val;      /* info FIELD VAL: the value (or LO..HI) the field must have */
 	/* ALT */
 	struct tc_branch *br;
 	int nbr;
@@ -223,7 +224,7 @@ struct tc_case {
 /* Names: the words of the case language (util/tok.h tables), for the parser, messages
  * and the test that holds testcases/README.md's grammar summary to them. */
 extern const struct tc_tok tc_level_toks[], tc_port_toks[], tc_agent_toks[], tc_meta_toks[],
-	tc_need_toks[], tc_analyze_toks[], tc_sockopt_toks[];
+	tc_need_toks[], tc_analyze_toks[], tc_sockopt_toks[], tc_tcpinfo_toks[];
 const char *tc_level_name(enum tc_level l);
 int tc_level_from_name(const char *s);  /* -1 if unknown */
 const char *tc_port_name(enum tc_port p);

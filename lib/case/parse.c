@@ -456,6 +456,9 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 				return tc_lx_fail(lx, (size_t)st->col + 11, "unknown state '%s'", st->sarg);
 			pc->c->needs |= TC_NEED_LINUX;
 		}
+		if (st->verb == TC_AG_INFO)     /* the kernel's view of its own connection: behind a
+						 * proxy the agent's socket is not the tested stack's */
+			pc->c->needs |= TC_NEED_LINUX;
 		if (st->verb == TC_AG_CONNECT && pc->c->port && pc->c->port != TC_PORT_ACTIVE)
 			return tc_lx_fail(lx, (size_t)st->col + 5, "'agent connect' needs @port active (the target opens the connection)");
 		if (st->verb == TC_AG_CONNECT)

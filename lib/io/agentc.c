@@ -168,7 +168,7 @@ static int link_fd(void *ctx)
 static int link_drain(void *ctx, tc_agent_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct tc_agent_link *a = ctx;
-	char line[512];
+	char line[1024];        /* the agent's longest reply: info, with TCP_INFO */
 	const char *text;
 	uint32_t id;
 	int ok, n = 0, rc = fill(a, err, errlen);
@@ -191,7 +191,7 @@ struct tc_agentc tc_agent_link_ops(struct tc_agent_link *a)
 
 int tc_agent_link_call(struct tc_agent_link *a, const char *cmd, int ms, char *reply, size_t rlen)
 {
-	char line[512], err[TC_ERRLEN];
+	char line[1024], err[TC_ERRLEN];
 	uint32_t want = a->next_id++, id;
 	uint64_t end = tc_now_us(NULL) + (uint64_t)ms * 1000;
 	const char *text;

@@ -2,6 +2,7 @@
 #include "run/steps.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* listen_mode - behind a proxy, the agent's listener of this case's port kind (NULL:
@@ -57,11 +58,39 @@ static void agent_cmd(struct tc_conn *k, const struct tc_step *st, char *cmd, si
 	case TC_AG_EOF: snprintf(cmd, len, "eof %u", k->tport); break;
 	case TC_AG_STATE: snprintf(cmd, len, "state %u", k->tport); break;
 	case TC_AG_SOCKOPT: snprintf(cmd, len, "sockopt %u %s %u", k->tport, st->sarg, st->arg); break;
+	case TC_AG_INFO: snprintf(cmd, len, "info %u", k->tport); break;
 	case TC_AG_CONNECT:
 		tc_addr_format(&k->env->tg->tester, addr, sizeof(addr));
 		snprintf(cmd, len, "connect %s %u", addr, k->tport);
 		break;
 	}
+}
+
+/* info_check - the TCP_INFO field of @st in the agent's info reply @text against the
+ * step's value: 1 if it holds; 0 when it does not (a failure) or the agent reports no
+ * such field (a stack without Linux's TCP_INFO: the case is skipped, saying so). */
+static int info_check(struct tc_conn *k, const struct tc_step *st, const char *text, char *obs, size_t olen)
+{
+	size_t n = strlen(st->sarg);
+	const char *p = text;
+	unsigned long v;
+	char *end;
+
+	while ((p = strstr(p, st->sarg)) && ((p > text && p[-1] != ' ') || p[n] != '='))
+		p += n;
+	if (!p) {
+		tc_result_set_reason(k->r, "%s:%d: the target's agent reports no '%s' (TCP_INFO is Linux's; this "
+				     "stack's agent gives: %.200s): the case cannot run there", k->c->file, st->line,
+				     st->sarg, text);
+		rn_finish(k, TC_V_SKIP);
+		return 0;
+	}
+	v = strtoul(p + n + 1, &end, 10);
+	if (st->val.range ? v >= st->val.v && v <= st->val.hi : v == st->val.v)
+		return 1;
+	snprintf(obs, olen, "info %s %lu (as the target's kernel reports it)", st->sarg, v);
+	rn_diverge(k, st, obs, NULL, TC_V_FAIL);
+	return 0;
 }
 
 void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
@@ -162,6 +191,8 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
 		return;
 	}
+	if (st->verb == TC_AG_INFO && info_check(k, st, text, obs, sizeof(obs)) <= 0)
+		return;
 	if (rn_check_state(k, st) == 0)
 		rn_next_step(k);
 	rn_advance(k);

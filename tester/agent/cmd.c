@@ -294,12 +294,38 @@ static enum agent_step cmd_state(struct agent *a, struct agent_req *r,
 	return AGENT_DONE;
 }
 
-/* info PP: counters, for diagnostics. */
+/* info PP: what the application saw, then the kernel's TCP_INFO of the
+ * connection (the names of struct tcp_info without "tcpi_"), while it is open. */
 static enum agent_step cmd_info(struct agent *a, struct agent_req *r,
 				struct agent_conn *c)
 {
-	agent_reply(a, r->id, "ok read=%" PRIu64 " eof=%d error=%s reading=%d",
-		    c->nread, c->eof, agent_errname(c->error), c->reading);
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char t[900] = "";
+
+	memset(&ti, 0, sizeof(ti));
+	if (c->fd >= 0 &&
+	    getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		snprintf(t, sizeof(t),
+			 " state=%u ca_state=%u retransmits=%u probes=%u"
+			 " backoff=%u options=%u snd_wscale=%u rcv_wscale=%u"
+			 " rto=%u ato=%u snd_mss=%u rcv_mss=%u unacked=%u"
+			 " sacked=%u lost=%u retrans=%u fackets=%u pmtu=%u"
+			 " rcv_ssthresh=%u rtt=%u rttvar=%u snd_ssthresh=%u"
+			 " snd_cwnd=%u advmss=%u reordering=%u rcv_rtt=%u"
+			 " rcv_space=%u total_retrans=%u",
+			 ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_retransmits,
+			 ti.tcpi_probes, ti.tcpi_backoff, ti.tcpi_options,
+			 ti.tcpi_snd_wscale, ti.tcpi_rcv_wscale, ti.tcpi_rto,
+			 ti.tcpi_ato, ti.tcpi_snd_mss, ti.tcpi_rcv_mss,
+			 ti.tcpi_unacked, ti.tcpi_sacked, ti.tcpi_lost,
+			 ti.tcpi_retrans, ti.tcpi_fackets, ti.tcpi_pmtu,
+			 ti.tcpi_rcv_ssthresh, ti.tcpi_rtt, ti.tcpi_rttvar,
+			 ti.tcpi_snd_ssthresh, ti.tcpi_snd_cwnd, ti.tcpi_advmss,
+			 ti.tcpi_reordering, ti.tcpi_rcv_rtt, ti.tcpi_rcv_space,
+			 ti.tcpi_total_retrans);
+	agent_reply(a, r->id, "ok read=%" PRIu64 " eof=%d error=%s reading=%d%s",
+		    c->nread, c->eof, agent_errname(c->error), c->reading, t);
 	return AGENT_DONE;
 }
 

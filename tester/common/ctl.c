@@ -64,7 +64,7 @@ void agent_ctl_fini(struct agent *a)
  */
 void agent_reply(struct agent *a, const char *id, const char *fmt, ...)
 {
-	char line[AGENT_LINE_MAX * 2];
+	char line[AGENT_LINE_MAX * 4];	/* info's TCP_INFO: about 500 bytes */
 	va_list ap;
 	int n, m;
 

@@ -217,6 +217,7 @@ struct tc_fake_agent {
 	int ok[64];
 	int n;
 	char fail_prefix[32], fail_reply[64];
+	char info_reply[600];           /* the ok text of "info PP" ("": an empty ok) */
 	char *log;
 	size_t loglen;
 };
@@ -233,6 +234,11 @@ void tc_fake_agent_fail(struct tc_fake_agent *a, const char *prefix, const char 
 {
 	tc_strlcpy(a->fail_prefix, prefix, sizeof(a->fail_prefix));
 	tc_strlcpy(a->fail_reply, reply, sizeof(a->fail_reply));
+}
+
+void tc_fake_agent_info(struct tc_fake_agent *a, const char *reply)
+{
+	tc_strlcpy(a->info_reply, reply, sizeof(a->info_reply));
 }
 
 void tc_fake_agent_free(struct tc_fake_agent *a)
@@ -256,7 +262,8 @@ static int fa_request(void *ctx, uint32_t id, const char *cmd, char *err, size_t
 	a->log[a->loglen++] = '\n';
 	a->log[a->loglen] = '\0';
 	a->ids[a->n] = id;
-	a->ok[a->n++] = !(a->fail_prefix[0] && !strncmp(cmd, a->fail_prefix, strlen(a->fail_prefix)));
+	a->ok[a->n++] = a->fail_prefix[0] && !strncmp(cmd, a->fail_prefix, strlen(a->fail_prefix)) ? 0 :
+			!strncmp(cmd, "info ", 5) ? 2 : 1;
 	return 0;
 }
 
@@ -272,7 +279,7 @@ static int fa_drain(void *ctx, tc_agent_cb cb, void *arg, char *err, size_t errl
 
 	a->n = 0;
 	for (i = 0; i < n; i++)
-		cb(arg, a->ids[i], a->ok[i], a->ok[i] ? "" : a->fail_reply);
+		cb(arg, a->ids[i], a->ok[i] != 0, !a->ok[i] ? a->fail_reply : a->ok[i] == 2 ? a->info_reply : "");
 	return n;
 }
 

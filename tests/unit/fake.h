@@ -41,6 +41,8 @@ const char *tc_fake_error(const struct tc_fake *f);
 struct tc_fake_agent;
 struct tc_fake_agent *tc_fake_agent_new(void);
 void tc_fake_agent_fail(struct tc_fake_agent *a, const char *prefix, const char *reply);
+/* tc_fake_agent_info - the text of its ok to "info PP" (default: an empty ok). */
+void tc_fake_agent_info(struct tc_fake_agent *a, const char *reply);
 void tc_fake_agent_free(struct tc_fake_agent *a);
 struct tc_agentc tc_fake_agentc(struct tc_fake_agent *a);
 /* tc_fake_agent_log - every command received, "\n"-separated. */

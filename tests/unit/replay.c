@@ -34,6 +34,13 @@ void replay_mtu(int mtu)
 	mtu_next = mtu;
 }
 
+static char info_next[600];
+
+void replay_agent_info(const char *text)
+{
+	tc_strlcpy(info_next, text, sizeof(info_next));
+}
+
 void replay_service(void)
 {
 	service_next = 1;
@@ -183,6 +190,8 @@ int replay_run(struct replay *r, const char *case_path, const char *case_text, c
 	cut_line = 0;
 	wrong_line = 0;
 	r->agent = tc_fake_agent_new();
+	tc_fake_agent_info(r->agent, info_next);
+	info_next[0] = '\0';
 	if (agent_fail)
 		tc_fake_agent_fail(r->agent, agent_fail, agent_reply[0] ? agent_reply : "no connection from port 20000");
 	agent_reply[0] = '\0';

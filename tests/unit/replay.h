@@ -71,6 +71,9 @@ void replay_http(void);
  * to send go in pieces. */
 void replay_mtu(int mtu);
 
+/* replay_agent_info - in the next replay_run, the agent's ok text to "info PP". */
+void replay_agent_info(const char *text);
+
 /* replay_agent_reply - in the next replay_run, the text of the agent's "err" replies to
  * the commands that fail (default: "no connection from port 20000"). */
 void replay_agent_reply(const char *text);

@@ -145,7 +145,10 @@ void test_parse_bad(struct t_ctx *t)
 		{ HDR "< . 1:1(0) => OPEN\n", "t.tcp:5:15: unknown state 'OPEN' (CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)" },
 		{ HDR "< nothing 5\n", "t.tcp:5:11: a duration needs a unit: us, ms or s" },
 		{ HDR "wait 5m\n", "t.tcp:5:6: a duration needs a unit: us, ms or s" },
-		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N)" },
+		{ HDR "agent dance\n", "t.tcp:5:7: unknown agent action 'dance' (close, abort, forget, shutdown, send N, urgent, noread, read, take N, received N, eof, state STATE, connect, sockopt NAME N, info FIELD N)" },
+		{ HDR "agent info cwnd 10\n", "t.tcp:5:12: unknown TCP_INFO field 'cwnd' (a member of Linux's struct tcp_info without 'tcpi_', like snd_cwnd or rtt: testcases/README.md lists them)" },
+		{ HDR "agent info snd_cwnd *\n", "t.tcp:5:21: info needs a value or a range LO..HI, not '*'" },
+		{ HDR "agent info snd_cwnd 20..10\n", "t.tcp:5:23: the range 20..10 is empty" },
 		{ HDR "agent sockopt nodelya 1\n", "t.tcp:5:15: unknown socket option 'nodelya' (nodelay, keepalive, keepidle, keepintvl, keepcnt, user_timeout, rcvbuf, sndbuf, linger, cork, oobinline)" },
 		{ HDR "agent sockopt\n", "t.tcp:5:14: sockopt needs a name and a value" },
 		{ HDR "agent send\n", "t.tcp:5:11: expected a byte count (a number)" },
@@ -570,6 +573,17 @@ static int has(const char *text, const char *pre, const char *word, const char *
 	return strstr(text, pat) != NULL;
 }
 
+/* listed - @name is a word of a list in @text: between blanks or backquotes. */
+static int listed(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, name)); p += n)
+		if (p > text && (p[-1] == ' ' || p[-1] == '`') && (p[n] == ' ' || p[n] == '`'))
+			return 1;
+	return 0;
+}
+
 void test_agent_tables_agree(struct t_ctx *t)
 {
 	/* where each file names a verb and an option (NULL: it names none) */
@@ -599,6 +613,18 @@ void test_agent_tables_agree(struct t_ctx *t)
 			if (!has(text, ag[i].opt[0], tc_sockopt_toks[j].s, ag[i].opt[1]))
 				t_fail(t, __FILE__, __LINE__, "%s has no socket option '%s'", ag[i].file,
 				       tc_sockopt_toks[j].s);
+		/* the TCP_INFO fields of 'agent info': the Linux agent's reply and the protocol
+		 * name each */
+		for (j = 0; tc_tcpinfo_toks[j].s; j++) {
+			char want[40];
+
+			snprintf(want, sizeof(want), " %s=", tc_tcpinfo_toks[j].s);
+			if (!strcmp(ag[i].file, "tester/agent/cmd.c") && !strstr(text, want))
+				t_fail(t, __FILE__, __LINE__, "the Linux agent's info reply has no '%s'", want);
+			if (!strcmp(ag[i].file, "tester/PROTOCOL.md") && !listed(text, tc_tcpinfo_toks[j].s))
+				t_fail(t, __FILE__, __LINE__, "tester/PROTOCOL.md does not name the TCP_INFO field '%s'",
+				       tc_tcpinfo_toks[j].s);
+		}
 		/* the Linux agent's table, "sockopts[] = {" to "};", one entry a line */
 		if (!strcmp(ag[i].file, "tester/agent/cmd_net.c") && (p = strstr(text, "sockopts[] = {")) &&
 		    (end = strstr(p, "\n};"))) {

@@ -617,3 +617,49 @@ void test_replay_len_names(struct t_ctx *t)
 	T_OK(t, r.res.reason && strstr(r.res.reason, "1:501 is 500 bytes, not (1000)"));
 	replay_free(&r);
 }
+
+/* agent info FIELD N: the field of the agent's info reply against a number or a range;
+ * a mismatch fails naming the value; an agent without TCP_INFO skips the case. */
+void test_replay_agent_info(struct t_ctx *t)
+{
+	static const char text[] =
+		"@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"agent info snd_cwnd 10..20\nagent info snd_mss 1460\n";
+	static const char linux_like[] = "read=0 eof=0 error=none reading=1 state=1 ca_state=0 snd_mss=1460 "
+					 "rcv_mss=536 snd_ssthresh=2147483647 snd_cwnd=10 rcv_space=14600";
+	struct replay r;
+
+	replay_agent_info(linux_like);
+	if (RUN(&r, NULL, text, HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_OK(t, strstr(tc_fake_agent_log(r.agent), "info 20000\ninfo 20000\n") != NULL);
+	replay_free(&r);
+	/* snd_cwnd 10, the case asks 11..20 (and 'snd_ssthresh' does not stand for 'ssthresh') */
+	replay_agent_info("read=0 eof=0 error=none reading=1 snd_ssthresh=15 snd_cwnd=10 snd_mss=1460");
+	if (RUN(&r, NULL, "@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"agent info snd_cwnd 11..20\n", HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "r.tcp:9: expected agent info snd_cwnd 11..20, got info snd_cwnd 10 (as the target's "
+	       "kernel reports it)");
+	replay_free(&r);
+	/* 'rtt' is neither 'rcv_rtt' nor 'rttvar' */
+	replay_agent_info("read=0 eof=0 error=none reading=1 rcv_rtt=5 rttvar=7 rtt=100");
+	if (RUN(&r, NULL, "@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		"agent info rtt 100\n", HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	replay_free(&r);
+	/* an agent whose info has no TCP_INFO (lwIP's, gVisor's): skipped, saying why */
+	replay_agent_info("read=0 eof=0 error=none reading=1");
+	if (RUN(&r, NULL, text, HANDSHAKE, NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "skip");
+	T_EQ_S(t, r.res.reason, "r.tcp:9: the target's agent reports no 'snd_cwnd' (TCP_INFO is Linux's; this stack's "
+	       "agent gives: read=0 eof=0 error=none reading=1): the case cannot run there");
+	replay_free(&r);
+}
