@@ -544,6 +544,10 @@ void test_replay_alt_within(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* the start of a case on an established connection: its next line is line 9 */
+#define OPEN_CASE "@id x.open\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n" \
+	"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+
 /* A segment larger than the tester's link carries goes in pieces of the largest size
  * that fits (8-byte units), with its header: PSH on the last one; the model and the
  * steps after it see them all. What cannot be cut (urgent data, a SYN, a header damaged
@@ -551,12 +555,10 @@ void test_replay_alt_within(struct t_ctx *t)
 void test_replay_pieces(struct t_ctx *t)
 {
 	static const char text[] =
-		"@id x.pieces\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		OPEN_CASE
 		"> P. 1:1401(1400) ack 1\n< . 1:1(0) ack 1401\n";
 	static const char urg[] =
-		"@id x.pieces\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		OPEN_CASE
 		"> PU. 1:1401(1400) ack 1 urg 10\n< . 1:1(0) ack 1401\n";
 	struct replay r;
 	int i;
@@ -597,8 +599,7 @@ void test_replay_pieces(struct t_ctx *t)
 void test_replay_len_names(struct t_ctx *t)
 {
 	static const char text[] =
-		"@id x.fill\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+		OPEN_CASE
 		"> P. RCV.NXT:RCV.NXT+RCV.WND(RCV.WND) ack 1\n< . 1:1(0) ack RCV.NXT win 0\n";
 	struct replay r;
 
@@ -609,8 +610,7 @@ void test_replay_len_names(struct t_ctx *t)
 	T_EQ_U(t, tc_fake_sent(r.peer, 2)->payload_len, 1000);
 	replay_free(&r);
 	/* a window that says another length than SEQ:END: an error saying both */
-	if (RUN(&r, NULL, "@id x.fill\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
+	if (RUN(&r, NULL, OPEN_CASE
 		"> P. 1:501(RCV.WND) ack 1\n", "> S 0:0(0)\n< S. 0:0(0) ack 1 win 1000 <mss 1460>\n> . 1:1(0)\n", NULL))
 		return;
 	T_EQ_S(t, verdict(&r), "error");
@@ -618,48 +618,49 @@ void test_replay_len_names(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* info_run - OPEN_CASE then @steps, the agent's info answering @reply: the verdict, or
+ * NULL when the replay could not run (a test failure already). */
+static const char *info_run(struct t_ctx *t, struct replay *r, const char *reply, const char *steps)
+{
+	char text[600];
+
+	snprintf(text, sizeof(text), "%s%s", OPEN_CASE, steps);
+	replay_agent_info(reply);
+	return RUN(r, NULL, text, HANDSHAKE, NULL) ? NULL : verdict(r);
+}
+
 /* agent info FIELD N: the field of the agent's info reply against a number or a range;
  * a mismatch fails naming the value; an agent without TCP_INFO skips the case. */
 void test_replay_agent_info(struct t_ctx *t)
 {
-	static const char text[] =
-		"@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
-		"agent info snd_cwnd 10..20\nagent info snd_mss 1460\n";
 	static const char linux_like[] = "read=0 eof=0 error=none reading=1 state=1 ca_state=0 snd_mss=1460 "
 					 "rcv_mss=536 snd_ssthresh=2147483647 snd_cwnd=10 rcv_space=14600";
 	struct replay r;
+	const char *v;
 
-	replay_agent_info(linux_like);
-	if (RUN(&r, NULL, text, HANDSHAKE, NULL))
-		return;
-	T_EQ_S(t, verdict(&r), "pass");
-	T_OK(t, strstr(tc_fake_agent_log(r.agent), "info 20000\ninfo 20000\n") != NULL);
-	replay_free(&r);
+	if ((v = info_run(t, &r, linux_like, "agent info snd_cwnd 10..20\nagent info snd_mss 1460\n"))) {
+		T_EQ_S(t, v, "pass");
+		T_OK(t, strstr(tc_fake_agent_log(r.agent), "info 20000\ninfo 20000\n") != NULL);
+		replay_free(&r);
+	}
 	/* snd_cwnd 10, the case asks 11..20 (and 'snd_ssthresh' does not stand for 'ssthresh') */
-	replay_agent_info("read=0 eof=0 error=none reading=1 snd_ssthresh=15 snd_cwnd=10 snd_mss=1460");
-	if (RUN(&r, NULL, "@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
-		"agent info snd_cwnd 11..20\n", HANDSHAKE, NULL))
-		return;
-	T_EQ_S(t, verdict(&r), "fail");
-	T_EQ_S(t, r.res.reason, "r.tcp:9: expected agent info snd_cwnd 11..20, got info snd_cwnd 10 (as the target's "
-	       "kernel reports it)");
-	replay_free(&r);
+	if ((v = info_run(t, &r, "read=0 eof=0 error=none reading=1 snd_ssthresh=15 snd_cwnd=10 snd_mss=1460",
+			  "agent info snd_cwnd 11..20\n"))) {
+		T_EQ_S(t, v, "fail");
+		T_EQ_S(t, r.res.reason, "r.tcp:9: expected agent info snd_cwnd 11..20, got info snd_cwnd 10 (as the "
+		       "target's kernel reports it)");
+		replay_free(&r);
+	}
 	/* 'rtt' is neither 'rcv_rtt' nor 'rttvar' */
-	replay_agent_info("read=0 eof=0 error=none reading=1 rcv_rtt=5 rttvar=7 rtt=100");
-	if (RUN(&r, NULL, "@id x.info\n@title T\n@rfc RFC9293 3.10.7.4\n@level MUST\n@port listen\n"
-		"> S 0:0(0) win 65535 <mss 1460>\n< S. 0:0(0) ack 1 <mss *, ...>\n> . 1:1(0) ack 1\n"
-		"agent info rtt 100\n", HANDSHAKE, NULL))
-		return;
-	T_EQ_S(t, verdict(&r), "pass");
-	replay_free(&r);
+	if ((v = info_run(t, &r, "read=0 eof=0 error=none reading=1 rcv_rtt=5 rttvar=7 rtt=100", "agent info rtt 100\n"))) {
+		T_EQ_S(t, v, "pass");
+		replay_free(&r);
+	}
 	/* an agent whose info has no TCP_INFO (lwIP's, gVisor's): skipped, saying why */
-	replay_agent_info("read=0 eof=0 error=none reading=1");
-	if (RUN(&r, NULL, text, HANDSHAKE, NULL))
-		return;
-	T_EQ_S(t, verdict(&r), "skip");
-	T_EQ_S(t, r.res.reason, "r.tcp:9: the target's agent reports no 'snd_cwnd' (TCP_INFO is Linux's; this stack's "
-	       "agent gives: read=0 eof=0 error=none reading=1): the case cannot run there");
-	replay_free(&r);
+	if ((v = info_run(t, &r, "read=0 eof=0 error=none reading=1", "agent info snd_cwnd 10..20\n"))) {
+		T_EQ_S(t, v, "skip");
+		T_EQ_S(t, r.res.reason, "r.tcp:9: the target's agent reports no 'snd_cwnd' (TCP_INFO is Linux's; this "
+		       "stack's agent gives: read=0 eof=0 error=none reading=1): the case cannot run there");
+		replay_free(&r);
+	}
 }
