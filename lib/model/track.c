@@ -122,12 +122,32 @@ static void drop(struct tc_track *k, int m)
 	k->npend -= m;
 }
 
-/* settle_first - the first @m waiting segments got no answer. */
+/* settle_first - the first @m waiting segments got no answer: those that could have
+ * had one are remembered (the last two), for an answer that comes late. */
 static void settle_first(struct tc_track *k, int m)
 {
 	if (!m || !k->npend)
 		return;
 	rebuild(k, m, NULL);
+	for (int i = 0; i < m && i < k->npend; i++) {
+		const struct tc_pending *p = &k->pend[i];
+		struct tc_unanswered *u;
+		int j;
+
+		for (j = 0; j < p->n && !p->o[j].nreply; j++)
+			;
+		if (j == p->n)
+			continue;       /* silence was all the RFCs allowed */
+		if (k->nquiet == 2) {
+			k->quiet[0] = k->quiet[1];
+			k->nquiet = 1;
+		}
+		u = &k->quiet[k->nquiet++];
+		memcpy(u->o, p->o, sizeof(u->o));
+		u->n = p->n;
+		u->line = p->line;
+		u->t_us = p->seg.t_us;
+	}
 	drop(k, m);
 }
 
@@ -213,6 +233,34 @@ static void describe(const struct tc_pending *p, const struct tc_seg *s, char *b
 		else
 			off += (size_t)snprintf(buf + off, len - off, "%s %s: nothing", i ? "," : "", o->name);
 	}
+}
+
+int tc_track_late_answer(const struct tc_track *k, const struct tc_seg *s, uint64_t t_us, int *line)
+{
+	int i, early = -1;
+
+	if (tc_seg_len(s) || (s->flags & TC_RST) || tc_seg_unreadable(s))
+		return 0;
+	for (i = 0; i < k->npend; i++) {
+		if (answered_by(&k->pend[i], s) < 0)
+			continue;
+		if (k->pend[i].seg.t_us >= t_us)
+			return 0;       /* it may answer what was sent since: not late */
+		if (early < 0)
+			early = i;
+	}
+	if (early >= 0) {
+		*line = k->pend[early].line;
+		return 1;
+	}
+	for (i = k->nquiet - 1; i >= 0; i--)
+		for (int j = 0; j < k->quiet[i].n; j++)
+			if (k->quiet[i].t_us < t_us && k->quiet[i].o[j].nreply &&
+			    tc_reply_matches(&k->quiet[i].o[j].reply, s)) {
+				*line = k->quiet[i].line;
+				return 2;
+			}
+	return 0;
 }
 
 int tc_track_is_retransmission(const struct tc_track *k, const struct tc_seg *s)

@@ -39,6 +39,14 @@ struct tc_track {
 						 * have a few at a time, not TC_TRACK_PENDING) */
 	int npend;
 	size_t cap_pend;
+	/* The last two segments that got no answer in time (settled as silent): a reply
+	 * that comes after all may still be theirs (tc_track_late_answer). */
+	struct tc_unanswered {
+		struct tc_outcome o[TC_MODEL_MAX_OUTCOMES];
+		int n, line;
+		uint64_t t_us;
+	} quiet[2];
+	int nquiet;
 	int have_invalid;                       /* a segment a rate-limited reply answers was sent, */
 	uint64_t invalid_us;                    /* at this time */
 	/* The path: each state entered, in order, starting with the initial one, with
@@ -74,6 +82,14 @@ void tc_track_in(struct tc_track *k, const struct tc_seg *s);
 /* tc_track_settle - the segments not answered got no answer (the case waited, or
  * ends): settle which outcome each silence means. */
 void tc_track_settle(struct tc_track *k);
+
+/* tc_track_late_answer - @s, a reply without sequence space, answers a segment the
+ * tester sent before @t_us and none sent since (a duplicate ACK of an earlier
+ * out-of-order segment, reaching the tester after it sent more): 1 if that segment
+ * still waits for its answer (tc_track_in takes it as such), 2 if it was settled as
+ * unanswered already (@s is then not fed to tc_track_in: it moves nothing), with that
+ * segment's case-file line in *@line; 0 otherwise. Call it before tc_track_in. */
+int tc_track_late_answer(const struct tc_track *k, const struct tc_seg *s, uint64_t t_us, int *line);
 
 /* tc_track_is_retransmission - is @s a segment the target sent before (data, SYN or
  * FIN below its SND.NXT), sent again by its retransmission timer? */

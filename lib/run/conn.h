@@ -50,6 +50,8 @@ struct rn_rep {
 	 * what came before, never a step after it. */
 	int run_open;                   /* a run has begun since the last expectation was met */
 	uint64_t run_us;                /* when its first segment was sent (0: none yet) */
+	int late_idx;                   /* 1 + the trace index of the last late answer a step
+					 * passed over (rn_step_expect; 0: none) */
 	int run_line;                   /* and the line of that send */
 	int met_line;                   /* the line of the last expectation met (0: none) */
 	const struct tc_step *quiet_st; /* the last "< nothing" met, and its window */

@@ -425,6 +425,21 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 			k->ts_recent = ts->v.ts.val;
 	}
 	k->trk.line = cur_line(k);
+	{
+		int line, late = k->rep.run_us ? tc_track_late_answer(&k->trk, s, k->rep.run_us, &line) : 0;
+
+		/* an answer to what the tester sent before the run a step waits on, reaching it
+		 * late (a busy target): that step does not judge it (rn_step_expect) */
+		if (late) {
+			k->r->trace[idx].note = "late answer";
+			k->r->trace[idx].line = line;
+		}
+		if (late == 2) {        /* its segment was settled as unanswered: it moves nothing */
+			if (!rn_service_take(k, s, idx))
+				enqueue(k, idx);
+			return;
+		}
+	}
 	/* the target's retransmission timer, while the model's answer is awaited */
 	if (rn_cur(k)->pc < rn_cur(k)->n && rn_cur(k)->steps[rn_cur(k)->pc].kind == TC_STEP_MODEL && !k->ex.alt &&
 	    tc_track_is_retransmission(&k->trk, s))
@@ -438,7 +453,7 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 void tc_conn_tick(struct tc_conn *k)
 {
 	const struct tc_step *st;
-	char obs[96], exp[600];
+	char obs[420], exp[600];
 	struct tc_step fake;
 	int rl;
 
@@ -499,8 +514,16 @@ void tc_conn_tick(struct tc_conn *k)
 	}
 	st = &rn_cur(k)->steps[rn_cur(k)->pc];
 	if (st->kind == TC_STEP_EXPECT) {
-		snprintf(obs, sizeof(obs), "nothing within %llu ms",
-			 (unsigned long long)(st->dur_us ? st->dur_us : k->c->timeout_us) / 1000);
+		int n = snprintf(obs, sizeof(obs), "nothing within %llu ms",
+				 (unsigned long long)(st->dur_us ? st->dur_us : k->c->timeout_us) / 1000);
+
+		if (k->rep.late_idx && k->r->trace[k->rep.late_idx - 1].seg.t_us >= k->ex.step_t0) {
+			char seg[300];      /* what it passed over says what the target did */
+
+			rn_rel_text(k, &k->r->trace[k->rep.late_idx - 1].seg, seg, sizeof(seg));
+			snprintf(obs + n, sizeof(obs) - (size_t)n, " (%s came, taken as the late answer to line %d)",
+				 seg, k->r->trace[k->rep.late_idx - 1].line);
+		}
 		rl = st->ratelimited && rn_rate_limit_may_explain(k);
 		rn_diverge(k, st, obs, rl ? "a rate limit may have suppressed the reply" : NULL,
 			rl ? TC_V_INCONCLUSIVE : TC_V_FAIL);

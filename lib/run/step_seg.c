@@ -269,20 +269,40 @@ int rn_early(struct tc_conn *k, int idx)
 	return 1;
 }
 
+/* late_answer - the target's segment @idx answers what the tester sent before the run
+ * this step waits on (the tracker said so when it came: "late answer") and is not what
+ * the step expects: it is left to the segment it answers, with its line, and the step
+ * waits on. 1 if so. */
+static int late_answer(struct tc_conn *k, const struct tc_step *st, const struct tc_seg *s, int idx)
+{
+	char why[160];
+
+	if (!k->r->trace[idx].note || strcmp(k->r->trace[idx].note, "late answer"))
+		return 0;
+	k->ex.resolve_failed = 0;
+	if (rn_try_match(k, &st->seg, s, why, sizeof(why)) || k->ex.resolve_failed)
+		return 0;
+	k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
+	k->rep.late_idx = idx + 1;
+	return 1;
+}
+
 void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
 	const struct tc_seg *s;
 	char why[160], obs[600];
 	int idx;
 
-	s = rn_queue_pop(k, &idx);
-	if (!s) {
-		rn_arm(k, st->dur_us ? st->dur_us : k->c->timeout_us);
-		*wait = 1;
-		return;
-	}
-	if (rn_early(k, idx))
-		return;
+	do {
+		s = rn_queue_pop(k, &idx);
+		if (!s) {
+			rn_arm(k, st->dur_us ? st->dur_us : k->c->timeout_us);
+			*wait = 1;
+			return;
+		}
+		if (rn_early(k, idx))
+			return;
+	} while (late_answer(k, st, s, idx));
 	k->r->trace[idx].line = st->line;
 	k->ex.resolve_failed = 0;
 	if (!rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {

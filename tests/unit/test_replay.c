@@ -664,3 +664,38 @@ void test_replay_agent_info(struct t_ctx *t)
 		replay_free(&r);
 	}
 }
+
+/* A busy target's duplicate ACK of an earlier out-of-order segment reaches the tester
+ * after it sent the segment that fills the hole (slirp at SCHED_IDLE beside busy loops):
+ * the step waiting on the answer to that segment passes over it and takes the ACK that
+ * follows. Where no other ACK follows, the failure says what came instead. */
+void test_replay_late_answer(struct t_ctx *t)
+{
+	struct replay r;
+
+	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
+		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 1\n> P. 11:21(10)\n> P. 1:11(10)\n< . 1:1(0) ack 1\n"
+		"< . 1:1(0) ack 21\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.tr[7].note ? r.tr[7].note : "", "late answer to an earlier segment: not this step's");
+	T_EQ_U(t, r.tr[7].line, 14);    /* the out-of-order segment it answers */
+	T_EQ_U(t, r.tr[8].line, 17);
+	replay_free(&r);
+	/* only the duplicate ACK: the failure names it */
+	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
+		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 1\n> P. 11:21(10)\n> P. 1:11(10)\n< . 1:1(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_EQ_S(t, r.res.reason, "testcases/data/ack_above_snd_nxt.tcp:17: expected < . 1:1(0) ack 21, got nothing "
+	       "within 1000 ms (. 1:1(0) ack 1 win 65535 came, taken as the late answer to line 14)");
+	replay_free(&r);
+	/* the same ACK before the tester sent more is the model step's, and judged there */
+	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
+		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 1\n> P. 11:21(10)\n< . 1:1(0) ack 1\n> P. 1:11(10)\n"
+		"< . 1:1(0) ack 21\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_OK(t, !r.tr[6].note || strcmp(r.tr[6].note, "late answer to an earlier segment: not this step's"));
+	replay_free(&r);
+}
