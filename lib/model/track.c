@@ -255,7 +255,8 @@ int tc_track_late_answer(const struct tc_track *k, const struct tc_seg *s, uint6
 	}
 	for (i = k->nquiet - 1; i >= 0; i--)
 		for (int j = 0; j < k->quiet[i].n; j++)
-			if (k->quiet[i].t_us < t_us && k->quiet[i].o[j].nreply &&
+			if (k->quiet[i].t_us < t_us && s->t_us - k->quiet[i].t_us < TC_TRACK_LATE_US &&
+			    k->quiet[i].o[j].nreply &&
 			    tc_reply_matches(&k->quiet[i].o[j].reply, s)) {
 				*line = k->quiet[i].line;
 				return 2;

@@ -17,6 +17,8 @@
 
 #define TC_TRACK_PATH 64
 #define TC_TRACK_PENDING 24             /* segments awaiting their answer */
+#define TC_TRACK_LATE_US 5000000ULL     /* an answer later than this after its segment is not
+					 * taken as its (tc_track_late_answer) */
 #define TC_TRACK_ANSWER_US 1000000      /* silence this long after a segment settles it */
 
 /* A segment of the tester's, not yet answered, and what the RFCs allow for it. */

@@ -186,6 +186,30 @@ void test_track_late_answers(struct t_ctx *t)
 	tc_track_init(&k, TC_ST_CLOSED);
 	OUT(&k, TC_SYN, x, 0, 0);
 	PATH(&k, "CLOSED");
+
+	/* a duplicate ACK of an out-of-order segment settled as unanswered, coming after
+	 * the segment that fills the hole: that segment's (2), up to 5 s after it */
+	ESTABLISH(&k, x, y);
+	k.line = 14;
+	{
+		struct tc_seg ooo = mk(TC_ACK | TC_PSH, x + 11, y + 1, 10), fill = mk(TC_ACK | TC_PSH, x + 1, y + 1, 10);
+		struct tc_seg dup = mk(TC_ACK, y + 1, x + 1, 0), full = mk(TC_ACK, y + 1, x + 21, 0);
+		int line = 0;
+
+		ooo.t_us = 1000000;
+		tc_track_out(&k, &ooo);
+		tc_track_settle(&k);
+		k.line = 16;
+		fill.t_us = 1600000;
+		tc_track_out(&k, &fill);
+		dup.t_us = full.t_us = 1700000;
+		T_EQ_U(t, tc_track_late_answer(&k, &dup, 1600000, &line), 2);
+		T_EQ_U(t, line, 14);
+		T_EQ_U(t, tc_track_late_answer(&k, &full, 1600000, &line), 0);   /* the hole filled: ack x+21 */
+		T_EQ_U(t, tc_track_late_answer(&k, &dup, 900000, &line), 0);     /* nothing sent before that */
+		dup.t_us = 6000001;
+		T_EQ_U(t, tc_track_late_answer(&k, &dup, 1600000, &line), 0);     /* more than 5 s late */
+	}
 	tc_track_free(&k);
 }
 
