@@ -74,6 +74,8 @@ struct tc_segpat {
 	struct tc_val doff, ttl, tos, iplen, rsvd;
 	struct tc_val ecn;      /* the ECN field: the low two bits of tos (RFC 3168 5) */
 	uint64_t after_us;      /* expect: not before this long after the step began */
+	uint8_t pieces;         /* expect: the range may come as several segments, in order */
+	uint32_t pieces_col;    /* parser bookkeeping: where "pieces" was written */
 	unsigned seen;          /* parser bookkeeping: fields given once */
 	/* IP and link fields of a segment to send (MUST-50, MUST-57, MUST-63): */
 	uint8_t ipsrc_set, ipdst_set, ethdst_set;

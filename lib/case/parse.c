@@ -427,6 +427,9 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		if (tc_parse_segpat(lx, &st->seg, pc->trace ? c == '<' : c == '>', &st->dur_us,
 				    &st->ratelimited) < 0)
 			return -1;
+		if (st->seg.pieces && pc->alt)
+			return tc_lx_fail(lx, st->seg.pieces_col, "'pieces' is not allowed in an alternative: "
+					  "its first segment would choose the branch");
 		if (st->kind == TC_STEP_SEND && !pc->trace &&
 		    (st->seg.ipsrc_set || st->seg.ipdst_set || st->seg.ethdst_set || st->seg.iplen.set ||
 		     st->seg.ipcksum != TC_CKREQ_AUTO))

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { SEEN_CKSUM = 1, SEEN_IPCKSUM = 2, SEEN_WITHIN = 4, SEEN_AFTER = 8 };
+enum { SEEN_CKSUM = 1, SEEN_IPCKSUM = 2, SEEN_WITHIN = 4, SEEN_AFTER = 8, SEEN_PIECES = 16 };
 
 static int parse_flags(struct tc_lx *lx, struct tc_segpat *p)
 {
@@ -441,6 +441,14 @@ static int parse_field(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint6
 		p->seen |= SEEN_AFTER;
 		return tc_lx_dur(lx, &p->after_us) < 0 ? -1 : 1;
 	}
+	if (!is_send && tc_lx_kw(lx, "pieces")) {
+		if (p->seen & SEEN_PIECES)
+			return tc_lx_fail(lx, at, "'pieces' given twice");
+		p->seen |= SEEN_PIECES;
+		p->pieces = 1;
+		p->pieces_col = (uint32_t)at;
+		return 1;
+	}
 	if (!is_send && tc_lx_kw(lx, "ratelimited")) {
 		*ratelimited = 1;
 		return 1;
@@ -472,5 +480,11 @@ int tc_parse_segpat(struct tc_lx *lx, struct tc_segpat *p, int is_send, uint64_t
 	if (p->payload_given && !p->len.any && p->payload_len != p->len.v)
 		return tc_lx_fail(lx, at, "the payload has %u bytes but the length says (%u)",
 				  p->payload_len, p->len.v);
+	if (p->pieces && (p->flags_any || (p->flags & TC_SYN)))
+		return tc_lx_fail(lx, p->pieces_col, "'pieces' is for a range of data, not a SYN or any flags");
+	if (p->pieces && (p->seq.any || p->len.any || p->seq.range || p->len.range || p->end.range))
+		return tc_lx_fail(lx, p->pieces_col, "'pieces' needs the range's SEQ and LEN, not '*' or a range");
+	if (p->pieces && !p->len.nsym && !p->len.v)
+		return tc_lx_fail(lx, p->pieces_col, "'pieces' needs a range of data: the length is (0)");
 	return 0;
 }

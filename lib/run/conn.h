@@ -30,6 +30,8 @@ struct rn_exec {
 	int queue[TC_QUEUE];            /* trace indices of target segments not yet matched */
 	int qh, qt;
 	int resolve_failed;             /* a TCB name of an expectation was not known yet */
+	uint32_t pieces_got;            /* "pieces": the bytes of the range met so far, */
+	uint32_t pieces_len;            /* of so many */
 };
 
 /* What the target's replies on one connection of a case are weighed against: the

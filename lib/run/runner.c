@@ -41,6 +41,7 @@ void rn_next_step(struct tc_conn *k)
 {
 	rn_cur(k)->pc++;
 	k->ex.armed = 0;
+	k->ex.pieces_got = 0;
 	k->ex.step_t0 = rn_now(k);
 	k->ex.step_tcb = k->trk.t;
 }
@@ -514,9 +515,13 @@ void tc_conn_tick(struct tc_conn *k)
 	}
 	st = &rn_cur(k)->steps[rn_cur(k)->pc];
 	if (st->kind == TC_STEP_EXPECT) {
-		int n = snprintf(obs, sizeof(obs), "nothing within %llu ms",
+		int part = st->seg.pieces && k->ex.pieces_got;
+		int n = snprintf(obs, sizeof(obs), "nothing %swithin %llu ms", part ? "more " : "",
 				 (unsigned long long)(st->dur_us ? st->dur_us : k->c->timeout_us) / 1000);
 
+		if (part)
+			n += snprintf(obs + n, sizeof(obs) - (size_t)n, " (in pieces: %u of the range's %u bytes had come)",
+				      k->ex.pieces_got, k->ex.pieces_len);
 		if (k->rep.late_idx && k->r->trace[k->rep.late_idx - 1].seg.t_us >= k->ex.step_t0) {
 			char seg[300];      /* what it passed over says what the target did */
 

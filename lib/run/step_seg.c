@@ -287,10 +287,53 @@ static int late_answer(struct tc_conn *k, const struct tc_step *st, const struct
 	return 1;
 }
 
+/* piece_match - "pieces": @s must be the next piece of @st's range: it begins where the
+ * pieces met so far end, carries at most the rest of the range, and matches the other
+ * fields; PSH is optional and FIN absent but on the piece that ends the range. The
+ * range's length goes to k->ex.pieces_len; a mismatch in @why says how far it had come. */
+static int piece_match(struct tc_conn *k, const struct tc_step *st, const struct tc_seg *s, char *why, size_t wl)
+{
+	struct tc_segpat q;
+	uint32_t got = k->ex.pieces_got, rest;
+	char m[128];
+
+	if (rn_resolve(k, &st->seg, &q, 0, why, wl) < 0) {
+		k->ex.resolve_failed = 1;
+		return 0;
+	}
+	if (!rn_port_ok(k, s, why, wl))
+		return 0;
+	k->ex.pieces_len = q.len.v;
+	rest = q.len.v > got ? q.len.v - got : 0;
+	q.seq.v += got;
+	q.len = (struct tc_val){ .set = 1, .range = 1, .v = rest ? 1 : 0, .hi = rest };
+	q.end = (struct tc_val){ .set = 1, .any = 1 };
+	if (s->payload_len != rest) {   /* not the last piece */
+		q.flags &= (uint16_t)~(TC_PSH | TC_FIN);
+		q.flags_opt = (uint16_t)((q.flags_opt | TC_PSH) & ~TC_FIN);
+	}
+	if (q.payload_given) {
+		q.payload += got;
+		q.payload_len = s->payload_len < rest ? s->payload_len : rest;
+	}
+	if (got)
+		q.after_us = 0;
+	if (rest && tc_match(&q, s, k->bound ? k->isn_r : 0, k->isn_t, m, sizeof(m)) &&
+	    !rn_too_early(k, &q, s, m, sizeof(m)))
+		return 1;
+	if (!rest)
+		snprintf(m, sizeof(m), "the range is %u bytes now, and %u of it came", k->ex.pieces_len, got);
+	if (got)
+		snprintf(why, wl, "%s; in pieces: %u of the range's %u bytes had come", m, got, k->ex.pieces_len);
+	else
+		snprintf(why, wl, "%s", m);
+	return 0;
+}
+
 void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
 	const struct tc_seg *s;
-	char why[160], obs[600];
+	char why[256], obs[600];
 	int idx;
 
 	do {
@@ -305,7 +348,8 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 	} while (late_answer(k, st, s, idx));
 	k->r->trace[idx].line = st->line;
 	k->ex.resolve_failed = 0;
-	if (!rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {
+	if (st->seg.pieces ? !piece_match(k, st, s, why, sizeof(why)) :
+	    !rn_try_match(k, &st->seg, s, why, sizeof(why)) || rn_too_early(k, &st->seg, s, why, sizeof(why))) {
 		if (k->ex.resolve_failed) {
 			rn_error(k, "%s:%d: %s", k->c->file, st->line, why);
 			return;
@@ -317,6 +361,8 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_diverge(k, st, obs, why, TC_V_FAIL);
 		return;
 	}
+	if (st->seg.pieces && (k->ex.pieces_got += s->payload_len) < k->ex.pieces_len)
+		return;                         /* the next piece: queued, or to wait for */
 	rn_met(k, st->line);
 	if (rn_check_state(k, st) == 0)
 		rn_next_step(k);

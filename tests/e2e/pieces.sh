@@ -50,5 +50,39 @@ check "pieces: each piece is the step's (line 9)" \
 check "pieces: urgent data too large for the link is an error naming the MTU, IPv4 and IPv6" \
 	sh -c "[ \"\$(jq -r '[.cases[]|select(.id==\"x.pieces.urgent\")|.verdict]|join(\" \")' '$rep')\" = 'error error' ] &&
 		jq -r '.cases[]|select(.id==\"x.pieces.urgent\")|.reason' '$rep' | grep -q 'more than the link.s MTU of 1500, and urgent data is not cut in pieces: send less'"
+# "pieces" on an expectation: the stacks cut one write differently, the step takes each
+mkdir -p "$d/recv"
+cat >"$d/recv/whole.tcp" <<CASE
+@id      x.pieces.expect
+@title   A write the target cuts as it likes comes as pieces of one range
+@rfc     RFC9293 3.7.1
+@level   MUST
+@port    discard
+> S 0:0(0) win 65535 <mss 1000>
+< S. 0:0(0) ack 1 <mss *, ...>
+> . 1:1(0) ack 1                         => ESTABLISHED
+agent send 2000
+< P?. 1:2001(2000) ack 1 pieces
+> . 1:1(0) ack 2001
+< nothing 200ms
+CASE
+sed 's/x.pieces.expect/x.pieces.single/; s/ pieces$//' "$d/recv/whole.tcp" >"$d/recv/single.tcp"
+# in_segs ID: the lengths of the target's data segments, per family
+in_segs() {
+	jq -r --arg id "$1" '.cases[]|select(.id==$id)|"# \(.family): \([.trace[]|select(.dir=="in" and .len > 0)|.len]|join(" "))"' "$rep"
+}
+for s in linux lwip; do
+	case $s in linux) opt= ;; *) opt="--stack $s" ;; esac
+	"$TC" run -q --no-color $opt --cases "$d/recv" -o "$d/recv-$s" >"$d/recv-$s.out" 2>&1
+	rep="$d/recv-$s/latest/report.json"
+	check "pieces: $s: 2000 bytes expected in pieces pass, IPv4 and IPv6" \
+		[ "$(jq -r '[.cases[]|select(.id=="x.pieces.expect")|.verdict]|join(" ")' "$rep")" = "pass pass" ] ||
+		sed 's/^/#   /' "$d/recv-$s.out" | head -n 20
+	in_segs x.pieces.expect
+	check "pieces: $s: each data segment of the target is the step's (line 10)" \
+		[ "$(jq -r '[.cases[]|select(.id=="x.pieces.expect")|.trace[]|select(.dir=="in" and .len > 0)|.step]|unique|join(" ")' "$rep")" = "$d/recv/whole.tcp:10" ]
+	check "pieces: $s: without 'pieces' the same write fails on its first, shorter segment, saying so" \
+		jq -e '[.cases[]|select(.id=="x.pieces.single")|.verdict=="fail" and (.reason|test("length is [0-9]+, expected 2000"))]|all and length == 2' "$rep"
+done
 check "pieces: nothing left behind" clean
 tc_end

@@ -594,6 +594,73 @@ void test_replay_pieces(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* "pieces": a range the target may send as several segments, one after the other (a
+ * packetdrill script's TSO-sized packet, as the wire carries it): each piece starts where
+ * the last ended, PSH may be on any piece and FIN only on the last; a gap, a piece past
+ * the range, a FIN too soon, a wrong byte or too few bytes fail, saying how far the
+ * range had come. */
+void test_replay_expect_pieces(struct t_ctx *t)
+{
+	static const char text[] =
+		OPEN_CASE
+		"> P. 1:2(1) ack 1\n< P?. 1:3001(3000) ack 2 pieces\n> . 2:2(0) ack 3001\n< nothing 100ms\n";
+	static const char fin[] = OPEN_CASE "> P. 1:2(1) ack 1\n< FP. 1:7(6) ack 2 \"abcdef\" pieces\n";
+	static const struct { const char *peer, *reason; } bad[] = {
+		{ "< . 1:1001(1000) ack 2\n< . 2001:3001(1000) ack 2\n",
+		  "r.tcp:10: expected < P?. 1:3001(3000) ack 2 pieces, got . 2001:3001(1000) ack 2 win 65535 (seq is 2001, "
+		  "expected 1001; in pieces: 1000 of the range's 3000 bytes had come)" },
+		{ "< . 1:1001(1000) ack 2\n< . 1001:3501(2500) ack 2\n",
+		  "r.tcp:10: expected < P?. 1:3001(3000) ack 2 pieces, got . 1001:3501(2500) ack 2 win 65535 (length is "
+		  "2500, expected 1..2000; in pieces: 1000 of the range's 3000 bytes had come)" },
+		{ "< F. 1:1001(1000) ack 2\n",
+		  "r.tcp:10: expected < P?. 1:3001(3000) ack 2 pieces, got F. 1:1001(1000) ack 2 win 65535 (flags are "
+		  "[F.], expected [.])" },
+		{ "< . 1:1001(1000) ack 3\n",
+		  "r.tcp:10: expected < P?. 1:3001(3000) ack 2 pieces, got . 1:1001(1000) ack 3 win 65535 (ack is 3, "
+		  "expected 2)" },
+		{ "< . 1:1001(1000) ack 2\n",
+		  "r.tcp:10: expected < P?. 1:3001(3000) ack 2 pieces, got nothing more within 1000 ms (in pieces: 1000 "
+		  "of the range's 3000 bytes had come)" },
+	};
+	struct replay r;
+	size_t i;
+
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:2(1)\n< . 1:1001(1000) ack 2 win 64000\n< P. 1001:2001(1000) ack 2 "
+		"win 64000\n< . 2001:3001(1000) ack 2 win 64000\n> . 2:2(0) ack 3001\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	for (i = 4; i < 7; i++)
+		T_EQ_U(t, r.tr[i].line, 10);
+	T_EQ_U(t, r.tr[7].line, 11);
+	replay_free(&r);
+	/* the whole range in one segment is one piece */
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:2(1)\n< P. 1:3001(3000) ack 2 win 64000\n> . 2:2(0) ack 3001\n",
+		NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	replay_free(&r);
+	for (i = 0; i < TC_ARRAY_LEN(bad); i++) {
+		char peer[300];
+
+		snprintf(peer, sizeof(peer), HANDSHAKE "> P. 1:2(1)\n%s", bad[i].peer);
+		if (RUN(&r, NULL, text, peer, NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "fail");
+		T_EQ_S(t, r.res.reason, bad[i].reason);
+		replay_free(&r);
+	}
+	/* the payload is compared piece by piece; FIN and PSH on the last */
+	if (RUN(&r, NULL, fin, HANDSHAKE "> P. 1:2(1)\n< . 1:4(3) ack 2 \"abc\"\n< FP. 4:7(3) ack 2 \"def\"\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	replay_free(&r);
+	if (RUN(&r, NULL, fin, HANDSHAKE "> P. 1:2(1)\n< . 1:4(3) ack 2 \"abc\"\n< FP. 4:7(3) ack 2 \"dXf\"\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "; in pieces: 3 of the range's 6 bytes had come)"));
+	replay_free(&r);
+}
+
 /* A length from the TCB's names: the data that fills the target's receive window,
  * evaluated when the step begins (RCV.WND 1000 after a SYN-ACK offering 1000). */
 void test_replay_len_names(struct t_ctx *t)
