@@ -105,3 +105,32 @@ uint64_t tc_cpuwatch_read(struct tc_cpuwatch *w, uint64_t now_us)
 	w->last = v;
 	return v;
 }
+
+int tc_cpuwatch_softirqd(struct tc_cpuwatch *w, int from)
+{
+	const char *proc = w->proc ? w->proc : "/proc";
+	struct dirent *d;
+	DIR *dir = opendir(proc);
+	int n = 0;
+
+	while (dir && from < TC_CPUWATCH_PIDS && (d = readdir(dir))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%.20s/comm", proc, d->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		if (strncmp(comm, "ksoftirqd/", 10))
+			continue;
+		w->pid[from++] = atol(d->d_name);
+		n++;
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}

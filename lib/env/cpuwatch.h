@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define TC_CPUWATCH_PIDS 4
+#define TC_CPUWATCH_PIDS 12
 #define TC_CPUWATCH_THREADS 128
 
 struct tc_cpuwatch {
@@ -35,5 +35,11 @@ struct tc_cpuwatch {
  * counter keeps what it had; a wait sampling saw is not counted again once schedstat
  * shows it). @now_us: the monotonic clock. */
 uint64_t tc_cpuwatch_read(struct tc_cpuwatch *w, uint64_t now_us);
+
+/* tc_cpuwatch_softirqd - watch the kernel's softirq threads too (ksoftirqd/N, one a CPU),
+ * in the slots from @from on, as many as fit: on a busy machine the kernel hands the
+ * packets it cannot process at once to them, and a starved one holds every segment of
+ * the tester and of a local target back. The number of threads added. */
+int tc_cpuwatch_softirqd(struct tc_cpuwatch *w, int from);
 
 #endif

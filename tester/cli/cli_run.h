@@ -52,6 +52,7 @@ struct run {
 	enum tc_stack stack;            /* the one this run tests */
 	char wait_who[96];              /* the processes run_cpu_wait watches, for reasons */
 	struct tc_cpuwatch cpu;
+	int softirqd;                   /* how many of the kernel's softirq threads it watches too */
 	struct tc_caseset set;
 	struct tc_case **sel;
 	int nsel;

@@ -291,15 +291,20 @@ uint64_t run_cpu_wait(void *arg)
 void run_cpu_wait_who(struct run *R, char *buf, size_t len)
 {
 	const struct tc_stack_info *si = tc_stack_info(R->stack);
+	const char *kernel = R->softirqd ? " and the kernel's softirq threads" : "";
+	char app[64] = "";             /* what runs the target's side, when we started it */
 
 	if (R->remote)
-		snprintf(buf, len, "the tester");
+		;
 	else if (si->proxy)
-		snprintf(buf, len, "%s, the agent and the tester", si->proxy);
+		snprintf(app, sizeof(app), "%s, the agent", si->proxy);
 	else if (R->stack == TC_STACK_LINUX)
-		snprintf(buf, len, "the agent and the tester");
+		snprintf(app, sizeof(app), "the agent");
 	else
-		snprintf(buf, len, "the stack's process (%s) and the tester", si->program);
+		snprintf(app, sizeof(app), "the stack's process (%s)", si->program);
+	snprintf(buf, len, "%s%s the tester%s", app, !app[0] ? "" : R->softirqd ? "," : " and", kernel);
+	if (!app[0])
+		memmove(buf, buf + 1, strlen(buf));    /* no leading blank */
 }
 
 /* run_remote_health - a host we do not control: no process to watch. A failure that a dead

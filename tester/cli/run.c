@@ -358,6 +358,7 @@ static int run_cases(struct run *R)
 		so.sysctl = run_sysctl;         /* the cases with @sysctl (Linux in namespaces: unmet.c) */
 	if (!R->o.dry_run) {
 		so.cpu_wait = run_cpu_wait;
+		R->softirqd = tc_cpuwatch_softirqd(&R->cpu, 3);
 		run_cpu_wait_who(R, R->wait_who, sizeof(R->wait_who));
 	}
 	if (R->status_on)

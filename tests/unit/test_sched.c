@@ -239,6 +239,35 @@ static void fake_thread(const char *root, char state, unsigned long long ran, un
 	}
 }
 
+/* The kernel's softirq threads are found by their names, whatever else runs, as many
+ * as the slots left hold; their waits count with the processes'. */
+void test_cpuwatch_softirqd(struct t_ctx *t)
+{
+	char root[] = "/tmp/tc-softirqd.XXXXXX", cmd[600];
+	struct tc_cpuwatch w = { .pid = { 100 } };
+
+	if (!mkdtemp(root)) {
+		t->skipped = "no temporary directory";
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "cd %s && mkdir -p 5 7 12 self 30/task/30 && echo ksoftirqd/0 >5/comm && "
+		 "echo bash >7/comm && echo ksoftirqd/1 >12/comm && echo ksoftirqd/0 >self/comm && "
+		 "echo ksoftirqd/9 >30/comm && echo '1 4000000 3' >30/task/30/schedstat && "
+		 "echo '30 (ksoftirqd/9) S 2' >30/task/30/stat", root);
+	T_OK(t, system(cmd) == 0);
+	w.proc = root;
+	T_EQ_U(t, tc_cpuwatch_softirqd(&w, 3), 3);
+	T_EQ_U(t, (uint64_t)(w.pid[3] + w.pid[4] + w.pid[5]), 5 + 12 + 30);
+	T_EQ_U(t, (uint64_t)w.pid[6], 0);
+	T_EQ_U(t, tc_cpuwatch_read(&w, 1000000), 4000);        /* ksoftirqd/9's 4 ms of wait */
+	/* no slot left: none added */
+	memset(w.pid, 0, sizeof(w.pid));
+	T_EQ_U(t, tc_cpuwatch_softirqd(&w, TC_CPUWATCH_PIDS), 0);
+	T_EQ_U(t, tc_cpuwatch_softirqd(&w, TC_CPUWATCH_PIDS - 1), 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	T_OK(t, system(cmd) == 0);
+}
+
 void test_cpuwatch_sampling(struct t_ctx *t)
 {
 	char root[] = "/tmp/tc-cpuwatch.XXXXXX", path[300];
