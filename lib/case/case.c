@@ -198,6 +198,7 @@ void tc_case_free(struct tc_case *c)
 	for (int i = 0; i < c->npaths; i++)
 		free_list(c->paths[i], c->npathlen[i]);
 	free_steps(c->steps, c->nsteps);
+	free(c->caps);
 	free(c);
 }
 

@@ -20,6 +20,17 @@ enum tc_sym {
 	TC_SYM_ISS, TC_SYM_IRS,
 };
 #define TC_VAL_TERMS 4
+/* Sym values from TC_SYM_CAP on are the case's captures ($NAME), slot = sym - TC_SYM_CAP. */
+#define TC_SYM_CAP 64
+#define TC_MAX_CAPS 16
+
+/* The names a case captures ($NAME): a field of a segment the target sent, bound where
+ * first met in an expectation, used after. A name holds a number, or an option's bytes. */
+struct tc_caps {
+	int n;
+	char name[TC_MAX_CAPS][24];
+	uint8_t bytes[TC_MAX_CAPS];     /* an option's data ("tfo $cookie"), not a number */
+};
 
 /* A numeric field of a pattern: absent, a wildcard, or a value: a constant plus up to
  * TC_VAL_TERMS names of the TCB, each with a sign and a divisor. */
@@ -48,6 +59,7 @@ struct tc_optpat {
 	uint8_t dlen;           /* raw data for unknown kinds or odd lengths */
 	uint8_t data[TC_OPT_DATA];
 	uint8_t raw;            /* data given as hex: use it as is */
+	uint8_t cap;            /* data given as a capture: its slot + 1 ("tfo $cookie") */
 };
 
 enum tc_ck_req { TC_CKREQ_AUTO = 0, TC_CKREQ_BAD, TC_CKREQ_VALUE, TC_CKREQ_ANY };
@@ -221,6 +233,7 @@ struct tc_case {
 	int nsteps;
 	int line_id;            /* line of @id, for messages */
 	int line_states;        /* line of @states (0: none) */
+	struct tc_caps *caps;   /* the names it captures (NULL: none) */
 };
 
 /* Names: the words of the case language (util/tok.h tables), for the parser, messages

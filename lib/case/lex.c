@@ -318,6 +318,46 @@ static int sym_term(struct tc_lx *lx)
 	return 0;
 }
 
+int tc_lx_cap(struct tc_lx *lx, int bytes)
+{
+	size_t start = lx->pos, n;
+	struct tc_caps *c;
+	int i;
+
+	if (lx->pos >= lx->end || lx->s[lx->pos] != '$')
+		return -2;
+	lx->pos++;
+	while (lx->pos < lx->end && (lx->s[lx->pos] == '_' || (lx->s[lx->pos] >= 'a' && lx->s[lx->pos] <= 'z') ||
+				     (lx->s[lx->pos] >= 'A' && lx->s[lx->pos] <= 'Z') ||
+				     (lx->pos > start + 1 && lx->s[lx->pos] >= '0' && lx->s[lx->pos] <= '9')))
+		lx->pos++;
+	n = lx->pos - start - 1;
+	if (!n)
+		return tc_lx_fail(lx, start, "'$' needs a name: a letter or '_', then letters, digits or '_'");
+	if (n >= sizeof(c->name[0]))
+		return tc_lx_fail(lx, start, "a name is at most %zu characters", sizeof(c->name[0]) - 1);
+	if (!lx->caps)
+		return tc_lx_fail(lx, start, "a name ($%.*s) cannot be used here", (int)n, lx->s + start + 1);
+	if (!*lx->caps)
+		*lx->caps = tc_xcalloc(1, sizeof(**lx->caps));
+	c = *lx->caps;
+	for (i = 0; i < c->n; i++)
+		if (strlen(c->name[i]) == n && !memcmp(c->name[i], lx->s + start + 1, n))
+			break;
+	if (i == c->n) {
+		if (c->n == TC_MAX_CAPS)
+			return tc_lx_fail(lx, start, "at most %d names in a case", TC_MAX_CAPS);
+		memcpy(c->name[i], lx->s + start + 1, n);
+		c->name[i][n] = '\0';
+		c->bytes[i] = (uint8_t)bytes;
+		c->n++;
+	}
+	if (c->bytes[i] != bytes)
+		return tc_lx_fail(lx, start, "$%s holds %s, not %s", c->name[i], c->bytes[i] ? "an option's bytes" : "a number",
+				  bytes ? "an option's bytes" : "a number");
+	return i;
+}
+
 int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
 {
 	int sign = 1, first = 1;
@@ -334,8 +374,12 @@ int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
 	}
 	for (;;) {
 		size_t at = lx->pos;
-		int s = sym_term(lx);
+		int s = sym_term(lx), cap = s ? -2 : tc_lx_cap(lx, 0);
 
+		if (cap == -1)
+			return -1;
+		if (cap >= 0)
+			s = TC_SYM_CAP + cap;
 		if (s) {
 			if (v->nsym >= TC_VAL_TERMS)
 				return tc_lx_fail(lx, at, "at most %d names in one value", TC_VAL_TERMS);
@@ -356,7 +400,7 @@ int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
 			v->v += sign > 0 ? n : 0u - n;
 		} else {
 			return tc_lx_fail(lx, at, first ? "expected %s: a number or RCV.NXT, RCV.WND, SND.NXT, "
-					  "SND.UNA, SND.WND, ISS, IRS" : "expected a number or a name after '+' or '-' in %s",
+					  "SND.UNA, SND.WND, ISS, IRS, or a $name" : "expected a number or a name after '+' or '-' in %s",
 					  what);
 		}
 		first = 0;

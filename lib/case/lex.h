@@ -15,6 +15,7 @@ struct tc_lx {
 	char *err;
 	size_t errlen;
 	int failed;
+	struct tc_caps **caps;  /* where $NAME goes (NULL: no captures here) */
 };
 
 /* tc_lx_init - scan @len bytes of line @line at @s; '#' outside quotes starts a comment. */
@@ -40,6 +41,10 @@ int tc_lx_val(struct tc_lx *lx, struct tc_val *v, const char *what);
 int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what);
 /* tc_lx_dur - a duration "500ms", "2s", "300us" in microseconds. */
 int tc_lx_dur(struct tc_lx *lx, uint64_t *us);
+/* tc_lx_cap - "$NAME" next: its slot in the case's captures (added if new), which hold
+ * a number (@bytes 0) or an option's bytes (@bytes 1); -1 with the error, or -2 when no
+ * '$' is next. */
+int tc_lx_cap(struct tc_lx *lx, int bytes);
 /* tc_lx_string - a C-style quoted string (escapes \n \r \t \0 \\ \" \xHH) into an owned buffer. */
 int tc_lx_string(struct tc_lx *lx, uint8_t **out, uint32_t *len);
 /* tc_lx_hex - "0x0102ff" bytes into @buf (at most @max); count in *n. */

@@ -596,6 +596,7 @@ static struct tc_case *parse(const char *file, const char *buf, size_t len, int 
 			goto fail;
 		}
 		tc_lx_init(&lx, file, line, buf + pos, n, err, errlen);
+		lx.caps = &pc.c->caps;
 		if (parse_line(&lx, &pc) < 0)
 			goto fail;
 		pos += n + 1;

@@ -163,6 +163,13 @@ static int parse_opt_tail(struct tc_lx *lx, struct tc_optpat *o)
 		if (tc_lx_hex(lx, o->data, TC_OPT_DATA, &o->dlen) < 0)
 			return -1;
 		o->raw = 1;
+	} else if (tc_lx_peek(lx) == '$') {     /* its data: captured, or to capture */
+		int slot = tc_lx_cap(lx, 1);
+
+		if (slot < 0)
+			return -1;
+		o->cap = (uint8_t)(slot + 1);
+		o->raw = 1;
 	}
 	return 0;
 }
@@ -188,11 +195,11 @@ static int parse_opt(struct tc_lx *lx, struct tc_optpat *o)
 		return parse_opt_tail(lx, o);
 	}
 	if (k == TC_OPT_TS && tc_lx_kw(lx, "val")) {
-		if (tc_lx_val(lx, &o->a, "TS val") < 0)
+		if (tc_lx_expr(lx, &o->a, "TS val") < 0)
 			return -1;
 		if (!tc_lx_kw(lx, "ecr"))
 			return tc_lx_fail(lx, lx->pos, "expected 'ecr' after TS val");
-		return tc_lx_val(lx, &o->b, "TS ecr");
+		return tc_lx_expr(lx, &o->b, "TS ecr");
 	}
 	if (tc_lx_accept(lx, '*')) {
 		o->any_value = 1;

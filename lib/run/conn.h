@@ -87,6 +87,15 @@ struct rn_svc {
 					 * (rn_queue_pop); it owns nothing */
 };
 
+/* What the case's names ($NAME) hold on this connection: a number, in the numbering
+ * of the field it came from, or an option's bytes. */
+struct rn_caps {
+	uint8_t set[TC_MAX_CAPS];
+	uint32_t v[TC_MAX_CAPS];
+	uint8_t len[TC_MAX_CAPS];
+	uint8_t data[TC_MAX_CAPS][TC_OPT_DATA];
+};
+
 struct tc_conn {
 	const struct tc_case *c;
 	struct tc_result *r;
@@ -118,6 +127,8 @@ struct tc_conn {
 	int retries;                    /* runs made again after they departed */
 	struct rn_svc svc;              /* a real service's part (run/service.c) */
 	uint64_t settle_us;             /* same-port: the pause between a run's reset and the next SYN */
+	struct rn_caps *cap;            /* the names' values (a case with names only) */
+	struct tc_optpat *optbuf;       /* a pattern's options with its names resolved */
 };
 
 /* tc_build_send - the segment a send step describes, encoded; 0 or -1 (@err). */

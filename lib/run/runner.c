@@ -326,6 +326,8 @@ void rn_advance(struct tc_conn *k)
 void rn_exec_reset(struct tc_conn *k)
 {
 	memset(&k->ex, 0, sizeof(k->ex));
+	if (k->cap)                     /* a sample's names are its own */
+		memset(k->cap, 0, sizeof(*k->cap));
 	k->ex.top.steps = k->c->steps;
 	k->ex.top.n = k->c->nsteps;
 	k->ex.step_t0 = rn_now(k);
@@ -632,5 +634,7 @@ void tc_conn_free(struct tc_conn *k)
 		return;
 	free(k->isns);
 	tc_track_free(&k->trk);
+	free(k->cap);
+	free(k->optbuf);
 	free(k);
 }

@@ -196,6 +196,7 @@ int rn_try_match(struct tc_conn *k, const struct tc_segpat *pat, const struct tc
 		k->bound = 1;
 		k->isn_r = base;
 	}
+	rn_bind(k, pat, s);
 	return 1;
 }
 
@@ -319,8 +320,11 @@ static int piece_match(struct tc_conn *k, const struct tc_step *st, const struct
 	if (got)
 		q.after_us = 0;
 	if (rest && tc_match(&q, s, k->bound ? k->isn_r : 0, k->isn_t, m, sizeof(m)) &&
-	    !rn_too_early(k, &q, s, m, sizeof(m)))
+	    !rn_too_early(k, &q, s, m, sizeof(m))) {
+		if (!got)
+			rn_bind(k, &st->seg, s);
 		return 1;
+	}
 	if (!rest)
 		snprintf(m, sizeof(m), "the range is %u bytes now, and %u of it came", k->ex.pieces_len, got);
 	if (got)

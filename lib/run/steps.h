@@ -48,8 +48,11 @@ int rn_port_ok(const struct tc_conn *k, const struct tc_seg *s, char *why, size_
 const struct tc_seg *rn_queue_pop(struct tc_conn *k, int *idx);
 int rn_rate_limit_may_explain(const struct tc_conn *k);
 void rn_rel_text(const struct tc_conn *k, const struct tc_seg *s, char *buf, size_t len);
-int rn_resolve(const struct tc_conn *k, const struct tc_segpat *in, struct tc_segpat *out, int send,
-		   char *err, size_t el);
+int rn_resolve(struct tc_conn *k, const struct tc_segpat *in, struct tc_segpat *out, int send,
+	       char *err, size_t el);
+/* rn_bind - after @s matched @p: the names @p captures (a lone $NAME not yet bound)
+ * take their values from @s. */
+void rn_bind(struct tc_conn *k, const struct tc_segpat *p, const struct tc_seg *s);
 void rn_run_send(struct tc_conn *k, int line, uint64_t t);
 int rn_sample_done(struct tc_conn *k);
 int rn_sample_retry(struct tc_conn *k);

@@ -661,6 +661,74 @@ void test_replay_expect_pieces(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* tc_opt_of - the option of @kind in @s, or NULL. */
+static const struct tc_opt *opt_of(const struct tc_seg *s, int kind)
+{
+	for (int i = 0; i < s->nopts; i++)
+		if (s->opts[i].kind == kind)
+			return &s->opts[i];
+	return NULL;
+}
+
+/* Names ($NAME): a lone name not bound yet in an expectation takes the field's value
+ * (the target's TSval, a Fast Open cookie); after, it is that value, in sends (with
+ * arithmetic) as in expectations; a name used before it is bound is an error of the
+ * case, and a value that differs from the one bound fails. */
+void test_replay_captures(struct t_ctx *t)
+{
+	static const char ts[] =
+		"@id x.cap\n@title T\n@rfc RFC7323 3.2\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460, nop, nop, TS val 100 ecr 0>\n"
+		"< S. 0:0(0) ack 1 <mss *, nop, nop, TS val $tsv ecr 100>\n"
+		"> . 1:1(0) ack 1 <nop, nop, TS val 101 ecr $tsv>\n"
+		"> P. 1:11(10) ack 1 <nop, nop, TS val 102 ecr $tsv+1>\n"
+		"< . 1:1(0) ack 11 <nop, nop, TS val $tsv ecr 102>\n";
+	static const char early[] =
+		"@id x.cap\n@title T\n@rfc RFC7323 3.2\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460, nop, nop, TS val 100 ecr $later>\n";
+	static const char tfo[] =
+		"@id x.tfo\n@title T\n@rfc RFC7413 4.1.2\n@level MUST\n@port listen\n"
+		"> S 0:0(0) win 65535 <mss 1460, tfo>\n"
+		"< S. 0:0(0) ack 1 <mss *, tfo $cookie>\n"
+		"> R 1:1(0)\n"
+		"> S 0:0(0) win 65535 <mss 1460, tfo $cookie>\n";
+	struct replay r;
+	const struct tc_opt *o;
+
+	if (RUN(&r, NULL, ts, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val 5000 ecr 100>\n"
+		"> . 1:1(0)\n> P. 1:11(10)\n< . 1:1(0) ack 11 <nop, nop, TS val 5000 ecr 102>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	o = opt_of(tc_fake_sent(r.peer, 1), TC_OPT_TS);
+	T_OK(t, o && o->v.ts.ecr == 5000);      /* the TSval taken, sent back */
+	o = opt_of(tc_fake_sent(r.peer, 2), TC_OPT_TS);
+	T_OK(t, o && o->v.ts.ecr == 5001);      /* with arithmetic */
+	replay_free(&r);
+	/* once bound, a name is its value: another TSval fails */
+	if (RUN(&r, NULL, ts, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, nop, nop, TS val 5000 ecr 100>\n"
+		"> . 1:1(0)\n> P. 1:11(10)\n< . 1:1(0) ack 11 <nop, nop, TS val 5007 ecr 102>\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "r.tcp:10: expected < . 1:1(0) ack 11 <nop, nop, TS val $tsv ecr 102>"));
+	T_OK(t, r.res.reason && strstr(r.res.reason, "(TS val is 5007, expected 5000)"));
+	replay_free(&r);
+	/* a send with a name not bound yet: the case's error, not the target's failure */
+	if (RUN(&r, NULL, early, "> S 0:0(0)\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "error");
+	T_EQ_S(t, r.res.reason, "r.tcp:6: cannot send: $later is not captured yet at this step");
+	replay_free(&r);
+	/* an option's bytes: a Fast Open cookie taken from the SYN-ACK, sent in the next SYN */
+	if (RUN(&r, NULL, tfo, "> S 0:0(0)\n< S. 0:0(0) ack 1 <mss 1460, tfo 0x0102030405060708>\n> R 1:1(0)\n"
+		"> S 0:0(0)\n", NULL))
+		return;
+	o = opt_of(tc_fake_sent(r.peer, 0), TC_OPT_FASTOPEN);
+	T_OK(t, o && o->dlen == 0);             /* the cookie request: no data */
+	o = opt_of(tc_fake_sent(r.peer, 2), TC_OPT_FASTOPEN);
+	T_OK(t, o && o->dlen == 8 && !memcmp(o->data, "\x01\x02\x03\x04\x05\x06\x07\x08", 8));
+	replay_free(&r);
+}
+
 /* A length from the TCB's names: the data that fills the target's receive window,
  * evaluated when the step begins (RCV.WND 1000 after a SYN-ACK offering 1000). */
 void test_replay_len_names(struct t_ctx *t)
