@@ -592,6 +592,7 @@ void tc_conn_teardown(struct tc_conn *k)
 	struct tc_seg s;
 	char err[TC_ERRLEN];
 	enum tc_state st = k->trk.t.st;
+	uint64_t t = 0;
 
 	if (rn_listen_mode(k) && k->done && !k->unlistened) {     /* the listener goes, after the last sample */
 		char cmd[32], aerr[TC_ERRLEN];
@@ -612,10 +613,10 @@ void tc_conn_teardown(struct tc_conn *k)
 			trace_in_time_order(k->r);
 		return;
 	}
-	if (tc_build_rst(k, k->trk.t.rcv_nxt, &s, err, sizeof(err)) == 0 &&
+	if (tc_build_rst(k, k->trk.t.rcv_nxt, &s, err, sizeof(err)) == 0 && ((t = rn_now(k)), 1) &&
 	    k->env->io->ops->send(k->env->io->ctx, &s, err, sizeof(err)) == 0) {
 		s.dir = TC_DIR_OUT;
-		s.t_us = rn_now(k);
+		s.t_us = t;             /* before the write, as every send's */
 		tc_result_trace_add(k->r, &s, 0, "teardown");
 	}
 	tc_seg_free(&s);

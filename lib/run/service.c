@@ -31,6 +31,7 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 	struct tc_seg a;
 	char err[TC_ERRLEN];
 	int i, nkeep = k->rep.nlast;
+	uint64_t t = 0;
 
 	for (i = k->r->ntrace - 1; i >= 0 && !last; i--)
 		if (k->r->trace[i].seg.dir == TC_DIR_OUT && k->r->trace[i].seg.ip_proto == 6)
@@ -51,13 +52,13 @@ static int service_send(struct tc_conn *k, uint16_t flags, const char *data, con
 		tc_opt_ts(&a.opts[a.nopts++], ts->v.ts.val, k->ts_recent);
 	}
 	if (tc_seg_encode(&a, (const uint8_t *)data, NULL, err, sizeof(err)) < 0 ||
-	    k->env->io->ops->send(k->env->io->ctx, &a, err, sizeof(err)) < 0) {
+	    ((t = rn_now(k)), k->env->io->ops->send(k->env->io->ctx, &a, err, sizeof(err)) < 0)) {
 		tc_seg_free(&a);
 		rn_error(k, "cannot send the %s: %s", note, err);
 		return -1;
 	}
 	a.dir = TC_DIR_OUT;
-	a.t_us = rn_now(k);
+	a.t_us = t;                     /* taken before the write: the answer may be captured before it returns */
 	if (tc_seq_gt(a.seq + tc_seg_len(&a), k->snd_nxt_t))
 		k->snd_nxt_t = a.seq + tc_seg_len(&a);
 	memcpy(keep, k->rep.last, sizeof(keep));
