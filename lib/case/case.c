@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 
 const struct tc_tok tc_level_toks[] = {
-	{ TC_LEVEL_MUST, "MUST" }, { TC_LEVEL_SHOULD, "SHOULD" }, { TC_LEVEL_MAY, "MAY" }, { 0, NULL },
+	{ TC_LEVEL_MUST, "MUST" }, { TC_LEVEL_SHOULD, "SHOULD" }, { TC_LEVEL_MAY, "MAY" }, { TC_LEVEL_LINUX, "LINUX" },
+	{ 0, NULL },
 };
 
 const struct tc_tok tc_port_toks[] = {
@@ -189,6 +190,7 @@ void tc_case_free(struct tc_case *c)
 	free(c->file);
 	free(c->id);
 	free(c->title);
+	free(c->source);
 	free_list(c->rfc, c->nrfc);
 	free_list(c->tags, c->ntags);
 	for (int i = 0; i < c->nsysctl; i++) {

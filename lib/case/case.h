@@ -153,7 +153,9 @@ struct tc_step {
 	enum tc_icmp_kind icmp;
 };
 
-enum tc_level { TC_LEVEL_MUST = 1, TC_LEVEL_SHOULD, TC_LEVEL_MAY };
+/* The level of what a case checks: an RFC's requirement keyword, or LINUX: what a Linux
+ * version does, as a script imported from another tool says (no RFC claim). */
+enum tc_level { TC_LEVEL_MUST = 1, TC_LEVEL_SHOULD, TC_LEVEL_MAY, TC_LEVEL_LINUX };
 
 /* The target port a case talks to: a listener of a given behaviour, or a closed port. */
 enum tc_port {
@@ -203,6 +205,7 @@ enum tc_fill {
 struct tc_case {
 	char *file;             /* path as given to the loader */
 	char *id, *title;
+	char *source;           /* @source: the script an imported case comes from (NULL: none) */
 	char **rfc;             /* "RFC9293 3.10.7.4" ... */
 	int nrfc;
 	enum tc_level level;

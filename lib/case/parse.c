@@ -163,14 +163,14 @@ const struct tc_tok tc_analyze_toks[] = {
 /* The metadata keys (testcases/README.md, "metadata"). */
 enum meta_key {
 	M_ID, M_TITLE, M_RFC, M_LEVEL, M_NEEDS, M_PORT, M_STATES, M_TAGS, M_ISN, M_TIMEOUT, M_FAMILY,
-	M_SAMPLES, M_ANALYZE, M_SYSCTL
+	M_SAMPLES, M_ANALYZE, M_SYSCTL, M_SOURCE
 };
 
 const struct tc_tok tc_meta_toks[] = {
 	{ M_ID, "id" }, { M_TITLE, "title" }, { M_RFC, "rfc" }, { M_LEVEL, "level" }, { M_NEEDS, "needs" },
 	{ M_PORT, "port" }, { M_STATES, "states" }, { M_TAGS, "tags" }, { M_ISN, "isn" },
 	{ M_TIMEOUT, "timeout" }, { M_FAMILY, "family" }, { M_SAMPLES, "samples" }, { M_ANALYZE, "analyze" },
-	{ M_SYSCTL, "sysctl" }, { 0, NULL },
+	{ M_SYSCTL, "sysctl" }, { M_SOURCE, "source" }, { 0, NULL },
 };
 
 /* meta_sysctl - "@sysctl net.ipv4.tcp_sack=0": a setting of the target's network
@@ -219,11 +219,12 @@ static int meta_simple(struct tc_lx *lx, struct tc_case *c, enum meta_key key, c
 		c->line_id = lx->line;
 		return 0;
 	case M_TITLE: c->title = tc_xstrdup(val); return 0;
+	case M_SOURCE: c->source = tc_xstrdup(val); return 0;
 	case M_RFC: c->rfc = split_refs(val, &c->nrfc); return 0;
 	case M_LEVEL:
 		i = tc_level_from_name(val);
 		if (i < 0)
-			return tc_lx_fail(lx, at, "a level is MUST, SHOULD or MAY");
+			return tc_lx_fail(lx, at, "a level is MUST, SHOULD, MAY or LINUX");
 		c->level = (enum tc_level)i;
 		return 0;
 	case M_NEEDS: return meta_needs(lx, c, val, at);
@@ -554,12 +555,17 @@ static int parse_line(struct tc_lx *lx, struct pctx *pc)
 static int check_case(struct tc_case *c, const char *file, int lines, char *err, size_t errlen)
 {
 	static const char *const req[] = { "id", "title", "rfc", "level" };
-	const void *have[] = { c->id, c->title, c->rfc, c->level ? "" : NULL };
+	/* a LINUX case states what a script says Linux does: it names its @source, no RFC */
+	const void *have[] = { c->id, c->title, c->rfc || c->level == TC_LEVEL_LINUX ? "" : NULL,
+			       c->level ? "" : NULL };
 	size_t i;
 
 	for (i = 0; i < TC_ARRAY_LEN(req); i++)
 		if (!have[i])
 			return tc_errf(err, errlen, "%s:%d:1: missing @%s", file, lines, req[i]);
+	if (c->level == TC_LEVEL_LINUX && !c->source)
+		return tc_errf(err, errlen, "%s:%d:1: a LINUX case names the script it comes from: missing @source", file,
+			       lines);
 	if (!c->nsteps)
 		return tc_errf(err, errlen, "%s:%d:1: the case has no steps", file, lines);
 	tc_case_derive_needs(c);

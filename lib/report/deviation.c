@@ -228,7 +228,7 @@ void tc_deviations_free(struct tc_deviation *d, int n)
 /* level_rank - MUST first. */
 static int level_rank(enum tc_level l)
 {
-	return l == TC_LEVEL_MUST ? 0 : l == TC_LEVEL_SHOULD ? 1 : 2;
+	return l == TC_LEVEL_MUST ? 0 : l == TC_LEVEL_SHOULD ? 1 : l == TC_LEVEL_MAY ? 2 : 3;
 }
 
 /* common_ref - the reference most of the group's cases cite. */

@@ -206,6 +206,8 @@ cJSON *tc_json_case(const struct tc_result *r)
 	add_str(j, "title", c->title);
 	add_str(j, "file", c->file);
 	add(j, "rfc", str_array(c->rfc, c->nrfc));
+	if (c->source)
+		add_str(j, "source", c->source);
 	add_str(j, "level", tc_level_name(c->level));
 	add(j, "tags", str_array(c->tags, c->ntags));
 	add_str(j, "family", r->family == 6 ? "ipv6" : "ipv4");
@@ -340,6 +342,7 @@ cJSON *tc_json_root(const struct tc_run_info *info, const struct tc_result *res,
 	add_num(sum, "fail_must", s.fail_must);
 	add_num(sum, "fail_should", s.fail_should);
 	add_num(sum, "fail_may", s.fail_may);
+	add_num(sum, "fail_linux", s.fail_linux);
 	add(root, "summary", sum);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)info->seed);
 	add_num(run, "jobs", info->jobs);

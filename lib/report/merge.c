@@ -41,7 +41,7 @@ static int shard_of(const cJSON *root, int *i, int *n)
 static cJSON *summarize(const cJSON *cases)
 {
 	static const char *const keys[] = { "pass", "fail", "skip", "inconclusive", "error", "notrun", "xfail" };
-	int cnt[7] = { 0 }, waived_pass = 0, must = 0, should = 0, may = 0;
+	int cnt[7] = { 0 }, waived_pass = 0, must = 0, should = 0, may = 0, lnx = 0;
 	const cJSON *c;
 	cJSON *sum = chk(cJSON_CreateObject());
 
@@ -55,6 +55,7 @@ static cJSON *summarize(const cJSON *cases)
 			must += same(l, "MUST");
 			should += same(l, "SHOULD");
 			may += same(l, "MAY");
+			lnx += same(l, "LINUX");
 		}
 		waived_pass += v && !strcmp(v, "pass") && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "unneeded"));
 	}
@@ -64,6 +65,7 @@ static cJSON *summarize(const cJSON *cases)
 	chk(cJSON_AddNumberToObject(sum, "fail_must", must));
 	chk(cJSON_AddNumberToObject(sum, "fail_should", should));
 	chk(cJSON_AddNumberToObject(sum, "fail_may", may));
+	chk(cJSON_AddNumberToObject(sum, "fail_linux", lnx));
 	return sum;
 }
 

@@ -129,8 +129,12 @@ void tc_text_summary(FILE *f, const struct tc_result *res, int n, const char *di
 	deviations(f, res, n);
 	tc_summarize(res, n, &s);
 	fprintf(f, "\n%d cases: %d pass, %d fail", n, s.pass, s.fail);
-	if (s.fail)
-		fprintf(f, " (%d MUST, %d SHOULD, %d MAY)", s.fail_must, s.fail_should, s.fail_may);
+	if (s.fail) {
+		fprintf(f, " (%d MUST, %d SHOULD, %d MAY", s.fail_must, s.fail_should, s.fail_may);
+		if (s.fail_linux)
+			fprintf(f, ", %d LINUX", s.fail_linux);
+		fputc(')', f);
+	}
 	fprintf(f, ", %d xfail, %d skip, %d inconclusive, %d error", s.xfail, s.skip, s.inconclusive, s.error);
 	if (s.notrun)
 		fprintf(f, ", %d not run", s.notrun);

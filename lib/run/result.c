@@ -197,6 +197,8 @@ void tc_summarize(const struct tc_result *res, int n, struct tc_summary *s)
 				s->fail_must++;
 			else if (res[i].c->level == TC_LEVEL_SHOULD)
 				s->fail_should++;
+			else if (res[i].c->level == TC_LEVEL_LINUX)
+				s->fail_linux++;
 			else
 				s->fail_may++;
 			break;

@@ -136,7 +136,7 @@ struct tc_run_info {
 
 struct tc_summary {
 	int pass, fail, skip, inconclusive, error, notrun, xfail;
-	int fail_must, fail_should, fail_may;
+	int fail_must, fail_should, fail_may, fail_linux;
 	int waived_pass;        /* passes that a waiver names: the waiver may be stale */
 };
 
