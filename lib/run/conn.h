@@ -58,6 +58,10 @@ struct rn_rep {
 	int met_line;                   /* the line of the last expectation met (0: none) */
 	const struct tc_step *quiet_st; /* the last "< nothing" met, and its window */
 	uint64_t quiet_t0, quiet_t1;
+	/* The highest acknowledgment the target has sent on this connection (since its
+	 * SYN): a bare ACK below it is an old one, overtaken on its way (rn_stale_ack). */
+	uint32_t ack_hi;
+	int have_ack_hi;
 };
 
 /* What a real service does on one connection of a case (run/service.c): all zero on a

@@ -390,6 +390,24 @@ static void enqueue(struct tc_conn *k, int idx)
 	rn_advance(k);
 }
 
+/* stale_ack - is @s a bare ACK (no data, SYN, FIN or RST) whose acknowledgment is below
+ * one the target already sent on this connection? Such a segment was overtaken on its
+ * way (a busy stack's output queue, a network that reorders): it answers nothing now.
+ * Notes the highest acknowledgment otherwise. */
+static int stale_ack(struct tc_conn *k, const struct tc_seg *s)
+{
+	if (s->flags & TC_SYN)
+		k->rep.have_ack_hi = 0;         /* a new connection: its numbers start again */
+	if (!(s->flags & TC_ACK) || tc_seg_unreadable(s))
+		return 0;
+	if (!tc_seg_len(s) && !(s->flags & TC_RST) && k->rep.have_ack_hi && tc_seq_lt(s->ack, k->rep.ack_hi))
+		return 1;
+	if (!k->rep.have_ack_hi || tc_seq_gt(s->ack, k->rep.ack_hi))
+		k->rep.ack_hi = s->ack;
+	k->rep.have_ack_hi = 1;
+	return 0;
+}
+
 void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 {
 	int idx;
@@ -414,6 +432,13 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 	}
 	if (s->truncated && s->cut && !k->svc.merged)
 		k->svc.merged = s->ip_len + (s->family == 6 ? 40u : 0u);
+	if (stale_ack(k, s)) {
+		/* RFC 9293 3.10.7.4: "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be
+		 * ignored": the peer the tester plays ignores it, and no step takes it as an
+		 * answer (a fresh one carries the target's RCV.NXT, not less) */
+		k->r->trace[idx].note = "an old ACK, below one the target sent before (overtaken on its way): ignored";
+		return;
+	}
 	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
 		uint32_t end = s->seq + tc_seg_len(s);
 

@@ -661,6 +661,31 @@ void test_replay_expect_pieces(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* A bare ACK below one the target already sent was overtaken on its way (a starved
+ * stack's output, a network that reorders): the peer ignores it (RFC 9293 3.10.7.4) and
+ * no step takes it; a repeated ACK (not below) is still the target's answer. */
+void test_replay_stale_ack(struct t_ctx *t)
+{
+	static const char text[] = OPEN_CASE "> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n< nothing 100ms\n";
+	struct replay r;
+
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n< . 1:1(0) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "pass");
+	T_EQ_S(t, r.tr[5].note ? r.tr[5].note : "", "an old ACK, below one the target sent before (overtaken on its way): ignored");
+	replay_free(&r);
+	/* the same ACK again is not old: "nothing" fails on it */
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n< . 1:1(0) ack 11\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	replay_free(&r);
+	/* data with an old acknowledgment is data: judged */
+	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n< P. 1:2(1) ack 1\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	replay_free(&r);
+}
+
 /* tc_opt_of - the option of @kind in @s, or NULL. */
 static const struct tc_opt *opt_of(const struct tc_seg *s, int kind)
 {
