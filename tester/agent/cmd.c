@@ -224,6 +224,8 @@ static enum agent_step cmd_take(struct agent *a, struct agent_req *r, struct age
 		size_t want = r->n - got > AGENT_IOBUF ? AGENT_IOBUF : (size_t)(r->n - got);
 		ssize_t n = recv(c->fd, a->iobuf, want, MSG_DONTWAIT);
 
+		if (n == 0)
+			c->eof = true;  /* the peer's FIN, read: eof answers from now on */
 		if (n <= 0)
 			break;
 		got += (uint64_t)n;
