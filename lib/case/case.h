@@ -200,7 +200,7 @@ enum tc_fill {
 				 * line), which a web server reads and holds, answering nothing */
 };
 
-#define TC_MAX_SYSCTL 8
+#define TC_MAX_SYSCTL 16
 
 struct tc_case {
 	char *file;             /* path as given to the loader */

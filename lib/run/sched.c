@@ -335,8 +335,11 @@ static int wait_events(struct sched *S, uint64_t deadline)
 
 static void start_one(struct sched *S, const struct tc_sched_item *it, uint16_t port, struct tc_rng *rng)
 {
-	if (it->c->nsysctl && rs_set_sysctls(S, it) < 0)
+	if (it->c->nsysctl && S->o->sysctl && rs_set_sysctls(S, it) < 0)
 		return;
+	if (it->c->nsysctl && !S->o->sysctl)    /* a LINUX case on another stack (unmet.c) */
+		tc_result_add_note(it->r, "its @sysctl lines, Linux's settings of the script's kernel, are not set: "
+				   "this target is not Linux in the tool's namespaces");
 	S->aitem[S->nact] = (int)(it - S->items);
 	struct tc_case *c = it->c;
 	struct tc_result *r = it->r;

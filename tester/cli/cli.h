@@ -15,6 +15,7 @@ int cli_coverage(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* cli_cases_dir - where the cases are: --cases, $TCPCONFORM_CASES, next to the
  * executable (../testcases), ./testcases, or the installed share directory. */

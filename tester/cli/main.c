@@ -21,6 +21,7 @@ static const char usage[] =
 	"       tcpconform diff [--json] A B\n"
 	"       tcpconform merge [-o DIR] SHARD-RUN-DIR...\n"
 	"       tcpconform report RUN-DIR\n"
+	"       tcpconform import FILE.pkt|DIR ... (-o DIR | --run) [-- run options]\n"
 	"       tcpconform cleanup\n"
 	"       tcpconform --help | --version\n"
 	"\n"
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  merge     the run directories of a run's shards (--shard I/N) as one run\n"
 	"            directory: report.json, junit.xml, pcap/\n"
 	"  report    report.html again from a run's report.json\n"
+	"  import    packetdrill scripts into case files (@level LINUX), each whole or not at\n"
+	"            all: OUT/IMPORT.txt lists what kept the others out; --run runs them\n"
 	"  cleanup   remove what a killed run left behind (namespaces, processes, nftables\n"
 	"            tables, reserved ports)\n"
 	"\n"
@@ -173,12 +176,13 @@ static const struct {
 } commands[] = {
 	{ "run", cli_run }, { "list", cli_list }, { "show", cli_show }, { "coverage", cli_coverage },
 	{ "diff", cli_diff }, { "merge", cli_merge }, { "report", cli_report }, { "cleanup", cli_cleanup },
+	{ "import", cli_import },
 };
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("a command is needed: run, list, show, coverage, diff, merge, report or cleanup");
+		return cli_usage_error("a command is needed: run, list, show, coverage, diff, merge, report, import or cleanup");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return TC_EXIT_OK;
@@ -195,6 +199,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < TC_ARRAY_LEN(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, report, cleanup, --help or --version)",
+	return cli_usage_error("unknown command '%s' (expected run, list, show, coverage, diff, merge, report, import, cleanup, --help or --version)",
 			       argv[1]);
 }

@@ -23,8 +23,8 @@ expect_err() {
 
 check "cli: --help shows the usage" sh -c "'$TC' --help | grep -q '^usage: tcpconform run'"
 check "cli: --version" sh -c "'$TC' --version | grep -qE '^tcpconform [0-9]+\.[0-9]+\.[0-9]+$'"
-expect_err "cli: no command" 2 "a command is needed: run, list, show, coverage, diff, merge, report or cleanup" "$TC"
-expect_err "cli: an unknown command" 2 "unknown command 'frobnicate' \\(expected run, list, show, coverage, diff, merge, report, cleanup" "$TC" frobnicate
+expect_err "cli: no command" 2 "a command is needed: run, list, show, coverage, diff, merge, report, import or cleanup" "$TC"
+expect_err "cli: an unknown command" 2 "unknown command 'frobnicate' \\(expected run, list, show, coverage, diff, merge, report, import, cleanup" "$TC" frobnicate
 expect_err "cli: an unknown option" 2 "unknown option '--bogus' for run \(see --help\)" "$TC" run --bogus
 expect_err "cli: -j without a value" 2 "-j needs a value" "$TC" run -j
 expect_err "cli: -j 0" 2 "-j needs a number from 1 to 256 \(got '0'\)" "$TC" run -j 0

@@ -38,7 +38,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 	X(match_fields) X(match_options) \
 	X(track_paths) X(track_late_answers) X(track_ts_echo) X(model_tables) X(model_window_edge) X(model_syn_data) X(model_half_duplex) X(model_listen_syn) X(model_acceptable) X(model_ts_echo) X(model_paws) X(isn_statistics) X(ts_clock) \
 	X(replay_pass) X(replay_fail) X(replay_alternatives) X(replay_alt_within) X(replay_nothing) \
-	X(replay_ratelimited) X(replay_ports) X(replay_samples) X(replay_agent) X(replay_states) X(replay_malformed) X(replay_features) X(replay_pieces) X(replay_len_names) X(replay_agent_info) X(replay_late_answer) X(replay_expect_pieces) X(replay_captures) X(replay_stale_ack) \
+	X(replay_ratelimited) X(replay_ports) X(replay_samples) X(replay_agent) X(replay_states) X(replay_malformed) X(replay_features) X(replay_pieces) X(replay_len_names) X(replay_agent_info) X(replay_late_answer) X(replay_expect_pieces) X(replay_captures) X(replay_stale_ack) X(import_server) X(import_reasons) X(import_client) \
 	X(ecn_field_only) X(cases_tos_scope) X(replay_early_reply) X(replay_agent_unsupported) X(service_silence) X(service_banner) X(service_http_answer) X(service_http_send) X(service_http_window_update) X(service_http_close) X(service_http_fin_acks) X(service_http_sized) X(service_banner_close) X(merged_frame) X(listener_gone) X(deviation_groups) \
 	X(path_findings) X(trace_quotes) X(report_golden) X(junit_golden) X(result_pack) X(report_write) X(waiver_parse) X(waiver_apply) X(libnet_frames) \
 	X(remote_targets) X(remote_ports_used) X(sched_target_stops) X(sched_stop_while_pending) X(sched_sysctl) X(sched_serial_beside) X(adapt_jobs) X(sched_cpu_wait) X(judge_resend) X(cpuwatch_sampling) X(cpuwatch_softirqd)
