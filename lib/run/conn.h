@@ -62,6 +62,7 @@ struct rn_rep {
 	 * SYN): a bare ACK below it is an old one, overtaken on its way (rn_stale_ack). */
 	uint32_t ack_hi;
 	int have_ack_hi;
+	int stale_idx;                  /* 1 + the trace index of the last one ignored (0: none) */
 };
 
 /* What a real service does on one connection of a case (run/service.c): all zero on a

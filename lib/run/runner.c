@@ -437,6 +437,7 @@ void tc_conn_segment(struct tc_conn *k, const struct tc_seg *s)
 		 * ignored": the peer the tester plays ignores it, and no step takes it as an
 		 * answer (a fresh one carries the target's RCV.NXT, not less) */
 		k->r->trace[idx].note = "an old ACK, below one the target sent before (overtaken on its way): ignored";
+		k->rep.stale_idx = idx + 1;
 		return;
 	}
 	if ((s->flags & (TC_SYN | TC_FIN)) || s->payload_len) {
@@ -549,6 +550,13 @@ void tc_conn_tick(struct tc_conn *k)
 		if (part)
 			n += snprintf(obs + n, sizeof(obs) - (size_t)n, " (in pieces: %u of the range's %u bytes had come)",
 				      k->ex.pieces_got, k->ex.pieces_len);
+		if (k->rep.stale_idx && k->r->trace[k->rep.stale_idx - 1].seg.t_us >= k->ex.step_t0) {
+			char seg[300];      /* what it ignored may be the target's only answer */
+
+			rn_rel_text(k, &k->r->trace[k->rep.stale_idx - 1].seg, seg, sizeof(seg));
+			n += snprintf(obs + n, sizeof(obs) - (size_t)n, " (%s came, ignored: its ack is below one the "
+				      "target sent before)", seg);
+		}
 		if (k->rep.late_idx && k->r->trace[k->rep.late_idx - 1].seg.t_us >= k->ex.step_t0) {
 			char seg[300];      /* what it passed over says what the target did */
 

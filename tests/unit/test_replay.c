@@ -679,6 +679,19 @@ void test_replay_stale_ack(struct t_ctx *t)
 		return;
 	T_EQ_S(t, verdict(&r), "fail");
 	replay_free(&r);
+	/* the only answer an old ACK: the step that gets nothing names it */
+	{
+		static const char probe[] = OPEN_CASE "> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n> . 11:11(0) ack 1\n"
+						   "< . 1:1(0) ack 11\n";
+
+		if (RUN(&r, NULL, probe, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> . 11:11(0)\n< . 1:1(0) ack 1\n",
+			NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "fail");
+		T_EQ_S(t, r.res.reason, "r.tcp:12: expected < . 1:1(0) ack 11, got nothing within 1000 ms (. 1:1(0) ack 1 "
+		       "win 65535 came, ignored: its ack is below one the target sent before)");
+		replay_free(&r);
+	}
 	/* data with an old acknowledgment is data: judged */
 	if (RUN(&r, NULL, text, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n< P. 1:2(1) ack 1\n", NULL))
 		return;
