@@ -146,6 +146,12 @@ struct tc_step {
 	uint32_t arg;
 	char sarg[32];
 	struct tc_val val;      /* info FIELD VAL: the value (or LO..HI) the field must have */
+	/* what the call must give: "-> ERRNO" (it fails so), "-> N" (take: the count), and
+	 * "took DUR" or "took LO..HI" (how long until the agent answered) */
+	char want_err[16];
+	uint8_t want_n_set, took_set;
+	uint32_t want_n;
+	uint64_t took_lo, took_hi;
 	/* ALT */
 	struct tc_branch *br;
 	int nbr;

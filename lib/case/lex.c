@@ -202,7 +202,8 @@ int tc_lx_dur(struct tc_lx *lx, uint64_t *us)
 	} else {
 		return tc_lx_fail(lx, start, "a duration needs a unit: us, ms or s");
 	}
-	if (lx->pos < lx->end && wordch((unsigned char)lx->s[lx->pos]))
+	if (lx->pos < lx->end && wordch((unsigned char)lx->s[lx->pos]) &&
+	    !(lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "..", 2)))      /* a range: "1s..2s" */
 		return tc_lx_fail(lx, start, "a duration needs a unit: us, ms or s");
 	return 0;
 }

@@ -326,6 +326,58 @@ static int parse_meta(struct tc_lx *lx, struct pctx *pc)
 }
 
 /* parse_tail - the optional "=> STATE" at the end of a step, then the end of line. */
+/* parse_result - what an agent step's call must give: "-> ERRNO" or "-> N" (take), then
+ * "took DUR" (at the most) or "took LO..HI". */
+static int parse_result(struct tc_lx *lx, struct tc_step *st)
+{
+	size_t at;
+
+	tc_lx_ws(lx);
+	at = lx->pos;
+	if (lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "->", 2)) {
+		char w[24];
+
+		lx->pos += 2;
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (tc_lx_peek(lx) >= '0' && tc_lx_peek(lx) <= '9') {
+			if (st->verb != TC_AG_TAKE)
+				return tc_lx_fail(lx, at, "'-> N' checks the count 'agent take' read; other calls take "
+						  "'-> ERRNO'");
+			if (tc_lx_num(lx, &st->want_n, "a byte count") < 0)
+				return -1;
+			st->want_n_set = 1;
+		} else {
+			tc_lx_word(lx, w, sizeof(w));
+			if (w[0] != 'E' || strlen(w) < 3 || strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(w) ||
+			    strlen(w) >= sizeof(st->want_err))
+				return tc_lx_fail(lx, at, "'->' takes an errno name (EPIPE, ECONNRESET, ...) or, after "
+						  "'agent take', a count");
+			tc_strlcpy(st->want_err, w, sizeof(st->want_err));
+		}
+		tc_lx_ws(lx);
+		at = lx->pos;
+	}
+	if (tc_lx_kw(lx, "took")) {
+		tc_lx_ws(lx);
+		at = lx->pos;
+		if (tc_lx_dur(lx, &st->took_lo) < 0)
+			return -1;
+		st->took_hi = st->took_lo;     /* "took D": D at the most */
+		if (!(lx->end - lx->pos >= 2 && !memcmp(lx->s + lx->pos, "..", 2)))
+			st->took_lo = 0;
+		else {
+			lx->pos += 2;
+			if (tc_lx_dur(lx, &st->took_hi) < 0)
+				return -1;
+			if (st->took_hi < st->took_lo)
+				return tc_lx_fail(lx, at, "'took LO..HI' needs LO <= HI");
+		}
+		st->took_set = 1;
+	}
+	return 0;
+}
+
 static int parse_tail(struct tc_lx *lx, struct tc_step *st)
 {
 	char w[24];
@@ -445,7 +497,7 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 	}
 	if (tc_lx_kw(lx, "agent")) {
 		st->kind = TC_STEP_AGENT;
-		if (tc_parse_agent(lx, st) < 0)
+		if (tc_parse_agent(lx, st) < 0 || parse_result(lx, st) < 0)
 			return -1;
 		/* what the application read and whether it saw the end are checks, not actions:
 		 * with a service instead of the agent they go unchecked (a note says so) */

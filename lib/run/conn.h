@@ -120,6 +120,7 @@ struct tc_conn {
 	/* The agent's request in flight. */
 	uint32_t agent_id;
 	int agent_wait;
+	uint64_t agent_t0;              /* when it went out: an answer's "took" counts from it */
 	int listen_wait;                /* 'listen PP MODE' sent, its answer not yet here */
 	int unlistened;                 /* 'unlisten PP' sent */
 	uint64_t gap_until;             /* isn-clock: the next sample waits until then */

@@ -146,8 +146,40 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		tc_track_forget(&k->trk);
 	}
 	k->agent_wait = 1;
+	k->agent_t0 = rn_now(k);
 	rn_arm(k, 10000000);       /* the agent's own waits are shorter */
 	*wait = 1;
+}
+
+/* call_result - what the step says its call must give ("-> EPIPE", "-> 0" after take,
+ * "took 200ms..400ms"): 0 when it did (or says nothing), -1 when the case failed here. */
+static int call_result(struct tc_conn *k, const struct tc_step *st, int ok, const char *text)
+{
+	uint64_t took = rn_now(k) - k->agent_t0;
+	char obs[200], why[120];
+
+	if (st->want_err[0] && (ok || !strstr(text, st->want_err))) {
+		snprintf(obs, sizeof(obs), "agent: %s%s%s", ok ? "ok" : "", ok && *text ? " " : "", text);
+		snprintf(why, sizeof(why), "the call %s, not with %s", ok ? "succeeded" : "failed otherwise", st->want_err);
+		rn_diverge(k, st, obs, why, TC_V_FAIL);
+		return -1;
+	}
+	if (st->want_n_set && ok && strtoul(text, NULL, 10) != st->want_n) {
+		snprintf(obs, sizeof(obs), "agent: ok %s", *text ? text : "0");
+		snprintf(why, sizeof(why), "it read %lu bytes, expected %u", strtoul(text, NULL, 10), st->want_n);
+		rn_diverge(k, st, obs, why, TC_V_FAIL);
+		return -1;
+	}
+	if (st->took_set && (took < st->took_lo || took > st->took_hi)) {
+		/* (a timed result: a busy machine's CPU wait may explain it, tc_result_judge_wait) */
+		snprintf(obs, sizeof(obs), "agent: %s%s%s", ok ? "ok" : "", ok && *text ? " " : "", text);
+		snprintf(why, sizeof(why), "it answered %llu ms after the step began, expected %llu..%llu ms",
+			 (unsigned long long)took / 1000, (unsigned long long)st->took_lo / 1000,
+			 (unsigned long long)st->took_hi / 1000);
+		rn_diverge(k, st, obs, why, TC_V_FAIL);
+		return -1;
+	}
+	return 0;
 }
 
 void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *text)
@@ -181,7 +213,9 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 		rn_finish(k, TC_V_SKIP);
 		return;
 	}
-	if (!ok) {
+	if (call_result(k, st, ok, text) < 0)
+		return;
+	if (!ok && !st->want_err[0]) {
 		snprintf(obs, sizeof(obs), "agent: %s", text);
 		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
 		return;

@@ -699,6 +699,42 @@ void test_replay_stale_ack(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* What an agent step's call must give: an errno ("-> EPIPE"), the count 'take' read
+ * ("-> 0"), a time ("took 50ms", "took LO..HI"); each mismatch fails, saying what came. */
+void test_replay_call_results(struct t_ctx *t)
+{
+	static const struct { const char *step, *fail, *reply, *verdict, *reason; } runs[] = {
+		{ "agent send 100 -> EPIPE\n", "send", "wrote 0 of 100 bytes (EPIPE)", "pass", NULL },
+		{ "agent send 100 -> EPIPE\n", NULL, NULL, "fail",
+		  "r.tcp:9: expected agent send 100 -> EPIPE, got agent: ok (the call succeeded, not with EPIPE)" },
+		{ "agent send 100 -> EPIPE\n", "send", "wrote 0 of 100 bytes (ECONNRESET)", "fail",
+		  "r.tcp:9: expected agent send 100 -> EPIPE, got agent: wrote 0 of 100 bytes (ECONNRESET) (the call "
+		  "failed otherwise, not with EPIPE)" },
+		{ "agent take 100 -> 0\n", NULL, NULL, "pass", NULL },
+		{ "agent take 100 -> 5\n", NULL, NULL, "fail",
+		  "r.tcp:9: expected agent take 100 -> 5, got agent: ok 0 (it read 0 bytes, expected 5)" },
+		{ "agent close took 50ms\n", NULL, NULL, "pass", NULL },
+		{ "agent close took 100ms..200ms\n", NULL, NULL, "fail",
+		  "r.tcp:9: expected agent close took 100ms..200ms, got agent: ok (it answered 0 ms after the step "
+		  "began, expected 100..200 ms)" },
+	};
+	struct replay r;
+	size_t i;
+
+	for (i = 0; i < TC_ARRAY_LEN(runs); i++) {
+		char text[300];
+
+		snprintf(text, sizeof(text), OPEN_CASE "%s", runs[i].step);
+		if (runs[i].reply)
+			replay_agent_reply(runs[i].reply);
+		if (RUN(&r, NULL, text, HANDSHAKE, runs[i].fail))
+			return;
+		T_EQ_S(t, verdict(&r), runs[i].verdict);
+		T_EQ_S(t, r.res.reason ? r.res.reason : "", runs[i].reason ? runs[i].reason : "");
+		replay_free(&r);
+	}
+}
+
 /* tc_opt_of - the option of @kind in @s, or NULL. */
 static const struct tc_opt *opt_of(const struct tc_seg *s, int kind)
 {
