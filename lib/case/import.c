@@ -513,6 +513,31 @@ static void syscall_(struct st *s, char *p, double dt)
 		step(s, "agent connect");
 		return;
 	}
+	if (rv == -1 && fd == s->cfd && s->cfd >= 0 && !strncmp(ret, "-1 E", 4)) {
+		/* a call that fails: a write with its errno, a read that finds nothing */
+		char err[16];
+		int is_write = !strcmp(name, "write") || (!strcmp(name, "send") && n == 4 && !strcmp(av[3], "0"));
+		int is_read = !strcmp(name, "read") || (!strcmp(name, "recv") && n == 4 && !strcmp(av[3], "0"));
+
+		snprintf(err, sizeof(err), "%.*s", (int)strspn(ret + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ret + 3);
+		/* (the agent's send waits for room: a full buffer's EAGAIN has no counterpart) */
+		if (is_write && strtol(av[2], NULL, 0) > 0 && strcmp(err, "EAGAIN")) {
+			if (dt > 0) {
+				ms(dt, d, sizeof(d));
+				step(s, "wait %s", d);
+			}
+			step(s, "agent send %ld -> %s", strtol(av[2], NULL, 0), err);
+			return;
+		}
+		if (is_read && !strcmp(err, "EAGAIN") && strtol(av[2], NULL, 0) > 0) {
+			if (dt > 0) {
+				ms(dt, d, sizeof(d));
+				step(s, "wait %s", d);
+			}
+			step(s, "agent take %ld -> 0", strtol(av[2], NULL, 0));
+			return;
+		}
+	}
 	if (strchr(ret, ' ') || rv < 0) {
 		why(s, "a return value or errno", "%s() = %.40s", name, ret);
 		return;

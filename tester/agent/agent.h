@@ -39,7 +39,8 @@ struct agent_conn {
 	bool reading;			/* application reads (read/noread) */
 	bool eof;			/* read() returned 0 */
 	bool hup;			/* POLLHUP seen: poll only if needed */
-	int error;			/* errno of failed read/write/connect */
+	int error;			/* errno of failed read/connect */
+	int werr;			/* errno of the last failed write (the socket stays open) */
 	uint64_t nread;			/* bytes read by the application */
 	uint64_t queued, written;	/* output bytes, cumulative */
 	uint64_t pattern;		/* pattern bytes generated so far */

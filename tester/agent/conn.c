@@ -115,8 +115,10 @@ void agent_conn_free_all(struct agent *a)
 }
 
 /*
- * Write queued output until the socket's buffer is full. A failed write
- * closes the connection and records the error.
+ * Write queued output until the socket's buffer is full. A failed write records
+ * the error and drops what was queued; the socket stays open, as an application's
+ * does after write() failed (EPIPE after its own shutdown, ECONNRESET after a
+ * reset): what it does next (close, read) is the case's.
  */
 static void conn_flush(struct agent *a, struct agent_conn *c)
 {
@@ -129,8 +131,11 @@ static void conn_flush(struct agent *a, struct agent_conn *c)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				agent_conn_close(a, c, errno);
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				c->werr = errno;
+				c->queued -= b->len - b->off;   /* what was queued is dropped */
+				b->off = b->len = 0;
+			}
 			return;
 		}
 		b->off += (size_t)n;

@@ -143,6 +143,15 @@ void test_import_client(struct t_ctx *t)
 	     strstr(im.out.s, "< S 0:0(0) <mss *, sackOK, TS val $tsv ecr 0, nop, wscale 8>") &&
 	     strstr(im.out.s, "wait 10ms") && strstr(im.out.s, "agent send 10 "));
 	tc_import_free(&im);
+	/* calls that fail: a write's errno, a read that finds nothing */
+	T_EQ_U(t, tc_import_pkt(&im, "e.pkt", "tcp.import.e", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				"+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n+0 < . 1:1(0) ack 1 win 1000\n"
+				"+0 accept(3, ..., ...) = 4\n+0 read(4, ..., 100) = -1 EAGAIN (Resource temporarily unavailable)\n"
+				"+0 shutdown(4, SHUT_WR) = 0\n+0 > F. 1:1(0) ack 1\n"
+				"+.1 write(4, ..., 1000) = -1 EPIPE (Broken pipe)\n", NULL), 0);
+	T_OK(t, im.out.s && strstr(im.out.s, "agent take 100 -> 0 ") && strstr(im.out.s, "agent shutdown wr ") &&
+	     strstr(im.out.s, "wait 100ms") && strstr(im.out.s, "agent send 1000 -> EPIPE "));
+	tc_import_free(&im);
 	tc_import_id("fast_retransmit/fr-4pkt.pkt", id, sizeof(id));
 	T_EQ_S(t, id, "tcp.import.fast_retransmit.fr_4pkt");
 	tc_import_id("./Close-On-SYN.pkt", id, sizeof(id));
