@@ -286,8 +286,9 @@ check "remote: --http-path without --service http is a usage error" \
 check "remote: with http, the data cases of \"any listener\" and of the discard port run and pass" \
 	jq -e '[.cases[]|select(.id=="tcp.rfc5961.rst_in_window_challenge" or .id=="tcp.data.in_order_acked" or .id=="tcp.data.ooo_dupack_and_reassembly")|.verdict=="pass"]|(all and length == 3)' \
 	"$d/svc-http4/latest/report.json"
-check "remote: with http, nginx answered none of the tester's data (inconclusive only where it closed sooner than a case)" \
-	jq -e '[.cases[]|select(.verdict=="inconclusive")|.reason|test("closed its side \\(FIN\\) on the tester.s FIN, sooner than the case.s application would")]|all' \
+# (a busy machine: a timed step missed while a process waited for a CPU is inconclusive too)
+check "remote: with http, nginx answered none of the tester's data (inconclusive only where it closed sooner than a case, or the machine was busy)" \
+	jq -e '[.cases[]|select(.verdict=="inconclusive")|.reason|test("closed its side \\(FIN\\) on the tester.s FIN, sooner than the case.s application would|waited [0-9.]+ ms for a CPU")]|all' \
 	"$d/svc-http4/latest/report.json"
 check "remote: with http, a request draws nginx's close: the matrix rows of the target closing (FIN-WAIT-1, FIN-WAIT-2, CLOSING, TIME-WAIT, LAST-ACK) all run, none failed" \
 	jq -e '[.cases[]|select(.id|test("^tcp[.]matrix[.](fin_wait_1|fin_wait_2|closing|time_wait|last_ack)[.]"))|.verdict]|(length == 225 and all(. == "pass" or . == "xfail"))' \
