@@ -51,6 +51,9 @@ struct st {
 	int strict;                     /* --strict_segments: no TSO, no "pieces" */
 	int lclosed;                    /* the listener was closed */
 	double hi;                      /* a time range's upper end ("+.1~+.105"), or 0 */
+	char pyvar[8][48];              /* the Python blocks' integer variables */
+	long pyval[8];
+	int npy;
 	char title[160];
 };
 
@@ -626,6 +629,87 @@ static void syscall_(struct st *s, char *p, double dt)
 	why(s, "a system call", "%s()", name);
 }
 
+/* ---- Python: assertions on TCP_INFO --------------------------------------------------- */
+
+/* py_value - a number, a TCP_CA_ state, or a variable the block set: 0, or -1 */
+static int py_value(const char *w, const char (*var)[48], const long *val, int nvar, long *out)
+{
+	static const char *const ca[] = { "TCP_CA_Open", "TCP_CA_Disorder", "TCP_CA_CWR", "TCP_CA_Recovery",
+					  "TCP_CA_Loss" };
+	char *end;
+
+	*out = strtol(w, &end, 0);
+	if (end != w && !*end)
+		return 0;
+	for (size_t i = 0; i < TC_ARRAY_LEN(ca); i++)
+		if (!strcmp(w, ca[i])) {
+			*out = (long)i;
+			return 0;
+		}
+	for (int i = 0; i < nvar; i++)
+		if (!strcmp(w, var[i])) {
+			*out = val[i];
+			return 0;
+		}
+	return -1;
+}
+
+/* python - a %{ }% block whose statements are assertions on tcpi_ fields the agent's
+ * 'info' reads (with print() and integer variables around them): 'agent info' steps.
+ * Anything else: why(). The variables live on from block to block, as in packetdrill. */
+static void python(struct st *s, char *body)
+{
+	struct tc_sbuf steps = { 0 };
+	char *line, *save = NULL;
+
+	for (char *c = body; *c; c++)           /* ';' separates statements too */
+		if (*c == ';')
+			*c = '\n';
+	for (line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = line, *hash = strchr(p, '#'), lhs[48], op[4], rhs[48];
+		long v;
+		int k;
+
+		if (hash)
+			*hash = '\0';
+		p = trim(p);
+		if (!*p || !strncmp(p, "print(", 6))
+			continue;
+		if (sscanf(p, "%47[A-Za-z_0-9] %3[+=-] %47[A-Za-z_0-9]", lhs, op, rhs) == 3 && strncmp(lhs, "assert", 7) &&
+		    (!strcmp(op, "=") || !strcmp(op, "+=") || !strcmp(op, "-="))) {
+			for (k = 0; k < s->npy && strcmp(s->pyvar[k], lhs); k++)
+				;
+			if (py_value(rhs, s->pyvar, s->pyval, s->npy, &v) < 0 || (k == s->npy && op[0] != '=') ||
+			    k == (int)TC_ARRAY_LEN(s->pyvar))
+				break;
+			if (k == s->npy)
+				snprintf(s->pyvar[s->npy++], sizeof(s->pyvar[0]), "%s", lhs);
+			s->pyval[k] = op[0] == '+' ? s->pyval[k] + v : op[0] == '-' ? s->pyval[k] - v : v;
+			continue;
+		}
+		if (sscanf(p, "assert tcpi_%47[a-z_] %3[=<>] %47[A-Za-z_0-9]", lhs, op, rhs) != 3 ||
+		    tc_tok_val(tc_tcpinfo_toks, lhs) < 0 || py_value(rhs, s->pyvar, s->pyval, s->npy, &v) < 0 ||
+		    v < 0)
+			break;
+		if (!strcmp(op, "=="))
+			tc_sbuf_put(&steps, "agent info %s %ld\n", lhs, v);
+		else if (!strcmp(op, "<="))
+			tc_sbuf_put(&steps, "agent info %s 0..%ld\n", lhs, v);
+		else if (!strcmp(op, ">="))
+			tc_sbuf_put(&steps, "agent info %s %ld..4294967295\n", lhs, v);
+		else
+			break;
+	}
+	if (line) {
+		why(s, "a Python assertion", "%%{ %.50s }%%", trim(line));
+		free(steps.s);
+		return;
+	}
+	for (line = steps.s ? strtok_r(steps.s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		step(s, "%s", line);
+	free(steps.s);
+}
+
 /* ---- the script --------------------------------------------------------------------- */
 
 /* statement - one statement: a time, then a packet, a call, a shell command or Python */
@@ -687,7 +771,11 @@ static void statement(struct st *s, char *p)
 	}
 	s->t_prev = t;
 	if (!strncmp(p, "%{", 2)) {
-		why(s, "a Python assertion", "%%{ ... }%%");
+		char *e = strstr(p, "}%");
+
+		if (e)
+			*e = '\0';
+		python(s, p + 2);
 		return;
 	}
 	if (*p == '`') {
@@ -732,7 +820,7 @@ static char *next(const char *text, size_t *at, int *line, int *first)
 			if (b.len && !depth && !py && !sh)
 				break;
 			if (b.len)
-				tc_sbuf_put(&b, "%s", sh ? "\n" : " ");
+				tc_sbuf_put(&b, "%s", sh || py ? "\n" : " ");
 			continue;
 		}
 		if (!*first && !isspace((unsigned char)*p))
