@@ -57,11 +57,12 @@ type conn struct {
 	reading      bool // the application reads (read/noread)
 	eof          bool // a read saw the end of the stream
 	err          unix.Errno
-	nread        uint64 // bytes read by the application
-	queued       uint64 // output bytes handed to the application's queue
-	written      uint64 // output bytes the endpoint accepted
-	pattern      uint64 // pattern bytes generated so far
-	out          []byte // output not yet accepted: out[off:]
+	nread        uint64     // bytes read by the application
+	queued       uint64     // output bytes handed to the application's queue
+	written      uint64     // output bytes the endpoint accepted
+	werr         unix.Errno // errno of the last failed write (the connection stays)
+	pattern      uint64     // pattern bytes generated so far
+	out          []byte     // output not yet accepted: out[off:]
 	off          int
 }
 
@@ -172,7 +173,11 @@ func (a *agent) flush(c *conn) {
 		n, err := c.ep.Write(bytes.NewReader(c.out[c.off:]), tcpip.WriteOptions{})
 		if err != nil {
 			if _, ok := err.(*tcpip.ErrWouldBlock); !ok {
-				a.closeConn(c, errnoOf(err))
+				// a failed write drops what was queued and leaves the connection
+				// to the case, as an application's
+				c.werr = errnoOf(err)
+				c.queued -= uint64(len(c.out) - c.off)
+				c.out, c.off = c.out[:0], 0
 			}
 			return
 		}

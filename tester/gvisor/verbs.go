@@ -125,9 +125,18 @@ func cmdSend(a *agent, r *req, c *conn) bool {
 		if a.replyIfClosed(r, c) {
 			return true
 		}
+		c.werr = 0
+		r.target = c.queued + r.n
 		a.queuePattern(c, r.n)
-		r.target = c.queued
 		r.started = true
+	}
+	if c.werr != 0 { // the write failed: the bytes not in the endpoint are dropped
+		done := uint64(0)
+		if c.written+r.n > r.target {
+			done = c.written + r.n - r.target
+		}
+		a.reply(r, "err wrote %d of %d bytes (%s)", done, r.n, errName(c.werr))
+		return true
 	}
 	if c.written >= r.target {
 		a.reply(r, "ok")

@@ -57,6 +57,7 @@ struct agent_conn {
 	bool eof;			/* the application read up to it */
 	bool linger0;			/* sockopt linger 0: close aborts */
 	int error;			/* errno of what ended the pcb */
+	int werr;			/* errno of the last failed write (the connection stays) */
 	struct pbuf *held;		/* received, not yet read by the application */
 	uint64_t nread;			/* bytes read by the application */
 	uint64_t queued, written;	/* output bytes, cumulative (written: in lwIP) */

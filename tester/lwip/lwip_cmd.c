@@ -158,12 +158,19 @@ static enum agent_step cmd_send(struct agent *a, struct agent_req *r,
 	if (!r->started) {
 		if (reply_if_closed(a, r, c))
 			return AGENT_DONE;
+		c->werr = 0;
+		r->target = c->queued + r->n;
 		if (agent_conn_queue_pattern(a, c, r->n) != 0) {
 			agent_reply(a, r->id, "err out of memory");
 			return AGENT_DONE;
 		}
-		r->target = c->queued;
 		r->started = true;
+	}
+	if (c->werr) {          /* the write failed: the bytes not in lwIP are dropped */
+		agent_reply(a, r->id, "err wrote %" PRIu64 " of %" PRIu64 " bytes (%s)",
+			 c->written + r->n > r->target ? c->written + r->n - r->target : 0, r->n,
+			 agent_errname(c->werr));
+		return AGENT_DONE;
 	}
 	if (c->written >= r->target) {
 		agent_reply(a, r->id, "ok");

@@ -283,9 +283,11 @@ void agent_conn_flush(struct agent *a, struct agent_conn *c, bool in_callback)
 		if (err == ERR_MEM)
 			break;	/* again from the sent callback */
 		if (err != ERR_OK) {
-			if (!in_callback)	/* ERR_CONN: after our FIN, as EPIPE */
-				agent_conn_close(a, c, err == ERR_CONN ? EPIPE :
-					      agent_errno_of(err));
+			/* a failed write (ERR_CONN: after our FIN, as EPIPE) drops what was
+			 * queued and leaves the connection to the case, as an application's */
+			c->werr = err == ERR_CONN ? EPIPE : agent_errno_of(err);
+			c->queued -= b->len - b->off;
+			b->off = b->len = 0;
 			return;
 		}
 		b->off += n;
