@@ -331,7 +331,7 @@ int tc_result_judge_wait(struct tc_result *r, const char *who)
 		window = st->seg.after_us;
 	/* what starving the target or the tester can change: a reply that does not come in
 	 * time, comes late, or comes where a step names its time */
-	timed = (r->div_observed && !strncmp(r->div_observed, "nothing", 7)) ||
+	timed = (r->div_observed && !strncmp(r->div_observed, "nothing", 7)) || r->div_timer ||
 		(r->reason && strstr(r->reason, "after the step began")) ||
 		(st && st->kind == TC_STEP_EXPECT && (st->dur_us || st->seg.after_us));
 	if (!timed || !window || r->cpu_wait_us * 4 < window)

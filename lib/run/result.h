@@ -52,6 +52,8 @@ struct tc_result {
 	int div_line;
 	char *div_expected;     /* the step as written, or a description */
 	char *div_observed;     /* the segment in case notation, or "nothing within 1000 ms" */
+	int div_timer;          /* what broke a silence was a retransmission: a timer's, whose
+				 * time a late tester shifts into the window (tc_result_judge_wait) */
 	/* State paths. */
 	char **st_expected;     /* borrowed from the case */
 	int nst_expected;

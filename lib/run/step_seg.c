@@ -372,6 +372,21 @@ void rn_step_expect(struct tc_conn *k, const struct tc_step *st, int *wait)
 		rn_next_step(k);
 }
 
+/* resent - does @s (trace entry @idx) carry data the target already sent? */
+static int resent(const struct tc_conn *k, const struct tc_seg *s, int idx)
+{
+	if (!s->payload_len || (s->flags & (TC_SYN | TC_RST)))
+		return 0;
+	for (int i = 0; i < idx; i++) {
+		const struct tc_seg *e = &k->r->trace[i].seg;
+
+		if (e->dir == TC_DIR_IN && e->payload_len && e->sport == s->sport && !tc_seq_gt(e->seq, s->seq) &&
+		    tc_seq_lt(s->seq, e->seq + e->payload_len))
+			return 1;
+	}
+	return 0;
+}
+
 void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
 	char obs[600];
@@ -383,6 +398,9 @@ void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 	if (s) {
 		k->r->trace[idx].line = st->line;
 		k->r->trace[idx].note = "unexpected";
+		/* a retransmission in a silence: a timer fired inside the window, which may be
+		 * where a late tester put it */
+		k->r->div_timer = resent(k, s, idx);
 		rn_rel_text(k, s, obs, sizeof(obs));
 		rn_diverge(k, st, obs, NULL, TC_V_FAIL);
 		return;
