@@ -426,12 +426,17 @@ static void packet(struct st *s, char *p, int in, double dt)
 		why(s, "a system call", "a SYN after the listener's close (the agent's listener stays)");
 		ok = 0;
 	}
-	if (ok && !in && data && !strchr(seg.s, 'P') && strspn(seg.s, "SFRUEW.-")) {
+	if (ok && !in && data && strspn(seg.s, "SFRPUEW.-")) {
 		/* where a sender puts PSH follows how it cut the data (a TSO packet, or the
 		 * segments of the run's link): optional */
 		struct tc_sbuf f = { 0 };
+		size_t nf = strspn(seg.s, "SFRPUEW.-");
+		char *pp = memchr(seg.s, 'P', nf);
 
-		tc_sbuf_put(&f, "P?%s", seg.s);
+		if (pp)
+			tc_sbuf_put(&f, "%.*sP?%s", (int)(pp - seg.s), seg.s, pp + 1);
+		else
+			tc_sbuf_put(&f, "P?%s", seg.s);
 		free(seg.s);
 		seg = f;
 	}

@@ -60,7 +60,7 @@ void test_import_server(struct t_ctx *t)
 		"agent info ca_state 0                                    # line 12\n"
 		"agent info rto 200000..4294967295                        # line 12\n",
 		"agent send 3000                                          # line 16\n"
-		"< P. 1:3001(3000) ack 1 <nop, nop, TS val * ecr 110> pieces # line 17\n",
+		"< P?. 1:3001(3000) ack 1 <nop, nop, TS val * ecr 110> pieces # line 17\n",
 		"< P?. 1:1001(1000) ack 1 <...> pieces after 280ms within 320ms # line 20\n",
 		"> F. 1:1(0) ack 3001 win 257 <nop, nop, TS val 120 ecr $tsv+2> # line 21\n",
 		"agent take 1000                                          # line 22\nagent eof",
