@@ -1,7 +1,7 @@
 #!/bin/sh
 # End to end: tcpconform import. Three packetdrill scripts written here (the server side
 # of a close, a script that expects what an older Linux did, one with a Python
-# assertion) and their defaults file: the first two become cases, the third is listed
+# assertion on a bit mask) and their defaults file: the first two become cases, the third is listed
 # with its line and reason and not written; run against Linux in the namespace, the
 # first passes, the second fails at level LINUX, which does not change the exit status.
 . "$(dirname "$0")/lib.sh"
@@ -53,7 +53,7 @@ cat >"$d/pkt/tcp/old-kernel.pkt" <<'EOF'
    +0 > . 1:1(0) ack 1001
 EOF
 cat >"$d/pkt/tcp/python.pkt" <<'EOF'
-// A congestion window checked in Python.
+// Options checked in Python, with a bit mask.
     0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
    +0 bind(3, ..., ...) = 0
    +0 listen(3, 1) = 0
@@ -61,7 +61,7 @@ cat >"$d/pkt/tcp/python.pkt" <<'EOF'
    +0 > S. 0:0(0) ack 1 <mss 1460>
    +0 < . 1:1(0) ack 1 win 257
    +0 accept(3, ..., ...) = 4
-   +0 %{ assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd }%
+   +0 %{ assert (tcpi_options & TCPI_OPT_SACK) != 0 }%
 EOF
 "$TC" import "$d/pkt" -o "$d/cases" >"$d/import.out" 2>&1
 st=$?
