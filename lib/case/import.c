@@ -222,7 +222,13 @@ static void set_sysctls(struct st *s, char *args)
 
 static void shell_one(struct st *s, char *cmd, int depth)
 {
-	char *p = trim(cmd), *tok, *save = NULL;
+	char *p, *tok, *save = NULL, *hash = strchr(cmd, '#');
+
+	if (hash && !strpbrk(cmd, "\"'"))      /* a comment (no quotes to hide a '#' in) */
+		*hash = '\0';
+	p = trim(cmd);
+	if (!*p)
+		return;
 
 	if (strstr(p, "set_sysctls.py ")) {
 		set_sysctls(s, strstr(p, "set_sysctls.py ") + 15);
@@ -237,8 +243,8 @@ static void shell_one(struct st *s, char *cmd, int depth)
 	}
 	if (!strncmp(p, "ip tcp_metrics flush", 20))
 		return;                 /* the target namespace keeps no metrics */
-	if (!strncmp(p, "tc qdisc", 8))
-		return;                 /* the script's own device (tun0): not the target's link */
+	if (!strncmp(p, "tc qdisc", 8) && strstr(p, " pfifo") && !strstr(p, " fq"))
+		return;                 /* a plain FIFO on the script's device: the run's link has no pacing either */
 	if (strncmp(p, "sysctl ", 7)) {
 		why(s, "a shell command", "`%.60s`", p);
 		return;
@@ -257,6 +263,8 @@ static void shell_one(struct st *s, char *cmd, int depth)
 		}
 		*eq = '\0';
 		key = tok;
+		for (char *c = key; *c; c++)    /* sysctl takes net/ipv4/x as net.ipv4.x */
+			*c = *c == '/' ? '.' : *c;
 		/* a value with blanks ("4096 540000 ...") goes on in the next words */
 		{
 			char joined[200];
@@ -662,7 +670,7 @@ static int py_value(const char *w, const char (*var)[48], const long *val, int n
 /* python - a %{ }% block whose statements are assertions on tcpi_ fields the agent's
  * 'info' reads (with print() and integer variables around them): 'agent info' steps.
  * Anything else: why(). The variables live on from block to block, as in packetdrill. */
-static void python(struct st *s, char *body)
+static void python(struct st *s, char *body, double dt)
 {
 	struct tc_sbuf steps = { 0 };
 	char *line, *save = NULL;
@@ -709,6 +717,12 @@ static void python(struct st *s, char *body)
 		why(s, "a Python assertion", "%%{ %.50s }%%", trim(line));
 		free(steps.s);
 		return;
+	}
+	if (steps.s && dt > 0) {        /* the assertions hold at the script's time */
+		char d[24];
+
+		ms(dt, d, sizeof(d));
+		step(s, "wait %s", d);
 	}
 	for (line = steps.s ? strtok_r(steps.s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
 		step(s, "%s", line);
@@ -780,7 +794,7 @@ static void statement(struct st *s, char *p)
 
 		if (e)
 			*e = '\0';
-		python(s, p + 2);
+		python(s, p + 2, dt);
 		return;
 	}
 	if (*p == '`') {
