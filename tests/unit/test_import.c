@@ -18,7 +18,7 @@ static char *defaults(const char *script, const char *rel)
 		      "sysctl -q net.ipv4.tcp_rmem=\"4096 540000 $((15*1024*1024))\"\n"
 		      "sysctl -q net.ipv4.tcp_timestamps=1\nsysctl -q net.ipv4.tcp_fack=0\n"
 		      "sysctl -q net.ipv4.tcp_early_retrans=4 net.ipv4.tcp_recovery=1\n"
-		      "tc qdisc add dev tun0 root pfifo\n");
+		      "tc qdisc add dev tun0 root pfifo\nsysctl -q net/ipv4/tcp_ecn=0   # no ECN\n");
 }
 
 static const char server[] =
@@ -51,7 +51,8 @@ void test_import_server(struct t_ctx *t)
 	static const char *const want[] = {
 		"@id      tcp.import.x\n@title   The peer closes first; then the application reads the end and closes.\n"
 		"@level   LINUX\n@source  dir/x.pkt\n@port    noread\n",
-		"@sysctl  net.ipv4.tcp_rmem=4096 540000 15728640\n@sysctl  net.ipv4.tcp_early_retrans=4\n@tags",
+		"@sysctl  net.ipv4.tcp_rmem=4096 540000 15728640\n@sysctl  net.ipv4.tcp_early_retrans=4\n"
+		"@sysctl  net.ipv4.tcp_ecn=0\n@tags",
 		"> S 0:0(0) win 32792 <mss 1000, sackOK, TS val 100 ecr 0, nop, wscale 7> # line 8\n",
 		"< S. 0:0(0) ack 1 <mss *, sackOK, TS val $tsv ecr 100, nop, wscale 8> # line 9\n",
 		"wait 100ms                                               # line 10\n"
@@ -86,7 +87,7 @@ void test_import_server(struct t_ctx *t)
 	if (c) {
 		T_EQ_S(t, tc_level_name(c->level), "LINUX");
 		T_EQ_S(t, c->source, "dir/x.pkt");
-		T_EQ_U(t, c->nsysctl, 2);
+		T_EQ_U(t, c->nsysctl, 3);
 	}
 	tc_case_free(c);
 	tc_import_free(&im);
@@ -110,7 +111,7 @@ void test_import_reasons(struct t_ctx *t)
 		"+0 getsockopt(4, SOL_TCP, TCP_INFO, {tcpi_state=TCP_ESTABLISHED}, [256]) = 0\n"
 		"+0 write(4, ..., 100) = -1 EAGAIN (Resource temporarily unavailable)\n"
 		"+0...0.2 read(4, ..., 100) = 100\n"
-		"`echo 1 > /proc/sys/net/ipv4/tcp_foo`\n";
+		"`tc qdisc replace dev tun0 root fq`\n";
 	static const struct { int line; const char *kind; } want[] = {
 		{ 2, "a packetdrill option" }, { 6, "a Fast Open cookie of the script's addresses" },
 		{ 10, "a Python assertion" }, { 12, "a system call" }, { 13, "a return value or errno" },
