@@ -195,6 +195,9 @@ enum {
 				     * or a web server drawn to close (--service http) */
 	TC_NEED_SEND = 1 << 9,      /* the application sends N bytes (agent send N): the agent, or a
 				     * web server's answer of that size (--service http) */
+	TC_NEED_LINUX_AGENT = 1 << 10, /* an agent's check only Linux's own socket answers (agent
+					* state, agent info): with an agent, a Linux target; without
+					* one (a service) the check goes unchecked, noted */
 };
 
 /* What the tester's data carries where a case gives only a length. */

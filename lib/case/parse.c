@@ -499,22 +499,26 @@ static int parse_step(struct tc_lx *lx, struct pctx *pc)
 		st->kind = TC_STEP_AGENT;
 		if (tc_parse_agent(lx, st) < 0 || parse_result(lx, st) < 0)
 			return -1;
-		/* what the application read and whether it saw the end are checks, not actions:
-		 * with a service instead of the agent they go unchecked (a note says so) */
+		/* what the application read, whether it saw the end, the kernel's state and
+		 * TCP_INFO are checks, not actions: with a service instead of the agent they go
+		 * unchecked (a note says so) */
 		if (tc_step_closes(st))
 			pc->c->needs |= TC_NEED_CLOSE;
 		else if (st->verb == TC_AG_SEND)
 			pc->c->needs |= TC_NEED_SEND;
-		else if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF)
+		else if (st->verb != TC_AG_RECEIVED && st->verb != TC_AG_EOF && st->verb != TC_AG_STATE &&
+			 st->verb != TC_AG_INFO)
 			pc->c->needs |= TC_NEED_AGENT;
+		if (st->want_err[0] || st->want_n_set || st->took_set)
+			pc->c->needs |= TC_NEED_AGENT;  /* a call's result: a service has none */
 		if (st->verb == TC_AG_STATE) {
 			if (tc_state_from_name(st->sarg) < 0)
 				return tc_lx_fail(lx, (size_t)st->col + 11, "unknown state '%s'", st->sarg);
-			pc->c->needs |= TC_NEED_LINUX;
+			pc->c->needs |= TC_NEED_LINUX_AGENT;
 		}
 		if (st->verb == TC_AG_INFO)     /* the kernel's view of its own connection: behind a
 						 * proxy the agent's socket is not the tested stack's */
-			pc->c->needs |= TC_NEED_LINUX;
+			pc->c->needs |= TC_NEED_LINUX_AGENT;
 		if (st->verb == TC_AG_CONNECT && pc->c->port && pc->c->port != TC_PORT_ACTIVE)
 			return tc_lx_fail(lx, (size_t)st->col + 5, "'agent connect' needs @port active (the target opens the connection)");
 		if (st->verb == TC_AG_CONNECT)

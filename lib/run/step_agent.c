@@ -102,7 +102,8 @@ void rn_step_agent(struct tc_conn *k, const struct tc_step *st, int *wait)
 		*wait = 1;
 		return;
 	}
-	if (!a && (st->verb == TC_AG_RECEIVED || st->verb == TC_AG_EOF)) {
+	if (!a && (st->verb == TC_AG_RECEIVED || st->verb == TC_AG_EOF || st->verb == TC_AG_STATE ||
+		   st->verb == TC_AG_INFO)) {
 		tc_result_add_note(k->r, "line %d: '%s' not checked: the application is a service, not the agent",
 				   st->line, st->text);
 		rn_next_step(k);

@@ -50,16 +50,17 @@ const char *tc_case_unmet(const struct tc_case *c, const struct tc_target *tg)
 		       "needs a port with an agent behind it";
 	if ((c->needs & TC_NEED_AGENT) && !tg->have_agent)
 		return "needs the target-side agent";
-	if ((c->needs & TC_NEED_LINUX) && !tg->is_linux)
+	/* (what must never go to a host on a real network is the first reason to give) */
+	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
+		return "sends what only the namespaces' own link may carry (another source or destination "
+		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
+	if (((c->needs & TC_NEED_LINUX) || ((c->needs & TC_NEED_LINUX_AGENT) && tg->have_agent)) && !tg->is_linux)
 		return "judges facts only a Linux target shows";
 	/* (a LINUX case's sysctls set Linux up as the script's kernel was: another stack runs
 	 * it without them, which is the comparison it is there for) */
 	if (c->nsysctl && !tg->sets_sysctls && c->level != TC_LEVEL_LINUX)
 		return "sets the target's sysctls (@sysctl): only Linux in namespaces the tool made lets the "
 		       "tester (the namespace mode)";
-	if ((c->needs & TC_NEED_NETNS) && !tg->own_link)
-		return "sends what only the namespaces' own link may carry (another source or destination "
-		       "address, a damaged IP header, the namespaces' addresses): not to a host on a real network";
 	if ((c->needs & TC_NEED_SILENT) && tg->answers)
 		return "sends data to a listener that must not answer it: the echo service would";
 	if ((c->needs & TC_NEED_OWN_BYTES) && tg->fill == TC_FILL_HTTP)

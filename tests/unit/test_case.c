@@ -41,7 +41,7 @@ void test_parse_good(struct t_ctx *t)
 	T_EQ_U(t, c->level, TC_LEVEL_MUST);
 	T_EQ_U(t, c->port, TC_PORT_ECHO);
 	/* OWN_BYTES: its "\\r\\n"; SEND: its 'agent send 100' */
-	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX | TC_NEED_OWN_BYTES | TC_NEED_SEND);
+	T_EQ_U(t, c->needs, TC_NEED_OPEN_PORT | TC_NEED_AGENT | TC_NEED_LINUX_AGENT | TC_NEED_OWN_BYTES | TC_NEED_SEND);
 	T_EQ_U(t, c->nstates, 2);
 	T_OK(t, tc_case_has_tag(c, "slow"));
 	T_EQ_U(t, c->isn, 4294967000u);
