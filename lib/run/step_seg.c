@@ -391,10 +391,18 @@ void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 {
 	char obs[600];
 	int idx;
-	const struct tc_seg *s = rn_queue_pop(k, &idx);
+	const struct tc_seg *s;
 
-	if (s && rn_early(k, idx))
-		return;
+	/* a late answer to what the tester sent before this step's run (a busy target's
+	 * duplicate ACK, say) does not break its silence: it is left to its segment */
+	for (;;) {
+		s = rn_queue_pop(k, &idx);
+		if (s && rn_early(k, idx))
+			return;
+		if (!s || !k->r->trace[idx].note || strcmp(k->r->trace[idx].note, "late answer"))
+			break;
+		k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
+	}
 	if (s) {
 		k->r->trace[idx].line = st->line;
 		k->r->trace[idx].note = "unexpected";

@@ -929,6 +929,25 @@ void test_replay_late_answer(struct t_ctx *t)
 	T_EQ_S(t, r.res.reason, "testcases/data/ack_above_snd_nxt.tcp:17: expected < . 1:1(0) ack 21, got nothing "
 	       "within 1000 ms (. 1:1(0) ack 1 win 65535 came, taken as the late answer to line 14)");
 	replay_free(&r);
+	/* in a silence: the duplicate ACK of an out-of-order segment, late (the segment was
+	 * settled unanswered), is left to that segment, not taken as breaking the silence
+	 * after a pure ACK; the same ACK in the silence after the out-of-order one breaks it */
+	{
+		static const char quiet[] = OPEN_CASE "> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n> P. 21:31(10) ack 1\n"
+					    "< nothing 10ms\n> . 11:11(0) ack 1\n< nothing 100ms\n";
+
+		if (RUN(&r, NULL, quiet, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> P. 21:31(10)\nwait 20ms\n"
+			"> . 11:11(0)\n< . 1:1(0) ack 11\n", NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "pass");
+		T_EQ_S(t, r.tr[7].note ? r.tr[7].note : "", "late answer to an earlier segment: not this step's");
+		replay_free(&r);
+		if (RUN(&r, NULL, quiet, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> P. 21:31(10)\n< . 1:1(0) ack 11\n",
+			NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "fail");
+		replay_free(&r);
+	}
 	/* the same ACK before the tester sent more is the model step's, and judged there */
 	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
 		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 1\n> P. 11:21(10)\n< . 1:1(0) ack 1\n> P. 1:11(10)\n"
