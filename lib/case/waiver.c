@@ -9,27 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int section(struct tc_waivers *w, const char *path, int line, char *s, char *err, size_t errlen)
 {
 	char *end = strchr(s, ']');
 	struct tc_waiver *x;
 
-	if (!end || trim(end + 1)[0])
+	if (!end || tc_trim(end + 1)[0])
 		return tc_errf(err, errlen, "%s:%d:1: a section is [case-id or glob]", path, line);
 	*end = '\0';
-	s = trim(s + 1);
+	s = tc_trim(s + 1);
 	if (!*s)
 		return tc_errf(err, errlen, "%s:%d:2: an empty section name", path, line);
 	tc_grow(&w->v, sizeof(*w->v), w->n, &w->cap);
@@ -48,8 +36,8 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	if (!eq)
 		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, service, varies)", path, line);
 	*eq = '\0';
-	k = trim(s);
-	v = trim(eq + 1);
+	k = tc_trim(s);
+	v = tc_trim(eq + 1);
 	if (!strcmp(k, "family")) {
 		if (x->family)
 			return tc_errf(err, errlen, "%s:%d:1: family given twice", path, line);
@@ -116,7 +104,7 @@ int tc_waivers_load(struct tc_waivers *w, const char *path, char *err, size_t er
 	if (!f)
 		return tc_errf(err, errlen, "%s: %s", path, strerror(errno));
 	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
-		char *s = trim(buf);
+		char *s = tc_trim(buf);
 
 		line++;
 		if (!*s || *s == '#')

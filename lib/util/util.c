@@ -1,6 +1,7 @@
 /* util: errors, allocation, clock, logging. */
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,4 +217,16 @@ void tc_sbuf_put(struct tc_sbuf *b, const char *fmt, ...)
 		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 64) + 64;
 		b->s = tc_xrealloc(b->s, b->cap);
 	}
+}
+
+char *tc_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
 }

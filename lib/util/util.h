@@ -60,6 +60,9 @@ void tc_log(int threshold, enum tc_log_level lvl, const char *fmt, ...)
 /* tc_strlcpy - bounded copy that always terminates; returns strlen(src). */
 size_t tc_strlcpy(char *dst, const char *src, size_t len);
 
+/* tc_trim - @s without its leading blanks, its trailing ones cut off in place. */
+char *tc_trim(char *s);
+
 /* tc_read_file - the whole file @path, NUL-terminated, malloc'd, its length in *len;
  * NULL with errno set. */
 char *tc_read_file(const char *path, size_t *len);
