@@ -86,24 +86,24 @@ static void step(struct st *s, const char *fmt, ...)
 	tc_sbuf_put(&s->steps, "%-56s # line %d\n", buf, s->line);
 }
 
-static char *trim(char *p)
-{
-	char *e;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	e = p + strlen(p);
-	while (e > p && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return p;
-}
-
 /* ms - a duration in seconds as the case writes it */
 static void ms(double sec, char *buf, size_t len)
 {
 	long v = (long)(sec * 1000.0 + 0.5);
 
 	snprintf(buf, len, "%ldms", v < 1 ? 1 : v);
+}
+
+/* wait_for - the script's time before an action of its own (a packet of the peer's, a
+ * call, an assertion): a "wait" step, when there is one */
+static void wait_for(struct st *s, double dt)
+{
+	char d[24];
+
+	if (dt <= 0)
+		return;
+	ms(dt, d, sizeof(d));
+	step(s, "wait %s", d);
 }
 
 /* ---- shell commands: the defaults file and sysctls ---------------------------------- */
@@ -178,7 +178,7 @@ static void shell_file(struct st *s, const char *rel, int depth)
 		return;
 	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c = trim(line);
+		char *c = tc_trim(line);
 
 		if (*c && *c != '#' && strncmp(c, "#!", 2))
 			shell_one(s, c, depth + 1);
@@ -194,7 +194,7 @@ static void shell(struct st *s, char *cmd, int depth)
 	for (char *q = cmd; (q = strstr(q, "\\\n")); )
 		q[0] = q[1] = ' ';
 	for (line = strtok_r(cmd, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (*trim(line))
+		if (*tc_trim(line))
 			shell_one(s, line, depth);
 }
 
@@ -226,7 +226,7 @@ static void shell_one(struct st *s, char *cmd, int depth)
 
 	if (hash && !strpbrk(cmd, "\"'"))      /* a comment (no quotes to hide a '#' in) */
 		*hash = '\0';
-	p = trim(cmd);
+	p = tc_trim(cmd);
 	if (!*p)
 		return;
 
@@ -382,7 +382,7 @@ static void packet(struct st *s, char *p, int in, double dt)
 		*end = '\0';
 		*o = '\0';
 		for (char *one = strtok_r(o + 2, ",", &save); one && ok; one = strtok_r(NULL, ",", &save))
-			ok = option(s, trim(one), !in, &opts) == 0;
+			ok = option(s, tc_trim(one), !in, &opts) == 0;
 		save = NULL;
 	}
 	for (tok = strtok_r(p, " ", &save); tok && ok; tok = strtok_r(NULL, " ", &save)) {
@@ -449,11 +449,8 @@ static void packet(struct st *s, char *p, int in, double dt)
 		seg = f;
 	}
 	if (ok) {
-		if (in && dt > 0) {
-			ms(dt, d1, sizeof(d1));
-			step(s, "wait %s", d1);
-		}
 		if (in) {
+			wait_for(s, dt);
 			step(s, "> %s%s%s%s%s", seg.s, ecnf, opts.s ? " <" : "", opts.s ? opts.s : "", opts.s ? ">" : "");
 		} else {
 			char when[64] = "";
@@ -498,13 +495,13 @@ static int args(char *p, char **av, int max)
 		}
 	}
 	for (int i = 0; i < n; i++)
-		av[i] = trim(av[i]);
+		av[i] = tc_trim(av[i]);
 	return n;
 }
 
 static void syscall_(struct st *s, char *p, double dt)
 {
-	char *open = strchr(p, '('), *close = NULL, *ret, *av[8], name[32], d[24];
+	char *open = strchr(p, '('), *close = NULL, *ret, *av[8], name[32];
 	int n, fd, depth = 0;
 	long rv;
 
@@ -519,7 +516,7 @@ static void syscall_(struct st *s, char *p, double dt)
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(open - p), p);
 	*close = '\0';
-	ret = trim(ret + 1);
+	ret = tc_trim(ret + 1);
 	n = args(open + 1, av, 8);
 	fd = (int)strtol(av[0], NULL, 10);
 	rv = strtol(ret, NULL, 0);
@@ -538,18 +535,12 @@ static void syscall_(struct st *s, char *p, double dt)
 		snprintf(err, sizeof(err), "%.*s", (int)strspn(ret + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ret + 3);
 		/* (the agent's send waits for room: a full buffer's EAGAIN has no counterpart) */
 		if (is_write && strtol(av[2], NULL, 0) > 0 && strcmp(err, "EAGAIN")) {
-			if (dt > 0) {
-				ms(dt, d, sizeof(d));
-				step(s, "wait %s", d);
-			}
+			wait_for(s, dt);
 			step(s, "agent send %ld -> %s", strtol(av[2], NULL, 0), err);
 			return;
 		}
 		if (is_read && !strcmp(err, "EAGAIN") && strtol(av[2], NULL, 0) > 0) {
-			if (dt > 0) {
-				ms(dt, d, sizeof(d));
-				step(s, "wait %s", d);
-			}
+			wait_for(s, dt);
 			step(s, "agent take %ld -> 0", strtol(av[2], NULL, 0));
 			return;
 		}
@@ -558,10 +549,8 @@ static void syscall_(struct st *s, char *p, double dt)
 		why(s, "a return value or errno", "%s() = %.40s", name, ret);
 		return;
 	}
-	if (dt > 0 && strcmp(name, "socket") && strcmp(name, "bind") && strcmp(name, "listen")) {
-		ms(dt, d, sizeof(d));
-		step(s, "wait %s", d);
-	}
+	if (strcmp(name, "socket") && strcmp(name, "bind") && strcmp(name, "listen"))
+		wait_for(s, dt);
 	if (!strcmp(name, "socket")) {
 		if (!strstr(av[1], "SOCK_STREAM")) {
 			why(s, "a socket that is not TCP", "socket(%.40s)", av[1]);
@@ -685,7 +674,7 @@ static void python(struct st *s, char *body, double dt)
 
 		if (hash)
 			*hash = '\0';
-		p = trim(p);
+		p = tc_trim(p);
 		if (!*p || !strncmp(p, "print(", 6))
 			continue;
 		if (sscanf(p, "%47[A-Za-z_0-9] %3[+=-] %47[A-Za-z_0-9]", lhs, op, rhs) == 3 && strncmp(lhs, "assert", 7) &&
@@ -714,16 +703,12 @@ static void python(struct st *s, char *body, double dt)
 			break;
 	}
 	if (line) {
-		why(s, "a Python assertion", "%%{ %.50s }%%", trim(line));
+		why(s, "a Python assertion", "%%{ %.50s }%%", tc_trim(line));
 		free(steps.s);
 		return;
 	}
-	if (steps.s && dt > 0) {        /* the assertions hold at the script's time */
-		char d[24];
-
-		ms(dt, d, sizeof(d));
-		step(s, "wait %s", d);
-	}
+	if (steps.s)                    /* the assertions hold at the script's time */
+		wait_for(s, dt);
 	for (line = steps.s ? strtok_r(steps.s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
 		step(s, "%s", line);
 	free(steps.s);
@@ -737,7 +722,7 @@ static void statement(struct st *s, char *p)
 	double t = s->t_prev, dt = 0;
 	char *q;
 
-	p = trim(p);
+	p = tc_trim(p);
 	if (!*p)
 		return;
 	if (!strncmp(p, "--", 2)) {     /* packetdrill's own options, written in the script */
@@ -786,7 +771,7 @@ static void statement(struct st *s, char *p)
 		}
 		t = rel ? s->t_prev + v : v;
 		dt = t - s->t_prev;
-		p = trim(q);
+		p = tc_trim(q);
 	}
 	s->t_prev = t;
 	if (!strncmp(p, "%{", 2)) {
@@ -802,7 +787,7 @@ static void statement(struct st *s, char *p)
 		return;
 	}
 	if (*p == '<' || *p == '>') {
-		packet(s, trim(p + 1), *p == '<', dt);
+		packet(s, tc_trim(p + 1), *p == '<', dt);
 		return;
 	}
 	if (!strncmp(p, "icmp", 4)) {
@@ -869,9 +854,9 @@ static void title(struct st *s, const char *text)
 		char buf[160];
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)((e ? e : p + strlen(p)) - p - 2), p + 2);
-		if (strstr(buf, "SPDX") || strlen(trim(buf)) < 8)
+		if (strstr(buf, "SPDX") || strlen(tc_trim(buf)) < 8)
 			continue;
-		snprintf(s->title, sizeof(s->title), "%s", trim(buf));
+		snprintf(s->title, sizeof(s->title), "%s", tc_trim(buf));
 		return;
 	}
 }
