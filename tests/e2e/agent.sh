@@ -207,6 +207,9 @@ expect "send 500 bytes" "ok" send 7001 500
 expect "the accepted side received 500" "ok 500" received 40001 500
 expect "the echo came back" "ok 500" received 7001 500
 expect "shutdown wr" "ok" shutdown 7001 wr
+# a write after the application's own shutdown fails, and the socket stays open, as an
+# application's does: what follows (EOF, TIME-WAIT with the fd still open) is unchanged
+expect "a send after shutdown wr fails with EPIPE, naming it" "err wrote 0 of 10 bytes (EPIPE)" send 7001 10
 expect "the accepted side sees EOF" "ok" eof 40001
 expect_state "the half-closing side is in FIN-WAIT-2" 7001 FIN-WAIT-2
 expect_state "the other side is in CLOSE-WAIT" 40001 CLOSE-WAIT
