@@ -270,21 +270,33 @@ int rn_early(struct tc_conn *k, int idx)
 	return 1;
 }
 
-/* late_answer - the target's segment @idx answers what the tester sent before the run
- * this step waits on (the tracker said so when it came: "late answer") and is not what
- * the step expects: it is left to the segment it answers, with its line, and the step
- * waits on. 1 if so. */
+/* is_late - the tracker said, when the target's segment @idx came, that it answers what
+ * the tester sent before the run the current step waits on ("late answer") */
+static int is_late(const struct tc_conn *k, int idx)
+{
+	return k->r->trace[idx].note && !strcmp(k->r->trace[idx].note, "late answer");
+}
+
+/* pass_late - the late answer @idx is left to the segment it answers, with its line:
+ * the step waits on (and names it if nothing else comes) */
+static void pass_late(struct tc_conn *k, int idx)
+{
+	k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
+	k->rep.late_idx = idx + 1;
+}
+
+/* late_answer - @s (entry @idx) is a late answer and not what the step expects: passed
+ * over. 1 if so. */
 static int late_answer(struct tc_conn *k, const struct tc_step *st, const struct tc_seg *s, int idx)
 {
 	char why[160];
 
-	if (!k->r->trace[idx].note || strcmp(k->r->trace[idx].note, "late answer"))
+	if (!is_late(k, idx))
 		return 0;
 	k->ex.resolve_failed = 0;
 	if (rn_try_match(k, &st->seg, s, why, sizeof(why)) || k->ex.resolve_failed)
 		return 0;
-	k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
-	k->rep.late_idx = idx + 1;
+	pass_late(k, idx);
 	return 1;
 }
 
@@ -399,9 +411,9 @@ void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		s = rn_queue_pop(k, &idx);
 		if (s && rn_early(k, idx))
 			return;
-		if (!s || !k->r->trace[idx].note || strcmp(k->r->trace[idx].note, "late answer"))
+		if (!s || !is_late(k, idx))
 			break;
-		k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
+		pass_late(k, idx);
 	}
 	if (s) {
 		k->r->trace[idx].line = st->line;
