@@ -37,13 +37,16 @@ LIB_SRC  := $(PURE_SRC) $(IO_SRC)
 # into each with that agent's own agent.h.
 CLI_SRC  := $(wildcard tester/cli/*.c)
 AGENT_SRC := $(wildcard tester/agent/*.c)
+VMINIT_SRC := $(wildcard tester/vminit/*.c)
 COMMON_SRC := $(wildcard tester/common/*.c)
 common_obj = $(patsubst tester/common/%.c,$(BUILD)/obj/$(1)-common/%.o,$(COMMON_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-all: $(BUILD)/tcpconform $(BUILD)/tcpconform-agent
+# run --kernel boots a guest whose /init is tcpconform-vminit and whose agent is
+# tcpconform-agent-static: both linked statically (libc only)
+all: $(BUILD)/tcpconform $(BUILD)/tcpconform-agent $(BUILD)/tcpconform-agent-static $(BUILD)/tcpconform-vminit
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,6 +65,12 @@ $(BUILD)/obj/agent-common/%.o: tester/common/%.c
 
 $(BUILD)/tcpconform-agent: $(call obj,$(AGENT_SRC)) $(call common_obj,agent)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tcpconform-agent-static: $(call obj,$(AGENT_SRC)) $(call common_obj,agent)
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^
+
+$(BUILD)/tcpconform-vminit: $(call obj,$(VMINIT_SRC))
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^
 
 $(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libtcpconform.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
@@ -128,7 +137,7 @@ golden: $(BUILD)/unit-tests
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tcpconform
-	install -m 755 $(BUILD)/tcpconform $(BUILD)/tcpconform-agent $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/tcpconform $(BUILD)/tcpconform-agent $(BUILD)/tcpconform-agent-static $(BUILD)/tcpconform-vminit $(DESTDIR)$(PREFIX)/bin/
 	cp -r testcases $(DESTDIR)$(PREFIX)/share/tcpconform/
 
 clean:

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,4 +183,42 @@ int tc_owner_alive(long pid)
 		comm[0] = '\0';
 	fclose(f);
 	return !strncmp(comm, "tcpconform", 10);
+}
+
+/* tc_spawn - fork and exec @argv (looked up in PATH) in the current namespace, in a
+ * process group of its own (Ctrl-C reaches us, and we stop it ourselves), killed when
+ * we die; @fds[i] becomes descriptor 3 + i; its output goes to /dev/null unless
+ * @verbose. The pid, or -1 with @err. */
+pid_t tc_spawn(char *const argv[], const int *fds, int nfds, int verbose, char *err, size_t errlen)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid < 0)
+		return tc_errf(err, errlen, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int hi[4], i, null = open("/dev/null", O_RDWR);
+		sigset_t none;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);       /* as a shell would start it (pasta checks) */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (i = 0; i < nfds && i < 4; i++)     /* out of the way of 3.. first */
+			hi[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD, 64) : -1;
+		for (i = 0; i < nfds && i < 4; i++)
+			if (hi[i] >= 0)
+				dup2(hi[i], 3 + i);
+		if (null >= 0 && !verbose) {
+			dup2(null, 1);
+			if (!strchr(argv[0], '/'))       /* a proxy's chatter; our agents speak up */
+				dup2(null, 2);
+		}
+		execvp(argv[0], argv);
+		dprintf(2, "tcpconform: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
 }

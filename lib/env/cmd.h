@@ -3,6 +3,7 @@
 #define TC_ENV_CMD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * tc_cmd - run @argv (argv[0] looked up in PATH) and wait for it. Its output is
@@ -31,5 +32,11 @@ int tc_sysctl_read(const char *key, char *buf, size_t len);
 /* tc_owner_alive - is @pid this process or another running tcpconform? (What a stale
  * namespace, table or state file names as its owner.) */
 int tc_owner_alive(long pid);
+
+/* tc_spawn - fork and exec @argv (looked up in PATH) in the current namespace, in a
+ * process group of its own, killed when we die; @fds[i] (up to 4) becomes descriptor
+ * 3 + i; its output goes to /dev/null unless @verbose (a program named by its path
+ * keeps its standard error). The pid, or -1 with @err. */
+pid_t tc_spawn(char *const argv[], const int *fds, int nfds, int verbose, char *err, size_t errlen);
 
 #endif

@@ -50,12 +50,30 @@ static int enter_ns(const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+/* vm_sysctl - the guest's sysctl, through its agent. */
+static int vm_sysctl(struct tc_netns *e, const char *key, const char *val, char *old, size_t oldlen,
+		     char *err, size_t errlen)
+{
+	char cmd[512], reply[512];
+
+	if (!e->agent)
+		return tc_errf(err, errlen, "the machine's agent is not running");
+	snprintf(cmd, sizeof(cmd), "sysctl %s%s%s", key, val ? " " : "", val ? val : "");
+	if (tc_agent_link_call(e->agent, cmd, 5000, reply, sizeof(reply)) < 0)
+		return tc_errf(err, errlen, "%s", reply);
+	if (old)
+		snprintf(old, oldlen, "%s", reply);
+	return 0;
+}
+
 int tc_netns_sysctl(struct tc_netns *e, const char *key, const char *val, char *old, size_t oldlen,
 		    char *err, size_t errlen)
 {
 	char back[TC_ERRLEN];
 	int rc;
 
+	if (e->stack == TC_STACK_KERNEL)
+		return vm_sysctl(e, key, val, old, oldlen, err, errlen);
 	if (enter_ns(e->ns_target, err, errlen) < 0)
 		return -1;
 	rc = old && tc_sysctl_read(key, old, oldlen) < 0 ? tc_errf(err, errlen, "cannot read %s", key) :
@@ -144,8 +162,8 @@ static void fill_target(struct tc_netns *e, struct tc_target *tg, int family)
 	memcpy(tg->ports, agent_ports, sizeof(agent_ports));
 	tg->have_agent = 1;
 	tg->listen_per_case = tc_stack_info(e->stack)->proxy != NULL;
-	tg->is_linux = e->stack == TC_STACK_LINUX;
-	tg->sets_sysctls = e->stack == TC_STACK_LINUX;
+	tg->is_linux = e->stack == TC_STACK_LINUX || e->stack == TC_STACK_KERNEL;
+	tg->sets_sysctls = tg->is_linux;
 	tg->mode = "netns";
 	tg->own_link = 1;
 }
@@ -241,42 +259,38 @@ static void snapshot(struct tc_netns *e, const struct tc_netns_cfg *cfg)
 		}
 }
 
-/* spawn - fork and exec @argv (looked up in PATH) in the current namespace, in a
- * process group of its own (Ctrl-C reaches us, and we stop it ourselves), killed when
- * we die; @fds[i] becomes descriptor 3 + i; its output goes to /dev/null unless
- * @verbose. The pid, or -1 with @err. */
-static pid_t spawn(char *const argv[], const int *fds, int nfds, int verbose, char *err, size_t errlen)
+/* boot_vm - the kernel in its machine, the agent inside with @args (its listeners). */
+static int boot_vm(struct tc_netns *e, char **args, int nargs, int verbose, char *err, size_t errlen)
 {
-	pid_t parent = getpid(), pid = fork();
+	const struct tc_stack_info *si = tc_stack_info(e->stack);
+	char a4[64], a6[64];
+	struct tc_vm_cfg vc = { 0 };
+	int ready = 0;
 
-	if (pid < 0)
-		return tc_errf(err, errlen, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int hi[4], i, null = open("/dev/null", O_RDWR);
-		sigset_t none;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		setpgid(0, 0);
-		signal(SIGPIPE, SIG_DFL);       /* as a shell would start it (pasta checks) */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (i = 0; i < nfds && i < 4; i++)     /* out of the way of 3.. first */
-			hi[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD, 64) : -1;
-		for (i = 0; i < nfds && i < 4; i++)
-			if (hi[i] >= 0)
-				dup2(hi[i], 3 + i);
-		if (null >= 0 && !verbose) {
-			dup2(null, 1);
-			if (!strchr(argv[0], '/'))       /* a proxy's chatter; our agents speak up */
-				dup2(null, 2);
-		}
-		execvp(argv[0], argv);
-		dprintf(2, "tcpconform: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	return pid;
+	snprintf(a4, sizeof(a4), "%s/24", si->target4);
+	snprintf(a6, sizeof(a6), "%s/64", si->target6);
+	vc.kernel = e->kernel;
+	vc.agent_path = e->agent_path;
+	vc.init_path = e->vminit_path;
+	vc.tap_fd = e->tap_fd;
+	vc.mac = mac_target;
+	vc.addr[0] = a4;
+	vc.addr[1] = a6;
+	vc.agent_args = args;
+	vc.nagent_args = nargs;
+	vc.sysctl_keys = e->boot_keys;
+	vc.sysctl_vals = e->boot_vals;
+	vc.nsysctl = e->nboot;
+	vc.verbose = verbose;
+	if (access(e->vminit_path, X_OK) < 0)
+		return tc_errf(err, errlen, "%s: %s (make builds it)", e->vminit_path, strerror(errno));
+	if (tc_vm_boot(&e->vm, &vc, &e->agent, &ready, err, errlen) < 0)
+		return -1;
+	e->agent_pid = e->vm.pid;       /* watched and stopped as any stack's process */
+	e->vm.pid = 0;
+	if (ready != 6)
+		return tc_errf(err, errlen, "the agent opened %d listeners of 6", ready);
+	return 0;
 }
 
 /* spawn_agent - start the stack's agent in the current (target) namespace, wait for
@@ -307,6 +321,11 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 		argv[n++] = "--listen";
 		argv[n++] = ports[i];
 	}
+	if (e->stack == TC_STACK_KERNEL) {
+		close(sv[0]);
+		close(sv[1]);
+		return boot_vm(e, argv + 3, n - 3, verbose, err, errlen);
+	}
 	if (e->tap_fd >= 0) {
 		macstr(mac_target, mac, sizeof(mac));
 		snprintf(addr[0], sizeof(addr[0]), "%s/24", si->target4);
@@ -334,7 +353,7 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 	argv[n] = NULL;
 	fds[0] = sv[1];
 	fds[1] = e->tap_fd;
-	e->agent_pid = spawn(argv, fds, e->tap_fd >= 0 ? 2 : 1, verbose, err, errlen);
+	e->agent_pid = tc_spawn(argv, fds, e->tap_fd >= 0 ? 2 : 1, verbose, err, errlen);
 	close(sv[1]);
 	if (e->agent_pid < 0) {
 		e->agent_pid = 0;
@@ -394,7 +413,7 @@ static int start_proxy(struct tc_netns *e, int verbose, char *err, size_t errlen
 
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return tc_errf(err, errlen, "pipe: %s", strerror(errno));
-		e->proxy_pid = spawn(argv, &p[1], 1, verbose, err, errlen);
+		e->proxy_pid = tc_spawn(argv, &p[1], 1, verbose, err, errlen);
 		close(p[1]);
 	} else {
 		char *argv[] = { "pasta", "-f", "-q", "--runas", "0:0", "-m", "1500", "--netns", path,
@@ -403,7 +422,7 @@ static int start_proxy(struct tc_netns *e, int verbose, char *err, size_t errlen
 				 "-t", "none", "-u", "none", "-T", "none", "-U", "none",
 				 "--no-dhcp", "--no-dhcpv6", "--no-ra", NULL };
 
-		e->proxy_pid = spawn(argv, NULL, 0, verbose, err, errlen);
+		e->proxy_pid = tc_spawn(argv, NULL, 0, verbose, err, errlen);
 	}
 	if (e->proxy_pid < 0) {
 		e->proxy_pid = 0;
@@ -488,6 +507,39 @@ static int setup_stack(struct tc_netns *e, const struct tc_netns_cfg *cfg, char 
 	return start_stack(e, cfg->verbose, err, errlen);
 }
 
+/* boot_sysctls - what a kernel in a machine is given at boot: the run's --sysctl, and
+ * what setup_target sets in a namespace. */
+static int boot_sysctls(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen)
+{
+	if (!cfg->kernel || !cfg->vminit_path)
+		return tc_errf(err, errlen, "no kernel to boot");
+	e->kernel = cfg->kernel;
+	snprintf(e->vminit_path, sizeof(e->vminit_path), "%s", cfg->vminit_path);
+	e->boot_keys = tc_xcalloc((size_t)cfg->nsysctl + 1, sizeof(char *));
+	e->boot_vals = tc_xcalloc((size_t)cfg->nsysctl + 1, sizeof(char *));
+	e->boot_keys[e->nboot] = tc_xstrdup("net.ipv4.tcp_no_metrics_save");
+	e->boot_vals[e->nboot++] = tc_xstrdup("1");
+	for (int k = 0; k < cfg->nsysctl; k++) {
+		if (strchr(cfg->sysctl_vals[k], ' ') || strchr(cfg->sysctl_vals[k], '\t'))
+			return tc_errf(err, errlen, "--sysctl %s: a kernel in a virtual machine takes values without "
+				       "blanks at boot (the kernel's command line splits them)", cfg->sysctl_keys[k]);
+		e->boot_keys[e->nboot] = tc_xstrdup(cfg->sysctl_keys[k]);
+		e->boot_vals[e->nboot++] = tc_xstrdup(cfg->sysctl_vals[k]);
+	}
+	return 0;
+}
+
+/* vm_snapshot - the sysctls set at boot, read back through the guest's agent. */
+static void vm_snapshot(struct tc_netns *e)
+{
+	size_t cap = 0;
+	char val[512], err[TC_ERRLEN];
+
+	for (int k = 0; k < e->nboot; k++)
+		if (vm_sysctl(e, e->boot_keys[k], NULL, val, sizeof(val), err, sizeof(err)) == 0)
+			snap_add(e, &cap, e->boot_keys[k], val);
+}
+
 int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err, size_t errlen)
 {
 	static const char *const tools[] = { "ip", "ethtool" };
@@ -498,6 +550,8 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 	e->tap_fd = -1;
 	e->stack = cfg->stack;
 	snprintf(e->agent_path, sizeof(e->agent_path), "%s", cfg->agent_path);
+	if (e->stack == TC_STACK_KERNEL && boot_sysctls(e, cfg, err, errlen) < 0)
+		return -1;
 	for (i = 0; i < TC_ARRAY_LEN(tools); i++)
 		if (!tc_have_tool(tools[i]))
 			return tc_errf(err, errlen, "%s is not installed (make deps installs it)", tools[i]);
@@ -521,6 +575,8 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 	if (e->stack != TC_STACK_LINUX) {
 		if (setup_stack(e, cfg, err, errlen) < 0)
 			goto fail;
+		if (e->stack == TC_STACK_KERNEL)
+			vm_snapshot(e);
 		tc_cmdf(err, errlen, "ethtool -K %s gro off tx off", e->if_tester);     /* a TAP may have none */
 		err[0] = '\0';
 		return 0;
@@ -559,9 +615,16 @@ int tc_netns_alive(struct tc_netns *e, char *why, size_t whylen)
 	const struct tc_stack_info *si = tc_stack_info(e->stack);
 	const char *agent = strrchr(e->agent_path, '/') ? strrchr(e->agent_path, '/') + 1 : e->agent_path;
 
+	if (e->stack == TC_STACK_KERNEL)
+		agent = "the virtual machine (qemu)";
 	if (reap_one(&e->proxy_pid, si->proxy ? si->proxy : "the proxy", why, whylen) ||
-	    reap_one(&e->agent_pid, agent, why, whylen))
+	    reap_one(&e->agent_pid, agent, why, whylen)) {
+		char tail[400];
+
+		if (e->stack == TC_STACK_KERNEL && (tc_vm_console(&e->vm, tail, sizeof(tail)), tail[0]))
+			snprintf(why + strlen(why), whylen - strlen(why), "; its console said last: %s", tail);
 		return 0;
+	}
 	return 1;
 }
 
@@ -594,6 +657,15 @@ void tc_netns_teardown(struct tc_netns *e)
 	int i;
 
 	stop_procs(e);
+	tc_vm_stop(&e->vm);
+	for (i = 0; i < e->nboot; i++) {
+		free(e->boot_keys[i]);
+		free(e->boot_vals[i]);
+	}
+	free(e->boot_keys);
+	free(e->boot_vals);
+	e->boot_keys = e->boot_vals = NULL;
+	e->nboot = 0;
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);
 	e->tap_fd = -1;

@@ -9,6 +9,7 @@
 #define TC_ENV_NETNS_H
 
 #include "env/stack.h"
+#include "env/vm.h"
 #include "io/target.h"
 
 #include <sys/types.h>
@@ -21,6 +22,8 @@ struct tc_netns_cfg {
 	char **sysctl_keys, **sysctl_vals;      /* set in the target namespace first */
 	int nsysctl;
 	int verbose;
+	const struct tc_vm_kernel *kernel;      /* stack kernel: the one to boot */
+	const char *vminit_path;                /* stack kernel: the guest's /init */
 };
 
 struct tc_netns {
@@ -34,6 +37,11 @@ struct tc_netns {
 	int tap_fd;                     /* our hold on the TAP of lwip and gvisor (-1: none) */
 	char agent_path[4096];
 	struct tc_agent_link *agent;
+	struct tc_vm vm;                /* stack kernel: the machine (its qemu is agent_pid) */
+	const struct tc_vm_kernel *kernel;
+	char vminit_path[4096];
+	char **boot_keys, **boot_vals;  /* stack kernel: the sysctls set at boot */
+	int nboot;
 	struct tc_target tg[2];         /* [0] IPv4, [1] IPv6 */
 	/* The target's net.ipv4.tcp_* sysctls, read after the overrides. */
 	char **sc_keys, **sc_vals;

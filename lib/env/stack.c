@@ -20,6 +20,9 @@ static const struct tc_stack_info stacks[TC_STACK__COUNT] = {
 	/* pasta: the tester takes the address pasta assigns, the target is its gateway */
 	[TC_STACK_PASST] = { "passt", "passt (pasta)", "tcpconform-agent", "pasta", "passt",
 			     "198.18.0.1", "198.18.0.2", "2001:db8:7463::1", "2001:db8:7463::2", "make stacks" },
+	/* a kernel in a virtual machine: run --kernel names it (never --stack) */
+	[TC_STACK_KERNEL] = { "kernel", "Linux in a virtual machine", "tcpconform-agent-static", NULL, NULL,
+			      "198.18.0.1", "198.18.0.2", "2001:db8:7463::1", "2001:db8:7463::2", "make" },
 };
 
 const struct tc_stack_info *tc_stack_info(enum tc_stack s)
@@ -30,7 +33,7 @@ const struct tc_stack_info *tc_stack_info(enum tc_stack s)
 int tc_stack_parse(const char *name, enum tc_stack *out)
 {
 	for (int i = 0; i < TC_STACK__COUNT; i++)
-		if (!strcmp(name, stacks[i].name)) {
+		if (i != TC_STACK_KERNEL && !strcmp(name, stacks[i].name)) {
 			*out = (enum tc_stack)i;
 			return 0;
 		}

@@ -6,7 +6,9 @@
  *                  it reads and writes the TAP's frames through a descriptor it inherits;
  *   slirp, passt   a proxy (slirp4netns, pasta) owns the TAP and carries each
  *                  connection to a socket of the sealed namespace, where the Linux
- *                  agent listens: the tested stack is the proxy's.
+ *                  agent listens: the tested stack is the proxy's;
+ *   kernel         another Linux kernel, booted by qemu on that TAP, with the Linux
+ *                  agent inside (run --kernel; env/vm.h).
  */
 #ifndef TC_ENV_STACK_H
 #define TC_ENV_STACK_H
@@ -19,6 +21,7 @@ enum tc_stack {
 	TC_STACK_GVISOR,
 	TC_STACK_SLIRP,
 	TC_STACK_PASST,
+	TC_STACK_KERNEL,                /* a Linux kernel in a virtual machine (--kernel): vm.h */
 	TC_STACK__COUNT
 };
 

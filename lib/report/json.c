@@ -273,6 +273,14 @@ static cJSON *env_json(const struct tc_run_info *info)
 		add_str(t, "service", info->service);
 	add(e, "target", t);
 	add_str(e, "kernel", info->kernel);
+	if (info->vm_accel) {           /* a kernel in a virtual machine */
+		cJSON *vm = chk(cJSON_CreateObject());
+
+		add_str(vm, "accel", info->vm_accel);
+		add_str(vm, "accel_why", info->vm_accel_why);
+		add_num(vm, "boot_s", (double)(int64_t)(info->vm_boot_s * 100 + 0.5) / 100);
+		add(e, "vm", vm);
+	}
 	for (i = 0; i < info->nsysctl; i++)
 		add_str(sc, info->sysctl_keys[i], info->sysctl_vals[i]);
 	add(e, "sysctls", sc);

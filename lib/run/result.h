@@ -134,6 +134,9 @@ struct tc_run_info {
 	char *interrupted;              /* why the run stopped early, or NULL */
 	const struct tc_path_report *path;      /* what the traces say about the path, or NULL */
 	const char *path_trace_json;    /* --trace-path: report.json's "path_trace", as JSON text */
+	const char *vm_accel;           /* run --kernel: "kvm" or "tcg" (NULL: no virtual machine) */
+	const char *vm_accel_why;       /* why not KVM, or NULL */
+	double vm_boot_s;               /* from qemu's start to the agent's "ready" */
 };
 
 struct tc_summary {

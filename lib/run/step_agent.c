@@ -216,6 +216,11 @@ void tc_conn_agent_reply(struct tc_conn *k, uint32_t id, int ok, const char *tex
 	}
 	if (call_result(k, st, ok, text) < 0)
 		return;
+	if (!ok && st->verb == TC_AG_STATE) {
+		/* the query failed, not the target: the state is unknown, nothing is judged */
+		rn_error(k, "%s:%d: the agent could not read the connection's state: %s", k->c->file, st->line, text);
+		return;
+	}
 	if (!ok && !st->want_err[0]) {
 		snprintf(obs, sizeof(obs), "agent: %s", text);
 		rn_diverge(k, st, obs, NULL, TC_V_FAIL);

@@ -83,4 +83,7 @@ uint32_t tc_rng_u32(struct tc_rng *r);
 #define TC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define TC_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* tc_mkdir_p - mkdir -p @path (mode 0755). 0 or -1 (errno). */
+int tc_mkdir_p(const char *path);
+
 #endif

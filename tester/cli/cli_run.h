@@ -18,6 +18,8 @@
 #include <limits.h>
 #include <stdint.h>
 
+#define TC_MAX_COLUMNS 16              /* stacks and kernels in one run */
+
 struct run_opts {
 	int jobs, fam[2];
 	int jobs_max;                   /* no -j: the number adapts up to this (0: -j fixed it) */
@@ -35,7 +37,11 @@ struct run_opts {
 	const char *targets;            /* --targets FILE: a fleet (cli_fleet) */
 	int trace_path;                 /* --trace-path: probe the path hop by hop after the cases */
 	int rate, rate_set, dry_run;
-	enum tc_stack stacks[TC_STACK__COUNT];  /* --stack: in the order given */
+	/* the targets this machine starts, in the order given: --stack NAME, and --kernel
+	 * VERSION (stack kernel, kernels[i] its VERSION; host is the linux stack) */
+	enum tc_stack stacks[TC_MAX_COLUMNS];
+	const char *kernels[TC_MAX_COLUMNS];
+	struct tc_vm_kernel *kern[TC_MAX_COLUMNS];      /* those VERSIONs found (cli_run) */
 	int nstack;
 	const char *tags[16], *xtags[16];       /* --tag, --exclude-tag (--quick: slow) */
 	int shard_i, shard_n;           /* --shard I/N (0/0: all) */
@@ -50,6 +56,7 @@ struct run_opts {
 struct run {
 	struct run_opts o;
 	enum tc_stack stack;            /* the one this run tests */
+	const struct tc_vm_kernel *kernel;      /* stack kernel: its kernel */
 	char wait_who[96];              /* the processes run_cpu_wait watches, for reasons */
 	struct tc_cpuwatch cpu;
 	int softirqd;                   /* how many of the kernel's softirq threads it watches too */
@@ -101,8 +108,6 @@ int cli_worse(int a, int b);
 /* cli_point_latest_at - OUTDIR/latest -> @dir, replaced atomically. */
 void cli_point_latest_at(const char *outdir, const char *dir);
 
-/* cli_mkdir_p - mkdir -p; 0 or -1 (errno). */
-int cli_mkdir_p(const char *path);
 
 /* run_setup - the environment of the run and its back-end; 0, or -1 (printed). */
 int run_setup(struct run *R);

@@ -58,7 +58,7 @@ static int setup_netns(struct run *R)
 {
 	const struct tc_stack_info *si = tc_stack_info(R->stack);
 	struct tc_netns_cfg cfg = { 0 };
-	char err[TC_ERRLEN], agent[PATH_MAX];
+	char err[TC_ERRLEN], agent[PATH_MAX], vminit[PATH_MAX];
 	ssize_t n;
 
 	if (R->o.agent && R->stack != TC_STACK_LWIP && R->stack != TC_STACK_GVISOR) {
@@ -77,6 +77,15 @@ static int setup_netns(struct run *R)
 	cfg.sysctl_vals = R->o.sv;
 	cfg.nsysctl = R->o.nsc;
 	cfg.verbose = R->o.verbose;
+	if (R->stack == TC_STACK_KERNEL) {
+		snprintf(vminit, sizeof(vminit), "%s", agent);
+		if (strrchr(vminit, '/'))
+			strcpy(strrchr(vminit, '/') + 1, "tcpconform-vminit");
+		cfg.kernel = R->kernel;
+		cfg.vminit_path = vminit;
+		printf("kernel: booting Linux %s in a virtual machine\n", R->kernel->release[0] ? R->kernel->release : R->kernel->name);
+		fflush(stdout);
+	}
 	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tcpconform: cannot set up the network namespaces%s%s: %s\n",
 			R->stack == TC_STACK_LINUX ? "" : " for ", R->stack == TC_STACK_LINUX ? "" : si->title, err);

@@ -359,7 +359,7 @@ int cli_fleet(const struct run_opts *o)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	snprintf(dir, sizeof(dir), "%s/%s-%d", o->outdir, stamp, (int)getpid());
-	if (cli_mkdir_p(dir) < 0) {
+	if (tc_mkdir_p(dir) < 0) {
 		fprintf(stderr, "tcpconform: cannot make %s: %s\n", dir, strerror(errno));
 		free(h);
 		return TC_EXIT_USAGE;

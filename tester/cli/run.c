@@ -161,22 +161,6 @@ static int select_cases(struct run *R)
 	return 0;
 }
 
-int cli_mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX + 32], *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* make_run_dir - OUTPUT/<yyyymmdd-hhmmss>-<pid>/pcap. */
 static int make_run_dir(struct run *R)
 {
@@ -191,7 +175,7 @@ static int make_run_dir(struct run *R)
 	else
 		snprintf(R->dir, sizeof(R->dir), "%s/%s-%d", R->o.outdir, stamp, (int)getpid());
 	snprintf(pcap, sizeof(pcap), "%s/pcap", R->dir);
-	if (cli_mkdir_p(pcap) < 0) {
+	if (tc_mkdir_p(pcap) < 0) {
 		fprintf(stderr, "tcpconform: cannot create %s: %s\n", pcap, strerror(errno));
 		return -1;
 	}
@@ -305,6 +289,20 @@ static void fill_info(struct run *R)
 	if (!R->o.target)
 		tc_stack_version(R->stack, R->ns.agent_path[0] ? R->ns.agent_path : NULL, R->info.stack_version,
 				 sizeof(R->info.stack_version));
+	if (R->kernel) {                /* a kernel in a virtual machine */
+		const struct tc_vm_kernel *k = R->kernel;
+
+		snprintf(R->info.kernel, sizeof(R->info.kernel), "%s", k->release[0] ? k->release : k->name);
+		char v[PATH_MAX + 400];
+
+		snprintf(v, sizeof(v), "Linux %s (%s %s%s%s), in a virtual machine", R->info.kernel,
+			 k->package[0] ? "Debian package" : "the image", k->package[0] ? k->package : k->image,
+			 k->version[0] ? " " : "", k->version);
+		snprintf(R->info.stack_version, sizeof(R->info.stack_version), "%.159s", v);
+		R->info.vm_accel = R->ns.vm.accel[0] ? R->ns.vm.accel : NULL;
+		R->info.vm_accel_why = R->ns.vm.accel_why[0] ? R->ns.vm.accel_why : NULL;
+		R->info.vm_boot_s = R->ns.vm.boot_s;
+	}
 	R->info.target_addr[0] = R->info.tester_addr[0] = '\0';
 	for (f = 0; f < 2; f++) {
 		char t[64], u2[64];
@@ -448,6 +446,7 @@ static int run_one(const struct run_opts *o, enum tc_stack stack, struct tc_stac
 	R.ns.tap_fd = -1;
 	R.o = *o;
 	R.stack = stack;
+	R.kernel = stack == TC_STACK_KERNEL ? o->kern[col] : NULL;
 	if (stop_flag)
 		return TC_EXIT_INTERRUPTED;
 	if (rc == 0)
@@ -621,11 +620,45 @@ int cli_run_one(const struct run_opts *o)
 	return run_one(o, TC_STACK_LINUX, NULL, 0);
 }
 
+/* find_kernels - every --kernel VERSION, found (fetched into the cache when new). */
+static int find_kernels(struct run_opts *o)
+{
+	char err[TC_ERRLEN];
+
+	for (int i = 0; i < o->nstack; i++) {
+		if (o->stacks[i] != TC_STACK_KERNEL)
+			continue;
+		o->kern[i] = tc_xcalloc(1, sizeof(*o->kern[i]));
+		if (tc_vm_kernel_find(o->kernels[i], o->kern[i], 1, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpconform: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* column_name - a target's name in the matrix and its run directory: the stack's
+ * ("lwip"), a kernel's ("linux-6.1.0-57"), or "host" for this machine's kernel
+ * beside others. */
+static void column_name(const struct run_opts *o, int i, char *buf, size_t len)
+{
+	int kernels = 0;
+
+	for (int j = 0; j < o->nstack; j++)
+		kernels |= o->stacks[j] == TC_STACK_KERNEL;
+	if (o->stacks[i] == TC_STACK_KERNEL)
+		snprintf(buf, len, "linux-%s", o->kern[i]->name);
+	else if (o->stacks[i] == TC_STACK_LINUX && kernels)
+		snprintf(buf, len, "host");
+	else
+		snprintf(buf, len, "%s", tc_stack_info(o->stacks[i])->name);
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct tc_stackmx mx;
-	char parent[PATH_MAX], stamp[32], path[PATH_MAX + 32], err[TC_ERRLEN];
+	char parent[PATH_MAX], stamp[32], path[PATH_MAX + 32], err[TC_ERRLEN], names[TC_MAX_COLUMNS][80];
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc = 0, i;
@@ -636,6 +669,8 @@ int cli_run(int argc, char **argv)
 		return rc;
 	if (o.targets)
 		return cli_fleet(&o);
+	if (find_kernels(&o) < 0)
+		return TC_EXIT_USAGE;
 	if (o.nstack <= 1)
 		return run_one(&o, o.target ? TC_STACK_LINUX : o.stacks[0], NULL, 0);
 	/* several stacks: OUTPUT/<stamp>-<pid>/STACK/ each, and the matrix beside them */
@@ -643,14 +678,19 @@ int cli_run(int argc, char **argv)
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	snprintf(parent, sizeof(parent), "%s/%s-%d", o.outdir, stamp, (int)getpid());
 	tc_stackmx_init(&mx);
-	for (i = 0; i < o.nstack; i++)
-		tc_stackmx_column(&mx, tc_stack_info(o.stacks[i])->name);
+	for (i = 0; i < o.nstack; i++) {
+		column_name(&o, i, names[i], sizeof(names[i]));
+		tc_stackmx_column(&mx, names[i]);
+	}
 	for (i = 0; i < o.nstack && !stop_flag; i++) {
 		struct run_opts one = o;
 
 		one.outdir = parent;
-		one.run_name = tc_stack_info(o.stacks[i])->name;
-		printf("== %s\n", tc_stack_info(o.stacks[i])->title);
+		one.run_name = names[i];
+		if (o.stacks[i] == TC_STACK_KERNEL)
+			printf("== Linux %s, in a virtual machine\n", o.kern[i]->release[0] ? o.kern[i]->release : o.kern[i]->name);
+		else
+			printf("== %s\n", tc_stack_info(o.stacks[i])->title);
 		fflush(stdout);
 		rc = cli_worse(rc, run_one(&one, o.stacks[i], &mx, i));
 	}

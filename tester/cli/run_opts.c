@@ -84,33 +84,61 @@ static int parse_shard(struct run_opts *o, const char *what, const char *v)
 	return 0;
 }
 
+/* add_column - one more target to start: @s, with @kernel (--kernel's VERSION, or
+ * NULL); a repeat is dropped. 0 or the usage status. */
+static int add_column(struct run_opts *o, enum tc_stack s, const char *kernel)
+{
+	for (int i = 0; i < o->nstack; i++)
+		if (o->stacks[i] == s && (s != TC_STACK_KERNEL || !strcmp(o->kernels[i], kernel)))
+			return 0;
+	if (o->nstack >= TC_MAX_COLUMNS)
+		return cli_usage_error("at most %d stacks and kernels in one run", TC_MAX_COLUMNS);
+	o->stacks[o->nstack] = s;
+	o->kernels[o->nstack++] = kernel;
+	return 0;
+}
+
 /* parse_stacks - "lwip", "lwip,gvisor" or "all" (every stack, Linux first). */
 static int parse_stacks(struct run_opts *o, const char *v)
 {
 	char buf[256], *save = NULL, *t;
+	int n = 0;
 
 	if (!strcmp(v, "all")) {
 		for (int i = 0; i < TC_STACK__COUNT; i++)
-			o->stacks[i] = (enum tc_stack)i;
-		o->nstack = TC_STACK__COUNT;
+			if (i != TC_STACK_KERNEL && add_column(o, (enum tc_stack)i, NULL))
+				return TC_EXIT_USAGE;
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%s", v);
-	o->nstack = 0;
-	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++) {
 		enum tc_stack s;
-		int dup = 0;
 
 		if (tc_stack_parse(t, &s) < 0)
 			return cli_usage_error("--stack takes %s, a comma list of them, or all (got '%s')",
 					       tc_stack_names(), t);
-		for (int i = 0; i < o->nstack; i++)
-			dup |= o->stacks[i] == s;
-		if (!dup)
-			o->stacks[o->nstack++] = s;
+		if (add_column(o, s, NULL))
+			return TC_EXIT_USAGE;
 	}
-	if (!o->nstack)
+	if (!n)
 		return cli_usage_error("--stack takes %s, a comma list of them, or all", tc_stack_names());
+	return 0;
+}
+
+/* parse_kernels - "6.1", "6.1,6.12,host", a path: each a column (host: the linux
+ * stack, this machine's kernel). The VERSIONs are found later (cli_run). */
+static int parse_kernels(struct run_opts *o, const char *v)
+{
+	char *buf = tc_xstrdup(v), *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
+		if (add_column(o, strcmp(t, "host") ? TC_STACK_KERNEL : TC_STACK_LINUX,
+			       strcmp(t, "host") ? t : NULL))
+			return TC_EXIT_USAGE;   /* @buf is the columns' now: not freed */
+	if (!n)
+		return cli_usage_error("--kernel takes a Debian kernel version (6.1, 6.12, 6.1.0-57), a kernel "
+				       "image's path, host, or a comma list of them");
 	return 0;
 }
 
@@ -236,6 +264,9 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		} else if (!strcmp(a, "--stack")) {
 			if (opt_value(argc, argv, &i, &v) || parse_stacks(o, v))
 				return TC_EXIT_USAGE;
+		} else if (!strcmp(a, "--kernel")) {
+			if (opt_value(argc, argv, &i, &v) || parse_kernels(o, v))
+				return TC_EXIT_USAGE;
 		} else if (!strcmp(a, "--no-matrix")) {
 			o->no_matrix = 1;
 		} else if (!strcmp(a, "--matrix")) {
@@ -267,19 +298,20 @@ int run_parse_opts(struct run_opts *o, int argc, char **argv)
 		return cli_usage_error("--matrix and --no-matrix exclude each other");
 	if (o->targets && (o->target || o->port || o->closed_port || o->service || o->nstack || o->nsc))
 		return cli_usage_error("--targets FILE names the hosts, their ports and services: it does not go with "
-				       "--target, --port, --closed-port, --service, --stack or --sysctl");
+				       "--target, --port, --closed-port, --service, --stack, --kernel or --sysctl");
 	if (o->targets) {
 		o->fam[0] = o->fam[1] = 1;
 		return 0;
 	}
 	if (o->target && o->nstack)
-		return cli_usage_error("--stack starts a stack on this machine; --target probes a host that runs its own");
+		return cli_usage_error("--stack and --kernel start a target on this machine; --target probes a host "
+				       "that runs its own");
 	if (o->target)
 		return remote_opts(o);
 	if (!o->nstack)
 		o->stacks[o->nstack++] = TC_STACK_LINUX;
 	for (i = 0; i < o->nstack; i++)
-		if (o->stacks[i] != TC_STACK_LINUX && o->nsc)
+		if (o->stacks[i] != TC_STACK_LINUX && o->stacks[i] != TC_STACK_KERNEL && o->nsc)
 			return cli_usage_error("--sysctl sets the Linux target's sysctls: %s is not Linux",
 					       tc_stack_info(o->stacks[i])->name);
 	if (o->port || o->closed_port || o->service || o->http_path || o->iface || o->source || o->rate_set ||
