@@ -34,7 +34,7 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	char *eq = strchr(s, '='), *k, *v, **dst;
 
 	if (!eq)
-		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, service, varies)", path, line);
+		return tc_errf(err, errlen, "%s:%d:1: expected key = value (reason, ref, match, family, service, kernels, varies)", path, line);
 	*eq = '\0';
 	k = tc_trim(s);
 	v = tc_trim(eq + 1);
@@ -64,6 +64,15 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 		x->service = tc_xstrdup(v);
 		return 0;
 	}
+	if (!strcmp(k, "kernels")) {
+		if (x->kernels)
+			return tc_errf(err, errlen, "%s:%d:1: kernels given twice", path, line);
+		if (!*v || strspn(v, "0123456789. \t") != strlen(v))
+			return tc_errf(err, errlen, "%s:%d:%d: kernels is one or more Linux versions (6.1 6.12 6.18), "
+				       "blank-separated", path, line, (int)(v - s) + 1);
+		x->kernels = tc_xstrdup(v);
+		return 0;
+	}
 	if (!strcmp(k, "varies")) {
 		if (x->varies)
 			return tc_errf(err, errlen, "%s:%d:1: varies given twice", path, line);
@@ -74,7 +83,7 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	}
 	dst = !strcmp(k, "reason") ? &x->reason : !strcmp(k, "ref") ? &x->ref : !strcmp(k, "match") ? &x->match : NULL;
 	if (!dst)
-		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family, service, varies)", path, line, k);
+		return tc_errf(err, errlen, "%s:%d:1: unknown key '%s' (reason, ref, match, family, service, kernels, varies)", path, line, k);
 	if (*dst)
 		return tc_errf(err, errlen, "%s:%d:1: '%s' given twice", path, line, k);
 	if (!*v)
@@ -130,6 +139,7 @@ void tc_waivers_free(struct tc_waivers *w)
 		free(w->v[i].ref);
 		free(w->v[i].match);
 		free(w->v[i].service);
+		free(w->v[i].kernels);
 		free(w->v[i].file);
 	}
 	free(w->v);
@@ -169,6 +179,22 @@ static int has_word(const char *list, const char *w)
 	return 0;
 }
 
+int tc_kernel_fits(const char *versions, const char *release)
+{
+	const char *p = versions;
+
+	while (release && *p) {
+		size_t n = strcspn(p, " \t");
+		char c = release[n];
+
+		if (n && !strncmp(release, p, n) && (c == '\0' || c == '.' || c == '-' || c == '+'))
+			return 1;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return 0;
+}
+
 struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *service,
 				 const char *reason)
 {
@@ -180,6 +206,8 @@ struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int famil
 		if (!names(x->glob, id) || (x->family && x->family != family))
 			continue;
 		if (x->service && (!service || !has_word(x->service, service)))
+			continue;
+		if (x->kernels && !tc_kernel_fits(x->kernels, w->kernel))
 			continue;
 		if (reason && x->match && !strstr(reason, x->match))
 			continue;

@@ -10,6 +10,7 @@
  *     match = expected < . 2:2(0)      optional: the failure's reason must contain it
  *     family = 6                       optional: only over that family
  *     service = http                   optional: only where that service is the application
+ *     kernels = 6.12 6.18              optional: only on those Linux versions
  *     varies = yes                     optional: the stack's answer varies, a pass is not stale
  */
 #ifndef TC_CASE_WAIVER_H
@@ -22,6 +23,7 @@ struct tc_waiver {
 	char *reason, *ref, *match;
 	int family;             /* 0: both */
 	char *service;          /* only where --service names it (NULL: whatever the application) */
+	char *kernels;          /* only on these Linux versions, blank-separated (NULL: any) */
 	int varies;             /* the stack's answer varies from run to run: a pass is not stale */
 	char *file;             /* where it was written, for messages */
 	int line;
@@ -33,6 +35,8 @@ struct tc_waivers {
 	size_t n, cap;
 	const char *service;    /* the run's --service (NULL: the agent, or none): a waiver
 				 * with a service applies only where it is the same */
+	const char *kernel;     /* the target's Linux release (NULL: not known): a waiver with
+				 * kernels applies only where it is one of them */
 };
 
 /*
@@ -49,5 +53,9 @@ void tc_waivers_free(struct tc_waivers *w);
  * needed). NULL if none. */
 struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int family, const char *service,
 				 const char *reason);
+
+/* tc_kernel_fits - is Linux @release ("6.1.0-57-cloud-amd64", may be NULL) one of
+ * the blank-separated @versions ("6.1 6.18": "6.1" is not "6.12")? */
+int tc_kernel_fits(const char *versions, const char *release);
 
 #endif

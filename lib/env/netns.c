@@ -557,6 +557,7 @@ int tc_netns_setup(struct tc_netns *e, const struct tc_netns_cfg *cfg, char *err
 			return tc_errf(err, errlen, "%s is not installed (make deps installs it)", tools[i]);
 	if (tc_netns_cleanup_stale(err, errlen) < 0)
 		return -1;
+	tc_vm_cleanup_stale();
 	snprintf(e->ns_tester, sizeof(e->ns_tester), NS_PREFIX "%d-tester", (int)getpid());
 	snprintf(e->ns_target, sizeof(e->ns_target), NS_PREFIX "%d-target", (int)getpid());
 	snprintf(e->if_tester, sizeof(e->if_tester), "tcf-tester");

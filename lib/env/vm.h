@@ -81,6 +81,10 @@ void tc_vm_console(const struct tc_vm *vm, char *out, size_t len);
 /* tc_vm_stop - stop qemu (if running) and remove what tc_vm_boot made. Safe twice. */
 void tc_vm_stop(struct tc_vm *vm);
 
+/* tc_vm_cleanup_stale - the folders of machines whose tcpconform is gone (killed
+ * with SIGKILL: their qemu died with it), and half-made cache entries. How many. */
+int tc_vm_cleanup_stale(void);
+
 /* tc_vm_cpio - a newc archive of @n entries into @path: a directory (src NULL, mode
  * with S_IFDIR), a device (src NULL, S_IFCHR, rdev), or a copy of the file @src.
  * 0, or -1 with @err. */

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#define TC_STACKMX_COLS 8
+#define TC_STACKMX_COLS 16
 
 struct tc_stackmx_cell {
 	enum tc_verdict v;              /* TC_V_NOTRUN where the stack did not run it */

@@ -12,13 +12,14 @@
 #include "io/dry.h"
 #include "io/live.h"
 #include "report/report.h"
+#include "report/stackmx.h"
 #include "run/path.h"
 #include "run/sched.h"
 
 #include <limits.h>
 #include <stdint.h>
 
-#define TC_MAX_COLUMNS 16              /* stacks and kernels in one run */
+#define TC_MAX_COLUMNS TC_STACKMX_COLS /* stacks and kernels in one run */
 
 struct run_opts {
 	int jobs, fam[2];
@@ -94,6 +95,18 @@ struct run {
 /* run_parse_opts - the options of run into @o (defaults first); 0, or the exit status
  * of a usage error (printed). */
 int run_parse_opts(struct run_opts *o, int argc, char **argv);
+
+struct tc_stackmx;
+
+/* cli_stopped - the signal that stops the run (SIGINT, SIGTERM, SIGHUP), or 0. */
+int cli_stopped(void);
+
+/* cli_run_target - the whole run against target @stack (a kernel: o->kern[@col]); its
+ * verdicts into @mx as column @col when @mx is not NULL. The exit status. */
+int cli_run_target(const struct run_opts *o, enum tc_stack stack, struct tc_stackmx *mx, int col);
+
+/* cli_columns - the run of every target of @o (columns.c); the exit status. */
+int cli_columns(struct run_opts *o);
 
 /* cli_run_one - one remote run of the options @o (their target); its exit status. */
 int cli_run_one(const struct run_opts *o);

@@ -1,5 +1,6 @@
 /* cli: list and cleanup. */
 #include "cli.h"
+#include "env/vm.h"
 
 #include "case/case.h"
 #include "case/matrix.h"
@@ -127,6 +128,8 @@ int cli_cleanup(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	}
 	printf("removed %d stale namespace%s\n", n, n == 1 ? "" : "s");
+	n = tc_vm_cleanup_stale();
+	printf("removed %d stale virtual machine folder%s\n", n, n == 1 ? "" : "s");
 	n = tc_remote_cleanup_stale(err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "tcpconform: %s\n", err);

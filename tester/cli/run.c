@@ -67,7 +67,9 @@ static int load_waivers(struct run *R)
 			return waiver_error(err);
 	if (R->o.nwaiver_files || R->o.target)
 		return 0;               /* a remote host's stack is not known: no default */
-	snprintf(def, sizeof(def), "%s/waivers/%s.waivers", cli_cases_dir(R->o.cases), tc_stack_info(R->stack)->name);
+	/* a kernel in a virtual machine is Linux: its waivers, each kept to the kernels it names */
+	snprintf(def, sizeof(def), "%s/waivers/%s.waivers", cli_cases_dir(R->o.cases),
+		 R->stack == TC_STACK_KERNEL ? "linux" : tc_stack_info(R->stack)->name);
 	if (access(def, R_OK) == 0 && tc_waivers_load(&R->waivers, def, err, sizeof(err)) < 0)
 		return waiver_error(err);
 	return 0;
@@ -253,6 +255,10 @@ static void on_done(void *arg, struct tc_result *r)
 		tc_result_set_reason(r, "dry run: written to dry-run.pcap, nothing sent, nothing judged");
 	}
 	R->waivers.service = R->o.target ? R->o.service : NULL;
+	/* the target's Linux release, for waivers kept to some kernels: this machine's in the
+	 * namespaces, the booted one's; another stack's or a remote host's is none */
+	R->waivers.kernel = R->kernel ? R->kernel->release : !R->o.target && R->stack == TC_STACK_LINUX ?
+			    R->info.kernel : NULL;
 	tc_result_waive(r, R->o.no_waivers ? NULL : &R->waivers);
 	tc_result_judge_wait(r, R->wait_who);
 	R->npass += r->verdict == TC_V_PASS;
@@ -620,48 +626,20 @@ int cli_run_one(const struct run_opts *o)
 	return run_one(o, TC_STACK_LINUX, NULL, 0);
 }
 
-/* find_kernels - every --kernel VERSION, found (fetched into the cache when new). */
-static int find_kernels(struct run_opts *o)
+int cli_stopped(void)
 {
-	char err[TC_ERRLEN];
-
-	for (int i = 0; i < o->nstack; i++) {
-		if (o->stacks[i] != TC_STACK_KERNEL)
-			continue;
-		o->kern[i] = tc_xcalloc(1, sizeof(*o->kern[i]));
-		if (tc_vm_kernel_find(o->kernels[i], o->kern[i], 1, err, sizeof(err)) < 0) {
-			fprintf(stderr, "tcpconform: %s\n", err);
-			return -1;
-		}
-	}
-	return 0;
+	return stop_flag;
 }
 
-/* column_name - a target's name in the matrix and its run directory: the stack's
- * ("lwip"), a kernel's ("linux-6.1.0-57"), or "host" for this machine's kernel
- * beside others. */
-static void column_name(const struct run_opts *o, int i, char *buf, size_t len)
+int cli_run_target(const struct run_opts *o, enum tc_stack stack, struct tc_stackmx *mx, int col)
 {
-	int kernels = 0;
-
-	for (int j = 0; j < o->nstack; j++)
-		kernels |= o->stacks[j] == TC_STACK_KERNEL;
-	if (o->stacks[i] == TC_STACK_KERNEL)
-		snprintf(buf, len, "linux-%s", o->kern[i]->name);
-	else if (o->stacks[i] == TC_STACK_LINUX && kernels)
-		snprintf(buf, len, "host");
-	else
-		snprintf(buf, len, "%s", tc_stack_info(o->stacks[i])->name);
+	return run_one(o, stack, mx, col);
 }
 
 int cli_run(int argc, char **argv)
 {
 	struct run_opts o;
-	struct tc_stackmx mx;
-	char parent[PATH_MAX], stamp[32], path[PATH_MAX + 32], err[TC_ERRLEN], names[TC_MAX_COLUMNS][80];
-	time_t now = time(NULL);
-	struct tm tm;
-	int rc = 0, i;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	rc = run_parse_opts(&o, argc, argv);
@@ -669,59 +647,5 @@ int cli_run(int argc, char **argv)
 		return rc;
 	if (o.targets)
 		return cli_fleet(&o);
-	if (find_kernels(&o) < 0)
-		return TC_EXIT_USAGE;
-	if (o.nstack <= 1)
-		return run_one(&o, o.target ? TC_STACK_LINUX : o.stacks[0], NULL, 0);
-	/* several stacks: OUTPUT/<stamp>-<pid>/STACK/ each, and the matrix beside them */
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(parent, sizeof(parent), "%s/%s-%d", o.outdir, stamp, (int)getpid());
-	tc_stackmx_init(&mx);
-	for (i = 0; i < o.nstack; i++) {
-		column_name(&o, i, names[i], sizeof(names[i]));
-		tc_stackmx_column(&mx, names[i]);
-	}
-	for (i = 0; i < o.nstack && !stop_flag; i++) {
-		struct run_opts one = o;
-
-		one.outdir = parent;
-		one.run_name = names[i];
-		if (o.stacks[i] == TC_STACK_KERNEL)
-			printf("== Linux %s, in a virtual machine\n", o.kern[i]->release[0] ? o.kern[i]->release : o.kern[i]->name);
-		else
-			printf("== %s\n", tc_stack_info(o.stacks[i])->title);
-		fflush(stdout);
-		rc = cli_worse(rc, run_one(&one, o.stacks[i], &mx, i));
-	}
-	snprintf(path, sizeof(path), "%s/matrix.json", parent);
-	{
-		char *json = tc_stackmx_json(&mx);
-
-		if (tc_write_file_atomic(path, json, err, sizeof(err)) < 0) {
-			fprintf(stderr, "tcpconform: %s\n", err);
-			rc = cli_worse(rc, TC_EXIT_USAGE);
-		}
-		free(json);
-	}
-	snprintf(path, sizeof(path), "%s/matrix.html", parent);
-	{
-		FILE *f = fopen(path, "w");
-
-		if (f) {
-			tc_stackmx_html(f, &mx);
-			if (fclose(f) != 0)
-				f = NULL;
-		}
-		if (!f) {
-			fprintf(stderr, "tcpconform: cannot write %s\n", path);
-			rc = cli_worse(rc, TC_EXIT_USAGE);
-		}
-	}
-	printf("\n");
-	tc_stackmx_text(stdout, &mx, o.color);
-	printf("matrix: %s/matrix.json, %s/matrix.html\n", parent, parent);
-	cli_point_latest_at(o.outdir, parent);
-	tc_stackmx_free(&mx);
-	return rc;
+	return cli_columns(&o);
 }

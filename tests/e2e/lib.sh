@@ -48,9 +48,15 @@ tc_leftovers() {
 		tc_run_orphan "$_a" && echo "agent pid $_a"
 	done
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^tcf-' || true
-	# the stacks' processes (their agents, the proxies) outside any live run
-	for _a in $(pgrep -x 'tcpconform-lwi|tcpconform-gvi|slirp4netns|pasta|pasta.avx2' 2>/dev/null); do
+	# the stacks' processes (their agents, the proxies, a kernel's qemu) outside any live run
+	for _a in $(pgrep -x 'tcpconform-lwi|tcpconform-gvi|slirp4netns|pasta|pasta.avx2|qemu-system-x86' 2>/dev/null); do
 		tc_run_orphan "$_a" && echo "stack process $_a ($(cat /proc/"$_a"/comm 2>/dev/null))"
+	done
+	# a kernel's machine folder (initramfs, console) whose run is gone
+	for _v in /tmp/tcpconform-vm-*; do
+		[ -e "$_v" ] || continue
+		_p=$(echo "$_v" | sed -n 's|^/tmp/tcpconform-vm-\([0-9]*\)-.*|\1|p')
+		[ "$(cat /proc/"$_p"/comm 2>/dev/null)" = tcpconform ] || echo "$_v"
 	done
 	return 0
 }

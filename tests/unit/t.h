@@ -41,7 +41,7 @@ void t_golden(struct t_ctx *t, const char *rel, const char *got, const char *fil
 	X(replay_ratelimited) X(replay_ports) X(replay_samples) X(replay_agent) X(replay_states) X(replay_malformed) X(replay_features) X(replay_pieces) X(replay_len_names) X(replay_agent_info) X(replay_late_answer) X(replay_expect_pieces) X(replay_captures) X(replay_stale_ack) X(replay_call_results) X(replay_silence_timer) X(import_server) X(import_reasons) X(import_client) \
 	X(ecn_field_only) X(cases_tos_scope) X(replay_early_reply) X(replay_agent_unsupported) X(service_silence) X(service_banner) X(service_http_answer) X(service_http_send) X(service_http_window_update) X(service_http_close) X(service_http_fin_acks) X(service_http_sized) X(service_banner_close) X(merged_frame) X(listener_gone) X(deviation_groups) \
 	X(path_findings) X(trace_quotes) X(report_golden) X(junit_golden) X(result_pack) X(report_write) X(waiver_parse) X(waiver_apply) X(libnet_frames) \
-	X(remote_targets) X(remote_ports_used) X(sched_target_stops) X(sched_stop_while_pending) X(sched_sysctl) X(sched_serial_beside) X(adapt_jobs) X(sched_cpu_wait) X(judge_resend) X(cpuwatch_sampling) X(cpuwatch_softirqd)
+	X(remote_targets) X(remote_ports_used) X(sched_target_stops) X(sched_stop_while_pending) X(sched_sysctl) X(sched_serial_beside) X(adapt_jobs) X(sched_cpu_wait) X(judge_resend) X(cpuwatch_sampling) X(cpuwatch_softirqd) X(vm_pick) X(vm_cpio) X(waiver_kernels)
 
 #define T_DECL(n) void test_##n(struct t_ctx *t);
 TESTS(T_DECL)

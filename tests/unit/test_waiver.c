@@ -27,8 +27,8 @@ void test_waiver_parse(struct t_ctx *t)
 		{ "reason = x\n", ":1:1: a key before the first [section]" },
 		{ "[a.b\nreason = x\nref = y\n", ":1:1: a section is [case-id or glob]" },
 		{ "[ ]\n", ":1:2: an empty section name" },
-		{ "[a.b]\nreason x\n", ":2:1: expected key = value (reason, ref, match, family, service, varies)" },
-		{ "[a.b]\ncolour = red\n", ":2:1: unknown key 'colour' (reason, ref, match, family, service, varies)" },
+		{ "[a.b]\nreason x\n", ":2:1: expected key = value (reason, ref, match, family, service, kernels, varies)" },
+		{ "[a.b]\ncolour = red\n", ":2:1: unknown key 'colour' (reason, ref, match, family, service, kernels, varies)" },
 		{ "[a.b]\nreason = x\nreason = y\n", ":3:1: 'reason' given twice" },
 		{ "[a.b]\nreason =\n", ":2:9: 'reason' needs a value" },
 		{ "[a.b]\nreason = x\nfamily = 5\n", ":3:10: family is 4 or 6" },
@@ -38,6 +38,8 @@ void test_waiver_parse(struct t_ctx *t)
 		{ "[a.b]\nservice = smtp\n", ":2:11: service is listen, discard, echo, http or banner (one or more)" },
 		{ "[a.b]\nservice = http  htt\n", ":2:17: service is listen, discard, echo, http or banner (one or more)" },
 		{ "[a.b]\nservice = http\nservice = http\n", ":3:1: service given twice" },
+		{ "[a.b]\nkernels = six\n", ":2:11: kernels is one or more Linux versions (6.1 6.12 6.18), blank-separated" },
+		{ "[a.b]\nkernels = 6.1\nkernels = 6.1\n", ":3:1: kernels given twice" },
 	};
 	struct tc_waivers w = { 0 };
 	char err[TC_ERRLEN], want[TC_ERRLEN];
@@ -125,4 +127,27 @@ void test_waiver_apply(struct t_ctx *t)
 	}
 	tc_waivers_free(&w);
 	unlink(p);
+}
+
+/* a waiver kept to some kernels: it applies on those releases only, and on none when
+ * the target's kernel is not known */
+void test_waiver_kernels(struct t_ctx *t)
+{
+	static const struct { const char *release; int found; } v[] = {
+		{ "6.1.0-57-cloud-amd64", 1 }, { "6.18.44-fc-v1272", 1 }, { "6.12.118+deb12-cloud-amd64", 0 },
+		{ "6.1", 1 }, { "6.10.2", 0 }, { NULL, 0 },
+	};
+	struct tc_waivers w = { 0 };
+	char err[TC_ERRLEN];
+	const char *p = write_tmp("[tcp.k]\nreason = r\nref = f\nkernels = 6.1  6.18\n[tcp.any]\nreason = r\nref = f\n");
+
+	T_EQ_U(t, tc_waivers_load(&w, p, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		w.kernel = v[i].release;
+		if ((tc_waiver_find(&w, "tcp.k", 4, NULL, "x") != NULL) != v[i].found)
+			t_fail(t, __FILE__, __LINE__, "kernel %s: the waiver %s", v[i].release ? v[i].release : "(unknown)",
+			       v[i].found ? "does not apply" : "applies");
+		T_OK(t, tc_waiver_find(&w, "tcp.any", 4, NULL, "x") != NULL);   /* no kernels: any */
+	}
+	tc_waivers_free(&w);
 }
