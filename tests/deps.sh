@@ -6,8 +6,9 @@ PKGS="gcc make pkg-config libnet1-dev libpcap-dev libcjson-dev iproute2 ethtool 
 # what the tests use besides: jq reads reports, xmllint checks junit.xml, tcpdump reads
 # pcaps, python3-jsonschema checks report.json against reports/schema.json
 # what --stack needs: Go and gVisor's netstack (tcpconform-gvisor), dpkg-source (lwIP's
-# source package, for tcpconform-lwip), the proxies slirp4netns and pasta
-STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt"
+# source package, for tcpconform-lwip), the proxies slirp4netns and pasta; what --kernel
+# needs: qemu (the kernels themselves are fetched by the tool, never installed)
+STACKS="golang-go golang-gvisor-gvisor-dev dpkg-dev slirp4netns passt qemu-system-x86"
 [ "${1:-}" = stacks ] && PKGS="$PKGS $STACKS"
 # make check: the fuzzers want clang (libFuzzer comes with it)
 [ "${1:-}" = check ] && PKGS="$PKGS jq procps clang"
