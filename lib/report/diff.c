@@ -108,6 +108,19 @@ static int failed(const char *v)
 	return v && !strcmp(v, "fail");
 }
 
+/* waiver_of - "FILE:LINE" of the waiver case @c names (malloc'd), or NULL. */
+static char *waiver_of(const cJSON *c)
+{
+	const cJSON *w = c ? cJSON_GetObjectItemCaseSensitive(c, "waiver") : NULL;
+	const cJSON *line = w ? cJSON_GetObjectItemCaseSensitive(w, "line") : NULL;
+	char buf[600];
+
+	if (!w || !str(w, "file") || !cJSON_IsNumber(line))
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s:%d", str(w, "file"), line->valueint);
+	return tc_xstrdup(buf);
+}
+
 /* compare - the entry for case @ca (run A, may be NULL) and @cb (run B, may be NULL),
  * or nothing when they agree. */
 static void compare(struct tc_diff *d, const cJSON *ca, const cJSON *cb)
@@ -153,6 +166,8 @@ static void compare(struct tc_diff *d, const cJSON *ca, const cJSON *cb)
 		}
 	}
 	e->reason = dup_or_null(cb ? str(cb, "reason") : NULL);
+	e->waiver[0] = waiver_of(ca);
+	e->waiver[1] = waiver_of(cb);
 	e->regression = failed(vb) && !failed(va);
 	d->regressions += e->regression;
 	free(sa);
@@ -268,6 +283,8 @@ char *tc_diff_json(const struct tc_diff *d)
 		chk(cJSON_AddBoolToObject(o, "regression", e->regression));
 		if (e->reason)
 			chk(cJSON_AddStringToObject(o, "reason", e->reason));
+		if (e->waiver[0] || e->waiver[1])
+			add_pair(o, "waiver", e->waiver);
 		cJSON_AddItemToArray(cases, o);
 	}
 	cJSON_AddItemToObject(root, "cases", cases);
@@ -291,6 +308,7 @@ void tc_diff_free(struct tc_diff *d)
 			free(e->verdict[k]);
 			free(e->alternative[k]);
 			free(e->observed[k]);
+			free(e->waiver[k]);
 		}
 	}
 	for (int k = 0; k < 2; k++) {

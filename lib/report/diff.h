@@ -19,6 +19,8 @@ struct tc_diff_entry {
 					 * case notation, or "nothing" (NULL: the same) */
 	int nseg[2];                    /* how many segments came from the target */
 	char *reason;                   /* the second run's reason (NULL: none) */
+	char *waiver[2];                /* "FILE:LINE" of the waiver that made it xfail, or that
+					 * named it and was not needed (a pass); NULL: none */
 	int regression;                 /* fails in the second run, not in the first */
 };
 

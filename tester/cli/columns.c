@@ -90,6 +90,13 @@ static int kernel_diffs(const struct run_opts *o, const char *parent, char names
 				       e->verdict[0], e->verdict[1], e->level ? " " : "", e->level ? e->level : "");
 				if (e->observed[0])
 					printf("      from the target: %s -> %s\n", e->observed[0], e->observed[1]);
+				for (int w = 0; w < 2; w++)     /* a waiver that holds on one kernel only */
+					if (e->waiver[w] && !strcmp(e->verdict[w], "xfail"))
+						printf("      waived on %s (%s); on %s %s\n", names[w ? i : prev], e->waiver[w],
+						       names[w ? prev : i], !strcmp(e->verdict[!w], "pass") ?
+						       "it passes: the deviation is not there" : !strcmp(e->verdict[!w], "fail") ?
+						       "the waiver does not cover its failure (its match, or its kernels)" :
+						       "nothing was judged");
 			}
 			printf("  %d of %d case runs differ in verdict; every difference, segments too: ", shown, d.n);
 			snprintf(out, sizeof(out), "%s/diff-%.79s-%.79s.json", parent, names[prev], names[i]);
