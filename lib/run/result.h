@@ -118,7 +118,7 @@ struct tc_run_info {
 	const char *stack;              /* "linux" */
 	char selection[512];            /* the options that chose the cases, as a sentence */
 	char shard[24];                 /* "I/N", or "" */
-	char stack_version[160];        /* "lwIP (raw API) 2.1.3+dfsg1-2 (Debian package liblwip-dev)" */
+	char stack_version[320];        /* "lwIP (raw API) 2.1.3+dfsg1-2 (Debian package liblwip-dev)" */
 	char kernel[128];
 	char target_addr[64], tester_addr[64];
 	char iface[32];

@@ -87,6 +87,11 @@ static int setup_netns(struct run *R)
 		fflush(stdout);
 	}
 	if (tc_netns_setup(&R->ns, &cfg, err, sizeof(err)) < 0) {
+		if (R->stack == TC_STACK_KERNEL) {
+			fprintf(stderr, "tcpconform: cannot run Linux %s in a virtual machine: %s\n",
+				R->kernel->release[0] ? R->kernel->release : R->kernel->name, err);
+			return -1;
+		}
 		fprintf(stderr, "tcpconform: cannot set up the network namespaces%s%s: %s\n",
 			R->stack == TC_STACK_LINUX ? "" : " for ", R->stack == TC_STACK_LINUX ? "" : si->title, err);
 		return -1;

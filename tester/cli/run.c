@@ -304,7 +304,7 @@ static void fill_info(struct run *R)
 		snprintf(v, sizeof(v), "Linux %s (%s %s%s%s), in a virtual machine", R->info.kernel,
 			 k->package[0] ? "Debian package" : "the image", k->package[0] ? k->package : k->image,
 			 k->version[0] ? " " : "", k->version);
-		snprintf(R->info.stack_version, sizeof(R->info.stack_version), "%.159s", v);
+		snprintf(R->info.stack_version, sizeof(R->info.stack_version), "%.319s", v);
 		R->info.vm_accel = R->ns.vm.accel[0] ? R->ns.vm.accel : NULL;
 		R->info.vm_accel_why = R->ns.vm.accel_why[0] ? R->ns.vm.accel_why : NULL;
 		R->info.vm_boot_s = R->ns.vm.boot_s;
