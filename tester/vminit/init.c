@@ -48,15 +48,20 @@ struct in6_ifreq_ {
 	int ifindex;
 };
 
+static void vsay(const char *fmt, va_list ap)
+{
+	fputs("tcpconform-vminit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcpconform-vminit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* halt - the end of the machine: qemu runs with -no-reboot, so a restart ends it. */
@@ -72,11 +77,9 @@ static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcpconform-vminit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	halt();
 }
 
