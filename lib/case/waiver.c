@@ -67,9 +67,10 @@ static int keyval(struct tc_waiver *x, const char *path, int line, char *s, char
 	if (!strcmp(k, "kernels")) {
 		if (x->kernels)
 			return tc_errf(err, errlen, "%s:%d:1: kernels given twice", path, line);
-		if (!*v || strspn(v, "0123456789. \t") != strlen(v))
-			return tc_errf(err, errlen, "%s:%d:%d: kernels is one or more Linux versions (6.1 6.12 6.18), "
-				       "blank-separated", path, line, (int)(v - s) + 1);
+		if (!*v || strspn(v, "0123456789.+ \t") != strlen(v) || strstr(v, "++") || *v == '+' ||
+		    strstr(v, " +") || strstr(v, "\t+"))
+			return tc_errf(err, errlen, "%s:%d:%d: kernels is one or more Linux versions (6.1 6.12), or a "
+				       "version and later (6.5+), blank-separated", path, line, (int)(v - s) + 1);
 		x->kernels = tc_xstrdup(v);
 		return 0;
 	}
@@ -179,6 +180,16 @@ static int has_word(const char *list, const char *w)
 	return 0;
 }
 
+/* version_cmp - @a against @b, each "MAJOR.MINOR..." (the first two numbers count). */
+static int version_cmp(const char *a, const char *b)
+{
+	unsigned a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+
+	sscanf(a, "%u.%u", &a1, &a2);
+	sscanf(b, "%u.%u", &b1, &b2);
+	return a1 != b1 ? (a1 > b1) - (a1 < b1) : (a2 > b2) - (a2 < b2);
+}
+
 int tc_kernel_fits(const char *versions, const char *release)
 {
 	const char *p = versions;
@@ -187,8 +198,12 @@ int tc_kernel_fits(const char *versions, const char *release)
 		size_t n = strcspn(p, " \t");
 		char c = release[n];
 
-		if (n && !strncmp(release, p, n) && (c == '\0' || c == '.' || c == '-' || c == '+'))
+		if (n > 1 && p[n - 1] == '+') {         /* "6.5+": that version and later */
+			if (version_cmp(release, p) >= 0)
+				return 1;
+		} else if (n && !strncmp(release, p, n) && (c == '\0' || c == '.' || c == '-' || c == '+')) {
 			return 1;
+		}
 		p += n;
 		p += strspn(p, " \t");
 	}

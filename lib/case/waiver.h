@@ -10,7 +10,7 @@
  *     match = expected < . 2:2(0)      optional: the failure's reason must contain it
  *     family = 6                       optional: only over that family
  *     service = http                   optional: only where that service is the application
- *     kernels = 6.12 6.18              optional: only on those Linux versions
+ *     kernels = 6.1 6.12 (or 6.5+)     optional: only on those Linux versions (or later)
  *     varies = yes                     optional: the stack's answer varies, a pass is not stale
  */
 #ifndef TC_CASE_WAIVER_H
@@ -55,7 +55,8 @@ struct tc_waiver *tc_waiver_find(struct tc_waivers *w, const char *id, int famil
 				 const char *reason);
 
 /* tc_kernel_fits - is Linux @release ("6.1.0-57-cloud-amd64", may be NULL) one of
- * the blank-separated @versions ("6.1 6.18": "6.1" is not "6.12")? */
+ * the blank-separated @versions ("6.1 6.18": "6.1" is not "6.12"; "6.5+": 6.5 or
+ * later, by major and minor number)? */
 int tc_kernel_fits(const char *versions, const char *release);
 
 #endif

@@ -38,7 +38,8 @@ void test_waiver_parse(struct t_ctx *t)
 		{ "[a.b]\nservice = smtp\n", ":2:11: service is listen, discard, echo, http or banner (one or more)" },
 		{ "[a.b]\nservice = http  htt\n", ":2:17: service is listen, discard, echo, http or banner (one or more)" },
 		{ "[a.b]\nservice = http\nservice = http\n", ":3:1: service given twice" },
-		{ "[a.b]\nkernels = six\n", ":2:11: kernels is one or more Linux versions (6.1 6.12 6.18), blank-separated" },
+		{ "[a.b]\nkernels = six\n", ":2:11: kernels is one or more Linux versions (6.1 6.12), or a version and later (6.5+), blank-separated" },
+		{ "[a.b]\nkernels = 6.1 +6\n", ":2:11: kernels is one or more Linux versions (6.1 6.12), or a version and later (6.5+), blank-separated" },
 		{ "[a.b]\nkernels = 6.1\nkernels = 6.1\n", ":3:1: kernels given twice" },
 	};
 	struct tc_waivers w = { 0 };
@@ -150,4 +151,12 @@ void test_waiver_kernels(struct t_ctx *t)
 		T_OK(t, tc_waiver_find(&w, "tcp.any", 4, NULL, "x") != NULL);   /* no kernels: any */
 	}
 	tc_waivers_free(&w);
+	/* "6.5+": that version and later, by number (6.12 is after 6.5; 6.1 and 5.15 are not) */
+	T_OK(t, tc_kernel_fits("6.5+", "6.12.118+deb12-cloud-amd64"));
+	T_OK(t, tc_kernel_fits("6.5+", "6.5.0"));
+	T_OK(t, tc_kernel_fits("6.5+", "7.0.1"));
+	T_OK(t, !tc_kernel_fits("6.5+", "6.1.0-57-cloud-amd64"));
+	T_OK(t, !tc_kernel_fits("6.5+", "5.15.0"));
+	T_OK(t, tc_kernel_fits("5.10 6.5+", "5.10.2"));
+	T_OK(t, !tc_kernel_fits("6.5+", NULL));
 }
