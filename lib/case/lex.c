@@ -153,7 +153,9 @@ int tc_lx_num(struct tc_lx *lx, uint32_t *v, const char *what)
 	return 0;
 }
 
-/* range_tail - "..HI" after a number makes it a range. */
+/* range_tail - "..HI" after a number makes it a range; after a value with TCB names
+ * ("RCV.WND..65535"), a range whose low end is known only when the step runs (an
+ * empty one then matches nothing). */
 static int range_tail(struct tc_lx *lx, struct tc_val *v, const char *what)
 {
 	size_t at = lx->pos;
@@ -163,7 +165,7 @@ static int range_tail(struct tc_lx *lx, struct tc_val *v, const char *what)
 	lx->pos += 2;
 	if (tc_lx_num(lx, &v->hi, what) < 0)
 		return -1;
-	if (v->hi < v->v)
+	if (!v->nsym && v->hi < v->v)
 		return tc_lx_fail(lx, at, "the range %u..%u is empty", v->v, v->hi);
 	v->range = 1;
 	return 0;
@@ -309,8 +311,9 @@ static int sym_term(struct tc_lx *lx)
 	size_t start = lx->pos, n;
 	int i;
 
-	while (lx->pos < lx->end && ((lx->s[lx->pos] >= 'A' && lx->s[lx->pos] <= 'Z') || lx->s[lx->pos] == '.'))
-		lx->pos++;
+	while (lx->pos < lx->end && ((lx->s[lx->pos] >= 'A' && lx->s[lx->pos] <= 'Z') ||
+				     (lx->s[lx->pos] == '.' && !(lx->pos + 1 < lx->end && lx->s[lx->pos + 1] == '.'))))
+		lx->pos++;      /* "RCV.WND..65535": the name ends before a range's ".." */
 	n = lx->pos - start;
 	for (i = TC_SYM_RCV_NXT; i <= TC_SYM_IRS; i++)
 		if (n == strlen(sym_names[i]) && !memcmp(lx->s + start, sym_names[i], n))
@@ -410,6 +413,6 @@ int tc_lx_expr(struct tc_lx *lx, struct tc_val *v, const char *what)
 			lx->pos++;
 			continue;
 		}
-		return v->nsym || sign < 0 ? 0 : range_tail(lx, v, what);
+		return !v->nsym && sign < 0 ? 0 : range_tail(lx, v, what);
 	}
 }

@@ -857,6 +857,38 @@ void test_replay_len_names(struct t_ctx *t)
 	replay_free(&r);
 }
 
+/* win RCV.WND..65535: a range whose low end is a TCB value: at least what is left of
+ * the window (the right edge may grow, not move left) */
+void test_replay_name_range(struct t_ctx *t)
+{
+	static const char text[] = OPEN_CASE "> P. 1:1001(1000) ack 1\n< . 1:1(0) ack 1001 win RCV.WND..65535\n";
+	static const struct { const char *win, *verdict; } v[] = {
+		{ "0", "pass" },        /* the edge where the SYN-ACK put it: 1000 offered, 1000 taken */
+		{ "3000", "pass" },     /* the edge moved right */
+		{ "65535", "pass" },
+	};
+	char in[300];
+	struct replay r;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(in, sizeof(in), "> S 0:0(0)\n< S. 0:0(0) ack 1 win 1000 <mss 1460>\n> . 1:1(0)\n"
+			 "> P. 1:1001(1000)\n< . 1:1(0) ack 1001 win %s\n", v[i].win);
+		if (RUN(&r, NULL, text, in, NULL))
+			return;
+		T_EQ_S(t, verdict(&r), v[i].verdict);
+		replay_free(&r);
+	}
+	/* the edge moved left: the SYN-ACK offered 2000, 1000 were taken, 500 are offered */
+	if (RUN(&r, NULL, text, "> S 0:0(0)\n< S. 0:0(0) ack 1 win 2000 <mss 1460>\n> . 1:1(0)\n"
+		"> P. 1:1001(1000)\n< . 1:1(0) ack 1001 win 500\n", NULL))
+		return;
+	T_EQ_S(t, verdict(&r), "fail");
+	T_OK(t, r.res.reason && strstr(r.res.reason, "win is 500, expected 1000..65535"));
+	if (r.res.reason && !strstr(r.res.reason, "win is 500, expected 1000..65535"))
+		t_fail(t, __FILE__, __LINE__, "reason: %s", r.res.reason);
+	replay_free(&r);
+}
+
 /* info_run - OPEN_CASE then @steps, the agent's info answering @reply: the verdict, or
  * NULL when the replay could not run (a test failure already). */
 static const char *info_run(struct t_ctx *t, struct replay *r, const char *reply, const char *steps)
