@@ -282,6 +282,7 @@ static int boot_vm(struct tc_netns *e, char **args, int nargs, int verbose, char
 	vc.sysctl_vals = e->boot_vals;
 	vc.nsysctl = e->nboot;
 	vc.verbose = verbose;
+	vc.stopped = e->stopped;
 	if (access(e->vminit_path, X_OK) < 0)
 		return tc_errf(err, errlen, "%s: %s (make builds it)", e->vminit_path, strerror(errno));
 	if (tc_vm_boot(&e->vm, &vc, &e->agent, &ready, err, errlen) < 0)
@@ -514,6 +515,7 @@ static int boot_sysctls(struct tc_netns *e, const struct tc_netns_cfg *cfg, char
 	if (!cfg->kernel || !cfg->vminit_path)
 		return tc_errf(err, errlen, "no kernel to boot");
 	e->kernel = cfg->kernel;
+	e->stopped = cfg->stopped;
 	snprintf(e->vminit_path, sizeof(e->vminit_path), "%s", cfg->vminit_path);
 	e->boot_keys = tc_xcalloc((size_t)cfg->nsysctl + 1, sizeof(char *));
 	e->boot_vals = tc_xcalloc((size_t)cfg->nsysctl + 1, sizeof(char *));

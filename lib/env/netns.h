@@ -24,6 +24,7 @@ struct tc_netns_cfg {
 	int verbose;
 	const struct tc_vm_kernel *kernel;      /* stack kernel: the one to boot */
 	const char *vminit_path;                /* stack kernel: the guest's /init */
+	int (*stopped)(void);                   /* stack kernel: Ctrl-C ends the wait for a boot */
 };
 
 struct tc_netns {
@@ -41,6 +42,7 @@ struct tc_netns {
 	const struct tc_vm_kernel *kernel;
 	char vminit_path[4096];
 	char **boot_keys, **boot_vals;  /* stack kernel: the sysctls set at boot */
+	int (*stopped)(void);
 	int nboot;
 	struct tc_target tg[2];         /* [0] IPv4, [1] IPv6 */
 	/* The target's net.ipv4.tcp_* sysctls, read after the overrides. */

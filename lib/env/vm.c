@@ -227,7 +227,8 @@ static int start(struct tc_vm *vm, const struct tc_vm_cfg *cfg, const char *acce
 }
 
 /* await - the agent's "ready", while qemu runs, for up to @limit_s. */
-static int await(struct tc_vm *vm, struct tc_agent_link *link, int limit_s, int *ready, char *err, size_t errlen)
+static int await(struct tc_vm *vm, const struct tc_vm_cfg *cfg, struct tc_agent_link *link, int limit_s, int *ready,
+		 char *err, size_t errlen)
 {
 	uint64_t end = tc_now_us(NULL) + (uint64_t)limit_s * 1000000u;
 	char tail[600];
@@ -238,6 +239,8 @@ static int await(struct tc_vm *vm, struct tc_agent_link *link, int limit_s, int 
 			return 0;
 		if (!strstr(err, "did not get ready"))
 			break;          /* the channel closed, or said something else */
+		if (cfg->stopped && cfg->stopped())
+			return tc_errf(err, errlen, "stopped while the machine booted");
 		if (waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
 			vm->pid = 0;
 			break;
@@ -285,8 +288,14 @@ int tc_vm_boot(struct tc_vm *vm, const struct tc_vm_cfg *cfg, struct tc_agent_li
 		if (start(vm, cfg, vm->accel, &fd, err, errlen) < 0)
 			return -1;
 		*link = tc_agent_link_new(fd);
-		if (await(vm, *link, kvm ? KVM_LIMIT_S : BOOT_LIMIT_S, ready, err, errlen) == 0)
+		if (await(vm, cfg, *link, kvm ? KVM_LIMIT_S : BOOT_LIMIT_S, ready, err, errlen) == 0)
 			break;
+		if (cfg->stopped && cfg->stopped()) {   /* no TCG after a KVM boot the user stopped */
+			tc_agent_link_free(*link);
+			*link = NULL;
+			kill_qemu(vm);
+			return -1;
+		}
 		tc_agent_link_free(*link);
 		*link = NULL;
 		kill_qemu(vm);

@@ -56,6 +56,7 @@ struct tc_vm_cfg {
 	char **sysctl_keys, **sysctl_vals;      /* set at boot, before the agent listens */
 	int nsysctl;
 	int verbose;
+	int (*stopped)(void);           /* non-zero: the user stopped the run (Ctrl-C): stop waiting */
 };
 
 struct tc_vm {

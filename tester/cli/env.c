@@ -83,6 +83,7 @@ static int setup_netns(struct run *R)
 			strcpy(strrchr(vminit, '/') + 1, "tcpconform-vminit");
 		cfg.kernel = R->kernel;
 		cfg.vminit_path = vminit;
+		cfg.stopped = cli_stopped;
 		printf("kernel: booting Linux %s in a virtual machine\n", R->kernel->release[0] ? R->kernel->release : R->kernel->name);
 		fflush(stdout);
 	}

@@ -5,8 +5,8 @@
 # kernel in one run (exit 0 with Linux's waivers, each kept to the kernels it covers),
 # judges as much as the namespaces do, and the run prints what differs between the two.
 # @sysctl and --sysctl reach the guest; a boot that fails says what the guest's console
-# said; a machine that dies in the middle is a finding and is booted again; Ctrl-C and
-# SIGKILL leave nothing behind.
+# said; a machine that dies in the middle is a finding and is booted again; Ctrl-C (in
+# the middle, or while the machine boots) and SIGKILL leave nothing behind.
 . "$(dirname "$0")/lib.sh"
 d=$(mktemp -d /tmp/tc-e2e-kernel.XXXXXX)
 bg=
@@ -134,6 +134,22 @@ bg=
 check "kernel: SIGINT in the middle exits 130 and the report says incomplete" \
 	[ "$st $(jget "$d/int/latest/report.json" '"\(.complete) \(.interrupted)"')" = "130 false SIGINT" ]
 check "kernel: after SIGINT nothing is left behind (no qemu, no machine folder, no namespace)" clean
+
+# Ctrl-C while the machine boots: the wait for its agent ends at once
+"$TC" run --kernel 6.1 -4 --no-color --cases "$d/cases" -o "$d/intboot" >"$d/intboot.out" 2>&1 &
+bg=$!
+wait_for 30 grep -q '^kernel: booting' "$d/intboot.out"
+sleep 0.3
+t0=$(date +%s%N)
+kill -INT "$bg"
+wait "$bg"
+st=$?
+el=$((($(date +%s%N) - t0) / 1000000))
+bg=
+# (a boot takes 2.8 s or more: waiting it out, 0.3 s after its start, took 2504 ms)
+check "kernel: SIGINT while the machine boots exits 130 without waiting for the boot ($el ms)" \
+	[ "$st $((el <= 1500))" = "130 1" ]
+check "kernel: after SIGINT during the boot nothing is left behind" clean
 
 # SIGKILL: qemu dies with the tester; cleanup removes what is left
 "$TC" run --kernel 6.1 -4 --no-color --cases "$d/cases" -o "$d/kill" >/dev/null 2>&1 &
