@@ -143,12 +143,20 @@ void tc_stackmx_text(FILE *f, const struct tc_stackmx *m, int color)
 			continue;
 		snprintf(id, sizeof(id), "%s%s", row->id, row->family == 6 ? " [ipv6]" : "");
 		fprintf(f, "%-52s", id);
+		int same = 1;
+
+		for (int c = 1; c < m->ncol; c++)
+			same &= row->cell[c].v == row->cell[0].v;
 		for (int c = 0; c < m->ncol; c++) {
 			enum tc_verdict v = row->cell[c].v;
 			int bad = v == TC_V_FAIL || v == TC_V_ERROR;
+			const char *alt = same ? row->cell[c].alternative : NULL;
+			char cell[80];
 
-			fprintf(f, " %s%-13s%s", color && bad ? "\033[31m" : "", tc_verdict_name(v),
-				color && bad ? "\033[0m" : "");
+			/* the same verdicts: the alternatives are what differs ("pass (slid)") */
+			snprintf(cell, sizeof(cell), "%s%s%s%s", tc_verdict_name(v), alt ? " (" : "", alt ? alt : "",
+				 alt ? ")" : "");
+			fprintf(f, " %s%-13s%s", color && bad ? "\033[31m" : "", cell, color && bad ? "\033[0m" : "");
 		}
 		fprintf(f, "\n");
 	}
