@@ -270,16 +270,12 @@ int rn_early(struct tc_conn *k, int idx)
 	return 1;
 }
 
-/* is_late - the tracker said, when the target's segment @idx came, that it answers what
- * the tester sent before the run the current step waits on ("late answer") */
-static int is_late(const struct tc_conn *k, int idx)
+int rn_is_late(const struct tc_conn *k, int idx)
 {
 	return k->r->trace[idx].note && !strcmp(k->r->trace[idx].note, "late answer");
 }
 
-/* pass_late - the late answer @idx is left to the segment it answers, with its line:
- * the step waits on (and names it if nothing else comes) */
-static void pass_late(struct tc_conn *k, int idx)
+void rn_pass_late(struct tc_conn *k, int idx)
 {
 	k->r->trace[idx].note = "late answer to an earlier segment: not this step's";
 	k->rep.late_idx = idx + 1;
@@ -291,12 +287,12 @@ static int late_answer(struct tc_conn *k, const struct tc_step *st, const struct
 {
 	char why[160];
 
-	if (!is_late(k, idx))
+	if (!rn_is_late(k, idx))
 		return 0;
 	k->ex.resolve_failed = 0;
 	if (rn_try_match(k, &st->seg, s, why, sizeof(why)) || k->ex.resolve_failed)
 		return 0;
-	pass_late(k, idx);
+	rn_pass_late(k, idx);
 	return 1;
 }
 
@@ -411,9 +407,9 @@ void rn_step_nothing(struct tc_conn *k, const struct tc_step *st, int *wait)
 		s = rn_queue_pop(k, &idx);
 		if (s && rn_early(k, idx))
 			return;
-		if (!s || !is_late(k, idx))
+		if (!s || !rn_is_late(k, idx))
 			break;
-		pass_late(k, idx);
+		rn_pass_late(k, idx);
 	}
 	if (s) {
 		k->r->trace[idx].line = st->line;

@@ -91,4 +91,12 @@ int rn_service_fin_acks(struct tc_conn *k, const struct tc_step *st, int idx);
 /* rn_service_spoke - did the service answer or close on its own? @why says what. */
 int rn_service_spoke(const struct tc_conn *k, char *why, size_t wl);
 
+/* rn_is_late - the tracker said, when the target's segment @idx came, that it answers
+ * what the tester sent before the run the current step waits on ("late answer"). */
+int rn_is_late(const struct tc_conn *k, int idx);
+
+/* rn_pass_late - the late answer @idx is left to the segment it answers, with its line:
+ * the step waits on (and names it if nothing else comes). */
+void rn_pass_late(struct tc_conn *k, int idx);
+
 #endif

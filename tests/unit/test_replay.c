@@ -980,6 +980,27 @@ void test_replay_late_answer(struct t_ctx *t)
 		T_EQ_S(t, verdict(&r), "fail");
 		replay_free(&r);
 	}
+	/* the same inside an alternative group: a late answer no branch takes is left to its
+	 * segment, and the group goes on (its silence branch is the outcome); an answer that
+	 * is not late still fails the group */
+	{
+		static const char alt[] = OPEN_CASE "> P. 1:11(10) ack 1\n< . 1:1(0) ack 11\n> P. 21:31(10) ack 1\n"
+					  "< nothing 10ms\n> . 11:11(0) ack 1\nalt quiet\n< nothing 100ms\nalt other\n"
+					  "< . 1:1(0) ack 99\nend\n";
+
+		if (RUN(&r, NULL, alt, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> P. 21:31(10)\nwait 20ms\n"
+			"> . 11:11(0)\n< . 1:1(0) ack 11\n", NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "pass");
+		T_EQ_S(t, r.res.alternative ? r.res.alternative : "", "quiet");
+		T_EQ_S(t, r.tr[7].note ? r.tr[7].note : "", "late answer to an earlier segment: not this step's");
+		replay_free(&r);
+		if (RUN(&r, NULL, alt, HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 11\n> P. 21:31(10)\nwait 20ms\n"
+			"> . 11:11(0)\n< P. 1:2(1) ack 11\n", NULL))
+			return;
+		T_EQ_S(t, verdict(&r), "fail");
+		replay_free(&r);
+	}
 	/* the same ACK before the tester sent more is the model step's, and judged there */
 	if (RUN(&r, "testcases/data/ack_above_snd_nxt.tcp", NULL,
 		HANDSHAKE "> P. 1:11(10)\n< . 1:1(0) ack 1\n> P. 11:21(10)\n< . 1:1(0) ack 1\n> P. 1:11(10)\n"
