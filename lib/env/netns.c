@@ -307,8 +307,6 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 
 	if (access(e->agent_path, X_OK) < 0)
 		return tc_errf(err, errlen, "agent %s: %s (%s builds it)", e->agent_path, strerror(errno), si->build);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return tc_errf(err, errlen, "socketpair: %s", strerror(errno));
 	argv[n++] = e->agent_path;
 	argv[n++] = "--ctl-fd";
 	argv[n++] = "3";
@@ -322,11 +320,10 @@ static int spawn_agent(struct tc_netns *e, int verbose, char *err, size_t errlen
 		argv[n++] = "--listen";
 		argv[n++] = ports[i];
 	}
-	if (e->stack == TC_STACK_KERNEL) {
-		close(sv[0]);
-		close(sv[1]);
+	if (e->stack == TC_STACK_KERNEL)        /* its channel is the machine's serial port */
 		return boot_vm(e, argv + 3, n - 3, verbose, err, errlen);
-	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return tc_errf(err, errlen, "socketpair: %s", strerror(errno));
 	if (e->tap_fd >= 0) {
 		macstr(mac_target, mac, sizeof(mac));
 		snprintf(addr[0], sizeof(addr[0]), "%s/24", si->target4);
@@ -522,9 +519,9 @@ static int boot_sysctls(struct tc_netns *e, const struct tc_netns_cfg *cfg, char
 	e->boot_keys[e->nboot] = tc_xstrdup("net.ipv4.tcp_no_metrics_save");
 	e->boot_vals[e->nboot++] = tc_xstrdup("1");
 	for (int k = 0; k < cfg->nsysctl; k++) {
-		if (strchr(cfg->sysctl_vals[k], ' ') || strchr(cfg->sysctl_vals[k], '\t'))
-			return tc_errf(err, errlen, "--sysctl %s: a kernel in a virtual machine takes values without "
-				       "blanks at boot (the kernel's command line splits them)", cfg->sysctl_keys[k]);
+		if (strchr(cfg->sysctl_vals[k], '"'))
+			return tc_errf(err, errlen, "--sysctl %s: a value for a kernel in a virtual machine cannot hold "
+				       "'\"' (the kernel's command line quotes with it)", cfg->sysctl_keys[k]);
 		e->boot_keys[e->nboot] = tc_xstrdup(cfg->sysctl_keys[k]);
 		e->boot_vals[e->nboot++] = tc_xstrdup(cfg->sysctl_vals[k]);
 	}

@@ -160,7 +160,8 @@ static int start(struct tc_vm *vm, const struct tc_vm_cfg *cfg, const char *acce
 	off = (size_t)snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet panic=-1 -- --addr %s --addr %s",
 			       cfg->addr[0], cfg->addr[1]);
 	for (i = 0; i < cfg->nsysctl && off < sizeof(cmdline); i++)
-		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off, " --sysctl %s=%s", cfg->sysctl_keys[i],
+		/* quoted: the kernel hands init "k=4096 131072 6291456" as one argument */
+		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off, " --sysctl \"%s=%s\"", cfg->sysctl_keys[i],
 					cfg->sysctl_vals[i]);
 	if (off < sizeof(cmdline))
 		off += (size_t)snprintf(cmdline + off, sizeof(cmdline) - off, " --agent /agent --ctl-fd 3");

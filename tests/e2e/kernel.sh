@@ -68,9 +68,10 @@ cat >"$d/cases/zz.tcp" <<'CASE'
 > S 0:0(0) win 65535 <mss 1460,nop,wscale 7,sackOK>
 < S. 0:0(0) ack 1 <mss 1460,nop,wscale *>
 CASE
-"$TC" run --kernel 6.1 -4 --no-color --sysctl net.ipv4.tcp_sack=0 --cases "$d/cases" -o "$d/sc" >"$d/sc.out" 2>&1
-check "kernel: @sysctl sets the guest's value for its case, and gives it back after; --sysctl is set at boot" \
-	[ "$(jget "$d/sc/latest/report.json" '[.cases[]|"\(.id)=\(.verdict)"]|sort|join(" ")') $(jget "$d/sc/latest/report.json" '.environment.sysctls["net.ipv4.tcp_sack"]')" = "k.sysctl_case=pass k.zz_after=pass 0" ] ||
+"$TC" run --kernel 6.1 -4 --no-color --sysctl net.ipv4.tcp_sack=0 --sysctl 'net.ipv4.tcp_rmem=4096 40000 40000' \
+	--cases "$d/cases" -o "$d/sc" >"$d/sc.out" 2>&1
+check "kernel: @sysctl sets the guest's value for its case, and gives it back after; --sysctl is set at boot (a value with blanks too)" \
+	[ "$(jget "$d/sc/latest/report.json" '[.cases[]|"\(.id)=\(.verdict)"]|sort|join(" ")') $(jget "$d/sc/latest/report.json" '.environment.sysctls|"\(.["net.ipv4.tcp_sack"]),\(.["net.ipv4.tcp_rmem"])"')" = "k.sysctl_case=pass k.zz_after=pass 0,4096 40000 40000" ] ||
 	sed 's/^/# /' "$d/sc.out" | head -n 20
 
 # a boot that fails: the guest's own words
