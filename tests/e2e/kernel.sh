@@ -37,12 +37,17 @@ check "kernel: 6.1 judges at least 95% of the cases this machine's kernel judges
 check "kernel: no error, none left unrun, the report is whole" \
 	[ "$(jget "$rep" '"\(.summary.error) \(.summary.notrun) \(.complete)"')" = "0 0 true" ]
 check "kernel: a case with @sysctl ran in the guest (the Fast Open cases: judged, not skipped)" \
-	[ "$(jget "$rep" '[.cases[]|select(.id=="tcp.tfo.valid_cookie_data_accepted")|.verdict]|map(select(.=="skip"))|length')" = 0 ]
+	[ "$(jget "$rep" '[.cases[]|select(.id=="tcp.tfo.valid_cookie_data_accepted")|.verdict]|length > 0 and all(. != "skip")')" = true ]
 check "kernel: the agent's state queries work in the guest (tcp.close.active_close passes)" \
 	[ "$(jget "$rep" '[.cases[]|select(.id=="tcp.close.active_close")|.verdict]|unique|join(",")')" = pass ]
 check "kernel: matrix.json has both kernels" [ "$(jget "$d/k/latest/matrix.json" '.stacks|join(",")')" = "$(basename "$k61"),host" ]
-check "kernel: the terminal lists the verdicts that differ between the two, and diff-A-B.json has them" \
-	sh -c "grep -q '^$(basename "$k61") -> host: the case runs whose verdict differs' '$d/k.out' && jq -e '.cases|length >= 0' '$d/k/latest/diff-$(basename "$k61")-host.json'"
+# (6.1 drops a segment it has no memory for without an ACK, which every kernel since 6.6
+# sends: tcp.window.zero_window_urg is xfail there and passes here, so the list is
+# never empty)
+nterm=$(sed -n "s/^  \([0-9]*\) of [0-9]* case runs differ in verdict.*/\1/p" "$d/k.out" | tail -n 1)
+njson=$(jq '[.cases[]|select(.verdict[0] != .verdict[1])]|length' "$d/k/latest/diff-$(basename "$k61")-host.json" 2>/dev/null)
+check "kernel: the terminal lists the verdicts that differ between the two ($nterm), as many as diff-A-B.json has ($njson), zero_window_urg among them" \
+	sh -c "[ -n '$nterm' ] && [ '$nterm' = '$njson' ] && [ '$nterm' -gt 0 ] && grep -q '^  tcp.window.zero_window_urg: xfail -> pass MUST' '$d/k.out'"
 sed -n "/^$(basename "$k61") -> host/,/every difference/p" "$d/k.out" | head -n 30 | sed 's/^/# /'
 check "kernel: nothing is left behind (no qemu, no machine folder, no namespace)" clean
 
